@@ -1,0 +1,5 @@
+"""`python -m chandong_tui` runs the same entry point as the `chandong` command."""
+
+from chandong_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,112 @@
+"""One catalogue for user-facing text, in Korean (default) and English.
+
+Every layer may use it (it imports nothing of the project). Texts are looked up by key;
+`{name}` placeholders are filled with `str.format`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Lang(StrEnum):
+    """The languages the interface speaks."""
+
+    KO = "ko"
+    EN = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """A text in both languages."""
+
+    ko: str
+    en: str
+
+    def __call__(self, lang: Lang | str = Lang.KO) -> str:
+        return self.en if lang == Lang.EN else self.ko
+
+
+CATALOGUE: dict[str, Label] = {
+    # validation
+    "phone_format": Label(
+        "전화번호 형식이 아닙니다 (예: 010-1234-5678, 02-123-4567)",
+        "Not a phone number (e.g. 010-1234-5678, 02-123-4567)",
+    ),
+    "rrn_format": Label(
+        "주민등록번호 형식이 아닙니다 (예: 711231-1234567)",
+        "Not a resident registration number (e.g. 711231-1234567)",
+    ),
+    "date_in_future": Label("미래 날짜는 입력할 수 없습니다", "The date cannot be in the future"),
+    "date_format": Label("날짜 형식이 아닙니다 (YYYY-MM-DD)", "Not a date (YYYY-MM-DD)"),
+    "due_before_visit": Label(
+        "다음 방문 예정일은 방문일 이후여야 합니다", "The next visit must be after this visit"
+    ),
+    "tong_range": Label("통은 1~99 사이의 숫자입니다", "통 (tong) is a number from 1 to 99"),
+    "ban_range": Label("반은 1~99 사이의 숫자입니다", "반 (ban) is a number from 1 to 99"),
+    "consent_date_missing": Label(
+        "동의한 경우 동의 날짜가 필요합니다", "Consent needs the date it was given"
+    ),
+    "birth_date_range": Label(
+        "생년월일이 올바르지 않습니다", "The birth date is not plausible"
+    ),
+    "text_empty": Label("비워 둘 수 없습니다", "This cannot be empty"),
+    "text_too_long": Label("너무 깁니다 (최대 {max}자)", "Too long (at most {max} characters)"),
+    "control_chars": Label(
+        "제어 문자는 입력할 수 없습니다", "Control characters are not allowed"
+    ),
+    "amount_range": Label("금액은 0원 이상이어야 합니다", "The amount must be 0 won or more"),
+    "resolved_needs_time": Label(
+        "해결된 위기가구에는 해결 일시가 필요합니다", "A resolved flag needs the time it was resolved"
+    ),
+    "health_not_for_kind": Label(
+        "건강 측정값은 방문간호사만 기록합니다", "Only visiting nurses record health measures"
+    ),
+    "id_format": Label("식별자 형식이 올바르지 않습니다", "Not a valid identifier"),
+    "dong_code_format": Label(
+        "행정기관코드는 10자리 숫자입니다", "An administrative code has 10 digits"
+    ),
+    # application
+    "app_title": Label("찾동 사례관리", "chandong case management"),
+    "unlock_title": Label("잠금 해제", "Unlock"),
+    "user_id": Label("사용자 ID", "User ID"),
+    "passphrase": Label("비밀번호", "Passphrase"),
+    "unlock": Label("열기", "Unlock"),
+    "auth_failed": Label(
+        "사용자 ID 또는 비밀번호가 올바르지 않습니다", "Wrong user ID or passphrase"
+    ),
+    "households": Label("가구 목록", "Households"),
+    "household": Label("가구", "Household"),
+    "members": Label("가구원", "Members"),
+    "visits": Label("방문상담", "Visits"),
+    "crisis_flags": Label("위기가구", "Crisis flags"),
+    "search": Label("검색", "Search"),
+    "search_hint": Label(
+        "이름, 주소, 통/반, 전화 끝자리, 태그, 초성(ㄱㅊㅅ)", "Name, address, tong/ban, phone digits, tag, initials"
+    ),
+    "quit": Label("종료", "Quit"),
+    "back": Label("뒤로", "Back"),
+    "open": Label("열기", "Open"),
+    "owner": Label("담당", "Owner"),
+    "tags": Label("태그", "Tags"),
+    "address": Label("주소", "Address"),
+    "status": Label("상태", "Status"),
+    "consent": Label("개인정보 수집 동의", "Consent to collect personal data"),
+    "none": Label("없음", "none"),
+    "timeline": Label("기록", "Timeline"),
+    "next_visit_due": Label("다음 방문 예정", "Next visit due"),
+    "no_results": Label("결과 없음", "No results"),
+    "count_households": Label("{n}가구", "{n} households"),
+    "integrity_warning": Label(
+        "손상되었거나 확인할 수 없는 파일 {n}개를 건너뛰었습니다",
+        "Skipped {n} damaged or unverifiable files",
+    ),
+    "saved": Label("저장됨", "Saved"),
+}
+
+
+def t(key: str, lang: Lang | str = Lang.KO, **values: object) -> str:
+    """The text for `key` in `lang`, with `{placeholders}` filled."""
+    text = CATALOGUE[key](lang)
+    return text.format(**values) if values else text

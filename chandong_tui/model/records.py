@@ -1,0 +1,288 @@
+"""The records of a dong's case work (pydantic v2), one class per record kind.
+
+Records refer to each other by id. Validation follows what a worker expects (DESIGN.md §1);
+anything date-relative takes "today" from the validation context (`context={"today": …}`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+from chandong_tui.model.enums import (
+    ConferenceKind,
+    ConferenceState,
+    CrisisLevel,
+    CrisisReason,
+    Decision,
+    FlagState,
+    HandoffState,
+    HandoffTarget,
+    HouseholdStatus,
+    HouseholdTag,
+    Need,
+    Outcome,
+    Relation,
+    ResourceCategory,
+    Role,
+    Sex,
+    SupportKind,
+    TargetGroup,
+    TaskState,
+    VisitKind,
+)
+from chandong_tui.model.fields import (
+    Ban,
+    Day,
+    DongCode,
+    LongText,
+    Name,
+    PastDay,
+    Phone,
+    RecordId,
+    Rrn,
+    ShortText,
+    Tong,
+    Won,
+    fail,
+    today_of,
+)
+
+
+class Part(BaseModel):
+    """A value nested inside a record."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Record(Part):
+    """A stored record: it has an id and a table (`kind`) of its own."""
+
+    kind: ClassVar[str]
+    id: RecordId
+
+
+class Dong(Record):
+    """A 행정동: the unit that owns a vault."""
+
+    kind: ClassVar[str] = "dong"
+    id: DongCode
+    gu: Name
+    name: Name
+
+
+class Worker(Record):
+    """A member of the dong team; `id` is the login id."""
+
+    kind: ClassVar[str] = "worker"
+    name: Name
+    role: Role
+    dong_code: DongCode
+    zone_tongs: list[int] = Field(default_factory=list, description="통 patrolled (officers)")
+    active: bool = True
+
+
+class Consent(Part):
+    """Consent to collect and use personal data (개인정보 수집·이용 동의)."""
+
+    given: bool
+    on: PastDay | None = None
+
+    @model_validator(mode="after")
+    def _date_when_given(self) -> Consent:
+        if self.given and self.on is None:
+            raise fail("consent_date_missing")
+        return self
+
+
+class Household(Record):
+    """A household in the dong's register, with its 통/반 and address."""
+
+    kind: ClassVar[str] = "household"
+    dong_code: DongCode
+    tong: Tong
+    ban: Ban
+    road_address: Name
+    address_detail: ShortText = ""
+    tags: list[HouseholdTag] = Field(default_factory=list)
+    consent: Consent
+    owner_id: RecordId | None = None
+    status: HouseholdStatus = HouseholdStatus.OPEN
+    needs_conference: bool = False
+    registered_on: Day
+
+
+class HealthDetails(Part):
+    """Health details of a member: seen and entered by visiting nurses only."""
+
+    conditions: list[ShortText] = Field(default_factory=list)
+    medications: list[ShortText] = Field(default_factory=list)
+    note: LongText = ""
+
+
+class Member(Record):
+    """A person in a household."""
+
+    kind: ClassVar[str] = "member"
+    household_id: RecordId
+    name: Name
+    birth_date: Day
+    sex: Sex
+    relation: Relation = Relation.OTHER
+    phone: Phone | None = None
+    rrn: Rrn | None = Field(default=None, description="resident registration number; shown masked")
+    health: HealthDetails | None = None
+
+    @model_validator(mode="after")
+    def _plausible_birth(self, info: ValidationInfo) -> Member:
+        if not dt.date(1890, 1, 1) <= self.birth_date <= today_of(info):
+            raise fail("birth_date_range")
+        return self
+
+
+class ResourceLink(Part):
+    """A service or agency linked for the household on a visit (자원연계), with its outcome."""
+
+    agency: Name
+    service: Name
+    category: ResourceCategory
+    outcome: Outcome = Outcome.PENDING
+
+
+class HealthMeasures(Part):
+    """A visiting nurse's measurements."""
+
+    systolic: int | None = Field(default=None, ge=40, le=300)
+    diastolic: int | None = Field(default=None, ge=20, le=200)
+    glucose: int | None = Field(default=None, ge=10, le=1000, description="mg/dL")
+    weight_kg: float | None = Field(default=None, ge=1, le=400)
+    note: LongText = ""
+
+
+class Visit(Record):
+    """One home visit or contact (방문상담): append-only; corrections are new revisions."""
+
+    kind: ClassVar[str] = "visit"
+    household_id: RecordId
+    worker_id: RecordId
+    visited_on: PastDay
+    visit_kind: VisitKind
+    target_group: TargetGroup
+    needs: list[Need] = Field(default_factory=list)
+    resources: list[ResourceLink] = Field(default_factory=list)
+    health_measures: HealthMeasures | None = None
+    note: LongText = ""
+    next_visit_due: Day | None = None
+    revises: RecordId | None = Field(default=None, description="id of the visit this corrects")
+
+    @model_validator(mode="after")
+    def _due_after_visit(self) -> Visit:
+        if self.next_visit_due is not None and self.next_visit_due <= self.visited_on:
+            raise fail("due_before_visit")
+        return self
+
+
+class EmergencySupport(Part):
+    """서울형 긴급복지 support granted when a flag is resolved."""
+
+    support: SupportKind
+    amount_won: Won
+
+
+class CrisisFlag(Record):
+    """A crisis household flag (위기가구), which starts the 72-hour first-visit clock."""
+
+    kind: ClassVar[str] = "crisis_flag"
+    household_id: RecordId
+    level: CrisisLevel
+    reasons: list[CrisisReason] = Field(min_length=1)
+    note: LongText = ""
+    raised_by: RecordId
+    raised_at: dt.datetime
+    first_visit_at: dt.datetime | None = None
+    state: FlagState = FlagState.OPEN
+    resolved_at: dt.datetime | None = None
+    supports: list[EmergencySupport] = Field(default_factory=list)
+    services_linked: list[ShortText] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _resolution_time(self) -> CrisisFlag:
+        if self.state is FlagState.RESOLVED and self.resolved_at is None:
+            raise fail("resolved_needs_time")
+        return self
+
+
+class Attendee(Part):
+    """Someone at a case conference: a worker or a person from an outside agency."""
+
+    name: Name
+    organisation: ShortText = ""
+    worker_id: RecordId | None = None
+
+
+class AgendaItem(Part):
+    """One household on a conference's agenda and what was decided for it."""
+
+    household_id: RecordId
+    decision: Decision | None = None
+    note: LongText = ""
+
+
+class Conference(Record):
+    """A case conference (사례회의)."""
+
+    kind: ClassVar[str] = "conference"
+    dong_code: DongCode
+    conference_kind: ConferenceKind
+    scheduled_at: dt.datetime
+    place: ShortText = ""
+    facilitator_id: RecordId
+    attendees: list[Attendee] = Field(default_factory=list)
+    agenda: list[AgendaItem] = Field(default_factory=list)
+    state: ConferenceState = ConferenceState.SCHEDULED
+
+
+class HandoffEvent(Part):
+    """One transition of a hand-off, kept for history."""
+
+    at: dt.datetime
+    actor_id: RecordId
+    state: HandoffState
+    note: LongText = ""
+
+
+class Handoff(Record):
+    """A case hand-off (사례 이관) from one owner to another."""
+
+    kind: ClassVar[str] = "handoff"
+    household_id: RecordId
+    from_worker_id: RecordId
+    target: HandoffTarget
+    to_worker_id: RecordId | None = None
+    to_dong_code: DongCode | None = None
+    reason: ShortText
+    summary: LongText = ""
+    state: HandoffState = HandoffState.REQUESTED
+    history: list[HandoffEvent] = Field(default_factory=list)
+
+
+class Task(Record):
+    """A follow-up task with an owner and a due date."""
+
+    kind: ClassVar[str] = "task"
+    title: Name
+    owner_id: RecordId
+    due_on: Day
+    household_id: RecordId | None = None
+    conference_id: RecordId | None = None
+    state: TaskState = TaskState.OPEN
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Dong, Worker, Household, Member, Visit, CrisisFlag, Conference, Handoff, Task,
+)
+"""Every record kind, in the order a sample file lists them."""
+
+RECORD_BY_KIND: dict[str, type[Record]] = {cls.kind: cls for cls in RECORD_TYPES}
