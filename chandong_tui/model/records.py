@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from chandong_tui.model.enums import (
     ConferenceKind,
@@ -200,10 +200,10 @@ class CrisisFlag(Record):
     reasons: list[CrisisReason] = Field(min_length=1)
     note: LongText = ""
     raised_by: RecordId
-    raised_at: dt.datetime
-    first_visit_at: dt.datetime | None = None
+    raised_at: AwareDatetime
+    first_visit_at: AwareDatetime | None = None
     state: FlagState = FlagState.OPEN
-    resolved_at: dt.datetime | None = None
+    resolved_at: AwareDatetime | None = None
     supports: list[EmergencySupport] = Field(default_factory=list)
     services_linked: list[ShortText] = Field(default_factory=list)
 
@@ -236,7 +236,7 @@ class Conference(Record):
     kind: ClassVar[str] = "conference"
     dong_code: DongCode
     conference_kind: ConferenceKind
-    scheduled_at: dt.datetime
+    scheduled_at: AwareDatetime
     place: ShortText = ""
     facilitator_id: RecordId
     attendees: list[Attendee] = Field(default_factory=list)
@@ -247,7 +247,7 @@ class Conference(Record):
 class HandoffEvent(Part):
     """One transition of a hand-off, kept for history."""
 
-    at: dt.datetime
+    at: AwareDatetime
     actor_id: RecordId
     state: HandoffState
     note: LongText = ""
