@@ -1,0 +1,1 @@
+"""Storage: crypto, op log and HLC, merge, the encrypted TinyDB cache, keyring. No Textual."""

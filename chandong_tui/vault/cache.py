@@ -1,0 +1,186 @@
+"""The encrypted TinyDB cache: materialised rows, rebuilt from ops at any time.
+
+TinyDB runs over `EncryptedMemoryStorage`: the whole database lives in memory and is written, sealed,
+only by an explicit `flush()` (atomic replace) — never on each save, which is what the outbox is for.
+`RowTable` keys documents by record id (strings) and updates in place, so a write is O(1) instead of
+TinyDB's copy of the whole table.
+
+Merge (`apply_op`) is last-writer-wins per field by (HLC stamp, op id): a row keeps the clock of its
+first op in `_c` and the clocks of fields overwritten later in `_f`. Any delivery order gives the
+same values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from chandong_tui.vault.atomic import write_atomic
+from chandong_tui.vault.crypto import derive_key, open_sealed, seal
+from chandong_tui.vault.errors import IntegrityError
+from chandong_tui.vault.ops import Op
+
+CLOCK = "_c"
+FIELD_CLOCKS = "_f"
+META_TABLE = "_meta"
+_MAGIC = b"CHDNGC1"
+
+
+class EncryptedMemoryStorage(Storage):
+    """A TinyDB storage kept in memory and sealed to one file on `flush()`."""
+
+    def __init__(self, path: Path, key: bytes, aad: bytes) -> None:
+        self.path = path
+        self._key = key
+        self._aad = _MAGIC + aad
+        self._tables: dict[str, dict[str, Any]] | None = None
+        self.dirty = False
+
+    def load(self) -> bool:
+        """Read the sealed file if there is one; False when absent or unreadable (then rebuild)."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return False
+        if not data.startswith(_MAGIC):
+            return False
+        try:
+            plain = open_sealed(self._key, data[len(_MAGIC):], self._aad)
+        except IntegrityError:
+            return False
+        self._tables = orjson.loads(plain)
+        return True
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        return self._tables
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self._tables = data
+        self.dirty = True
+
+    def flush(self) -> None:
+        """Seal and atomically replace the cache file."""
+        if self._tables is None:
+            return
+        plain = orjson.dumps(self._tables)
+        write_atomic(self.path, _MAGIC + seal(self._key, plain, self._aad))
+        self.dirty = False
+
+    def close(self) -> None:
+        """Closing does not flush: the owner decides when (see `LocalCache.flush`)."""
+
+
+class RowTable(Table):
+    """A TinyDB table keyed by record id, updated in place."""
+
+    document_id_class = str
+
+    def _update_table(self, updater: Callable[[dict[Any, Mapping]], None]) -> None:
+        tables = self._storage.read() or {}
+        raw_table = tables.setdefault(self.name, {})
+        updater(raw_table)
+        self._storage.write(tables)
+        self.clear_cache()
+
+    def get_row(self, row_id: str) -> dict[str, Any] | None:
+        """The raw document of a row (no copy; do not mutate), or None."""
+        tables = self._storage.read() or {}
+        return tables.get(self.name, {}).get(row_id)
+
+    def put_row(self, row_id: str, doc: dict[str, Any]) -> None:
+        def updater(table: dict[Any, Mapping]) -> None:
+            table[row_id] = doc
+
+        self._update_table(updater)
+
+
+class RowDB(TinyDB):
+    table_class = RowTable
+
+    def table(self, name: str, **kwargs: Any) -> RowTable:
+        return super().table(name, **kwargs)  # type: ignore[return-value]
+
+
+def _clock(op: Op) -> list[Any]:
+    return [op.hlc.ms, op.hlc.counter, op.hlc.device, op.id]
+
+
+def field_clock(doc: Mapping[str, Any], name: str) -> list[Any]:
+    """The clock of the op that last set `name` in `doc`."""
+    return doc.get(FIELD_CLOCKS, {}).get(name) or doc[CLOCK]
+
+
+def apply_op(db: RowDB, op: Op) -> bool:
+    """Merge one op into the cache; True when a visible value changed. Idempotent and commutative."""
+    table = db.table(op.table)
+    current = table.get_row(op.row)
+    clock = _clock(op)
+    if current is None:
+        table.put_row(op.row, {**op.set, CLOCK: clock})
+        return True
+    doc = dict(current)
+    field_clocks = dict(doc.get(FIELD_CLOCKS, {}))
+    changed = False
+    for name, value in op.set.items():
+        if name in doc and field_clock(doc, name) >= clock:
+            continue
+        doc[name] = value
+        if clock == doc[CLOCK]:
+            field_clocks.pop(name, None)
+        else:
+            field_clocks[name] = clock
+        changed = True
+    if changed:
+        if field_clocks:
+            doc[FIELD_CLOCKS] = field_clocks
+        table.put_row(op.row, doc)
+    return changed
+
+
+def visible(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """A row's fields without the merge bookkeeping."""
+    return {k: v for k, v in doc.items() if k not in (CLOCK, FIELD_CLOCKS)}
+
+
+class LocalCache:
+    """The sealed cache of one device slot, with its bookkeeping of what has been applied."""
+
+    def __init__(self, path: Path, vault_key: bytes, vault_id: str, device: str) -> None:
+        key = derive_key(vault_key, f"chandong-cache|{vault_id}|{device}".encode())
+        self.storage = EncryptedMemoryStorage(path, key, f"|{vault_id}|{device}".encode())
+        loaded = self.storage.load()
+        self.db = RowDB(storage=lambda: self.storage)
+        if not loaded:
+            self.storage.write({})
+        self.rebuilt = not loaded
+        self.generation = 0
+        """Counts merges that changed something; readers rebuild their indices when it moves."""
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        tables = self.storage.read() or {}
+        return tables.setdefault(META_TABLE, {}).setdefault("state", {"chunks": {}, "outbox_upto": 0})
+
+    def chunk_applied(self, device: str, seq: int) -> bool:
+        return seq in self.meta["chunks"].get(device, ())
+
+    def mark_chunk(self, device: str, seq: int) -> None:
+        self.meta["chunks"].setdefault(device, []).append(seq)
+        self.storage.dirty = True
+
+    def apply(self, ops: list[Op]) -> int:
+        """Merge ops; returns how many changed something."""
+        changed = sum(apply_op(self.db, op) for op in ops)
+        if changed:
+            self.generation += 1
+        return changed
+
+    def flush(self) -> None:
+        if self.storage.dirty:
+            self.storage.flush()

@@ -1,0 +1,100 @@
+"""Write-once encrypted files in a device's folder of the vault (`devices/<device>/<seq>.chunk`).
+
+Layout: `MAGIC ‖ u32 header length ‖ header JSON ‖ nonce ‖ AES-GCM ciphertext`. The header
+(vault, device, seq, kind, epoch, op range) is plaintext but authenticated as associated data and
+must agree with the file's place, so a chunk renamed, moved to another device's folder, copied from
+another vault or replayed under another number is refused. The key is derived per file from the
+vault key of the header's epoch. File names carry no personal data.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from chandong_tui.vault.atomic import write_atomic
+from chandong_tui.vault.crypto import derive_key, open_sealed, seal
+from chandong_tui.vault.errors import IntegrityError
+
+MAGIC = b"CHDNG\x01"
+CHUNK_SUFFIX = ".chunk"
+CHUNK_NAME = re.compile(r"^(\d{10})\.chunk$")
+_MAX_HEADER = 4096
+
+
+@dataclass(frozen=True)
+class ChunkHeader:
+    """What a chunk says about itself (authenticated)."""
+
+    vault: str
+    device: str
+    seq: int
+    kind: str
+    epoch: int
+    first_op: int
+    last_op: int
+
+    def encode(self) -> bytes:
+        return orjson.dumps(self.__dict__, option=orjson.OPT_SORT_KEYS)
+
+
+def chunk_name(seq: int) -> str:
+    return f"{seq:010d}{CHUNK_SUFFIX}"
+
+
+def _file_key(vault_key: bytes, header: ChunkHeader) -> bytes:
+    purpose = f"chandong-chunk|{header.vault}|{header.device}|{header.seq}|{header.kind}".encode()
+    return derive_key(vault_key, purpose)
+
+
+def write_chunk(folder: Path, header: ChunkHeader, payload: bytes, vault_key: bytes) -> Path:
+    """Seal `payload` and write it once under `folder/<seq>.chunk` (fsync, then rename)."""
+    header_bytes = header.encode()
+    prefix = MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes
+    sealed = seal(_file_key(vault_key, header), payload, prefix)
+    path = folder / chunk_name(header.seq)
+    write_atomic(path, prefix + sealed, exclusive=True)
+    return path
+
+
+def read_header(data: bytes) -> tuple[ChunkHeader, int]:
+    """The header and the offset where the sealed part starts; `IntegrityError` if malformed."""
+    if len(data) < len(MAGIC) + 4 or not data.startswith(MAGIC):
+        raise IntegrityError("not a chandong chunk (bad magic or truncated)")
+    (length,) = struct.unpack(">I", data[len(MAGIC) : len(MAGIC) + 4])
+    start = len(MAGIC) + 4
+    if length > _MAX_HEADER or len(data) < start + length:
+        raise IntegrityError("truncated or malformed header")
+    try:
+        raw: dict[str, Any] = orjson.loads(data[start : start + length])
+        header = ChunkHeader(**raw)
+    except (orjson.JSONDecodeError, TypeError) as exc:
+        raise IntegrityError(f"malformed header ({exc.__class__.__name__})") from None
+    return header, start + length
+
+
+def open_chunk(
+    path: Path, vault_id: str, device: str, key_for_epoch: Callable[[int], bytes | None]
+) -> tuple[ChunkHeader, bytes]:
+    """Read, check place and authenticate a chunk; returns its header and plaintext payload."""
+    data = path.read_bytes()
+    header, offset = read_header(data)
+    match = CHUNK_NAME.match(path.name)
+    if header.vault != vault_id:
+        raise IntegrityError("chunk belongs to another vault")
+    if header.device != device or match is None or int(match.group(1)) != header.seq:
+        raise IntegrityError("chunk is not where it was written (renamed, moved or replayed)")
+    key = key_for_epoch(header.epoch)
+    if key is None:
+        raise IntegrityError(f"no key for epoch {header.epoch}")
+    try:
+        payload = open_sealed(_file_key(key, header), data[offset:], data[:offset])
+    except IntegrityError as exc:
+        raise IntegrityError(f"{exc} (tampered or half-copied)") from None
+    return header, payload
