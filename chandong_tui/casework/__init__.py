@@ -1,0 +1,1 @@
+"""What users do — records, saves, queues — through a typed repository. No Textual."""

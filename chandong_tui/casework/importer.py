@@ -1,0 +1,135 @@
+"""Import a file in the sample-data format, all or nothing.
+
+Everything is checked before anything is written: the format, each record against its model, ids
+unique, references pointing at records in the file or the vault, and the dong matching the vault's.
+Records already in the vault unchanged are skipped; changed ones are refused (import never
+overwrites). Then one atomic batch: a crash leaves the vault as it was or with the whole file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from chandong_tui.casework.converters import changed_fields
+from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.model.fields import explain_error
+from chandong_tui.model.records import Dong, Record
+from chandong_tui.model.sample_format import SAMPLE_FORMAT, SECTIONS
+from chandong_tui.vault.errors import BadInput
+
+MAX_IMPORT_BYTES = 128 * 1024 * 1024
+"""Larger files are refused before they are read (a dong's ten years are about 30 MB)."""
+MAX_REPORTED_ERRORS = 10
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """How many records the import wrote, and how many it found already there."""
+
+    written: int
+    unchanged: int
+
+
+def read_sample_file(path: Path) -> dict[str, Any]:
+    """The parsed file; `BadInput` for anything that is not a readable sample-format document."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
+    if size > MAX_IMPORT_BYTES:
+        raise BadInput(f"{path} is {size // 2**20} MiB; the import limit is {MAX_IMPORT_BYTES // 2**20} MiB")
+    try:
+        doc = orjson.loads(path.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        raise BadInput(f"{path} is not valid JSON ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("format") != SAMPLE_FORMAT:
+        raise BadInput(f"{path} is not a chandong data file (expected format {SAMPLE_FORMAT!r})")
+    unknown = set(doc) - set(SECTIONS) - {"format"}
+    if unknown:
+        raise BadInput(f"{path} has unknown sections: {', '.join(sorted(unknown))}")
+    return doc
+
+
+def parse_records(doc: dict[str, Any], today: dt.date) -> list[Record]:
+    """Every record of the document, validated; `BadInput` naming the first errors."""
+    records: list[Record] = []
+    errors: list[str] = []
+    for section, cls in SECTIONS.items():
+        raw = doc.get(section)
+        if raw is None:
+            continue
+        items = [raw] if section == "dong" else raw
+        if not isinstance(items, list):
+            raise BadInput(f"section {section!r} must be a list")
+        for index, item in enumerate(items):
+            try:
+                records.append(cls.model_validate(item, context={"today": today}))
+            except ValidationError as exc:
+                for error in exc.errors():
+                    where = ".".join(str(part) for part in error["loc"])
+                    errors.append(f"{section}[{index}].{where}: {explain_error(dict(error), 'en')}")
+            if len(errors) >= MAX_REPORTED_ERRORS:
+                break
+    if errors:
+        raise BadInput(f"{len(errors)} invalid field(s), nothing imported; first: " + "; ".join(errors[:3]))
+    return records
+
+
+def _check_ids(records: list[Record]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for record in records:
+        key = (record.kind, record.id)
+        if key in seen:
+            raise BadInput(f"duplicate {record.kind} id {record.id!r}; nothing imported")
+        seen.add(key)
+
+
+def import_records(repo: CaseRepository, records: list[Record]) -> ImportResult:
+    """Write the records in one atomic batch after checking them against the vault."""
+    _check_ids(records)
+    vault_dong = repo.session.info.dong_code
+    for record in records:
+        if isinstance(record, Dong) and record.id != vault_dong:
+            raise BadInput(f"the file is for dong {record.id}, this vault is for {vault_dong}; nothing imported")
+    new: list[Record] = []
+    unchanged = 0
+    for record in records:
+        doc = repo.session.table(record.kind).get_row(record.id)
+        if doc is None:
+            new.append(record)
+        elif changed_fields(record, doc):
+            raise BadInput(f"{record.kind} {record.id!r} already exists with other values; nothing imported")
+        else:
+            unchanged += 1
+    _check_references(repo, new)
+    written = repo.save_many(new)
+    return ImportResult(written=written, unchanged=unchanged)
+
+
+_REFERENCES = {"household_id": "household", "worker_id": "worker", "owner_id": "worker",
+               "raised_by": "worker", "facilitator_id": "worker", "from_worker_id": "worker"}
+
+
+def _check_references(repo: CaseRepository, records: list[Record]) -> None:
+    known: dict[str, set[str]] = {}
+    for record in records:
+        known.setdefault(record.kind, set()).add(record.id)
+    for record in records:
+        for field, kind in _REFERENCES.items():
+            target = getattr(record, field, None)
+            if target is None or target in known.get(kind, ()):
+                continue
+            if repo.session.table(kind).get_row(target) is None:
+                raise BadInput(f"{record.kind} {record.id!r} refers to unknown {kind} {target!r}; nothing imported")
+
+
+def import_file(repo: CaseRepository, path: Path, today: dt.date | None = None) -> ImportResult:
+    """Read, check and import one file."""
+    doc = read_sample_file(path)
+    return import_records(repo, parse_records(doc, today or dt.date.today()))

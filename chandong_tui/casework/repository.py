@@ -1,0 +1,213 @@
+"""The typed repository every screen and command uses: records in, records out, no TinyDB outside.
+
+It reads rows from the session's cache, converts them (`converters`), applies what the user's role
+may see (`access`), keeps small indices (rows by household) rebuilt when the cache changes, and
+turns saves into durable ops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from chandong_tui.casework.access import guard_fields, redact_member, redact_visit
+from chandong_tui.casework.converters import changed_fields, from_row, is_deleted
+from chandong_tui.model.enums import FlagState
+from chandong_tui.model.records import (
+    Conference,
+    CrisisFlag,
+    Dong,
+    Handoff,
+    Household,
+    Member,
+    Record,
+    Task,
+    Visit,
+    Worker,
+)
+from chandong_tui.vault.session import VaultSession
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a household's history."""
+
+    at: dt.datetime
+    record: Visit | CrisisFlag | Conference | Handoff
+
+
+@dataclass(frozen=True)
+class HouseholdSummary:
+    """What a list row shows, read straight from the cache (no full validation)."""
+
+    id: str
+    head_name: str
+    member_names: tuple[str, ...]
+    tong: int
+    ban: int
+    address: str
+    tags: tuple[str, ...]
+    owner_id: str | None
+    status: str
+    open_flag_level: str | None
+    phone_tails: tuple[str, ...]
+
+
+class CaseRepository:
+    """Records of one unlocked vault, as the signed-in user may see them."""
+
+    def __init__(self, session: VaultSession) -> None:
+        self.session = session
+        self._generation = -1
+        self._by_household: dict[str, dict[str, list[str]]] = {}
+
+    @property
+    def role(self) -> str:
+        return self.session.role
+
+    @property
+    def user_id(self) -> str:
+        return self.session.user_id
+
+    # -- generic -------------------------------------------------------------------------
+    def get(self, cls: type[R], record_id: str) -> R | None:
+        doc = self.session.table(cls.kind).get_row(record_id)
+        if doc is None or is_deleted(doc):
+            return None
+        return self._shown(from_row(cls, record_id, doc))
+
+    def all(self, cls: type[R]) -> list[R]:
+        table = self.session.table(cls.kind)
+        rows = table.storage.read() or {}
+        return [self._shown(from_row(cls, row_id, doc))
+                for row_id, doc in rows.get(cls.kind, {}).items() if not is_deleted(doc)]
+
+    def _shown(self, record: R) -> R:
+        if isinstance(record, Member):
+            return redact_member(record, self.role)  # type: ignore[return-value]
+        if isinstance(record, Visit):
+            return redact_visit(record, self.role)  # type: ignore[return-value]
+        return record
+
+    def save(self, record: Record) -> bool:
+        """Durably store `record` (only what changed); False when nothing changed."""
+        return bool(self.save_many([record]))
+
+    def save_many(self, records: Iterable[Record]) -> int:
+        """Durably store several records at once, all or nothing; returns how many changed."""
+        changes = []
+        for record in records:
+            doc = self.session.table(record.kind).get_row(record.id)
+            fields = guard_fields(record.kind, changed_fields(record, doc), self.role)
+            if fields:
+                changes.append((record.kind, record.id, fields))
+        self.session.write_batch(changes)
+        return len(changes)
+
+    # -- indices -------------------------------------------------------------------------
+    def _rows_of_household(self, kind: str, household_id: str) -> list[str]:
+        if self._generation != self.session.cache.generation:
+            self._by_household = {}
+            self._generation = self.session.cache.generation
+        index = self._by_household.get(kind)
+        if index is None:
+            index = defaultdict(list)
+            rows = (self.session.table(kind).storage.read() or {}).get(kind, {})
+            for row_id, doc in rows.items():
+                if not is_deleted(doc):
+                    index[doc.get("household_id")].append(row_id)
+            self._by_household[kind] = index
+        return index.get(household_id, [])
+
+    def _of_household(self, cls: type[R], household_id: str) -> list[R]:
+        found = (self.get(cls, row_id) for row_id in self._rows_of_household(cls.kind, household_id))
+        return [record for record in found if record is not None]
+
+    # -- typed reads ---------------------------------------------------------------------
+    def dong(self) -> Dong | None:
+        return self.get(Dong, self.session.info.dong_code)
+
+    def workers(self) -> list[Worker]:
+        return sorted(self.all(Worker), key=lambda w: w.id)
+
+    def worker(self, worker_id: str) -> Worker | None:
+        return self.get(Worker, worker_id)
+
+    def household(self, household_id: str) -> Household | None:
+        return self.get(Household, household_id)
+
+    def members_of(self, household_id: str) -> list[Member]:
+        members = self._of_household(Member, household_id)
+        return sorted(members, key=lambda m: (m.relation != "head", m.birth_date, m.id))
+
+    def visits_of(self, household_id: str) -> list[Visit]:
+        return sorted(self._of_household(Visit, household_id), key=lambda v: (v.visited_on, v.id), reverse=True)
+
+    def flags_of(self, household_id: str) -> list[CrisisFlag]:
+        return sorted(self._of_household(CrisisFlag, household_id), key=lambda f: f.raised_at, reverse=True)
+
+    def handoffs_of(self, household_id: str) -> list[Handoff]:
+        return self._of_household(Handoff, household_id)
+
+    def conferences_of(self, household_id: str) -> list[Conference]:
+        return [c for c in self.all(Conference) if any(a.household_id == household_id for a in c.agenda)]
+
+    def tasks_of(self, household_id: str) -> list[Task]:
+        return self._of_household(Task, household_id)
+
+    def timeline(self, household_id: str) -> list[TimelineEntry]:
+        """Visits, flags, conferences and hand-offs of a household, newest first."""
+        entries = [TimelineEntry(_start_of(v.visited_on), v) for v in self.visits_of(household_id)]
+        entries += [TimelineEntry(f.raised_at, f) for f in self.flags_of(household_id)]
+        entries += [TimelineEntry(c.scheduled_at, c) for c in self.conferences_of(household_id)]
+        entries += [TimelineEntry(h.history[0].at if h.history else _start_of(dt.date.min), h)
+                    for h in self.handoffs_of(household_id)]
+        return sorted(entries, key=lambda e: (e.at, e.record.id), reverse=True)
+
+    def household_summaries(self) -> list[HouseholdSummary]:
+        """Every household as a list row, sorted by 통, 반 and address."""
+        tables = self.session.table(Household.kind).storage.read() or {}
+        members_by_household: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for doc in tables.get(Member.kind, {}).values():
+            if not is_deleted(doc):
+                members_by_household[doc.get("household_id")].append(doc)
+        open_levels: dict[str, str] = {}
+        for doc in tables.get(CrisisFlag.kind, {}).values():
+            if doc.get("state") == FlagState.OPEN and not is_deleted(doc):
+                hid = doc.get("household_id")
+                open_levels[hid] = min(open_levels.get(hid, "watch"), doc.get("level", "watch"), key=_level_rank)
+        summaries = []
+        for row_id, doc in tables.get(Household.kind, {}).items():
+            if is_deleted(doc):
+                continue
+            members = sorted(members_by_household.get(row_id, []), key=lambda m: m.get("relation") != "head")
+            summaries.append(HouseholdSummary(
+                id=row_id,
+                head_name=members[0].get("name", "") if members else "",
+                member_names=tuple(m.get("name", "") for m in members),
+                tong=int(doc.get("tong", 0)), ban=int(doc.get("ban", 0)),
+                address=" ".join(x for x in (doc.get("road_address", ""), doc.get("address_detail", "")) if x),
+                tags=tuple(doc.get("tags", ())), owner_id=doc.get("owner_id"), status=doc.get("status", ""),
+                open_flag_level=open_levels.get(row_id),
+                phone_tails=tuple(m["phone"][-4:] for m in members if m.get("phone")),
+            ))
+        return sorted(summaries, key=lambda s: (s.tong, s.ban, s.address, s.id))
+
+
+_LEVEL_ORDER = {"urgent": 0, "crisis": 1, "watch": 2}
+
+
+def _level_rank(level: str) -> int:
+    return _LEVEL_ORDER.get(level, 3)
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=KST)
+
+
+KST = dt.timezone(dt.timedelta(hours=9), "KST")

@@ -1,0 +1,1 @@
+"""Monthly figures and CSV exports (see the report issue). No Textual."""
