@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chandong_tui.vault.atomic import TEMP_PREFIX
 from chandong_tui.vault.cache import LocalCache, RowTable, field_clock
-from chandong_tui.vault.chunks import CHUNK_NAME, ChunkHeader, open_chunk, read_header, write_chunk
+from chandong_tui.vault.chunks import CHUNK_NAME, ChunkHeader, chunk_name, open_chunk, read_header, write_chunk
 from chandong_tui.vault.crypto import random_key
 from chandong_tui.vault.errors import AuthError, BadInput, IntegrityError
 from chandong_tui.vault.folder import VaultInfo, create_marker, read_marker
@@ -82,9 +83,10 @@ class VaultSession:
         self.problems.extend(Problem(f"(local outbox) {name}", "torn tail after a crash; unsaved end ignored")
                              for name in scan.torn)
         self._unpublished: list[Op] = []
+        self._sweep_own_temp_files()
         self._published_upto, self._chunk_seq = self._own_chunk_marks()
         self._unpublished = [op for op in scan.ops if _seq_of(op) > self._published_upto]
-        self._op_seq = max(scan.last_seq, self._published_upto)
+        self._op_seq = max(scan.last_seq, self._published_upto, int(self.cache.meta.get("op_seq", 0)))
         hlc = self.cache.meta.get("hlc")
         if hlc:
             self.clock.observe(Stamp.decode(hlc))
@@ -146,14 +148,29 @@ class VaultSession:
     def _own_folder(self) -> Path:
         return self.info.devices / self.device
 
-    def _own_chunk_marks(self) -> tuple[int, int]:
-        """(last op seq published, last chunk seq) from this device's folder in the vault."""
+    def _sweep_own_temp_files(self) -> None:
+        """Remove temp files a killed publish left in our own folder (we are its only writer)."""
         folder = self._own_folder()
-        names = sorted(p.name for p in folder.iterdir() if CHUNK_NAME.match(p.name)) if folder.is_dir() else []
-        if not names:
-            return 0, 0
-        header, _ = read_header((folder / names[-1]).read_bytes())
-        return header.last_op, int(CHUNK_NAME.match(names[-1]).group(1))  # type: ignore[union-attr]
+        for path in folder.glob(f"{TEMP_PREFIX}*") if folder.is_dir() else []:
+            path.unlink(missing_ok=True)
+
+    def _own_chunk_marks(self) -> tuple[int, int]:
+        """(last op seq published, last chunk seq) from this device's folder in the vault.
+
+        Our own chunks are written atomically; a damaged one was tampered with: it is reported and
+        the newest readable header gives the op numbering instead.
+        """
+        folder = self._own_folder()
+        seqs = sorted(int(m.group(1)) for p in folder.iterdir() if (m := CHUNK_NAME.match(p.name))) \
+            if folder.is_dir() else []
+        for seq in reversed(seqs):
+            path = folder / chunk_name(seq)
+            try:
+                header, _ = read_header(path.read_bytes())
+                return header.last_op, seqs[-1]
+            except (OSError, IntegrityError) as exc:
+                self.problems.append(Problem(str(path.relative_to(self.info.root)), str(exc)))
+        return 0, seqs[-1] if seqs else 0
 
     def publish(self) -> int:
         """Write the unpublished ops as one chunk in this device's folder; returns how many."""
@@ -205,6 +222,7 @@ class VaultSession:
     def flush(self) -> None:
         """Seal the cache to disk (the outbox already holds every save)."""
         self.cache.meta["hlc"] = self.clock.tick().encode()
+        self.cache.meta["op_seq"] = self._op_seq
         self.cache.storage.dirty = True
         self.cache.flush()
 

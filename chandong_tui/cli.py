@@ -1,0 +1,296 @@
+"""The `chandong` command: every non-TUI feature is a scriptable subcommand.
+
+Exit codes: 0 ok, 2 usage or bad input, 3 authentication, 4 integrity. Errors are one line on stderr,
+`chandong: error: …`, never a traceback. The user comes from `--user`/`CHANDONG_USER`, the passphrase
+from `CHANDONG_PASSPHRASE` or `--passphrase-file`, else a prompt — and never a prompt without a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+EXIT_OK, EXIT_USAGE, EXIT_AUTH, EXIT_INTEGRITY = 0, 2, 3, 4
+MIN_PASSPHRASE = 10
+
+
+class CliError(Exception):
+    """An error to print as one line, with its exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{message} (see '{self.prog} --help')")
+
+
+# -- credentials ---------------------------------------------------------------------------
+def _interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def resolve_user(args: argparse.Namespace) -> str:
+    user = args.user or os.environ.get("CHANDONG_USER")
+    if user:
+        return user
+    if not _interactive():
+        raise CliError("no user: pass --user or set CHANDONG_USER", EXIT_AUTH)
+    return input("user: ").strip()
+
+
+def resolve_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
+    """From `--passphrase-file`, `CHANDONG_PASSPHRASE`, or a prompt on a terminal."""
+    if getattr(args, "passphrase_file", None):
+        try:
+            text = Path(args.passphrase_file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot read passphrase file: {exc.strerror}") from None
+        return text.rstrip("\r\n")
+    env = os.environ.get("CHANDONG_PASSPHRASE")
+    if env is not None:
+        return env
+    if not _interactive():
+        raise CliError("no passphrase: set CHANDONG_PASSPHRASE or pass --passphrase-file", EXIT_AUTH)
+    first = getpass.getpass("passphrase: ")
+    if confirm and getpass.getpass("again: ") != first:
+        raise CliError("the passphrases differ", EXIT_AUTH)
+    return first
+
+
+def _new_passphrase(args: argparse.Namespace) -> str:
+    passphrase = resolve_passphrase(args, confirm=True)
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise CliError(f"a passphrase needs at least {MIN_PASSPHRASE} characters")
+    return passphrase
+
+
+def _unlock(args: argparse.Namespace):  # noqa: ANN202 - returns a VaultSession (lazy import)
+    from chandong_tui.vault.session import unlock
+
+    return unlock(Path(args.vault), resolve_user(args), resolve_passphrase(args))
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+# -- commands ------------------------------------------------------------------------------
+def cmd_init(args: argparse.Namespace) -> int:
+    from chandong_tui.casework.setup import init_vault
+
+    if args.role != "supervisor":
+        raise CliError("the first user of a vault is its admin: use --role supervisor")
+    session = init_vault(Path(args.vault), args.dong, args.user, args.name, _new_passphrase(args))
+    with session:
+        _say(f"created vault {args.vault} for {session.info.dong_code}; admin {args.user}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from chandong_tui.casework.importer import import_file
+    from chandong_tui.casework.repository import CaseRepository
+
+    with _unlock(args) as session:
+        if not session.is_admin:
+            raise CliError("only a supervisor can import files", EXIT_AUTH)
+        result = import_file(CaseRepository(session), Path(args.file))
+    _say(f"imported {result.written} records ({result.unchanged} already present)")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from chandong_tui.casework.setup import DEMO_PASSPHRASE, build_demo
+    from chandong_tui.vault.local_state import state_home
+
+    root = Path(args.dir) if args.dir else state_home() / "demo" / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    demo = build_demo(root)
+    _say(f"demo vault: {demo.root}")
+    _say(f"users: {', '.join(demo.users)} — passphrase: {DEMO_PASSPHRASE}")
+    if args.no_tui:
+        return EXIT_OK
+    return _run_tui(demo.root, args)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from chandong_tui.vault.folder import read_marker
+    from chandong_tui.vault.local_state import last_vault
+
+    root = Path(args.vault) if getattr(args, "vault", None) else last_vault()
+    if root is None:
+        raise CliError("no vault opened before: use 'chandong open VAULT' or 'chandong demo'")
+    read_marker(root)  # refuse a folder that is not a vault before drawing anything
+    return _run_tui(root, args)
+
+
+def _run_tui(root: Path, args: argparse.Namespace) -> int:
+    from chandong_tui.tui.app import ChandongApp
+
+    low_bandwidth = getattr(args, "low_bandwidth", False) or bool(os.environ.get("SSH_CONNECTION"))
+    app = ChandongApp(root, lang=getattr(args, "lang", "ko"), low_bandwidth=low_bandwidth,
+                      user=getattr(args, "user", None) or os.environ.get("CHANDONG_USER"))
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from chandong_tui.vault.verify import verify_vault
+
+    with _unlock(args) as session:
+        report = verify_vault(session)
+    for problem in report.problems:
+        print(f"BAD  {problem}")
+    for note in report.notes:
+        print(f"NOTE {note}")
+    print(f"{report.chunks} chunks, {report.ops} ops, {report.grants} grants verified; "
+          f"{len(report.problems)} problem(s)")
+    return EXIT_OK if report.ok else EXIT_INTEGRITY
+
+
+def cmd_schemas(args: argparse.Namespace) -> int:
+    from chandong_tui.model.json_schemas import render, schema_documents
+
+    folder = Path(args.dir)
+    wanted = {name: render(doc) for name, doc in schema_documents().items()}
+    if args.check:
+        stale = [name for name, text in wanted.items()
+                 if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text]
+        extra = sorted(p.name for p in folder.glob("*.json") if p.name not in wanted) if folder.is_dir() else []
+        if stale or extra:
+            raise CliError(f"schemas are stale: {', '.join(stale + extra)} (run 'chandong schemas')")
+        _say(f"{len(wanted)} schemas up to date in {folder}")
+        return EXIT_OK
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in wanted.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    _say(f"wrote {len(wanted)} schemas to {folder}")
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from chandong_tui.bench.runner import run_bench
+
+    return run_bench(scale=args.scale, quick=args.quick, as_json=args.json, repeat=args.repeat)
+
+
+def _default_schema_dir() -> str:
+    checkout = Path(__file__).resolve().parent.parent / "schemas"
+    return str(checkout if checkout.is_dir() else Path("schemas"))
+
+
+# -- parser --------------------------------------------------------------------------------
+def _credentials(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", help="login id (or CHANDONG_USER)")
+    parser.add_argument("--passphrase-file", help="read the passphrase from this file (or CHANDONG_PASSPHRASE)")
+
+
+def _tui_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("ko", "en"), default="ko", help="interface language")
+    parser.add_argument("--low-bandwidth", action="store_true",
+                        help="no animations or blinking (automatic over SSH)")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="chandong", description="찾동 case management: a terminal tool for dong welfare teams")
+    _tui_options(parser)
+    parser.add_argument("--user", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
+
+    p = sub.add_parser("init", help="create a vault for a dong team")
+    p.add_argument("vault")
+    p.add_argument("--dong", required=True, help="행정기관코드 or name, e.g. 1159053000 or 상도1동")
+    p.add_argument("--name", required=True, help="the admin's name")
+    p.add_argument("--role", default="supervisor", help="must be supervisor (the vault's admin)")
+    _credentials(p)
+    p.set_defaults(run=cmd_init)
+
+    p = sub.add_parser("import", help="import a data file (all or nothing)")
+    p.add_argument("vault")
+    p.add_argument("file")
+    _credentials(p)
+    p.set_defaults(run=cmd_import)
+
+    p = sub.add_parser("demo", help="build a demo vault from the sample data and open it")
+    p.add_argument("--dir", help="where to build it (default: a new folder in the state dir)")
+    p.add_argument("--no-tui", action="store_true", help="build only")
+    _tui_options(p)
+    p.set_defaults(run=cmd_demo)
+
+    p = sub.add_parser("open", help="open a vault in the terminal UI")
+    p.add_argument("vault", nargs="?")
+    p.add_argument("--user", help="login id to prefill")
+    _tui_options(p)
+    p.set_defaults(run=cmd_open)
+
+    p = sub.add_parser("verify", help="check every file of a vault")
+    p.add_argument("vault")
+    _credentials(p)
+    p.set_defaults(run=cmd_verify)
+
+    p = sub.add_parser("schemas", help="write (or --check) the JSON Schemas of the records")
+    p.add_argument("--check", action="store_true", help="fail when schemas/ is stale")
+    p.add_argument("--dir", default=_default_schema_dir())
+    p.set_defaults(run=cmd_schemas)
+
+    p = sub.add_parser("bench", help="measure what users feel, beside baselines, as ratios")
+    p.add_argument("--scale", choices=("dong", "gu"), default="dong")
+    p.add_argument("--quick", action="store_true", help="fewer repetitions (under a minute)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--repeat", type=int, default=None, help="repetitions per scenario")
+    p.set_defaults(run=cmd_bench)
+    return parser
+
+
+def _error_code(exc: BaseException) -> int | None:
+    from chandong_tui.casework.access import Forbidden
+    from chandong_tui.model.seoul_dongs import UnknownDong
+    from chandong_tui.vault.errors import AuthError, IntegrityError, VaultError
+
+    if isinstance(exc, UnknownDong):
+        return EXIT_USAGE
+    if isinstance(exc, AuthError | Forbidden):
+        return EXIT_AUTH
+    if isinstance(exc, IntegrityError):
+        return EXIT_INTEGRITY
+    if isinstance(exc, VaultError):
+        return EXIT_USAGE
+    return None
+
+
+def _message(exc: BaseException) -> str:
+    from chandong_tui.model.seoul_dongs import UnknownDong
+
+    if isinstance(exc, UnknownDong):
+        hint = f"; did you mean: {', '.join(exc.suggestions)}" if exc.suggestions else ""
+        return f"unknown dong {exc.query!r}{hint}"
+    return " ".join(str(exc).split()) or exc.__class__.__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        run: Callable[[argparse.Namespace], int] = getattr(args, "run", cmd_open)
+        return run(args)
+    except CliError as exc:
+        _say(f"chandong: error: {exc}")
+        return exc.code
+    except KeyboardInterrupt:
+        _say("chandong: interrupted")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - one line, no traceback, for every known failure
+        code = _error_code(exc)
+        if code is None:
+            raise
+        _say(f"chandong: error: {_message(exc)}")
+        return code

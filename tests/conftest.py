@@ -1,0 +1,56 @@
+"""Every test gets its own state dir; no test touches the user's files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PASSPHRASE = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def chandong_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("CHANDONG_HOME", str(home))
+    for name in ("CHANDONG_USER", "CHANDONG_PASSPHRASE", "SSH_CONNECTION"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo vault built once per test run (Argon2id is slow on purpose); copy it before use."""
+    from chandong_tui.casework.setup import build_demo
+
+    home = tmp_path_factory.mktemp("template-home")
+    old = os.environ.get("CHANDONG_HOME")
+    os.environ["CHANDONG_HOME"] = str(home)
+    try:
+        return build_demo(tmp_path_factory.mktemp("template") / "vault").root
+    finally:
+        if old is None:
+            del os.environ["CHANDONG_HOME"]
+        else:
+            os.environ["CHANDONG_HOME"] = old
+
+
+@pytest.fixture
+def demo_vault(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo vault."""
+    target = tmp_path / "demo"
+    shutil.copytree(demo_template, target)
+    return target
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120):
+    """Run `python -m chandong_tui` in a subprocess with no standard input."""
+    import subprocess
+
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "chandong_tui", *args], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, env=full_env, timeout=timeout, cwd=REPO)
