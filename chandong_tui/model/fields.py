@@ -16,14 +16,16 @@ from pydantic_core import PydanticCustomError
 from chandong_tui.i18n import CATALOGUE, Lang
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$")
-DONG_CODE_PATTERN = re.compile(r"^\d{10}$")
+# re.ASCII: `\d` must not match other scripts' digits (`١`, `１`), which would be stored as-is or crash
+# the RRN century lookup with a KeyError instead of giving a validation error.
+DONG_CODE_PATTERN = re.compile(r"^\d{10}$", re.ASCII)
 _PHONE_SHAPES = (
-    re.compile(r"^(01[016789])(\d{3,4})(\d{4})$"),  # mobile
-    re.compile(r"^(02)(\d{3,4})(\d{4})$"),  # Seoul
-    re.compile(r"^(0[3-6]\d|070|050\d?)(\d{3,4})(\d{4})$"),  # other areas, internet lines
-    re.compile(r"^(1[5-9]\d{2})(\d{4})$"),  # nationwide numbers such as 1588-xxxx
+    re.compile(r"^(01[016789])(\d{3,4})(\d{4})$", re.ASCII),  # mobile
+    re.compile(r"^(02)(\d{3,4})(\d{4})$", re.ASCII),  # Seoul
+    re.compile(r"^(0[3-6]\d|070|050\d?)(\d{3,4})(\d{4})$", re.ASCII),  # other areas, internet lines
+    re.compile(r"^(1[5-9]\d{2})(\d{4})$", re.ASCII),  # nationwide numbers such as 1588-xxxx
 )
-_RRN = re.compile(r"^(\d{6})-?(\d)(\d{6})$")
+_RRN = re.compile(r"^(\d{6})-?(\d)(\d{6})$", re.ASCII)
 
 
 def fail(key: str, **values: Any) -> PydanticCustomError:
