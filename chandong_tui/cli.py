@@ -137,8 +137,12 @@ def _run_tui(root: Path, args: argparse.Namespace) -> int:
     from chandong_tui.tui.app import ChandongApp
 
     low_bandwidth = getattr(args, "low_bandwidth", False) or bool(os.environ.get("SSH_CONNECTION"))
-    app = ChandongApp(root, lang=getattr(args, "lang", "ko"), low_bandwidth=low_bandwidth,
-                      user=getattr(args, "user", None) or os.environ.get("CHANDONG_USER"))
+    app = ChandongApp(
+        root,
+        lang=getattr(args, "lang", "ko"),
+        low_bandwidth=low_bandwidth,
+        user=getattr(args, "user", None) or os.environ.get("CHANDONG_USER"),
+    )
     app.run()
     return app.return_code or EXIT_OK
 
@@ -152,8 +156,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"BAD  {problem}")
     for note in report.notes:
         print(f"NOTE {note}")
-    print(f"{report.chunks} chunks, {report.ops} ops, {report.grants} grants verified; "
-          f"{len(report.problems)} problem(s)")
+    print(
+        f"{report.chunks} chunks, {report.ops} ops, {report.grants} grants verified; "
+        f"{len(report.problems)} problem(s)"
+    )
     return EXIT_OK if report.ok else EXIT_INTEGRITY
 
 
@@ -163,9 +169,14 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     wanted = {name: render(doc) for name, doc in schema_documents().items()}
     if args.check:
-        stale = [name for name, text in wanted.items()
-                 if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text]
-        extra = sorted(p.name for p in folder.glob("*.json") if p.name not in wanted) if folder.is_dir() else []
+        stale = [
+            name
+            for name, text in wanted.items()
+            if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text
+        ]
+        extra = (
+            sorted(p.name for p in folder.glob("*.json") if p.name not in wanted) if folder.is_dir() else []
+        )
         if stale or extra:
             raise CliError(f"schemas are stale: {', '.join(stale + extra)} (run 'chandong schemas')")
         _say(f"{len(wanted)} schemas up to date in {folder}")
@@ -191,17 +202,22 @@ def _default_schema_dir() -> str:
 # -- parser --------------------------------------------------------------------------------
 def _credentials(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", help="login id (or CHANDONG_USER)")
-    parser.add_argument("--passphrase-file", help="read the passphrase from this file (or CHANDONG_PASSPHRASE)")
+    parser.add_argument(
+        "--passphrase-file", help="read the passphrase from this file (or CHANDONG_PASSPHRASE)"
+    )
 
 
 def _tui_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("ko", "en"), default="ko", help="interface language")
-    parser.add_argument("--low-bandwidth", action="store_true",
-                        help="no animations or blinking (automatic over SSH)")
+    parser.add_argument(
+        "--low-bandwidth", action="store_true", help="no animations or blinking (automatic over SSH)"
+    )
 
 
 def build_parser() -> Parser:
-    parser = Parser(prog="chandong", description="찾동 case management: a terminal tool for dong welfare teams")
+    parser = Parser(
+        prog="chandong", description="찾동 case management: a terminal tool for dong welfare teams"
+    )
     _tui_options(parser)
     parser.add_argument("--user", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", parser_class=Parser)

@@ -48,14 +48,10 @@ CATALOGUE: dict[str, Label] = {
     "consent_date_missing": Label(
         "동의한 경우 동의 날짜가 필요합니다", "Consent needs the date it was given"
     ),
-    "birth_date_range": Label(
-        "생년월일이 올바르지 않습니다", "The birth date is not plausible"
-    ),
+    "birth_date_range": Label("생년월일이 올바르지 않습니다", "The birth date is not plausible"),
     "text_empty": Label("비워 둘 수 없습니다", "This cannot be empty"),
     "text_too_long": Label("너무 깁니다 (최대 {max}자)", "Too long (at most {max} characters)"),
-    "control_chars": Label(
-        "제어 문자는 입력할 수 없습니다", "Control characters are not allowed"
-    ),
+    "control_chars": Label("제어 문자는 입력할 수 없습니다", "Control characters are not allowed"),
     "amount_range": Label("금액은 0원 이상이어야 합니다", "The amount must be 0 won or more"),
     "resolved_needs_time": Label(
         "해결된 위기가구에는 해결 일시가 필요합니다", "A resolved flag needs the time it was resolved"
@@ -64,18 +60,14 @@ CATALOGUE: dict[str, Label] = {
         "건강 측정값은 방문간호사만 기록합니다", "Only visiting nurses record health measures"
     ),
     "id_format": Label("식별자 형식이 올바르지 않습니다", "Not a valid identifier"),
-    "dong_code_format": Label(
-        "행정기관코드는 10자리 숫자입니다", "An administrative code has 10 digits"
-    ),
+    "dong_code_format": Label("행정기관코드는 10자리 숫자입니다", "An administrative code has 10 digits"),
     # application
     "app_title": Label("찾동 사례관리", "chandong case management"),
     "unlock_title": Label("잠금 해제", "Unlock"),
     "user_id": Label("사용자 ID", "User ID"),
     "passphrase": Label("비밀번호", "Passphrase"),
     "unlock": Label("열기", "Unlock"),
-    "auth_failed": Label(
-        "사용자 ID 또는 비밀번호가 올바르지 않습니다", "Wrong user ID or passphrase"
-    ),
+    "auth_failed": Label("사용자 ID 또는 비밀번호가 올바르지 않습니다", "Wrong user ID or passphrase"),
     "households": Label("가구 목록", "Households"),
     "household": Label("가구", "Household"),
     "members": Label("가구원", "Members"),
@@ -83,7 +75,8 @@ CATALOGUE: dict[str, Label] = {
     "crisis_flags": Label("위기가구", "Crisis flags"),
     "search": Label("검색", "Search"),
     "search_hint": Label(
-        "이름, 주소, 통/반, 전화 끝자리, 태그, 초성(ㄱㅊㅅ)", "Name, address, tong/ban, phone digits, tag, initials"
+        "이름, 주소, 통/반, 전화 끝자리, 태그, 초성(ㄱㅊㅅ)",
+        "Name, address, tong/ban, phone digits, tag, initials",
     ),
     "quit": Label("종료", "Quit"),
     "back": Label("뒤로", "Back"),

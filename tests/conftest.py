@@ -52,5 +52,12 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120)
     import subprocess
 
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "chandong_tui", *args], capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, env=full_env, timeout=timeout, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "chandong_tui", *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=full_env,
+        timeout=timeout,
+        cwd=REPO,
+    )

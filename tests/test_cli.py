@@ -23,28 +23,46 @@ def _one_line_error(stderr: str) -> str:
 
 def test_init_resolves_dong_and_unknown_dong_suggests(tmp_path: Path) -> None:
     env = {"CHANDONG_PASSPHRASE": "a long enough passphrase"}
-    bad = run_cli("init", str(tmp_path / "v"), "--dong", "상도9동", "--user", "boss", "--name", "관리자", env=env)
+    bad = run_cli(
+        "init", str(tmp_path / "v"), "--dong", "상도9동", "--user", "boss", "--name", "관리자", env=env
+    )
     assert bad.returncode == 2
     assert "상도1동" in _one_line_error(bad.stderr)
     assert not (tmp_path / "v").exists()
-    good = run_cli("init", str(tmp_path / "v"), "--dong", "동작구 상도1동", "--user", "boss", "--name", "관리자",
-                   env=env)
+    good = run_cli(
+        "init", str(tmp_path / "v"), "--dong", "동작구 상도1동", "--user", "boss", "--name", "관리자", env=env
+    )
     assert good.returncode == 0, good.stderr
     marker = json.loads((tmp_path / "v" / "VAULT.json").read_text())
     assert marker["dong_code"] == "1159053000"
-    again = run_cli("init", str(tmp_path / "v"), "--dong", "1159053000", "--user", "boss", "--name", "x", env=env)
+    again = run_cli(
+        "init", str(tmp_path / "v"), "--dong", "1159053000", "--user", "boss", "--name", "x", env=env
+    )
     assert again.returncode == 2 and "already a vault" in _one_line_error(again.stderr)
 
 
 def test_first_user_must_be_supervisor(tmp_path: Path) -> None:
-    result = run_cli("init", str(tmp_path / "v"), "--dong", "1159053000", "--user", "p", "--name", "x",
-                     "--role", "welfare_planner", env={"CHANDONG_PASSPHRASE": "a long enough passphrase"})
+    result = run_cli(
+        "init",
+        str(tmp_path / "v"),
+        "--dong",
+        "1159053000",
+        "--user",
+        "p",
+        "--name",
+        "x",
+        "--role",
+        "welfare_planner",
+        env={"CHANDONG_PASSPHRASE": "a long enough passphrase"},
+    )
     assert result.returncode == 2
     _one_line_error(result.stderr)
 
 
 def test_wrong_passphrase_exits_3_with_one_line(demo_vault: Path) -> None:
-    result = run_cli("verify", str(demo_vault), env={"CHANDONG_USER": "planner", "CHANDONG_PASSPHRASE": "nope"})
+    result = run_cli(
+        "verify", str(demo_vault), env={"CHANDONG_USER": "planner", "CHANDONG_PASSPHRASE": "nope"}
+    )
     assert result.returncode == 3
     assert "wrong user or passphrase" in _one_line_error(result.stderr)
 
@@ -100,8 +118,12 @@ def test_import_refuses_non_admin_and_garbage(demo_vault: Path, tmp_path: Path) 
     garbage.write_text("{not json")
     result = run_cli("import", str(demo_vault), str(garbage), env=ADMIN)
     assert result.returncode == 2 and "not valid JSON" in _one_line_error(result.stderr)
-    result = run_cli("import", str(demo_vault), str(sample_path()),
-                     env={"CHANDONG_USER": "planner", "CHANDONG_PASSPHRASE": DEMO_PASSPHRASE})
+    result = run_cli(
+        "import",
+        str(demo_vault),
+        str(sample_path()),
+        env={"CHANDONG_USER": "planner", "CHANDONG_PASSPHRASE": DEMO_PASSPHRASE},
+    )
     assert result.returncode == 3
     _one_line_error(result.stderr)
 

@@ -29,8 +29,9 @@ print(len(loaded))
 
 
 def test_lower_layers_import_without_textual() -> None:
-    result = subprocess.run([sys.executable, "-c", BLOCK_TEXTUAL], capture_output=True, text=True, cwd=REPO,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", BLOCK_TEXTUAL], capture_output=True, text=True, cwd=REPO, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout) >= 20  # every module of the four layers was imported
 

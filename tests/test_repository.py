@@ -37,8 +37,15 @@ def test_saved_visit_survives_reopen_and_appears_in_timeline(demo_vault: Path) -
     with unlock(demo_vault, "planner", DEMO_PASSPHRASE) as session:
         repo = CaseRepository(session)
         household = repo.household_summaries()[0].id
-        visit = Visit(id="v-new-1", household_id=household, worker_id="planner", visited_on=dt.date(2026, 11, 1),
-                      visit_kind=VisitKind.REGULAR, target_group=TargetGroup.ELDERLY, note="안부 확인")
+        visit = Visit(
+            id="v-new-1",
+            household_id=household,
+            worker_id="planner",
+            visited_on=dt.date(2026, 11, 1),
+            visit_kind=VisitKind.REGULAR,
+            target_group=TargetGroup.ELDERLY,
+            note="안부 확인",
+        )
         assert repo.save(visit)
         assert not repo.save(visit)  # nothing changed: nothing written
     with unlock(demo_vault, "planner", DEMO_PASSPHRASE) as session:
@@ -61,9 +68,17 @@ def test_health_details_only_for_nurses_and_supervisors(demo_vault: Path) -> Non
         assert all(v.health_measures is None for v in repo.all(Visit))
         repo.save(seen.model_copy(update={"phone": "010-0777-1234"}))  # an edit must not erase health
         with pytest.raises(Forbidden):
-            repo.save(Visit(id="v-x", household_id=member.household_id, worker_id="planner",
-                            visited_on=dt.date(2026, 11, 1), visit_kind=VisitKind.HEALTH,
-                            target_group=TargetGroup.ELDERLY, health_measures=HealthMeasures(systolic=120)))
+            repo.save(
+                Visit(
+                    id="v-x",
+                    household_id=member.household_id,
+                    worker_id="planner",
+                    visited_on=dt.date(2026, 11, 1),
+                    visit_kind=VisitKind.HEALTH,
+                    target_group=TargetGroup.ELDERLY,
+                    health_measures=HealthMeasures(systolic=120),
+                )
+            )
     with unlock(demo_vault, "nurse", DEMO_PASSPHRASE) as session:
         again = CaseRepository(session).get(Member, member.id)
         assert again is not None and again.health == member.health and again.phone == "010-0777-1234"
@@ -73,7 +88,9 @@ def test_no_sample_personal_data_in_plaintext_on_disk(demo_vault: Path, chandong
     doc = _sample()
     with unlock(demo_vault, "supervisor", DEMO_PASSPHRASE):
         pass
-    needles = {m["name"] for m in doc["members"][:40]} | {m["phone"] for m in doc["members"] if m.get("phone")}
+    needles = {m["name"] for m in doc["members"][:40]} | {
+        m["phone"] for m in doc["members"] if m.get("phone")
+    }
     needles |= {v["note"] for v in doc["visits"][:40] if len(v["note"]) > 8}
     needles |= {h["road_address"] for h in doc["households"][:40]}
     files = [p for base in (demo_vault, chandong_home) for p in base.rglob("*") if p.is_file()]

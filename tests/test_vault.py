@@ -158,8 +158,13 @@ def test_sigkill_mid_burst_loses_no_acknowledged_save(tmp_path: Path) -> None:
     create_vault(root, "1159053000", "boss", PASSPHRASE).close()
     acknowledged: list[str] = []
     for _round in range(3):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(root), PASSPHRASE], stdout=subprocess.PIPE,
-                                text=True, cwd=Path(__file__).parent.parent, env=os.environ.copy())
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(root), PASSPHRASE],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).parent.parent,
+            env=os.environ.copy(),
+        )
         deadline = time.monotonic() + 60
         assert proc.stdout is not None
         while time.monotonic() < deadline:

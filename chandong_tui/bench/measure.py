@@ -20,12 +20,18 @@ class Timing:
         return statistics.median(self.samples)
 
     def as_dict(self) -> dict[str, object]:
-        return {"name": self.name, "median_ms": self.median * 1e3, "min_ms": min(self.samples) * 1e3,
-                "max_ms": max(self.samples) * 1e3, "n": len(self.samples)}
+        return {
+            "name": self.name,
+            "median_ms": self.median * 1e3,
+            "min_ms": min(self.samples) * 1e3,
+            "max_ms": max(self.samples) * 1e3,
+            "n": len(self.samples),
+        }
 
 
-def time_each(name: str, action: Callable[[], object], repeat: int,
-              setup: Callable[[], object] | None = None) -> Timing:
+def time_each(
+    name: str, action: Callable[[], object], repeat: int, setup: Callable[[], object] | None = None
+) -> Timing:
     """Run `action` `repeat` times (after `setup` each time, untimed)."""
     samples = []
     for _ in range(repeat):

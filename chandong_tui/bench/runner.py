@@ -37,7 +37,9 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run_bench(scale: str = "dong", quick: bool = False, as_json: bool = False, repeat: int | None = None) -> int:
+def run_bench(
+    scale: str = "dong", quick: bool = False, as_json: bool = False, repeat: int | None = None
+) -> int:
     """Measure everything once, in one run, and print the table (or JSON)."""
     folder = ensure_vault(scale, say=_say)
     vault = folder / "vault"
@@ -50,19 +52,43 @@ def run_bench(scale: str = "dong", quick: bool = False, as_json: bool = False, r
         kdf = scenarios.passphrase_kdf(vault, n(3, 1))
         save = scenarios.save_visit(vault, n(300, 50))
         results = [
-            Comparison(save, scenarios.tinydb_insert(vault, n(7, 3)), "≤ 5 ms median; ≥ 50× faster than plain TinyDB"),
+            Comparison(
+                save, scenarios.tinydb_insert(vault, n(7, 3)), "≤ 5 ms median; ≥ 50× faster than plain TinyDB"
+            ),
             Comparison(save, scenarios.fsync_append(n(300, 50)), "(what a save costs over a bare fsync)"),
-            Comparison(scenarios.open_warm(vault, n(5, 2)), scenarios.minimal_textual_app(n(5, 2)),
-                       "(storage part of 'open ≤ 2.5× minimal app')"),
+            Comparison(
+                scenarios.open_warm(vault, n(5, 2)),
+                scenarios.minimal_textual_app(n(5, 2)),
+                "(storage part of 'open ≤ 2.5× minimal app')",
+            ),
             Comparison(scenarios.open_rebuild(vault, n(3, 1)), None, "bootstrap ≤ 2 s"),
         ]
     if as_json:
-        print(json.dumps({"scale": scale, "kdf": kdf.as_dict(), "results": [
-            {"scenario": c.scenario.as_dict(), "baseline": c.baseline.as_dict() if c.baseline else None,
-             "ratio": c.ratio, "target": c.target} for c in results]}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "scale": scale,
+                    "kdf": kdf.as_dict(),
+                    "results": [
+                        {
+                            "scenario": c.scenario.as_dict(),
+                            "baseline": c.baseline.as_dict() if c.baseline else None,
+                            "ratio": c.ratio,
+                            "target": c.target,
+                        }
+                        for c in results
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     print(f"chandong bench — scale {scale}{' (quick)' if quick else ''}; medians (min–max), one run")
-    print(f"{'scenario':36} {'median':>10} {'min–max':>22}   {'baseline':36} {'median':>10} {'ratio':>15}  target")
+    print(
+        f"{'scenario':36} {'median':>10} {'min–max':>22}   "
+        f"{'baseline':36} {'median':>10} {'ratio':>15}  target"
+    )
     for c in results:
         s, b = c.scenario, c.baseline
         spread = f"{format_ms(min(s.samples))}–{format_ms(max(s.samples))}"

@@ -16,9 +16,9 @@ from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.enums import TargetGroup, VisitKind
 from chandong_tui.model.records import Visit
 from chandong_tui.vault.cache import visible
-from chandong_tui.vault.keyring import latest_user_file
 from chandong_tui.vault.crypto import KdfParams
 from chandong_tui.vault.folder import read_marker
+from chandong_tui.vault.keyring import latest_user_file
 from chandong_tui.vault.local_state import state_home
 from chandong_tui.vault.session import unlock
 
@@ -39,9 +39,17 @@ def save_visit(vault: Path, repeat: int) -> Timing:
         numbers = count()
 
         def save() -> None:
-            repo.save(Visit(id=f"bench-{os.getpid()}-{next(numbers)}", household_id=household,
-                            worker_id=BENCH_USER, visited_on=dt.date.today(), visit_kind=VisitKind.REGULAR,
-                            target_group=TargetGroup.ELDERLY, note="벤치마크 방문 기록"))
+            repo.save(
+                Visit(
+                    id=f"bench-{os.getpid()}-{next(numbers)}",
+                    household_id=household,
+                    worker_id=BENCH_USER,
+                    visited_on=dt.date.today(),
+                    visit_kind=VisitKind.REGULAR,
+                    target_group=TargetGroup.ELDERLY,
+                    note="벤치마크 방문 기록",
+                )
+            )
 
         return time_each("save one visit (durable)", save, repeat)
 
@@ -51,14 +59,19 @@ def tinydb_insert(vault: Path, repeat: int) -> Timing:
     from tinydb import TinyDB
 
     with unlock(vault, BENCH_USER, BENCH_PASSPHRASE) as session:
-        tables = {name: [visible(doc) for doc in rows.values()]
-                  for name, rows in (session.table("visit").storage.read() or {}).items() if name != "_meta"}
+        tables = {
+            name: [visible(doc) for doc in rows.values()]
+            for name, rows in (session.table("visit").storage.read() or {}).items()
+            if name != "_meta"
+        }
     with tempfile.TemporaryDirectory() as tmp:
         db = TinyDB(Path(tmp) / "plain.json")
         for name, docs in tables.items():
             db.table(name).insert_multiple(docs)
         sample = dict(tables["visit"][0])
-        timing = time_each("plain TinyDB insert (baseline)", lambda: db.table("visit").insert(dict(sample)), repeat)
+        timing = time_each(
+            "plain TinyDB insert (baseline)", lambda: db.table("visit").insert(dict(sample)), repeat
+        )
         db.close()
     return timing
 
@@ -66,6 +79,7 @@ def tinydb_insert(vault: Path, repeat: int) -> Timing:
 def fsync_append(repeat: int) -> Timing:
     """Baseline: append 300 bytes to a file and fsync."""
     with tempfile.TemporaryDirectory() as tmp, open(Path(tmp) / "log", "ab") as handle:
+
         def append() -> None:
             handle.write(b"x" * 300)
             handle.flush()
@@ -85,8 +99,9 @@ def passphrase_kdf(vault: Path, repeat: int) -> Timing:
 
 def open_warm(vault: Path, repeat: int) -> Timing:
     """Unlock and open with a warm cache (includes the KDF)."""
-    return time_each("unlock + open, warm cache", lambda: unlock(vault, BENCH_USER, BENCH_PASSPHRASE).close(),
-                     repeat)
+    return time_each(
+        "unlock + open, warm cache", lambda: unlock(vault, BENCH_USER, BENCH_PASSPHRASE).close(), repeat
+    )
 
 
 def open_rebuild(vault: Path, repeat: int) -> Timing:
@@ -97,12 +112,19 @@ def open_rebuild(vault: Path, repeat: int) -> Timing:
         for cache in (state_home() / "vaults" / info.vault_id).rglob("cache.tdb"):
             cache.unlink()
 
-    return time_each("unlock + rebuild cache from ops", lambda: unlock(vault, BENCH_USER, BENCH_PASSPHRASE).close(),
-                     repeat, setup=drop_cache)
+    return time_each(
+        "unlock + rebuild cache from ops",
+        lambda: unlock(vault, BENCH_USER, BENCH_PASSPHRASE).close(),
+        repeat,
+        setup=drop_cache,
+    )
 
 
 def minimal_textual_app(repeat: int) -> Timing:
     """Baseline: a new Python process starting a minimal Textual app until its first refresh."""
     command = [sys.executable, "-c", MINIMAL_APP]
-    return time_each("minimal Textual app start (baseline)",
-                     lambda: subprocess.run(command, check=True, capture_output=True, timeout=60), repeat)
+    return time_each(
+        "minimal Textual app start (baseline)",
+        lambda: subprocess.run(command, check=True, capture_output=True, timeout=60),
+        repeat,
+    )

@@ -96,7 +96,9 @@ def import_records(repo: CaseRepository, records: list[Record]) -> ImportResult:
     vault_dong = repo.session.info.dong_code
     for record in records:
         if isinstance(record, Dong) and record.id != vault_dong:
-            raise BadInput(f"the file is for dong {record.id}, this vault is for {vault_dong}; nothing imported")
+            raise BadInput(
+                f"the file is for dong {record.id}, this vault is for {vault_dong}; nothing imported"
+            )
     new: list[Record] = []
     unchanged = 0
     for record in records:
@@ -112,8 +114,14 @@ def import_records(repo: CaseRepository, records: list[Record]) -> ImportResult:
     return ImportResult(written=written, unchanged=unchanged)
 
 
-_REFERENCES = {"household_id": "household", "worker_id": "worker", "owner_id": "worker",
-               "raised_by": "worker", "facilitator_id": "worker", "from_worker_id": "worker"}
+_REFERENCES = {
+    "household_id": "household",
+    "worker_id": "worker",
+    "owner_id": "worker",
+    "raised_by": "worker",
+    "facilitator_id": "worker",
+    "from_worker_id": "worker",
+}
 
 
 def _check_references(repo: CaseRepository, records: list[Record]) -> None:
@@ -126,7 +134,9 @@ def _check_references(repo: CaseRepository, records: list[Record]) -> None:
             if target is None or target in known.get(kind, ()):
                 continue
             if repo.session.table(kind).get_row(target) is None:
-                raise BadInput(f"{record.kind} {record.id!r} refers to unknown {kind} {target!r}; nothing imported")
+                raise BadInput(
+                    f"{record.kind} {record.id!r} refers to unknown {kind} {target!r}; nothing imported"
+                )
 
 
 def import_file(repo: CaseRepository, path: Path, today: dt.date | None = None) -> ImportResult:

@@ -84,8 +84,11 @@ class CaseRepository:
     def all(self, cls: type[R]) -> list[R]:
         table = self.session.table(cls.kind)
         rows = table.storage.read() or {}
-        return [self._shown(from_row(cls, row_id, doc))
-                for row_id, doc in rows.get(cls.kind, {}).items() if not is_deleted(doc)]
+        return [
+            self._shown(from_row(cls, row_id, doc))
+            for row_id, doc in rows.get(cls.kind, {}).items()
+            if not is_deleted(doc)
+        ]
 
     def _shown(self, record: R) -> R:
         if isinstance(record, Member):
@@ -146,7 +149,9 @@ class CaseRepository:
         return sorted(members, key=lambda m: (m.relation != "head", m.birth_date, m.id))
 
     def visits_of(self, household_id: str) -> list[Visit]:
-        return sorted(self._of_household(Visit, household_id), key=lambda v: (v.visited_on, v.id), reverse=True)
+        return sorted(
+            self._of_household(Visit, household_id), key=lambda v: (v.visited_on, v.id), reverse=True
+        )
 
     def flags_of(self, household_id: str) -> list[CrisisFlag]:
         return sorted(self._of_household(CrisisFlag, household_id), key=lambda f: f.raised_at, reverse=True)
@@ -165,8 +170,10 @@ class CaseRepository:
         entries = [TimelineEntry(_start_of(v.visited_on), v) for v in self.visits_of(household_id)]
         entries += [TimelineEntry(f.raised_at, f) for f in self.flags_of(household_id)]
         entries += [TimelineEntry(c.scheduled_at, c) for c in self.conferences_of(household_id)]
-        entries += [TimelineEntry(h.history[0].at if h.history else _start_of(dt.date.min), h)
-                    for h in self.handoffs_of(household_id)]
+        entries += [
+            TimelineEntry(h.history[0].at if h.history else _start_of(dt.date.min), h)
+            for h in self.handoffs_of(household_id)
+        ]
         return sorted(entries, key=lambda e: (e.at, e.record.id), reverse=True)
 
     def household_summaries(self) -> list[HouseholdSummary]:
@@ -180,22 +187,31 @@ class CaseRepository:
         for doc in tables.get(CrisisFlag.kind, {}).values():
             if doc.get("state") == FlagState.OPEN and not is_deleted(doc):
                 hid = doc.get("household_id")
-                open_levels[hid] = min(open_levels.get(hid, "watch"), doc.get("level", "watch"), key=_level_rank)
+                open_levels[hid] = min(
+                    open_levels.get(hid, "watch"), doc.get("level", "watch"), key=_level_rank
+                )
         summaries = []
         for row_id, doc in tables.get(Household.kind, {}).items():
             if is_deleted(doc):
                 continue
             members = sorted(members_by_household.get(row_id, []), key=lambda m: m.get("relation") != "head")
-            summaries.append(HouseholdSummary(
-                id=row_id,
-                head_name=members[0].get("name", "") if members else "",
-                member_names=tuple(m.get("name", "") for m in members),
-                tong=int(doc.get("tong", 0)), ban=int(doc.get("ban", 0)),
-                address=" ".join(x for x in (doc.get("road_address", ""), doc.get("address_detail", "")) if x),
-                tags=tuple(doc.get("tags", ())), owner_id=doc.get("owner_id"), status=doc.get("status", ""),
-                open_flag_level=open_levels.get(row_id),
-                phone_tails=tuple(m["phone"][-4:] for m in members if m.get("phone")),
-            ))
+            summaries.append(
+                HouseholdSummary(
+                    id=row_id,
+                    head_name=members[0].get("name", "") if members else "",
+                    member_names=tuple(m.get("name", "") for m in members),
+                    tong=int(doc.get("tong", 0)),
+                    ban=int(doc.get("ban", 0)),
+                    address=" ".join(
+                        x for x in (doc.get("road_address", ""), doc.get("address_detail", "")) if x
+                    ),
+                    tags=tuple(doc.get("tags", ())),
+                    owner_id=doc.get("owner_id"),
+                    status=doc.get("status", ""),
+                    open_flag_level=open_levels.get(row_id),
+                    phone_tails=tuple(m["phone"][-4:] for m in members if m.get("phone")),
+                )
+            )
         return sorted(summaries, key=lambda s: (s.tong, s.ban, s.address, s.id))
 
 

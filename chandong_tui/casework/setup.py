@@ -14,8 +14,12 @@ from chandong_tui.model.seoul_dongs import resolve_dong
 from chandong_tui.vault.session import VaultSession, add_user, create_vault
 
 DEMO_PASSPHRASE = "chandong-demo"
-DEMO_USERS = {"supervisor": Role.SUPERVISOR, "planner": Role.WELFARE_PLANNER,
-              "nurse": Role.VISITING_NURSE, "officer": Role.NEIGHBOURHOOD_OFFICER}
+DEMO_USERS = {
+    "supervisor": Role.SUPERVISOR,
+    "planner": Role.WELFARE_PLANNER,
+    "nurse": Role.VISITING_NURSE,
+    "officer": Role.NEIGHBOURHOOD_OFFICER,
+}
 """The demo's logins (all with `DEMO_PASSPHRASE`); the first one creates the vault."""
 
 

@@ -1,4 +1,4 @@
-"""Records of the domain: pydantic models, enums with Korean/English labels, validation. No I/O, no Textual."""
+"""Records of the domain: pydantic models, enums with Korean/English labels, validation. No I/O."""
 
 from chandong_tui.model.records import RECORD_BY_KIND, RECORD_TYPES, Record
 

@@ -281,7 +281,15 @@ class Task(Record):
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (
-    Dong, Worker, Household, Member, Visit, CrisisFlag, Conference, Handoff, Task,
+    Dong,
+    Worker,
+    Household,
+    Member,
+    Visit,
+    CrisisFlag,
+    Conference,
+    Handoff,
+    Task,
 )
 """Every record kind, in the order a sample file lists them."""
 

@@ -1,4 +1,4 @@
-"""Durable file writes: temp name, fsync, rename, fsync the folder. A final name never holds a partial file."""
+"""Durable writes: temp name, fsync, rename, fsync the folder; no partial file under a final name."""
 
 from __future__ import annotations
 

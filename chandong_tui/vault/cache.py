@@ -51,7 +51,7 @@ class EncryptedMemoryStorage(Storage):
         if not data.startswith(_MAGIC):
             return False
         try:
-            plain = open_sealed(self._key, data[len(_MAGIC):], self._aad)
+            plain = open_sealed(self._key, data[len(_MAGIC) :], self._aad)
         except IntegrityError:
             return False
         self._tables = orjson.loads(plain)

@@ -85,8 +85,13 @@ class KdfParams:
         if self.alg == "argon2id":
             from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-            kdf = Argon2id(salt=salt, length=KEY_SIZE, iterations=self.iterations, lanes=self.lanes,
-                           memory_cost=self.memory_kib)
+            kdf = Argon2id(
+                salt=salt,
+                length=KEY_SIZE,
+                iterations=self.iterations,
+                lanes=self.lanes,
+                memory_cost=self.memory_kib,
+            )
             return kdf.derive(secret)
         if self.alg == "scrypt":
             return Scrypt(salt=salt, length=KEY_SIZE, n=self.scrypt_n, r=8, p=1).derive(secret)

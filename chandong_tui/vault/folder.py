@@ -47,8 +47,12 @@ def create_marker(root: Path, dong_code: str, root_sign_pub: bytes) -> VaultInfo
     if any(p for p in root.iterdir() if not p.name.startswith(".")):
         raise BadInput(f"{root} is not empty; a vault needs a folder of its own")
     info = VaultInfo(root, uuid.uuid4().hex, dong_code, root_sign_pub)
-    doc = {"format": FORMAT, "vault_id": info.vault_id, "dong_code": dong_code,
-           "root_sign_pub": b64e(root_sign_pub)}
+    doc = {
+        "format": FORMAT,
+        "vault_id": info.vault_id,
+        "dong_code": dong_code,
+        "root_sign_pub": b64e(root_sign_pub),
+    }
     write_atomic(root / MARKER, orjson.dumps(doc, option=orjson.OPT_INDENT_2), exclusive=True)
     return info
 

@@ -79,11 +79,22 @@ def write_user_file(root: Path, vault_id: str, identity: Identity, passphrase: s
     uhash = user_hash(vault_id, identity.user_id)
     kdf = KdfParams.fresh()
     aad = f"chandong-identity|{vault_id}|{uhash}|{rev}".encode()
-    secret = orjson.dumps({"user": identity.user_id, "box": b64e(raw_private(identity.box)),
-                           "sign": b64e(raw_private(identity.sign))})
-    doc = {"format": 1, "user": uhash, "rev": rev, "kdf": kdf.as_dict(),
-           "box_pub": b64e(identity.box_public), "sign_pub": b64e(identity.sign_public),
-           "sealed": b64e(seal(kdf.derive(passphrase), secret, aad))}
+    secret = orjson.dumps(
+        {
+            "user": identity.user_id,
+            "box": b64e(raw_private(identity.box)),
+            "sign": b64e(raw_private(identity.sign)),
+        }
+    )
+    doc = {
+        "format": 1,
+        "user": uhash,
+        "rev": rev,
+        "kdf": kdf.as_dict(),
+        "box_pub": b64e(identity.box_public),
+        "sign_pub": b64e(identity.sign_public),
+        "sealed": b64e(seal(kdf.derive(passphrase), secret, aad)),
+    }
     path = root / USERS_DIR / f"{uhash}-{rev:06d}.json"
     write_atomic(path, orjson.dumps(doc, option=orjson.OPT_INDENT_2), exclusive=True)
     return path
@@ -95,8 +106,11 @@ def latest_user_file(root: Path, vault_id: str, user_id: str) -> dict[str, Any] 
     folder = root / USERS_DIR
     if not folder.is_dir():
         return None
-    revisions = sorted((int(m.group(2)), p) for p in folder.iterdir()
-                       if (m := _USER_NAME.match(p.name)) and m.group(1) == uhash)
+    revisions = sorted(
+        (int(m.group(2)), p)
+        for p in folder.iterdir()
+        if (m := _USER_NAME.match(p.name)) and m.group(1) == uhash
+    )
     for _rev, path in reversed(revisions):
         try:
             doc = orjson.loads(path.read_bytes())
@@ -144,15 +158,30 @@ class Grant:
     sealed_key: dict[str, str]
 
 
-def write_grant(root: Path, vault_id: str, admin: Identity, epoch: int, user_id: str, role: str,
-                box_pub: bytes, sign_pub: bytes, vault_key: bytes) -> Path:
+def write_grant(
+    root: Path,
+    vault_id: str,
+    admin: Identity,
+    epoch: int,
+    user_id: str,
+    role: str,
+    box_pub: bytes,
+    sign_pub: bytes,
+    vault_key: bytes,
+) -> Path:
     """Grant `user_id` the vault key of `epoch` with `role`, signed by `admin`."""
     uhash = user_hash(vault_id, user_id)
     aad = f"chandong-grant|{vault_id}|{epoch}|{uhash}".encode()
     doc: dict[str, Any] = {
-        "format": 1, "vault": vault_id, "epoch": epoch, "user": uhash, "role": role,
-        "box_pub": b64e(box_pub), "sign_pub": b64e(sign_pub),
-        "granted_by": user_hash(vault_id, admin.user_id), "granter_pub": b64e(admin.sign_public),
+        "format": 1,
+        "vault": vault_id,
+        "epoch": epoch,
+        "user": uhash,
+        "role": role,
+        "box_pub": b64e(box_pub),
+        "sign_pub": b64e(sign_pub),
+        "granted_by": user_hash(vault_id, admin.user_id),
+        "granter_pub": b64e(admin.sign_public),
         "key": seal_to(X25519PublicKey.from_public_bytes(box_pub), vault_key, aad),
     }
     doc["sig"] = b64e(admin.sign.sign(_canonical(doc)))
@@ -210,14 +239,25 @@ def _verified_grant(name: str, doc: dict[str, Any], vault_id: str, signers: set[
     try:
         granter = b64d(doc["granter_pub"])
         match = _GRANT_NAME.match(name.rsplit("/", 1)[-1])
-        if (granter not in signers or doc["vault"] != vault_id or match is None
-                or int(match.group(1)) != doc["epoch"] or match.group(2) != doc["user"]):
+        if (
+            granter not in signers
+            or doc["vault"] != vault_id
+            or match is None
+            or int(match.group(1)) != doc["epoch"]
+            or match.group(2) != doc["user"]
+        ):
             return None
         if not verify_signature(granter, b64d(doc["sig"]), _canonical(doc)):
             return None
-        return Grant(epoch=int(doc["epoch"]), user=doc["user"], role=doc["role"],
-                     box_pub=b64d(doc["box_pub"]), sign_pub=b64d(doc["sign_pub"]),
-                     granted_by=doc["granted_by"], sealed_key=doc["key"])
+        return Grant(
+            epoch=int(doc["epoch"]),
+            user=doc["user"],
+            role=doc["role"],
+            box_pub=b64d(doc["box_pub"]),
+            sign_pub=b64d(doc["sign_pub"]),
+            granted_by=doc["granted_by"],
+            sealed_key=doc["key"],
+        )
     except (KeyError, TypeError, ValueError):
         return None
 

@@ -32,8 +32,14 @@ class Op:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "hlc": self.hlc.encode(), "actor": self.actor,
-                               "table": self.table, "row": self.row, "set": self.set}
+        out: dict[str, Any] = {
+            "id": self.id,
+            "hlc": self.hlc.encode(),
+            "actor": self.actor,
+            "table": self.table,
+            "row": self.row,
+            "set": self.set,
+        }
         if self.base is not None:
             out["base"] = self.base.encode()
         if self.meta:
@@ -43,9 +49,16 @@ class Op:
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Op:
         base = raw.get("base")
-        return cls(id=str(raw["id"]), hlc=Stamp.decode(raw["hlc"]), actor=str(raw["actor"]),
-                   table=str(raw["table"]), row=str(raw["row"]), set=dict(raw["set"]),
-                   base=Stamp.decode(base) if base else None, meta=dict(raw.get("meta") or {}))
+        return cls(
+            id=str(raw["id"]),
+            hlc=Stamp.decode(raw["hlc"]),
+            actor=str(raw["actor"]),
+            table=str(raw["table"]),
+            row=str(raw["row"]),
+            set=dict(raw["set"]),
+            base=Stamp.decode(base) if base else None,
+            meta=dict(raw.get("meta") or {}),
+        )
 
     @property
     def order(self) -> tuple[Stamp, str]:

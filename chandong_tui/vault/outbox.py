@@ -39,8 +39,9 @@ class OutboxScan:
 class Outbox:
     """The outbox of one device slot; one process at a time (the slot is locked)."""
 
-    def __init__(self, folder: Path, vault_id: str, device: str,
-                 key_for_epoch: Callable[[int], bytes | None]) -> None:
+    def __init__(
+        self, folder: Path, vault_id: str, device: str, key_for_epoch: Callable[[int], bytes | None]
+    ) -> None:
         self.folder = folder
         self.vault_id = vault_id
         self.device = device
@@ -88,8 +89,9 @@ class Outbox:
             if body_end > len(data) or length < _RECORD_HEAD.size - 4:
                 return False
             try:
-                plain = open_sealed(self._record_key(epoch), data[body_start:body_end],
-                                    self._aad(epoch, first_seq, count))
+                plain = open_sealed(
+                    self._record_key(epoch), data[body_start:body_end], self._aad(epoch, first_seq, count)
+                )
             except IntegrityError:
                 return False
             result.ops.extend(decode_ops(plain))

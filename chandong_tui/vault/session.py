@@ -16,7 +16,14 @@ from typing import Any
 
 from chandong_tui.vault.atomic import TEMP_PREFIX
 from chandong_tui.vault.cache import LocalCache, RowTable, field_clock
-from chandong_tui.vault.chunks import CHUNK_NAME, ChunkHeader, chunk_name, open_chunk, read_header, write_chunk
+from chandong_tui.vault.chunks import (
+    CHUNK_NAME,
+    ChunkHeader,
+    chunk_name,
+    open_chunk,
+    read_header,
+    write_chunk,
+)
 from chandong_tui.vault.crypto import random_key
 from chandong_tui.vault.errors import AuthError, BadInput, IntegrityError
 from chandong_tui.vault.folder import VaultInfo, create_marker, read_marker
@@ -66,8 +73,9 @@ class IngestReport:
 class VaultSession:
     """One user's unlocked view of a vault on this PC."""
 
-    def __init__(self, info: VaultInfo, identity: Identity, role: str, keys: dict[int, bytes],
-                 slot: DeviceSlot) -> None:
+    def __init__(
+        self, info: VaultInfo, identity: Identity, role: str, keys: dict[int, bytes], slot: DeviceSlot
+    ) -> None:
         self.info = info
         self.identity = identity
         self.role = role
@@ -80,8 +88,10 @@ class VaultSession:
         self.outbox = Outbox(slot.outbox_dir, info.vault_id, self.device, keys.get)
         self.problems: list[Problem] = []
         scan = self.outbox.scan()
-        self.problems.extend(Problem(f"(local outbox) {name}", "torn tail after a crash; unsaved end ignored")
-                             for name in scan.torn)
+        self.problems.extend(
+            Problem(f"(local outbox) {name}", "torn tail after a crash; unsaved end ignored")
+            for name in scan.torn
+        )
         self._unpublished: list[Op] = []
         self._sweep_own_temp_files()
         self._published_upto, self._chunk_seq = self._own_chunk_marks()
@@ -120,8 +130,17 @@ class VaultSession:
         ops = []
         for table, row, fields in changes:
             self._op_seq += 1
-            ops.append(Op(id=f"{self.device}.{self._op_seq}", hlc=self.clock.tick(), actor=self.user_id,
-                          table=table, row=row, set=fields, base=self._base_of(table, row, fields)))
+            ops.append(
+                Op(
+                    id=f"{self.device}.{self._op_seq}",
+                    hlc=self.clock.tick(),
+                    actor=self.user_id,
+                    table=table,
+                    row=row,
+                    set=fields,
+                    base=self._base_of(table, row, fields),
+                )
+            )
         if not ops:
             return ops
         try:
@@ -161,8 +180,11 @@ class VaultSession:
         the newest readable header gives the op numbering instead.
         """
         folder = self._own_folder()
-        seqs = sorted(int(m.group(1)) for p in folder.iterdir() if (m := CHUNK_NAME.match(p.name))) \
-            if folder.is_dir() else []
+        seqs = (
+            sorted(int(m.group(1)) for p in folder.iterdir() if (m := CHUNK_NAME.match(p.name)))
+            if folder.is_dir()
+            else []
+        )
         for seq in reversed(seqs):
             path = folder / chunk_name(seq)
             try:
@@ -177,8 +199,15 @@ class VaultSession:
         if not self._unpublished:
             return 0
         ops = self._unpublished
-        header = ChunkHeader(vault=self.info.vault_id, device=self.device, seq=self._chunk_seq + 1,
-                             kind="ops", epoch=self.epoch, first_op=_seq_of(ops[0]), last_op=_seq_of(ops[-1]))
+        header = ChunkHeader(
+            vault=self.info.vault_id,
+            device=self.device,
+            seq=self._chunk_seq + 1,
+            kind="ops",
+            epoch=self.epoch,
+            first_op=_seq_of(ops[0]),
+            last_op=_seq_of(ops[-1]),
+        )
         write_chunk(self._own_folder(), header, encode_ops(ops), self.keys[self.epoch])
         self._chunk_seq = header.seq
         self._published_upto = header.last_op
@@ -258,8 +287,17 @@ def create_vault(root: Path, dong_code: str, user_id: str, passphrase: str) -> V
     identity = Identity.generate(user_id)
     info = create_marker(root, dong_code, identity.sign_public)
     write_user_file(root, info.vault_id, identity, passphrase, rev=1)
-    write_grant(root, info.vault_id, identity, 1, user_id, ADMIN_ROLE, identity.box_public,
-                identity.sign_public, random_key())
+    write_grant(
+        root,
+        info.vault_id,
+        identity,
+        1,
+        user_id,
+        ADMIN_ROLE,
+        identity.box_public,
+        identity.sign_public,
+        random_key(),
+    )
     return unlock(root, user_id, passphrase)
 
 
@@ -269,8 +307,9 @@ def unlock(root: Path, user_id: str, passphrase: str) -> VaultSession:
     check_pin(info)
     keyring = load_keyring(root, info.vault_id, info.root_sign_pub)
     identity = unlock_identity(root, info.vault_id, user_id, passphrase)
-    grants = [g for g in keyring.for_user(user_hash(info.vault_id, user_id))
-              if g.box_pub == identity.box_public]
+    grants = [
+        g for g in keyring.for_user(user_hash(info.vault_id, user_id)) if g.box_pub == identity.box_public
+    ]
     if not grants:
         raise AuthError("wrong user or passphrase")
     keys = {g.epoch: unwrap_grant(g, identity, info.vault_id) for g in grants}
@@ -292,5 +331,14 @@ def add_user(admin: VaultSession, user_id: str, role: str, passphrase: str) -> N
     identity = Identity.generate(user_id)
     write_user_file(root, vault_id, identity, passphrase, rev=1)
     for epoch, key in sorted(admin.keys.items()):
-        write_grant(root, vault_id, admin.identity, epoch, user_id, role, identity.box_public,
-                    identity.sign_public, key)
+        write_grant(
+            root,
+            vault_id,
+            admin.identity,
+            epoch,
+            user_id,
+            role,
+            identity.box_public,
+            identity.sign_public,
+            key,
+        )

@@ -9,11 +9,11 @@ import orjson
 
 from chandong_tui.vault.atomic import TEMP_PREFIX
 from chandong_tui.vault.chunks import CHUNK_NAME, open_chunk
+from chandong_tui.vault.errors import IntegrityError
 from chandong_tui.vault.folder import DEVICES_DIR, MARKER
 from chandong_tui.vault.keyring import KEYRING_DIR, USERS_DIR, load_keyring
 from chandong_tui.vault.ops import decode_ops
 from chandong_tui.vault.session import Problem, VaultSession
-from chandong_tui.vault.errors import IntegrityError
 
 _KNOWN_TOP = {MARKER, USERS_DIR, KEYRING_DIR, DEVICES_DIR}
 _DEVICE_NAME = re.compile(r"^[0-9a-f]{16}$")
@@ -60,7 +60,9 @@ def verify_vault(session: VaultSession) -> VerifyReport:
         for path in sorted(folder.iterdir()):
             relative = f"{DEVICES_DIR}/{folder.name}/{path.name}"
             if not CHUNK_NAME.match(path.name):
-                reason = "unfinished write (temp file)" if path.name.startswith(TEMP_PREFIX) else "foreign file"
+                reason = (
+                    "unfinished write (temp file)" if path.name.startswith(TEMP_PREFIX) else "foreign file"
+                )
                 report.notes.append(Problem(relative, f"{reason}; left alone"))
                 continue
             try:
