@@ -10,6 +10,7 @@ devices/<device>/<seq>.chunk write-once encrypted op chunks, one writer per fold
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ from chandong_tui.vault.errors import BadInput, IntegrityError, NotAVault
 MARKER = "VAULT.json"
 FORMAT = "chandong-vault/1"
 DEVICES_DIR = "devices"
+DEVICE_NAME = re.compile(r"^[0-9a-f]{16}$")
+"""A device folder's name: 16 hex digits."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ outbox into a write-once chunk in the shared folder; `ingest` reads chunks not y
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from chandong_tui.vault.chunks import (
 )
 from chandong_tui.vault.crypto import random_key
 from chandong_tui.vault.errors import AuthError, BadInput, IntegrityError
-from chandong_tui.vault.folder import VaultInfo, create_marker, read_marker
+from chandong_tui.vault.folder import DEVICE_NAME, VaultInfo, create_marker, read_marker
 from chandong_tui.vault.hlc import HybridClock, Stamp
 from chandong_tui.vault.keyring import (
     ADMIN_ROLE,
@@ -43,7 +42,6 @@ from chandong_tui.vault.local_state import DeviceSlot, check_pin, remember_vault
 from chandong_tui.vault.ops import Op, decode_ops, encode_ops
 from chandong_tui.vault.outbox import Outbox
 
-_DEVICE_NAME = re.compile(r"^[0-9a-f]{16}$")
 Change = tuple[str, str, dict[str, Any]]
 """(table, row id, fields to set)."""
 
@@ -221,7 +219,7 @@ class VaultSession:
         report = IngestReport()
         devices = self.info.devices
         for folder in sorted(devices.iterdir()) if devices.is_dir() else []:
-            if not folder.is_dir() or not _DEVICE_NAME.match(folder.name):
+            if not folder.is_dir() or not DEVICE_NAME.match(folder.name):
                 continue
             for path in sorted(folder.iterdir()):
                 match = CHUNK_NAME.match(path.name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import orjson
@@ -10,13 +9,12 @@ import orjson
 from chandong_tui.vault.atomic import TEMP_PREFIX
 from chandong_tui.vault.chunks import CHUNK_NAME, open_chunk
 from chandong_tui.vault.errors import IntegrityError
-from chandong_tui.vault.folder import DEVICES_DIR, MARKER
+from chandong_tui.vault.folder import DEVICE_NAME, DEVICES_DIR, MARKER
 from chandong_tui.vault.keyring import KEYRING_DIR, USERS_DIR, load_keyring
 from chandong_tui.vault.ops import decode_ops
 from chandong_tui.vault.session import Problem, VaultSession
 
 _KNOWN_TOP = {MARKER, USERS_DIR, KEYRING_DIR, DEVICES_DIR}
-_DEVICE_NAME = re.compile(r"^[0-9a-f]{16}$")
 
 
 @dataclass
@@ -54,7 +52,7 @@ def verify_vault(session: VaultSession) -> VerifyReport:
             report.notes.append(Problem(path.name, "not a vault file (left alone)"))
     devices = root / DEVICES_DIR
     for folder in sorted(devices.iterdir()) if devices.is_dir() else []:
-        if not folder.is_dir() or not _DEVICE_NAME.match(folder.name):
+        if not folder.is_dir() or not DEVICE_NAME.match(folder.name):
             report.notes.append(Problem(f"{DEVICES_DIR}/{folder.name}", "not a device folder (left alone)"))
             continue
         for path in sorted(folder.iterdir()):
