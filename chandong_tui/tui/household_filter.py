@@ -1,0 +1,94 @@
+"""Search-as-you-type over household summaries.
+
+A query is split on spaces; a household matches when every term does. A term is one of
+- `3-2`, `3통`, `2반`, `3통2반`: 통 and/or 반;
+- only digits: the end of a member's phone number, or a number in the address;
+- only Hangul initial consonants (초성, `ㄱㅊㅅ`): the initials of a member's name or of the address;
+- anything else: part of a member's name, the address, or a tag label (Korean or English), ignoring case.
+
+Each household's searchable text is built once, so a keystroke over 3,000 households is a few
+milliseconds. (This belongs in `casework` once more screens search; it has no Textual in it.)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chandong_tui.casework.repository import HouseholdSummary
+from chandong_tui.model.enums import HouseholdTag
+
+_CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_TONG_BAN = re.compile(r"^(\d{1,2})-(\d{1,2})$")
+_TONG_BAN_WORDS = re.compile(r"^(?:(\d{1,2})통)?(?:(\d{1,2})반)?$")
+
+
+def initials(value: str) -> str:
+    """The initial consonant of each Hangul syllable (`김민수` → `ㄱㅁㅅ`); other characters kept."""
+    out = []
+    for char in value:
+        code = ord(char) - 0xAC00
+        out.append(_CHOSEONG[code // 588] if 0 <= code < 11172 else char)
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    summary: HouseholdSummary
+    words: str
+    initials: str
+    digits: tuple[str, ...]
+
+
+def _tag_labels(value: str) -> str:
+    try:
+        tag = HouseholdTag(value)
+    except ValueError:
+        return value
+    return f"{tag.ko} {tag.en}"
+
+
+class HouseholdFilter:
+    """The households matching a query, in their original order."""
+
+    def __init__(self, summaries: list[HouseholdSummary]) -> None:
+        self.summaries = list(summaries)
+        self._entries = []
+        for summary in self.summaries:
+            names = " ".join(summary.member_names)
+            words = " ".join([names, summary.address, *(_tag_labels(tag) for tag in summary.tags)])
+            self._entries.append(
+                _Entry(
+                    summary=summary,
+                    words=words.casefold(),
+                    initials=initials(f"{names} {summary.address}"),
+                    digits=summary.phone_tails,
+                )
+            )
+
+    def __call__(self, query: str) -> list[HouseholdSummary]:
+        terms = query.split()
+        if not terms:
+            return list(self.summaries)
+        tests = [self._test(term) for term in terms]
+        return [entry.summary for entry in self._entries if all(test(entry) for test in tests)]
+
+    @staticmethod
+    def _test(term: str):  # noqa: ANN205 - returns a predicate over entries
+        match = _TONG_BAN.match(term)
+        if match:
+            tong, ban = int(match.group(1)), int(match.group(2))
+            return lambda e: e.summary.tong == tong and e.summary.ban == ban
+        match = _TONG_BAN_WORDS.match(term)
+        if match and (match.group(1) or match.group(2)):
+            tong = int(match.group(1)) if match.group(1) else None
+            ban = int(match.group(2)) if match.group(2) else None
+            return lambda e: (
+                (tong is None or e.summary.tong == tong) and (ban is None or e.summary.ban == ban)
+            )
+        if term.isascii() and term.isdigit():
+            return lambda e: any(tail.endswith(term) for tail in e.digits) or term in e.words
+        if all(char in _CHOSEONG for char in term):
+            return lambda e: term in e.initials
+        folded = term.casefold()
+        return lambda e: folded in e.words

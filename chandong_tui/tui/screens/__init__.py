@@ -1,0 +1,1 @@
+"""Full screens: unlock, household list, household detail."""

@@ -1,0 +1,262 @@
+"""One household, read-only: header, members, open crisis flags and its timeline (newest first).
+
+Everything shown comes from `CaseRepository`, which already removed what the user's role may not see
+(health details for non-nurses); identifiers are masked here. Every section is a `Text` built from
+`safe_text`, so record contents are never read as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from chandong_tui.casework.repository import CaseRepository, TimelineEntry
+from chandong_tui.i18n import Lang, t
+from chandong_tui.model.enums import FlagState, HouseholdTag, LabelledEnum
+from chandong_tui.model.fields import mask_phone, mask_rrn
+from chandong_tui.model.records import Conference, CrisisFlag, Handoff, Household, Member, Visit
+from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.text import cell, join, safe_text, text
+
+_SECTION = "bold"
+_MUTED = "dim"
+_LEVEL_STYLES = {"urgent": "bold red", "crisis": "bold yellow", "watch": "green"}
+
+
+def _label(value: object, lang: Lang | str) -> str:
+    return value.label(lang) if isinstance(value, LabelledEnum) else safe_text(value)
+
+
+def _age(birth: dt.date, today: dt.date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+class HouseholdScreen(Screen[None]):
+    """The detail of one household."""
+
+    BINDINGS = [
+        Binding("escape,backspace", "back", "key_back", id="household.back", show=True, tooltip="tip_back"),
+        Binding("ctrl+q", "app.quit", "key_quit", id="household.quit", show=True, tooltip="tip_quit"),
+        Binding("down,j", "scroll('down')", "key_down", id="household.down", show=False),
+        Binding("up,k", "scroll('up')", "key_up", id="household.up", show=False),
+        Binding(
+            "pagedown,space", "scroll('page_down')", "key_page_down", id="household.page_down", show=False
+        ),
+        Binding("pageup", "scroll('page_up')", "key_page_up", id="household.page_up", show=False),
+        Binding("home", "scroll('home')", "key_first", id="household.first", show=False),
+        Binding("end", "scroll('end')", "key_last", id="household.last", show=False),
+    ]
+
+    def __init__(
+        self,
+        repo: CaseRepository,
+        household_id: str,
+        lang: Lang | str = Lang.KO,
+        today: dt.date | None = None,
+    ) -> None:
+        super().__init__()
+        localise_bindings(self, lang)
+        self.repo = repo
+        self.household_id = household_id
+        """The household shown."""
+        self.lang = lang
+        self.today = today or dt.date.today()
+        self._worker_names: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail"):
+            yield Static(id="detail-header")
+            yield Static(id="detail-members")
+            yield Static(id="detail-flags")
+            yield Static(id="detail-timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._worker_names = {worker.id: worker.name for worker in self.repo.workers()}
+        sections = self._sections()
+        for name, content in zip(("header", "members", "flags", "timeline"), sections, strict=False):
+            self.query_one(f"#detail-{name}", Static).update(content)
+        self.query_one("#detail", VerticalScroll).focus()
+
+    def _sections(self) -> list[Text]:
+        try:
+            household = self.repo.household(self.household_id)
+            if household is None:
+                return [text(t("household_missing", self.lang), "bold")]
+            members = self.repo.members_of(self.household_id)
+            flags = [f for f in self.repo.flags_of(self.household_id) if f.state is FlagState.OPEN]
+            timeline = self.repo.timeline(self.household_id)
+        except ValidationError as exc:  # a stored row this version cannot read; show, don't crash
+            reason = f"{exc.error_count()} × {exc.errors()[0]['type']}"
+            return [text(t("household_unreadable", self.lang, reason=reason), "bold")]
+        return [self._header(household), self._members(members), self._flags(flags), self._timeline(timeline)]
+
+    # -- sections --------------------------------------------------------------------------
+    def _title(self, key: str) -> Text:
+        return text(t(key, self.lang), _SECTION)
+
+    def _field(self, key: str, value: Text | str) -> Text:
+        body = value if isinstance(value, Text) else text(value)
+        return join([cell(t(key, self.lang), 14, _MUTED), body])
+
+    def _worker(self, worker_id: str | None) -> str:
+        if not worker_id:
+            return t("none", self.lang)
+        return self._worker_names.get(worker_id, worker_id)
+
+    def _header(self, household: Household) -> Text:
+        consent = household.consent
+        consent_text = (
+            t("consent_given", self.lang, on=consent.on.isoformat() if consent.on else "")
+            if consent.given
+            else t("consent_refused", self.lang)
+        )
+        address = " ".join(x for x in (household.road_address, household.address_detail) if x)
+        tags = ", ".join(HouseholdTag(tag).label(self.lang) for tag in household.tags) or t("none", self.lang)
+        lines = [
+            text(f"{t('household_detail', self.lang)} · {household.id}", _SECTION),
+            self._field(
+                "col_tong_ban", t("tong_ban_value", self.lang, tong=household.tong, ban=household.ban)
+            ),
+            self._field("address", address),
+            self._field("tags", tags),
+            self._field("status", household.status.label(self.lang)),
+            self._field("owner", self._worker(household.owner_id)),
+            self._field("consent_short", consent_text),
+        ]
+        return Text("\n", end="").join(lines)
+
+    def _members(self, members: list[Member]) -> Text:
+        lines = [self._title("members")]
+        lines.append(
+            join(
+                [
+                    cell(t("name", self.lang), 12, _MUTED),
+                    cell(t("age", self.lang), 5, _MUTED),
+                    cell(t("relation", self.lang), 8, _MUTED),
+                    cell(t("rrn", self.lang), 15, _MUTED),
+                    cell(t("phone", self.lang), 14, _MUTED),
+                ]
+            )
+        )
+        for member in members:
+            lines.append(
+                join(
+                    [
+                        cell(member.name, 12),
+                        cell(t("age_value", self.lang, n=_age(member.birth_date, self.today)), 5),
+                        cell(member.relation.label(self.lang), 8),
+                        cell(mask_rrn(member.rrn) or "-", 15),
+                        cell(mask_phone(member.phone) or "-", 14),
+                    ]
+                )
+            )
+            if member.health is not None:
+                health = member.health
+                parts = []
+                if health.conditions:
+                    parts.append(f"{t('conditions', self.lang)}: {', '.join(health.conditions)}")
+                if health.medications:
+                    parts.append(f"{t('medications', self.lang)}: {', '.join(health.medications)}")
+                if health.note:
+                    parts.append(health.note)
+                if parts:
+                    lines.append(
+                        join(
+                            [cell("", 2), text(f"{t('health', self.lang)} · " + " · ".join(parts), "italic")],
+                            "",
+                        )
+                    )
+        if not members:
+            lines.append(text(t("none", self.lang), _MUTED))
+        return Text("\n", end="").join(lines)
+
+    def _flags(self, flags: list[CrisisFlag]) -> Text:
+        lines = [self._title("open_flags")]
+        for flag in flags:
+            reasons = ", ".join(reason.label(self.lang) for reason in flag.reasons)
+            line = join(
+                [
+                    cell(flag.level.label(self.lang), 6, _LEVEL_STYLES.get(flag.level.value, "")),
+                    cell(f"{t('raised_at', self.lang)} {flag.raised_at:%Y-%m-%d %H:%M}", 22),
+                    cell(self._worker(flag.raised_by), 10),
+                    text(reasons),
+                ]
+            )
+            lines.append(line)
+            if flag.note:
+                lines.append(join([cell("", 6), text(flag.note, _MUTED)]))
+        if not flags:
+            lines.append(text(t("none", self.lang), _MUTED))
+        return Text("\n", end="").join(lines)
+
+    def _timeline(self, entries: list[TimelineEntry]) -> Text:
+        lines = [self._title("timeline")]
+        lines.append(
+            join(
+                [
+                    cell(t("date", self.lang), 10, _MUTED),
+                    cell(t("kind", self.lang), 12, _MUTED),
+                    cell(t("worker", self.lang), 8, _MUTED),
+                    cell(t("summary", self.lang), 20, _MUTED),
+                ]
+            )
+        )
+        for entry in entries:
+            kind, worker, summary = self._describe(entry)
+            lines.append(
+                join(
+                    [
+                        cell(entry.at.date().isoformat(), 10),
+                        cell(kind, 12),
+                        cell(worker, 8),
+                        text(summary),
+                    ]
+                )
+            )
+        if not entries:
+            lines.append(text(t("no_records", self.lang), _MUTED))
+        return Text("\n", end="").join(lines)
+
+    def _describe(self, entry: TimelineEntry) -> tuple[str, str, str]:
+        """(kind, worker, one-line summary) of a timeline entry."""
+        record = entry.record
+        lang = self.lang
+        if isinstance(record, Visit):
+            needs = ", ".join(need.label(lang) for need in record.needs)
+            note = record.note.splitlines()[0] if record.note else ""
+            summary = " · ".join(x for x in (needs, note) if x)
+            if record.next_visit_due:
+                summary += f" ({t('next_visit_due', lang)} {record.next_visit_due.isoformat()})"
+            return record.visit_kind.label(lang), self._worker(record.worker_id), summary
+        if isinstance(record, CrisisFlag):
+            reasons = ", ".join(reason.label(lang) for reason in record.reasons)
+            return (
+                f"{t('crisis_flags', lang)}",
+                self._worker(record.raised_by),
+                f"{record.level.label(lang)} · {reasons} · {record.state.label(lang)}",
+            )
+        if isinstance(record, Conference):
+            item = next((a for a in record.agenda if a.household_id == self.household_id), None)
+            decision = _label(item.decision, lang) if item and item.decision else record.state.label(lang)
+            return record.conference_kind.label(lang), self._worker(record.facilitator_id), decision
+        if isinstance(record, Handoff):
+            return (
+                t("handoff", lang),
+                self._worker(record.from_worker_id),
+                f"{record.state.label(lang)} · {record.reason}",
+            )
+        return type(record).__name__, "", ""
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_scroll(self, how: str) -> None:
+        getattr(self.query_one("#detail", VerticalScroll), f"scroll_{how}")(animate=False)
