@@ -101,9 +101,9 @@ CATALOGUE: dict[str, Label] = {
     "unlock_error": Label("금고를 열 수 없습니다: {reason}", "Cannot open the vault: {reason}"),
     "signed_in": Label("{dong} · {name} ({role})", "{dong} · {name} ({role})"),
     "count_filtered": Label("{n}/{total}가구", "{n} of {total} households"),
-    "col_tong_ban": Label("통-반", "Tong-ban"),
+    "col_tong_ban": Label("통-반", "Tong"),
     "col_head": Label("가구주", "Head"),
-    "col_flag": Label("위기", "Crisis"),
+    "col_flag": Label("위기", "Flag"),
     "household_detail": Label("가구 상세", "Household detail"),
     "household_missing": Label("가구를 찾을 수 없습니다", "Household not found"),
     "household_unreadable": Label(
@@ -162,6 +162,8 @@ CATALOGUE: dict[str, Label] = {
     ),
     "cmd_back": Label("화면: 뒤로", "screen: back"),
     "cmd_back_help": Label("이전 화면으로 돌아갑니다", "Go back to the previous screen"),
+    "cmd_keys": Label("앱: 키 도움말", "app: keys"),
+    "cmd_keys_help": Label("지금 쓸 수 있는 키를 보여 줍니다", "Show the keys available here"),
     "cmd_quit": Label("앱: 종료", "app: quit"),
     "cmd_quit_help": Label("찾동을 닫습니다", "Close chandong"),
 }

@@ -9,12 +9,14 @@ terminal going away): `on_unmount` runs in Textual's shutdown `finally`, and `ru
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from textual import events, on
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
@@ -32,8 +34,9 @@ class ChandongApp(App[None]):
     COMMANDS = App.COMMANDS | {ChandongCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "key_quit", id="app.quit", show=True, priority=True, tooltip="tip_quit"),
+        # Shown by the Footer at its right edge (not twice); the description is ours, in the user's language.
         Binding(
-            "ctrl+p", "command_palette", "key_palette", id="app.palette", show=True, tooltip="tip_palette"
+            "ctrl+p", "command_palette", "key_palette", id="app.palette", show=False, tooltip="tip_palette"
         ),
     ]
     ENABLE_COMMAND_PALETTE = True
@@ -85,6 +88,12 @@ class ChandongApp(App[None]):
         """Back to the household list from wherever the user is."""
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HouseholdsScreen):
             self.pop_screen()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette entries, reduced to those that help here and in the user's language."""
+        yield SystemCommand(
+            t("cmd_keys", self.lang), t("cmd_keys_help", self.lang), self.action_show_help_panel
+        )
 
     # -- closing ---------------------------------------------------------------------------
     def close_session(self) -> None:

@@ -43,11 +43,14 @@ class Columns:
     owner: int
 
     @classmethod
-    def for_width(cls, width: int) -> Columns:
-        """Fixed columns first; the address takes what is left and shrinks first, then tags go."""
+    def for_width(cls, width: int, flag: int = 4) -> Columns:
+        """Fixed columns first; the address takes what is left and shrinks first, then tags go.
+
+        `flag` is the widest crisis-level label in the user's language (긴급: 4 cells, Urgent: 6).
+        """
         wide = width >= 100
         tags = 24 if wide else 16
-        fixed = {"tong_ban": 5, "head": 14 if wide else 10, "flag": 4, "owner": 8}
+        fixed = {"tong_ban": 5, "head": 14 if wide else 10, "flag": flag, "owner": 8}
         gaps = _GAP * 5
         address = width - sum(fixed.values()) - tags - gaps
         if address < _MIN_ADDRESS:
@@ -115,6 +118,7 @@ class HouseholdList(ScrollView, can_focus=True):
         self._filter = HouseholdFilter([])
         self._query = ""
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._flag_width = max(cell_len(level.label(lang)) for level in CrisisLevel)
 
     # -- data ------------------------------------------------------------------------------
     @property
@@ -204,16 +208,17 @@ class HouseholdList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
+        columns = Columns.for_width(width, self._flag_width)
         if y == 0:
             key: tuple[object, ...] = ("header", width, self.lang)
-            return self._cached(key, lambda: self._header(Columns.for_width(width)), width, base)
+            return self._cached(key, lambda: self._header(columns), width, base)
         index = round(self.scroll_offset.y) + y - 1
         if index >= len(self.rows):
             return Strip.blank(width, base)
         summary = self.rows[index]
         selected = index == self.cursor
         key = (summary, width, selected, selected and self.has_focus)
-        return self._cached(key, lambda: self._row(summary, Columns.for_width(width), selected), width, base)
+        return self._cached(key, lambda: self._row(summary, columns, selected), width, base)
 
     def _cached(self, key: tuple[object, ...], build, width: int, base: Style) -> Strip:  # noqa: ANN001
         strip = self._strips.get(key)
