@@ -99,3 +99,14 @@ def test_no_sample_personal_data_in_plaintext_on_disk(demo_vault: Path, chandong
         data = path.read_bytes()
         leaked = [n for n in needles if n.encode("utf-8") in data]
         assert leaked == [], path
+
+
+def test_an_unreadable_row_is_skipped_and_reported_not_raised(demo_vault: Path) -> None:
+    with unlock(demo_vault, "supervisor", DEMO_PASSPHRASE) as session:
+        repo = CaseRepository(session)
+        household = repo.household_summaries()[0].id
+        visits_before = len(repo.visits_of(household))
+        session.write("visit", "v-from-the-future", {"household_id": household, "visit_kind": "teleport"})
+        assert len(repo.visits_of(household)) == visits_before
+        assert repo.get(Visit, "v-from-the-future") is None
+        assert ("visit", "v-from-the-future") in repo.unreadable

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
+
+from pydantic import ValidationError
 
 from chandong_tui.casework.access import guard_fields, redact_member, redact_visit
 from chandong_tui.casework.converters import changed_fields, from_row, is_deleted
@@ -65,6 +67,8 @@ class CaseRepository:
         self.session = session
         self._generation = -1
         self._by_household: dict[str, dict[str, list[str]]] = {}
+        self.unreadable: dict[tuple[str, str], str] = {}
+        """Rows skipped because they do not validate: (kind, id) → why."""
 
     @property
     def role(self) -> str:
@@ -76,19 +80,25 @@ class CaseRepository:
 
     # -- generic -------------------------------------------------------------------------
     def get(self, cls: type[R], record_id: str) -> R | None:
+        """The record, or None when it is absent, deleted or unreadable (then noted in `unreadable`)."""
         doc = self.session.table(cls.kind).get_row(record_id)
         if doc is None or is_deleted(doc):
             return None
-        return self._shown(from_row(cls, record_id, doc))
+        return self._read(cls, record_id, doc)
 
     def all(self, cls: type[R]) -> list[R]:
-        table = self.session.table(cls.kind)
-        rows = table.storage.read() or {}
-        return [
-            self._shown(from_row(cls, row_id, doc))
-            for row_id, doc in rows.get(cls.kind, {}).items()
-            if not is_deleted(doc)
-        ]
+        """Every readable record of a kind."""
+        rows = (self.session.table(cls.kind).storage.read() or {}).get(cls.kind, {})
+        found = (self._read(cls, row_id, doc) for row_id, doc in rows.items() if not is_deleted(doc))
+        return [record for record in found if record is not None]
+
+    def _read(self, cls: type[R], row_id: str, doc: Mapping[str, Any]) -> R | None:
+        try:
+            return self._shown(from_row(cls, row_id, doc))
+        except ValidationError as exc:
+            # A row this version cannot read (a newer PC's format, a damaged merge): skip it, say so.
+            self.unreadable[(cls.kind, row_id)] = f"{exc.error_count()} invalid field(s)"
+            return None
 
     def _shown(self, record: R) -> R:
         if isinstance(record, Member):
