@@ -65,8 +65,18 @@ def normalise_rrn(value: str) -> str:
     if not match:
         raise fail("rrn_format")
     front, gender_digit, back = match.groups()
-    century = {"1": 1900, "2": 1900, "5": 1900, "6": 1900, "3": 2000, "4": 2000, "7": 2000,
-               "8": 2000, "9": 1800, "0": 1800}[gender_digit]
+    century = {
+        "1": 1900,
+        "2": 1900,
+        "5": 1900,
+        "6": 1900,
+        "3": 2000,
+        "4": 2000,
+        "7": 2000,
+        "8": 2000,
+        "9": 1800,
+        "0": 1800,
+    }[gender_digit]
     try:
         dt.date(century + int(front[:2]), int(front[2:4]), int(front[4:6]))
     except ValueError:
@@ -128,8 +138,12 @@ def _not_blank(value: str) -> str:
     return value.strip()
 
 
-RecordId = Annotated[str, AfterValidator(_checked_id), Field(json_schema_extra={"pattern": ID_PATTERN.pattern})]
-DongCode = Annotated[str, AfterValidator(_checked_dong_code), Field(pattern=r"^\d{10}$")]
+RecordId = Annotated[
+    str, AfterValidator(_checked_id), Field(json_schema_extra={"pattern": ID_PATTERN.pattern})
+]
+DongCode = Annotated[
+    str, AfterValidator(_checked_dong_code), Field(json_schema_extra={"pattern": r"^[0-9]{10}$"})
+]
 Phone = Annotated[str, AfterValidator(normalise_phone)]
 Rrn = Annotated[str, AfterValidator(normalise_rrn)]
 Day = Annotated[dt.date, BeforeValidator(parse_date)]
@@ -137,6 +151,8 @@ PastDay = Annotated[dt.date, BeforeValidator(parse_date), AfterValidator(not_in_
 Name = Annotated[str, AfterValidator(_not_blank), Field(min_length=1, max_length=100)]
 ShortText = Annotated[str, Field(max_length=500)]
 LongText = Annotated[str, Field(max_length=20_000)]
+
+
 def _in_range(key: str):  # noqa: ANN202 - a small validator factory
     def check(value: int) -> int:
         if not 1 <= value <= 99:
