@@ -52,6 +52,11 @@ def neutralise(text: str) -> str:
 
 def cell(value: Any, header: Header = "ko") -> str | int | float:
     """One value as a CSV cell: numbers as numbers, everything else as safe text."""
+    plain = _plain(value, header)
+    return neutralise(plain) if isinstance(plain, str) else plain
+
+
+def _plain(value: Any, header: Header) -> str | int | float:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -59,17 +64,16 @@ def cell(value: Any, header: Header = "ko") -> str | int | float:
     if isinstance(value, int | float) and not isinstance(value, Enum):
         return value
     if isinstance(value, LabelledEnum):
-        return neutralise(value.label("ko") if header == "ko" else value.value)
+        return value.label("ko") if header == "ko" else value.value
     if isinstance(value, Enum):
-        return neutralise(str(value.value))
+        return str(value.value)
     if isinstance(value, dt.datetime):
-        at = value.astimezone(KST) if value.tzinfo else value
-        return at.isoformat()
+        return (value.astimezone(KST) if value.tzinfo else value).isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return neutralise(LIST_SEPARATOR.join(str(cell(item, header)) for item in value))
-    return neutralise(str(value))
+        return LIST_SEPARATOR.join(str(_plain(item, header)) for item in value)
+    return str(value)
 
 
 def render_csv(
