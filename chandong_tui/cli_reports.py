@@ -34,6 +34,12 @@ def _month(text: str) -> Month:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"invalid --jobs {text!r}: a number from 1 to 64")
+    return int(text)
+
+
 def _columns(text: str) -> list[str]:
     columns = [part.strip() for part in text.split(",") if part.strip()]
     if not columns:
@@ -66,6 +72,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("vaults", nargs="+", metavar="VAULT", help="one vault, or several for a gu report")
     p.add_argument("--month", type=_month, required=True, help="YYYY-MM")
     p.add_argument("--by", choices=("dong", "worker"), default="dong", help="one row per dong or per worker")
+    p.add_argument(
+        "--jobs", type=_jobs, default=None, help="vaults opened in parallel (default: one per CPU, at most 4)"
+    )
     _csv_options(p)
     _credentials(p)
     p.set_defaults(run=cmd_report_monthly)
@@ -100,18 +109,18 @@ def _unlock_all(args: argparse.Namespace, roots: list[str], stack: ExitStack) ->
 
 def cmd_report_monthly(args: argparse.Namespace) -> int:
     from chandong_tui.reports.csv_out import write_output
-    from chandong_tui.reports.monthly import monthly_report
+    from chandong_tui.reports.monthly import monthly_report_of_vaults
 
-    with ExitStack() as stack:
-        repos = _unlock_all(args, args.vaults, stack)
-        try:
-            report = monthly_report(repos, args.month, args.by)
-        except ValueError as exc:
-            raise CliError(str(exc)) from None
-        data = report.to_csv(args.header, args.encoding)
-    where = write_output(data, args.out)
+    user, passphrase = resolve_user(args), resolve_passphrase(args)
+    try:
+        report = monthly_report_of_vaults(args.vaults, user, passphrase, args.month, args.by, jobs=args.jobs)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    where = write_output(report.to_csv(args.header, args.encoding), args.out)
     vaults = f"{len(args.vaults)} vault{'s' if len(args.vaults) != 1 else ''}"
-    _say(f"monthly report {args.month} by {args.by}: {len(report.rows)} row(s) from {vaults} → {where}")
+    skipped = f"; {report.unreadable} unreadable record(s) skipped" if report.unreadable else ""
+    rows = f"{len(report.rows)} row(s) from {vaults}"
+    _say(f"monthly report {args.month} by {args.by}: {rows} → {where}{skipped}")
     return EXIT_OK
 
 

@@ -305,6 +305,35 @@ def test_cli_wrong_passphrase_is_exit_3(
     assert code == 3 and out == "" and err.count("\n") == 1
 
 
+def test_cli_gu_in_parallel_wrong_passphrase_and_duplicate(
+    report_vaults: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vaults = [str(report_vaults[k]) for k in "ABC"]
+    monkeypatch.setenv("CHANDONG_PASSPHRASE", "not the passphrase")
+    code = _main(
+        monkeypatch, "report", "monthly", *vaults, "--month", "2025-10", "--jobs", "2", "--user", ADMIN
+    )
+    out, err = capsys.readouterr()
+    assert code == 3 and out == "" and err.count("\n") == 1  # raised in a worker process, one line here
+    monkeypatch.setenv("CHANDONG_PASSPHRASE", PASS)
+    code = _main(
+        monkeypatch, "report", "monthly", vaults[0], vaults[0], "--month", "2025-10", "--user", ADMIN
+    )
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and "twice" in err and err.count("\n") == 1
+    code = _main(
+        monkeypatch, "report", "monthly", *vaults, "--month", "2025-10", "--jobs", "2", "--user", ADMIN
+    )
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    total = out.splitlines()[-1].split(",")
+    assert total[3] == "합계"
+    with_serial = _main(
+        monkeypatch, "report", "monthly", *vaults, "--month", "2025-10", "--jobs", "1", "--user", ADMIN
+    )
+    assert with_serial == 0 and capsys.readouterr().out == out  # the same bytes either way
+
+
 def test_cli_subprocess_when_wired(report_vaults: dict[str, Path]) -> None:
     """Through `python -m chandong_tui`, once cli.py registers the report subcommands."""
     from chandong_tui.cli import build_parser

@@ -9,18 +9,22 @@ workers is one household in the total).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.enums import Role
 from chandong_tui.reports.csv_out import Column, Header, render_csv
-from chandong_tui.reports.figures import FIGURES, UNASSIGNED, Tally, compute
+from chandong_tui.reports.figures import FIGURES, UNASSIGNED, Tally, compute, paused_gc
 from chandong_tui.reports.month import Month
 
 By = Literal["dong", "worker"]
 BY_CHOICES = ("dong", "worker")
+MAX_JOBS = 4
 
 _IDENT_DONG = (
     Column("month", "월"),
@@ -70,6 +74,8 @@ class MonthlyReport:
     by: By
     rows: tuple[ReportRow, ...]
     total: ReportRow | None
+    unreadable: int = 0
+    """Rows the repository could not read (skipped; see `CaseRepository.unreadable`)."""
 
     def columns(self) -> list[Column]:
         ident = list(_IDENT_DONG) + (list(_IDENT_WORKER) if self.by == "worker" else [])
@@ -83,52 +89,110 @@ class MonthlyReport:
         return render_csv(self.columns(), self.table(header), header=header, encoding=encoding)
 
 
-def vault_rows(repo: CaseRepository, month: Month, by: By) -> tuple[list[ReportRow], ReportRow]:
+@dataclass(frozen=True)
+class VaultPart:
+    """What one vault contributes to a report (picklable: computed in a worker process for a gu)."""
+
+    vault_id: str
+    root: str
+    rows: tuple[ReportRow, ...]
+    dong_row: ReportRow
+    unreadable: int = 0
+
+
+def vault_part(repo: CaseRepository, month: Month, by: By) -> VaultPart:
     """The rows of one vault (its dong, or its workers) and the dong's own row."""
     figures = compute(repo, month)
     dong = repo.dong()
-    code = repo.session.info.dong_code
+    info = repo.session.info
     gu, name = (dong.gu, dong.name) if dong else ("", "")
-    dong_row = ReportRow(code, gu, name, figures.dong)
-    if by == "dong":
-        return [dong_row], dong_row
-    workers = {w.id: w for w in repo.workers()}
-    ids = set(workers) | set(figures.by_worker)
-    rows = []
-    for worker_id in sorted(ids, key=lambda i: (i == UNASSIGNED, i)):
-        worker = workers.get(worker_id)
-        rows.append(
+    dong_row = ReportRow(info.dong_code, gu, name, figures.dong)
+    rows = [dong_row]
+    if by == "worker":
+        workers = {w.id: w for w in repo.workers()}
+        rows = [
             ReportRow(
-                code,
+                info.dong_code,
                 gu,
                 name,
                 figures.by_worker.get(worker_id, Tally()),
                 worker_id=worker_id,
-                worker_name=worker.name if worker else "",
-                role=worker.role if worker else None,
+                worker_name=workers[worker_id].name if worker_id in workers else "",
+                role=workers[worker_id].role if worker_id in workers else None,
             )
-        )
-    return rows, dong_row
+            for worker_id in sorted(set(workers) | set(figures.by_worker), key=lambda i: (i == UNASSIGNED, i))
+        ]
+    unreadable = len(getattr(repo, "unreadable", ()) or ())
+    return VaultPart(info.vault_id, str(info.root), tuple(rows), dong_row, unreadable)
 
 
-def monthly_report(repos: Sequence[CaseRepository], month: Month, by: By = "dong") -> MonthlyReport:
-    """The report of one vault (a dong) or several (a gu)."""
+def combine(parts: Sequence[VaultPart], month: Month, by: By) -> MonthlyReport:
+    """One report from the parts of one or several vaults (rows by dong code; a total row for a gu or
+    a by-worker report, from the dongs' own tallies)."""
     if by not in BY_CHOICES:
         raise ValueError(f"unknown grouping {by!r}: use dong or worker")
     seen: dict[str, str] = {}
-    for repo in repos:
-        vault_id = repo.session.info.vault_id
-        if vault_id in seen:
-            raise ValueError(f"the same vault was given twice: {seen[vault_id]} and {repo.session.info.root}")
-        seen[vault_id] = str(repo.session.info.root)
-    parts = [vault_rows(repo, month, by) for repo in repos]
-    parts.sort(key=lambda part: part[1].dong_code)  # stable: argument order only breaks ties
-    rows = tuple(row for part_rows, _ in parts for row in part_rows)
+    for part in parts:
+        if part.vault_id in seen:
+            raise ValueError(f"the same vault was given twice: {seen[part.vault_id]} and {part.root}")
+        seen[part.vault_id] = part.root
+    ordered = sorted(parts, key=lambda part: part.dong_row.dong_code)  # stable: argument order breaks ties
+    rows = tuple(row for part in ordered for row in part.rows)
     total = None
     if len(parts) > 1 or by == "worker":
-        dongs = [dong_row for _, dong_row in parts]
+        dongs = [part.dong_row for part in ordered]
         gus = sorted({d.gu for d in dongs})
         total = ReportRow(
             "", gus[0] if len(gus) == 1 else "", "", Tally.total(d.tally for d in dongs), total=True
         )
-    return MonthlyReport(month, by, rows, total)
+    return MonthlyReport(month, by, rows, total, sum(part.unreadable for part in parts))
+
+
+def monthly_report(repos: Sequence[CaseRepository], month: Month, by: By = "dong") -> MonthlyReport:
+    """The report of vaults already open (one: a dong; several: a gu)."""
+    if by not in BY_CHOICES:
+        raise ValueError(f"unknown grouping {by!r}: use dong or worker")
+    return combine([vault_part(repo, month, by) for repo in repos], month, by)
+
+
+def part_of_vault(root: str, user: str, passphrase: str, month: Month, by: By) -> VaultPart:
+    """Unlock one vault, compute its part, close it (nothing is written)."""
+    from chandong_tui.vault.session import unlock
+
+    with paused_gc(), unlock(Path(root), user, passphrase) as session:
+        return vault_part(CaseRepository(session), month, by)
+
+
+def monthly_report_of_vaults(
+    roots: Sequence[str | Path],
+    user: str,
+    passphrase: str,
+    month: Month,
+    by: By = "dong",
+    jobs: int | None = None,
+) -> MonthlyReport:
+    """The report of vaults opened one at a time (a gu's 20 vaults are never all in memory at once),
+    in `jobs` worker processes (default: one per CPU, at most 4) when there are several.
+
+    Vaults are independent, so a gu report parallelises cleanly; unlocking (Argon2id, reading the
+    cache) is most of the cost. The passphrase reaches the workers through the pool's pipe only.
+    """
+    from chandong_tui.vault.folder import read_marker
+
+    if by not in BY_CHOICES:
+        raise ValueError(f"unknown grouping {by!r}: use dong or worker")
+    roots = [str(root) for root in roots]
+    seen: dict[str, str] = {}
+    for root in roots:  # refuse a folder that is not a vault, or one given twice, before any work
+        vault_id = read_marker(Path(root)).vault_id
+        if vault_id in seen:
+            raise ValueError(f"the same vault was given twice: {seen[vault_id]} and {root}")
+        seen[vault_id] = root
+    jobs = min(len(roots), jobs or min(os.cpu_count() or 1, MAX_JOBS))
+    if jobs <= 1:
+        parts = [part_of_vault(root, user, passphrase, month, by) for root in roots]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(part_of_vault, root, user, passphrase, month, by) for root in roots]
+            parts = [future.result() for future in futures]
+    return combine(parts, month, by)
