@@ -357,3 +357,23 @@ def test_cli_subprocess_when_wired(report_vaults: dict[str, Path]) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("\ufeffmonth,dong_code")
     assert result.stderr.count("\n") == 1
+
+
+def test_bench_gu_vaults_are_distinct_dongs() -> None:
+    """The gu bench moves each generated dong to one of 송파구's dongs (its records follow)."""
+    from chandong_tui.bench.report_scenarios import _with_dong
+    from chandong_tui.model.sample_format import SECTIONS
+    from chandong_tui.model.seoul_dongs import resolve_dong
+    from sample_data.generator import generate
+
+    doc = generate("small")
+    moved = _with_dong(doc, resolve_dong("풍납1동"))
+    assert moved["dong"]["id"] == resolve_dong("풍납1동").id and doc["dong"]["id"] == "1159053000"
+    codes = {
+        item["dong_code"]
+        for section in SECTIONS
+        if section != "dong"
+        for item in moved[section]
+        if "dong_code" in item
+    }
+    assert codes == {moved["dong"]["id"]}

@@ -16,11 +16,11 @@ General rules
   another visit `revises` is not counted), and the revision's date decides.
 - **"Visited"** (households visited, first visits, 출산가정 visited) means an in-person contact: any
   visit kind except 전화상담 (`phone`). Visit counts by kind count phone contacts too.
-- **By worker**: each figure is attributed to one worker (the *who* column below); rows for workers
-  sum to the dong's counts, except figures of *distinct households*: a household visited by two
-  workers counts once in each worker's row and once in the dong's (so the total row of a by-worker
-  report is computed from the dong, not added up from worker rows). Figures attributed to a household's
-  owner go to the row "unassigned" when the household has none.
+- **By worker**: each figure is attributed to one worker (the last part of each `DEFINITIONS`
+  entry); rows for workers sum to the dong's counts, except figures of *distinct households*: a
+  household visited by two workers counts once in each worker's row and once in the dong's (so the
+  total row of a by-worker report is computed from the dong, not added up from worker rows). Figures
+  attributed to a household's owner go to the row "unassigned" when the household has none.
 - **Statuses are today's**: the vault keeps no history of a household's status or of a resource's
   outcome, so "open cases at month end" and "resource provided" use the current value (with the
   household's registration date and the visit date deciding the month). Hand-off states do have a
