@@ -264,6 +264,10 @@ def build_parser() -> Parser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--repeat", type=int, default=None, help="repetitions per scenario")
     p.set_defaults(run=cmd_bench)
+
+    from chandong_tui import cli_reports
+
+    cli_reports.register(sub)
     return parser
 
 

@@ -377,3 +377,13 @@ def test_bench_gu_vaults_are_distinct_dongs() -> None:
         if "dong_code" in item
     }
     assert codes == {moved["dong"]["id"]}
+
+
+def test_readme_defines_every_figure_as_the_code_does() -> None:
+    from chandong_tui.reports.figures import figures_markdown
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("-->\n", readme.index("<!-- figures:start")) + 4
+    documented = readme[start : readme.index("<!-- figures:end -->")]
+    assert documented.strip() == figures_markdown().strip()

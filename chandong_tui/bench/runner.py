@@ -6,7 +6,7 @@ import json
 import sys
 from dataclasses import dataclass
 
-from chandong_tui.bench import scenarios
+from chandong_tui.bench import report_scenarios, scenarios
 from chandong_tui.bench.dataset import bench_home, ensure_vault
 from chandong_tui.bench.measure import Timing, format_ms
 
@@ -41,7 +41,7 @@ def run_bench(
     scale: str = "dong", quick: bool = False, as_json: bool = False, repeat: int | None = None
 ) -> int:
     """Measure everything once, in one run, and print the table (or JSON)."""
-    folder = ensure_vault(scale, say=_say)
+    folder = ensure_vault("dong", say=_say)  # the gu scale adds its 20 vaults below
     vault = folder / "vault"
 
     def n(full: int, fast: int) -> int:
@@ -62,7 +62,15 @@ def run_bench(
                 "(storage part of 'open ≤ 2.5× minimal app')",
             ),
             Comparison(scenarios.open_rebuild(vault, n(3, 1)), None, "bootstrap ≤ 2 s"),
+            Comparison(report_scenarios.monthly_report(vault, n(20, 5)), None, "dong report ≤ 0.5 s"),
+            Comparison(
+                report_scenarios.monthly_report_with_unlock(vault, n(5, 2)), kdf, "(dong report incl. unlock)"
+            ),
         ]
+    if scale == "gu":
+        results.append(
+            Comparison(report_scenarios.gu_monthly_report(n(3, 1), say=_say), None, "gu report ≤ 10 s")
+        )
     if as_json:
         print(
             json.dumps(
