@@ -9,6 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from chandong_tui.i18n import t
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
 from chandong_tui.tui.screens.households_screen import HouseholdsScreen
+from chandong_tui.tui.screens.report_screen import SUPERVISOR, ReportScreen
 
 
 class ChandongCommands(Provider):
@@ -37,7 +38,11 @@ class ChandongCommands(Provider):
                     t("cmd_household_open_help", lang),
                     screen.household_list.action_select,
                 )
-        if isinstance(screen, HouseholdScreen):
+        if isinstance(screen, HouseholdsScreen) and screen.repo.role == SUPERVISOR:
+            yield t("cmd_report_open", lang), t("cmd_report_open_help", lang), screen.action_open_report
+        if isinstance(screen, ReportScreen) and screen.allowed:
+            yield t("cmd_report_export", lang), t("cmd_report_export_help", lang), screen.action_export
+        if isinstance(screen, (HouseholdScreen, ReportScreen)):
             yield t("cmd_back", lang), t("cmd_back_help", lang), screen.action_back
         yield t("cmd_quit", lang), t("cmd_quit_help", lang), app.action_quit
 

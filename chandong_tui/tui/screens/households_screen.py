@@ -13,6 +13,7 @@ from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import Role
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
+from chandong_tui.tui.screens.report_screen import SUPERVISOR, ReportScreen, hide_binding
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.household_list import HouseholdList
 
@@ -30,6 +31,9 @@ class HouseholdsScreen(Screen[None]):
             show=True,
             tooltip="tip_search",
         ),
+        Binding(
+            "ctrl+r,r", "open_report", "key_report", id="households.report", show=True, tooltip="tip_report"
+        ),
         Binding("escape", "leave_search", "key_list", id="households.list", show=False, tooltip="tip_list"),
         # While typing in the search box, arrows and Enter still drive the list.
         Binding("down", "list('cursor_down')", "key_down", id="households.down", show=False),
@@ -43,6 +47,8 @@ class HouseholdsScreen(Screen[None]):
         localise_bindings(self, lang)
         self.repo = repo
         self.lang = lang
+        if repo.role != SUPERVISOR:  # the report key works (and refuses) but is not offered
+            hide_binding(self, "open_report")
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title")
@@ -104,6 +110,12 @@ class HouseholdsScreen(Screen[None]):
     @on(HouseholdList.Opened)
     def open_household(self, event: HouseholdList.Opened) -> None:
         self.app.push_screen(HouseholdScreen(self.repo, event.summary.id, self.lang))
+
+    def action_open_report(self) -> None:
+        if self.repo.role != SUPERVISOR:
+            self.notify(t("report_supervisor_only", self.lang), severity="warning")
+            return
+        self.app.push_screen(ReportScreen(self.repo, self.lang))
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
