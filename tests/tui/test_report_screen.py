@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -89,6 +90,8 @@ def assert_shows(app: ChandongApp, screen: ReportScreen, month: Month) -> None:
     for figure in FIGURES:
         shown = screen.table.get_cell(figure.key, "value")
         assert shown == format_value(figure, expected[figure.key], screen.lang), figure.key
+    widest = max(cell_len(str(screen.table.get_cell(f.key, "value"))) for f in FIGURES)
+    assert screen.table.columns["value"].get_render_width(screen.table) >= widest  # nothing cut off
     months = [month_before(month, back) for back in range(11, -1, -1)]
     tallies = [compute(app.repo, m).dong for m in months]
     assert screen.chart.months == months

@@ -95,6 +95,10 @@ def format_value(figure: Figure, value: int | float | None, lang: Lang | str) ->
     return f"{value:,}"
 
 
+VALUE_WIDTH = 14
+"""Cells of the value column: enough for 1,234,567,890원 or 100.0%."""
+
+
 class ReportScreen(Screen[None]):
     """A month's figures and a chart of the 12 months ending with it (supervisors only)."""
 
@@ -166,7 +170,8 @@ class ReportScreen(Screen[None]):
             return
         table = self.table
         table.add_column(t("report_col_figure", self.lang), key="figure")
-        table.add_column(t("report_col_value", self.lang), key="value")
+        # A fixed width: values arrive later, and an auto width would stay that of the empty cells.
+        table.add_column(t("report_col_value", self.lang), key="value", width=VALUE_WIDTH)
         for figure in FIGURES:
             table.add_row(text(figure_label(figure, self.lang)), "", key=figure.key)
         table.focus()
