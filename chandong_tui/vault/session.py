@@ -90,10 +90,9 @@ class VaultSession:
             Problem(f"(local outbox) {name}", "torn tail after a crash; unsaved end ignored")
             for name in scan.torn
         )
-        self._unpublished: list[Op] = []
         self._sweep_own_temp_files()
         self._published_upto, self._chunk_seq = self._own_chunk_marks()
-        self._unpublished = [op for op in scan.ops if _seq_of(op) > self._published_upto]
+        self._unpublished: list[Op] = [op for op in scan.ops if _seq_of(op) > self._published_upto]
         self._op_seq = max(scan.last_seq, self._published_upto, int(self.cache.meta.get("op_seq", 0)))
         hlc = self.cache.meta.get("hlc")
         if hlc:
