@@ -47,6 +47,13 @@ def demo_vault(demo_template: Path, tmp_path: Path) -> Path:
     return target
 
 
+def main_in_process(*argv: str) -> int:
+    """Run `chandong` in this process (so capsys sees its output); returns the exit code."""
+    from chandong_tui import cli
+
+    return cli.main(list(argv))
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120):
     """Run `python -m chandong_tui` in a subprocess with no standard input."""
     import subprocess

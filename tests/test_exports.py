@@ -3,7 +3,6 @@ event stored in the vault; through the library and the command line."""
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import shutil
@@ -17,6 +16,7 @@ from chandong_tui.reports.exports import ExportRefused, audit_events, build_expo
 from chandong_tui.reports.month import Month
 from chandong_tui.vault.session import unlock
 from tests import test_reports_dataset as dataset
+from tests.conftest import main_in_process
 from tests.test_reports_dataset import ADMIN, PASS
 
 report_vaults = dataset.report_vaults  # the fixture
@@ -29,22 +29,6 @@ def vault_a(report_vaults: dict[str, Path], tmp_path: Path) -> Path:
     target = tmp_path / "A"
     shutil.copytree(report_vaults["A"], target)
     return target
-
-
-def _main(monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
-    from chandong_tui import cli, cli_reports
-
-    original = cli.build_parser
-
-    def build() -> cli.Parser:
-        parser = original()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "export" not in sub.choices:
-            cli_reports.register(sub)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", build)
-    return cli.main(list(argv))
 
 
 def _rows(data: bytes) -> list[dict[str, str]]:
@@ -129,8 +113,7 @@ def test_cli_export_streams_csv_and_logs(
     vault_a: Path, monkeypatch: pytest.MonkeyPatch, capsysbinary: pytest.CaptureFixture[bytes]
 ) -> None:
     monkeypatch.setenv("CHANDONG_PASSPHRASE", PASS)
-    code = _main(
-        monkeypatch,
+    code = main_in_process(
         "export",
         str(vault_a),
         "--what",
@@ -166,7 +149,7 @@ def test_cli_unmasked_refused_for_planner_exit_3(
         "--user",
         "planner",
     ]
-    code = _main(monkeypatch, *argv)
+    code = main_in_process(*argv)
     out, err = capsysbinary.readouterr()
     assert code == 3 and out == b""
     assert err.count(b"\n") == 1 and b"supervisor" in err
@@ -177,7 +160,7 @@ def test_cli_reason_required_exit_2(
 ) -> None:
     monkeypatch.setenv("CHANDONG_PASSPHRASE", PASS)
     for extra in ([], ["--reason", "  "]):
-        code = _main(monkeypatch, "export", str(vault_a), "--what", "visits", "--user", ADMIN, *extra)
+        code = main_in_process("export", str(vault_a), "--what", "visits", "--user", ADMIN, *extra)
         out, err = capsysbinary.readouterr()
         assert code == 2 and out == b""
         assert err.count(b"\n") == 1 and b"reason" in err
@@ -199,6 +182,6 @@ def test_cli_unknown_column_exit_2(
         "--user",
         ADMIN,
     ]
-    code = _main(monkeypatch, *argv)
+    code = main_in_process(*argv)
     out, err = capsysbinary.readouterr()
     assert code == 2 and out == b"" and b"nope" in err and err.count(b"\n") == 1

@@ -16,6 +16,7 @@ from chandong_tui.reports.month import BadMonth, Month
 from chandong_tui.reports.monthly import MonthlyReport, monthly_report
 from chandong_tui.vault.session import unlock
 from tests import test_reports_dataset as dataset
+from tests.conftest import main_in_process
 from tests.test_reports_dataset import ADMIN, HYPERLINK, PASS
 
 report_vaults = dataset.report_vaults  # the fixture
@@ -229,21 +230,7 @@ def _prefixes(key: str) -> list[str]:
     return ["_".join(parts[:i]) + "_" for i in range(1, len(parts))]
 
 
-# -- the command line (in process, with the subcommands added to the parser if cli.py lacks them) ----
-def _main(monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
-    from chandong_tui import cli, cli_reports
-
-    original = cli.build_parser
-
-    def build() -> cli.Parser:
-        parser = original()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        if "report" not in sub.choices:
-            cli_reports.register(sub)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", build)
-    return cli.main(list(argv))
+# -- the command line, in process ----
 
 
 def test_cli_report_streams_csv_only_on_stdout(
@@ -253,7 +240,7 @@ def test_cli_report_streams_csv_only_on_stdout(
 ) -> None:
     monkeypatch.setenv("CHANDONG_PASSPHRASE", PASS)
     vaults = [str(report_vaults[k]) for k in "AB"]
-    code = _main(monkeypatch, "report", "monthly", *vaults, "--month", "2025-10", "--user", ADMIN)
+    code = main_in_process("report", "monthly", *vaults, "--month", "2025-10", "--user", ADMIN)
     out, err = capsysbinary.readouterr()
     assert code == 0, err
     assert out.startswith(b"\xef\xbb\xbf") and out.endswith(b"\r\n")
@@ -271,8 +258,8 @@ def test_cli_report_to_file(
     monkeypatch.setenv("CHANDONG_PASSPHRASE", PASS)
     target = tmp_path / "월보.csv"
     argv = ["report", "monthly", str(report_vaults["A"]), "--month", "2025-10", "--by", "worker"]
-    code = _main(
-        monkeypatch, *argv, "--header", "keys", "--encoding", "utf-8", "--out", str(target), "--user", ADMIN
+    code = main_in_process(
+        *argv, "--header", "keys", "--encoding", "utf-8", "--out", str(target), "--user", ADMIN
     )
     out, err = capsysbinary.readouterr()
     assert code == 0, err
@@ -288,7 +275,7 @@ def test_cli_bad_month_is_exit_2_one_line(
     capsys: pytest.CaptureFixture[str],
     month: str,
 ) -> None:
-    code = _main(monkeypatch, "report", "monthly", str(report_vaults["A"]), "--month", month, "--user", ADMIN)
+    code = main_in_process("report", "monthly", str(report_vaults["A"]), "--month", month, "--user", ADMIN)
     out, err = capsys.readouterr()
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("chandong: error:") and "invalid month" in err
@@ -298,8 +285,8 @@ def test_cli_wrong_passphrase_is_exit_3(
     report_vaults: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("CHANDONG_PASSPHRASE", "not the passphrase")
-    code = _main(
-        monkeypatch, "report", "monthly", str(report_vaults["A"]), "--month", "2025-10", "--user", ADMIN
+    code = main_in_process(
+        "report", "monthly", str(report_vaults["A"]), "--month", "2025-10", "--user", ADMIN
     )
     out, err = capsys.readouterr()
     assert code == 3 and out == "" and err.count("\n") == 1
@@ -310,26 +297,20 @@ def test_cli_gu_in_parallel_wrong_passphrase_and_duplicate(
 ) -> None:
     vaults = [str(report_vaults[k]) for k in "ABC"]
     monkeypatch.setenv("CHANDONG_PASSPHRASE", "not the passphrase")
-    code = _main(
-        monkeypatch, "report", "monthly", *vaults, "--month", "2025-10", "--jobs", "2", "--user", ADMIN
-    )
+    code = main_in_process("report", "monthly", *vaults, "--month", "2025-10", "--jobs", "2", "--user", ADMIN)
     out, err = capsys.readouterr()
     assert code == 3 and out == "" and err.count("\n") == 1  # raised in a worker process, one line here
     monkeypatch.setenv("CHANDONG_PASSPHRASE", PASS)
-    code = _main(
-        monkeypatch, "report", "monthly", vaults[0], vaults[0], "--month", "2025-10", "--user", ADMIN
-    )
+    code = main_in_process("report", "monthly", vaults[0], vaults[0], "--month", "2025-10", "--user", ADMIN)
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and "twice" in err and err.count("\n") == 1
-    code = _main(
-        monkeypatch, "report", "monthly", *vaults, "--month", "2025-10", "--jobs", "2", "--user", ADMIN
-    )
+    code = main_in_process("report", "monthly", *vaults, "--month", "2025-10", "--jobs", "2", "--user", ADMIN)
     out, err = capsys.readouterr()
     assert code == 0, err
     total = out.splitlines()[-1].split(",")
     assert total[3] == "합계"
-    with_serial = _main(
-        monkeypatch, "report", "monthly", *vaults, "--month", "2025-10", "--jobs", "1", "--user", ADMIN
+    with_serial = main_in_process(
+        "report", "monthly", *vaults, "--month", "2025-10", "--jobs", "1", "--user", ADMIN
     )
     assert with_serial == 0 and capsys.readouterr().out == out  # the same bytes either way
 
