@@ -88,9 +88,14 @@ class CaseRepository:
 
     def all(self, cls: type[R]) -> list[R]:
         """Every readable record of a kind."""
-        rows = (self.session.table(cls.kind).storage.read() or {}).get(cls.kind, {})
+        rows = self.rows(cls.kind)
         found = (self._read(cls, row_id, doc) for row_id, doc in rows.items() if not is_deleted(doc))
         return [record for record in found if record is not None]
+
+    def rows(self, kind: str) -> Mapping[str, Mapping[str, Any]]:
+        """The raw rows of a kind as stored in the cache (id → fields), deleted ones included; for
+        fast scans that validate only what they keep. Never modify them."""
+        return (self.session.table(kind).storage.read() or {}).get(kind, {})
 
     def _read(self, cls: type[R], row_id: str, doc: Mapping[str, Any]) -> R | None:
         try:
@@ -130,8 +135,7 @@ class CaseRepository:
         index = self._by_household.get(kind)
         if index is None:
             index = defaultdict(list)
-            rows = (self.session.table(kind).storage.read() or {}).get(kind, {})
-            for row_id, doc in rows.items():
+            for row_id, doc in self.rows(kind).items():
                 if not is_deleted(doc):
                     index[doc.get("household_id")].append(row_id)
             self._by_household[kind] = index

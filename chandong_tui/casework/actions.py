@@ -1,0 +1,178 @@
+"""What frontline workers do, as functions: record a visit, raise / update / resolve a crisis flag,
+register a household. Each builds records through the pydantic model (so bad input raises
+`ValidationError` whose `loc` names the form field), checks the user's role, and saves everything it
+changes in one durable batch: when the function returns, the ops are fsync'ed in the outbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from chandong_tui.casework.access import Forbidden, sees_health
+from chandong_tui.casework.clock import KST, now
+from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.model.enums import FlagState, VisitKind
+from chandong_tui.model.records import CrisisFlag, Household, Member, Record, Visit
+
+
+class MemberInvalid(ValueError):
+    """Member number `index` (from 0) of a household being registered does not validate."""
+
+    def __init__(self, index: int, error: ValidationError) -> None:
+        super().__init__(f"member {index + 1}: {error.error_count()} invalid field(s)")
+        self.index = index
+        self.error = error
+
+
+IN_PERSON = frozenset(kind for kind in VisitKind if kind is not VisitKind.PHONE)
+"""Visit kinds that stop a crisis flag's 72-hour first-visit clock (a phone call does not)."""
+
+
+def new_id(prefix: str) -> str:
+    """A fresh record id; random, so two PCs never pick the same one."""
+    return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+def _validated(cls: type[Record], data: Mapping[str, Any], today: dt.date) -> Any:  # noqa: ANN401
+    return cls.model_validate(dict(data), context={"today": today})
+
+
+def record_visit(repo: CaseRepository, data: Mapping[str, Any], *, at: dt.datetime | None = None) -> Visit:
+    """Save a visit by the signed-in worker; `data` holds the form's fields (household_id, visited_on,
+    visit_kind, target_group, needs, resources, health_measures, note, next_visit_due).
+
+    An in-person visit also stops the 72-hour clock of the household's open flags that were waiting
+    for their first visit, in the same batch.
+    """
+    at = at or now()
+    if data.get("health_measures") and not sees_health(repo.role):
+        raise Forbidden("only visiting nurses record health measures")
+    visit: Visit = _validated(
+        Visit,
+        {"id": new_id("v"), "worker_id": repo.user_id, **data},
+        at.astimezone(KST).date(),
+    )
+    changed: list[Record] = [visit]
+    if visit.visit_kind in IN_PERSON:
+        changed += _first_visits(repo.flags_of(visit.household_id), visit.visited_on, at)
+    repo.save_many(changed)
+    return visit
+
+
+def _first_visits(flags: Iterable[CrisisFlag], visited_on: dt.date, at: dt.datetime) -> list[CrisisFlag]:
+    """Open flags whose clock this visit stops, with `first_visit_at` set."""
+    stopped = []
+    for flag in flags:
+        if flag.state is not FlagState.OPEN or flag.first_visit_at is not None:
+            continue
+        if visited_on < flag.raised_at.astimezone(KST).date():
+            continue  # a visit dated before the flag was raised is not its first visit
+        when = (
+            at
+            if visited_on == at.astimezone(KST).date()
+            else dt.datetime.combine(visited_on, dt.time(), tzinfo=KST)
+        )
+        stopped.append(flag.model_copy(update={"first_visit_at": max(when, flag.raised_at)}))
+    return stopped
+
+
+def raise_flag(repo: CaseRepository, data: Mapping[str, Any], *, at: dt.datetime | None = None) -> CrisisFlag:
+    """Flag a household in crisis (`data`: household_id, level, reasons, note); starts the 72-hour clock."""
+    at = at or now()
+    if repo.household(str(data.get("household_id", ""))) is None:
+        raise LookupError(f"no household {data.get('household_id')!r}")
+    flag: CrisisFlag = _validated(
+        CrisisFlag,
+        {"id": new_id("f"), "raised_by": repo.user_id, "raised_at": at, "state": FlagState.OPEN, **data},
+        at.astimezone(KST).date(),
+    )
+    repo.save(flag)
+    return flag
+
+
+def _open_flag(repo: CaseRepository, flag_id: str) -> CrisisFlag:
+    flag = repo.get(CrisisFlag, flag_id)
+    if flag is None:
+        raise LookupError(f"no crisis flag {flag_id!r}")
+    return flag
+
+
+def update_flag(repo: CaseRepository, flag_id: str, changes: Mapping[str, Any]) -> CrisisFlag:
+    """Change an open flag's level, reasons or note (only the changed fields become ops)."""
+    allowed = {"level", "reasons", "note"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)} here")
+    flag = _open_flag(repo, flag_id)
+    updated: CrisisFlag = _validated(CrisisFlag, {**flag.model_dump(), **changes}, now().date())
+    repo.save(updated)
+    return updated
+
+
+def resolve_flag(
+    repo: CaseRepository, flag_id: str, data: Mapping[str, Any], *, at: dt.datetime | None = None
+) -> CrisisFlag:
+    """Close a flag with the support given (`data`: supports [{support, amount_won}], services_linked,
+    note); the note, when given, is added below the existing one."""
+    at = at or now()
+    flag = _open_flag(repo, flag_id)
+    fields: dict[str, Any] = {
+        **flag.model_dump(),
+        "supports": data.get("supports", []),
+        "services_linked": data.get("services_linked", []),
+        "state": FlagState.RESOLVED,
+        "resolved_at": at,
+    }
+    extra = str(data.get("note", "")).strip()
+    if extra:
+        fields["note"] = f"{flag.note}\n{extra}".strip()
+    resolved: CrisisFlag = _validated(CrisisFlag, fields, at.astimezone(KST).date())
+    repo.save(resolved)
+    return resolved
+
+
+def register_household(
+    repo: CaseRepository,
+    household: Mapping[str, Any],
+    members: Iterable[Mapping[str, Any]],
+    *,
+    at: dt.datetime | None = None,
+) -> tuple[Household, list[Member]]:
+    """Register a household of the vault's dong with its members (`household`: tong, ban, road_address,
+    address_detail, tags, consent {given, on}); the signed-in worker owns the case. All or nothing.
+
+    A member's validation error is raised as `MemberInvalid` (which member, and the error).
+    """
+    at = at or now()
+    today = at.astimezone(KST).date()
+    dong = repo.dong()
+    if dong is None:
+        raise LookupError("the vault has no dong record")
+    record: Household = _validated(
+        Household,
+        {
+            "id": new_id("h"),
+            "dong_code": dong.id,
+            "owner_id": repo.user_id,
+            "registered_on": today,
+            **household,
+        },
+        today,
+    )
+    people: list[Member] = []
+    for index, member in enumerate(members):
+        try:
+            people.append(_validated(Member, {"id": new_id("m"), **member, "household_id": record.id}, today))
+        except ValidationError as exc:
+            raise MemberInvalid(index, exc) from None
+    if not people:
+        raise ValueError("a household needs at least one member")
+    if any(person.health for person in people) and not sees_health(repo.role):
+        raise Forbidden("only visiting nurses record health details")
+    repo.save_many([record, *people])
+    return record, people
