@@ -248,6 +248,22 @@ CATALOGUE: dict[str, Label] = {
     "fig_handoffs_overdue": Label("이관 응답 지연", "Hand-offs overdue"),
     "fig_cases_open": Label("관리중 사례", "Open cases"),
     "fig_cases_closed": Label("종결 사례", "Closed cases"),
+    # forms (tui/modals/form_modal.py, confirm_modal.py)
+    "key_yes": Label("예", "Yes"),
+    "key_no": Label("아니오", "No"),
+    "tip_yes": Label("예로 답합니다", "Answer yes"),
+    "tip_no": Label("아니오로 답합니다", "Answer no"),
+    "tip_cancel_form": Label(
+        "입력을 버리고 닫습니다 (입력한 내용이 있으면 묻습니다)", "Close (asks first if you typed anything)"
+    ),
+    "form_has_errors": Label("표시된 항목을 고쳐 주세요", "Please correct the fields marked"),
+    "drop_edits": Label("입력한 내용을 버리고 닫을까요?", "Drop what you typed and close?"),
+    # -- visit and crisis flag forms (tui/modals/visit_modal.py, flag_modal.py) --
+    # -- end visit and crisis flag forms --
+    # -- household registration, list filters, help (tui/modals/household_modal.py, help_screen.py) --
+    # -- end household registration, list filters, help --
+    # -- dashboard (tui/screens/dashboard_screen.py) --
+    # -- end dashboard --
 }
 
 
