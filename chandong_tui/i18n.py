@@ -49,6 +49,16 @@ CATALOGUE: dict[str, Label] = {
         "동의한 경우 동의 날짜가 필요합니다", "Consent needs the date it was given"
     ),
     "birth_date_range": Label("생년월일이 올바르지 않습니다", "The birth date is not plausible"),
+    # pydantic's own error types, as a form shows them
+    "missing": Label("필수 항목입니다", "Required"),
+    "string_type": Label("필수 항목입니다", "Required"),
+    "enum": Label("목록에서 고르세요", "Pick one from the list"),
+    "too_short": Label("하나 이상 고르세요", "Pick at least one"),
+    "int_parsing": Label("숫자를 입력하세요", "Type a number"),
+    "int_type": Label("숫자를 입력하세요", "Type a number"),
+    "float_parsing": Label("숫자를 입력하세요", "Type a number"),
+    "greater_than_equal": Label("{ge} 이상이어야 합니다", "Must be at least {ge}"),
+    "less_than_equal": Label("{le} 이하여야 합니다", "Must be at most {le}"),
     "text_empty": Label("비워 둘 수 없습니다", "This cannot be empty"),
     "text_too_long": Label("너무 깁니다 (최대 {max}자)", "Too long (at most {max} characters)"),
     "control_chars": Label("제어 문자는 입력할 수 없습니다", "Control characters are not allowed"),

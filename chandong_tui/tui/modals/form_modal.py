@@ -101,6 +101,9 @@ class FormModal(ModalScreen[T | None], Generic[T]):
         yield Footer()
 
     def on_mount(self) -> None:
+        fields = self.query(FormField)
+        if fields:
+            fields.first().widget.focus()
         # Widgets post Changed messages while they are set up; edits count from the first refresh on.
         self.call_after_refresh(self._arm)
 
