@@ -312,10 +312,19 @@ def test_explain_error_speaks_korean_and_english(make: Any, key: str) -> None:
 
 def test_explain_error_falls_back_to_pydantic_for_its_own_errors() -> None:
     with pytest.raises(ValidationError) as caught:
-        household(tong="many")
+        Consent.model_validate({"given": "perhaps"})
     error = caught.value.errors()[0]
     assert error["type"] not in CATALOGUE
     assert explain_error(error) == error["msg"] == explain_error(error, "en")
+
+
+def test_common_pydantic_errors_read_in_korean() -> None:
+    with pytest.raises(ValidationError) as caught:
+        household(tong="many")
+    error = caught.value.errors()[0]
+    assert error["type"] == "int_parsing"
+    assert explain_error(error) == "숫자를 입력하세요"
+    assert explain_error(error, "en") == "Type a number"
 
 
 def test_explain_error_fills_placeholders() -> None:
