@@ -273,6 +273,43 @@ CATALOGUE: dict[str, Label] = {
     # -- household registration, list filters, help (tui/modals/household_modal.py, help_screen.py) --
     # -- end household registration, list filters, help --
     # -- dashboard (tui/screens/dashboard_screen.py) --
+    "my_work": Label("내 업무", "My work"),
+    "dashboard_summary": Label(
+        "위기가구 {flags} (기한 초과 {breached}) · 방문 예정 {visits} · 이관 대기 {handoffs} · 사례회의 {conferences}",
+        "Crisis flags {flags} ({breached} overdue) · visits due {visits} · hand-offs {handoffs} · "
+        "conferences {conferences}",
+    ),
+    "whole_dong": Label("동 전체", "whole dong"),
+    "section_flags": Label("위기가구 · 72시간 첫 방문", "Crisis flags · 72-hour first visit"),
+    "section_visits_due": Label("오늘까지 방문 예정", "Visits due (today and overdue)"),
+    "section_handoffs": Label("나에게 온 이관 요청", "Hand-offs waiting for me"),
+    "section_conferences": Label("다가오는 사례회의", "Upcoming case conferences"),
+    "section_tasks": Label("할 일", "Tasks"),
+    "nothing_to_do": Label("없음", "Nothing"),
+    "clock_left": Label("남은 시간 {left}", "{left} left"),
+    "clock_breached": Label("기한 초과 {late}", "Overdue by {late}"),
+    "clock_met": Label("첫 방문 완료", "Visited in time"),
+    "clock_late": Label("늦은 첫 방문", "Visited late"),
+    "duration_days": Label("{days}일", "{days} days"),
+    "due_today": Label("오늘", "today"),
+    "due_overdue": Label("{days}일 지남", "{days} days late"),
+    "agenda_count": Label("안건 {n}가구", "{n} households"),
+    "key_households": Label("가구 목록", "Households"),
+    "tip_households": Label("동의 모든 가구를 찾아봅니다", "Browse and search every household"),
+    "key_refresh": Label("새로고침", "Refresh"),
+    "tip_refresh": Label("업무 목록을 다시 읽습니다", "Read the work lists again"),
+    "key_my_work": Label("내 업무", "My work"),
+    "tip_my_work": Label("내 업무 화면으로 돌아갑니다", "Back to my work"),
+    "key_low_bandwidth": Label("저대역 모드", "Low bandwidth"),
+    "tip_low_bandwidth": Label(
+        "애니메이션과 커서 깜박임을 끄거나 켭니다", "Turn animations and blinking off or on"
+    ),
+    "low_bandwidth_on": Label("저대역 모드 켜짐", "Low-bandwidth mode on"),
+    "low_bandwidth_off": Label("저대역 모드 꺼짐", "Low-bandwidth mode off"),
+    "cmd_my_work": Label("업무: 내 업무", "work: my work"),
+    "cmd_my_work_help": Label("위기가구 기한, 방문 예정, 이관 요청", "Crisis clocks, visits due, hand-offs"),
+    "cmd_low_bandwidth": Label("화면: 저대역 모드 전환", "display: toggle low-bandwidth mode"),
+    "cmd_low_bandwidth_help": Label("SSH로 접속할 때 화면 전송량을 줄입니다", "Fewer bytes over SSH"),
     # -- end dashboard --
 }
 

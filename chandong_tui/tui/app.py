@@ -1,15 +1,17 @@
 """`ChandongApp`: the Textual application, kept thin (styles, global keys, screen wiring, session life).
 
 It opens on `UnlockScreen`; when a session comes back it builds the `CaseRepository` and shows
-`HouseholdsScreen`. The session is closed on every way out (quit key, `exit()`, an exception, the
+`DashboardScreen` (내 업무), the base of the screen stack; the household list and everything else
+are pushed on top of it. The session is closed on every way out (quit key, `exit()`, an exception, the
 terminal going away): `on_unmount` runs in Textual's shutdown `finally`, and `run_async` closes again
 (idempotently) after Textual has returned.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +20,12 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from chandong_tui.casework.clock import now
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.commands import ChandongCommands
+from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.households_screen import HouseholdsScreen
 from chandong_tui.tui.screens.unlock_screen import UnlockScreen
 from chandong_tui.vault.session import VaultSession
@@ -35,6 +39,23 @@ class ChandongApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "key_quit", id="app.quit", show=True, priority=True, tooltip="tip_quit"),
         # Shown by the Footer at its right edge (not twice); the description is ours, in the user's language.
+        Binding("f2", "show_dashboard", "key_my_work", id="app.my_work", show=True, tooltip="tip_my_work"),
+        Binding(
+            "f3",
+            "show_households",
+            "key_households",
+            id="app.households",
+            show=False,
+            tooltip="tip_households",
+        ),
+        Binding(
+            "f8",
+            "toggle_low_bandwidth",
+            "key_low_bandwidth",
+            id="app.low_bandwidth",
+            show=False,
+            tooltip="tip_low_bandwidth",
+        ),
         Binding(
             "ctrl+p", "command_palette", "key_palette", id="app.palette", show=False, tooltip="tip_palette"
         ),
@@ -42,9 +63,16 @@ class ChandongApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
-        self, vault_root: Path, lang: str = "ko", low_bandwidth: bool = False, user: str | None = None
+        self,
+        vault_root: Path,
+        lang: str = "ko",
+        low_bandwidth: bool = False,
+        user: str | None = None,
+        clock: Callable[[], dt.datetime] = now,
     ) -> None:
         super().__init__()
+        self.clock = clock
+        """Where "now" comes from for deadline clocks (fixed in tests and snapshots)."""
         self.lang = Lang(lang)
         """Interface language (`ko` by default)."""
         self.vault_root = Path(vault_root)
@@ -58,18 +86,31 @@ class ChandongApp(App[None]):
         self._closing = False
         localise_bindings(self, self.lang)
         self.title = t("app_title", self.lang)
-        if low_bandwidth:
-            self.animation_level = "none"
-            self.add_class("-low-bandwidth")
+        self.set_low_bandwidth(low_bandwidth)
 
     # -- screens ---------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.push_screen(UnlockScreen(self.vault_root, self.keep_session, self.lang, self.initial_user))
 
+    def set_low_bandwidth(self, on: bool) -> None:
+        """SSH mode on or off: animations, blinking cursors (mouse tracking is decided at start)."""
+        self.low_bandwidth = on
+        self.animation_level = "none" if on else "full"
+        self.set_class(on, "-low-bandwidth")
+        focused = self.focused if self.is_running else None
+        if focused is not None and hasattr(focused, "cursor_blink"):
+            focused.cursor_blink = not on
+
+    def action_toggle_low_bandwidth(self) -> None:
+        self.set_low_bandwidth(not self.low_bandwidth)
+        self.notify(
+            t("low_bandwidth_on" if self.low_bandwidth else "low_bandwidth_off", self.lang), timeout=2
+        )
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Low-bandwidth mode: no blinking cursor in any input, whichever screen it is on."""
-        if self.low_bandwidth and hasattr(event.widget, "cursor_blink"):
-            event.widget.cursor_blink = False
+        if hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = not self.low_bandwidth
 
     def keep_session(self, session: VaultSession) -> bool:
         """Take ownership of a freshly unlocked session (called from the unlock worker thread)."""
@@ -82,12 +123,29 @@ class ChandongApp(App[None]):
     @on(UnlockScreen.Unlocked)
     def show_vault(self, event: UnlockScreen.Unlocked) -> None:
         self.repo = CaseRepository(event.session)
-        self.switch_screen(HouseholdsScreen(self.repo, self.lang))
+        self.switch_screen(DashboardScreen(self.repo, self.lang, self.clock))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """내 업무 is offered everywhere but on itself and before unlock."""
+        if action == "show_dashboard":
+            return self.repo is not None and not isinstance(self.screen, DashboardScreen)
+        return True
+
+    def action_show_dashboard(self) -> None:
+        """Back to 내 업무 from wherever the user is (nothing is open above it afterwards)."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, (DashboardScreen, UnlockScreen)):
+            self.pop_screen()
 
     def action_show_households(self) -> None:
-        """Back to the household list from wherever the user is."""
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, HouseholdsScreen):
-            self.pop_screen()
+        """The household list: back to it when it is open below, else opened above 내 업무."""
+        if self.repo is None:
+            return
+        if any(isinstance(screen, HouseholdsScreen) for screen in self.screen_stack):
+            while not isinstance(self.screen, HouseholdsScreen):
+                self.pop_screen()
+            return
+        self.action_show_dashboard()
+        self.push_screen(HouseholdsScreen(self.repo, self.lang))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own palette entries, reduced to those that help here and in the user's language."""

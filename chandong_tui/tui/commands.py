@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from chandong_tui.i18n import t
+from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
 from chandong_tui.tui.screens.households_screen import HouseholdsScreen
 from chandong_tui.tui.screens.report_screen import SUPERVISOR, ReportScreen
@@ -20,6 +21,8 @@ class ChandongCommands(Provider):
         app = self.app
         lang = getattr(app, "lang", "ko")
         screen = self.screen
+        if getattr(app, "repo", None) is not None and not isinstance(screen, DashboardScreen):
+            yield t("cmd_my_work", lang), t("cmd_my_work_help", lang), app.action_show_dashboard  # type: ignore[attr-defined]
         if getattr(app, "repo", None) is not None and not isinstance(screen, HouseholdsScreen):
             yield (
                 t("cmd_households_open", lang),
@@ -38,12 +41,18 @@ class ChandongCommands(Provider):
                     t("cmd_household_open_help", lang),
                     screen.household_list.action_select,
                 )
-        if isinstance(screen, HouseholdsScreen) and screen.repo.role == SUPERVISOR:
+        if isinstance(screen, (HouseholdsScreen, DashboardScreen)) and screen.repo.role == SUPERVISOR:
             yield t("cmd_report_open", lang), t("cmd_report_open_help", lang), screen.action_open_report
         if isinstance(screen, ReportScreen) and screen.allowed:
             yield t("cmd_report_export", lang), t("cmd_report_export_help", lang), screen.action_export
         if isinstance(screen, (HouseholdScreen, ReportScreen)):
             yield t("cmd_back", lang), t("cmd_back_help", lang), screen.action_back
+        if hasattr(app, "action_toggle_low_bandwidth"):
+            yield (
+                t("cmd_low_bandwidth", lang),
+                t("cmd_low_bandwidth_help", lang),
+                app.action_toggle_low_bandwidth,
+            )
         yield t("cmd_quit", lang), t("cmd_quit_help", lang), app.action_quit
 
     async def discover(self) -> Hits:

@@ -7,8 +7,6 @@ low-bandwidth mode (no animations, no blinking cursor) except where that mode is
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -29,29 +27,10 @@ from chandong_tui.tui.screens.unlock_screen import UnlockScreen
 from chandong_tui.tui.text import cell, safe_text
 from chandong_tui.tui.widgets.household_list import HouseholdList
 from chandong_tui.vault.session import unlock
+from tests.tui.driving import run_app, sign_in
 
 HOSTILE_NAME = "[bold]김[/]"
 HOSTILE_ADDRESS = "\x1b[2J가상해킹로 1"
-
-Scenario = Callable[[ChandongApp, Pilot], Awaitable[None]]
-
-
-def run_app(app: ChandongApp, scenario: Scenario, size: tuple[int, int] = (80, 24)) -> None:
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await scenario(app, pilot)
-
-    asyncio.run(main())
-
-
-async def sign_in(app: ChandongApp, pilot: Pilot, passphrase: str = DEMO_PASSPHRASE) -> None:
-    """Type the passphrase (the user id was given to the app) and wait for the unlock worker."""
-    await pilot.pause()
-    assert isinstance(app.screen, UnlockScreen)
-    await pilot.press(*passphrase, "enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 def summaries_of(vault: Path, user: str) -> list[HouseholdSummary]:

@@ -6,7 +6,6 @@ screen must show what the report shows.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -16,7 +15,6 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from chandong_tui.i18n import t
 from chandong_tui.reports.figures import FIGURES, compute
 from chandong_tui.reports.month import Month
@@ -31,7 +29,8 @@ from chandong_tui.tui.screens.report_screen import (
     month_before,
     previous_month,
 )
-from chandong_tui.tui.screens.unlock_screen import UnlockScreen
+from tests.tui import driving
+from tests.tui.driving import run_app
 
 TODAY = dt.date(2026, 11, 15)
 Scenario = Callable[[ChandongApp, Pilot], Awaitable[None]]
@@ -46,21 +45,8 @@ def no_real_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
-def run_app(app: ChandongApp, scenario: Scenario, size: tuple[int, int] = (80, 24)) -> None:
-    async def main() -> None:
-        async with app.run_test(size=size) as pilot:
-            await scenario(app, pilot)
-
-    asyncio.run(main())
-
-
 async def sign_in(app: ChandongApp, pilot: Pilot) -> None:
-    await pilot.pause()
-    assert isinstance(app.screen, UnlockScreen)
-    await pilot.press(*DEMO_PASSPHRASE, "enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
+    await driving.sign_in(app, pilot)
     assert isinstance(app.screen, HouseholdsScreen)
 
 

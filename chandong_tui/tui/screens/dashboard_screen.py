@@ -1,0 +1,261 @@
+"""내 업무 (my work): the first screen after unlock.
+
+Open crisis flags with their 72-hour first-visit clock (counting down; highlighted under 12 hours;
+marked once breached), visits due today or overdue, hand-offs waiting for the user, upcoming case
+conferences and open tasks. Enter opens the household of the line under the cursor. The clocks tick
+every `TICK_S` seconds; the lists are read again whenever the screen comes back to the front.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from chandong_tui.casework.clock import KST, ClockState, first_visit_clock, format_remaining, now
+from chandong_tui.casework.my_work import FlagWithClock, MyWork, my_work
+from chandong_tui.casework.repository import CaseRepository, HouseholdSummary
+from chandong_tui.i18n import Lang, t
+from chandong_tui.model.enums import Role
+from chandong_tui.model.records import Conference, Handoff, Task
+from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.screens.household_screen import HouseholdScreen
+from chandong_tui.tui.screens.report_screen import SUPERVISOR, ReportScreen, hide_binding
+from chandong_tui.tui.text import cell, join, text
+from chandong_tui.tui.widgets.work_list import WorkItem, WorkList
+
+TICK_S = 30
+"""Seconds between clock updates (a minute-resolution clock; fewer repaints over SSH)."""
+
+CLOCK_STYLES = {
+    ClockState.RUNNING: "",
+    ClockState.WARNING: "bold black on yellow",
+    ClockState.BREACHED: "bold white on red",
+    ClockState.MET: "dim",
+    ClockState.LATE: "dim",
+}
+LEVEL_STYLES = {"urgent": "bold red", "crisis": "bold yellow", "watch": "green"}
+_SECTION = "bold underline"
+_MUTED = "dim"
+
+
+class DashboardScreen(Screen[None]):
+    """What the signed-in worker has to do now."""
+
+    BINDINGS = [
+        Binding("slash,s", "search", "key_search", id="dashboard.search", show=True, tooltip="tip_search"),
+        Binding(
+            "l",
+            "app.show_households",
+            "key_households",
+            id="dashboard.households",
+            show=True,
+            tooltip="tip_households",
+        ),
+        Binding(
+            "ctrl+r,r", "open_report", "key_report", id="dashboard.report", show=True, tooltip="tip_report"
+        ),
+        Binding(
+            "f5", "refresh_work", "key_refresh", id="dashboard.refresh", show=False, tooltip="tip_refresh"
+        ),
+        Binding("ctrl+q", "app.quit", "key_quit", id="dashboard.quit", show=True, tooltip="tip_quit"),
+    ]
+
+    def __init__(
+        self, repo: CaseRepository, lang: Lang | str = Lang.KO, clock: Callable[[], dt.datetime] | None = None
+    ) -> None:
+        super().__init__()
+        localise_bindings(self, lang)
+        self.repo = repo
+        self.lang = lang
+        self.clock = clock or now
+        """Where "now" comes from (fixed in tests and snapshots)."""
+        self.work: MyWork | None = None
+        self._names: dict[str, str] = {}
+        if repo.role != SUPERVISOR:
+            hide_binding(self, "open_report")
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="dashboard-title")
+        yield Static("", id="dashboard-summary")
+        yield WorkList(id="work")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._names = {worker.id: worker.name for worker in self.repo.workers()}
+        self.refresh_work()
+        self.query_one("#work", WorkList).focus()
+        self.set_interval(TICK_S, self.tick)
+
+    def on_screen_resume(self) -> None:
+        if self.work is not None:  # back from a household or a form: something may have changed
+            self.refresh_work()
+
+    def action_refresh_work(self) -> None:
+        self.refresh_work()
+
+    def refresh_work(self) -> None:
+        """Read the work again and redraw."""
+        self.work = my_work(self.repo, self.clock())
+        self._draw()
+
+    def tick(self) -> None:
+        """Move the clocks on without reading the vault again."""
+        if self.work is None or not self.is_current:
+            return
+        at = self.clock()
+        self.work.at = at
+        self.work.flags = [
+            FlagWithClock(item.flag, item.household, first_visit_clock(item.flag, at))
+            for item in self.work.flags
+        ]
+        self._draw()
+
+    # -- drawing ---------------------------------------------------------------------------
+    def _draw(self) -> None:
+        work = self.work
+        assert work is not None
+        now = work.at.astimezone(KST)
+        worker = self.repo.worker(self.repo.user_id)
+        dong = self.repo.dong()
+        try:
+            role = Role(self.repo.role).label(self.lang)
+        except ValueError:
+            role = self.repo.role
+        title = t(
+            "signed_in",
+            self.lang,
+            dong=dong.name if dong else t("app_title", self.lang),
+            name=worker.name if worker else self.repo.user_id,
+            role=role,
+        )
+        self.query_one("#dashboard-title", Static).update(
+            text(f"{t('my_work', self.lang)} · {title} · {now:%Y-%m-%d %H:%M}")
+        )
+        breached = sum(1 for f in work.flags if f.clock.state is ClockState.BREACHED)
+        self.query_one("#dashboard-summary", Static).update(
+            text(
+                t(
+                    "dashboard_summary",
+                    self.lang,
+                    flags=len(work.flags),
+                    breached=breached,
+                    visits=len(work.visits_due),
+                    handoffs=len(work.handoffs),
+                    conferences=len(work.conferences),
+                )
+                + (f" · {t('whole_dong', self.lang)}" if work.whole_dong else "")
+            )
+        )
+        self.query_one("#work", WorkList).show(self._items(work))
+
+    def _items(self, work: MyWork) -> list[WorkItem]:
+        today = work.at.astimezone(KST).date()
+        items: list[WorkItem] = []
+        sections: list[tuple[str, list[WorkItem]]] = [
+            ("section_flags", [self._flag_item(f) for f in work.flags]),
+            ("section_visits_due", [self._visit_item(v.household, v.due_on, today) for v in work.visits_due]),
+            ("section_handoffs", [self._handoff_item(h) for h in work.handoffs]),
+            ("section_conferences", [self._conference_item(c) for c in work.conferences]),
+            ("section_tasks", [self._task_item(task) for task in work.tasks]),
+        ]
+        for key, lines in sections:
+            items.append(
+                WorkItem(text(f"{t(key, self.lang)} ({len(lines)})", _SECTION), key=f"section:{key}")
+            )
+            items.extend(
+                lines or [WorkItem(text(f"  {t('nothing_to_do', self.lang)}", _MUTED), key=f"none:{key}")]
+            )
+        return items
+
+    def _household_cells(self, household: HouseholdSummary | None, fallback: str) -> list[Text]:
+        if household is None:
+            return [cell("", 5), cell(fallback, 10)]
+        return [
+            cell(f"{household.tong}-{household.ban}", 5),
+            cell(household.head_name or household.id, 10),
+            text(household.address, _MUTED),
+        ]
+
+    def _flag_item(self, item: FlagWithClock) -> WorkItem:
+        flag, clock = item.flag, item.clock
+        if clock.state is ClockState.BREACHED:
+            state = t("clock_breached", self.lang, late=self._duration(-clock.remaining))
+        elif clock.stopped:
+            state = t("clock_met" if clock.state is ClockState.MET else "clock_late", self.lang)
+        else:
+            state = t("clock_left", self.lang, left=self._duration(clock.remaining))
+        line = join(
+            [
+                cell("", 1),
+                cell(flag.level.label(self.lang), 6, LEVEL_STYLES.get(flag.level.value, "")),
+                cell(state, 20, CLOCK_STYLES[clock.state]),
+                *self._household_cells(item.household, flag.household_id),
+            ]
+        )
+        return WorkItem(line, flag.household_id, key=f"flag:{flag.id}")
+
+    def _duration(self, span: dt.timedelta) -> str:
+        """`71:59` while under two days, `20일` beyond (a breach can be weeks old)."""
+        if span < dt.timedelta(days=2):
+            return format_remaining(span)
+        hours = int(span.total_seconds() // 3600)
+        return t("duration_days", self.lang, days=hours // 24)
+
+    def _visit_item(self, household: HouseholdSummary, due_on: dt.date, today: dt.date) -> WorkItem:
+        late = (today - due_on).days
+        when = t("due_today", self.lang) if late == 0 else t("due_overdue", self.lang, days=late)
+        line = join(
+            [
+                cell("", 1),
+                cell(due_on.isoformat(), 10),
+                cell(when, 11, "bold" if late > 0 else ""),
+                *self._household_cells(household, household.id),
+            ]
+        )
+        return WorkItem(line, household.id, key=f"due:{household.id}")
+
+    def _handoff_item(self, handoff: Handoff) -> WorkItem:
+        sender = self._names.get(handoff.from_worker_id, handoff.from_worker_id)
+        line = join(
+            [cell("", 1), cell(sender, 10), cell(handoff.state.label(self.lang), 6), text(handoff.reason)]
+        )
+        return WorkItem(line, handoff.household_id, key=f"handoff:{handoff.id}")
+
+    def _conference_item(self, conference: Conference) -> WorkItem:
+        first = conference.agenda[0].household_id if conference.agenda else None
+        line = join(
+            [
+                cell("", 1),
+                cell(f"{conference.scheduled_at.astimezone(KST):%m-%d %H:%M}", 11),
+                cell(conference.conference_kind.label(self.lang), 14),
+                text(t("agenda_count", self.lang, n=len(conference.agenda))),
+                text(f" {conference.place}", _MUTED),
+            ]
+        )
+        # A conference without households leads nowhere yet (its own screen comes with conferences).
+        return WorkItem(line, first, key=f"conference:{conference.id}")
+
+    def _task_item(self, task: Task) -> WorkItem:
+        line = join([cell("", 1), cell(task.due_on.isoformat(), 10), text(task.title)])
+        return WorkItem(line, task.household_id, key=f"task:{task.id}")
+
+    # -- actions ---------------------------------------------------------------------------
+    @on(WorkList.Opened)
+    def open_household(self, event: WorkList.Opened) -> None:
+        self.app.push_screen(HouseholdScreen(self.repo, event.household_id, self.lang))
+
+    def action_search(self) -> None:
+        self.app.action_show_households()  # type: ignore[attr-defined]
+
+    def action_open_report(self) -> None:
+        if self.repo.role != SUPERVISOR:
+            self.notify(t("report_supervisor_only", self.lang), severity="warning")
+            return
+        self.app.push_screen(ReportScreen(self.repo, self.lang))
