@@ -1,0 +1,347 @@
+"""Real terminals for tests: tmux on a private socket, and an `sshd` on loopback with throwaway keys.
+
+Nothing here is mocked: `Tmux` drives a real tmux server and reads the screen with `capture-pane`;
+`Sshd` runs `/usr/sbin/sshd -D` on 127.0.0.1 and a free port, for `ssh -tt` with a key made for the
+test. Every subprocess call has a timeout, and every fixture stops what it started, also on failure
+(processes are found by id: the server's own, its descendants, and those carrying the test's unique
+vault path).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+SSHD = shutil.which("sshd") or ("/usr/sbin/sshd" if Path("/usr/sbin/sshd").exists() else None)
+SSH = shutil.which("ssh")
+SSH_KEYGEN = shutil.which("ssh-keygen")
+IN_CI = bool(os.environ.get("CI"))
+
+needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None and not IN_CI, reason="needs tmux")
+"""Skip without tmux on a developer's machine; in CI (`CI` set) tmux must be there."""
+
+needs_ssh = pytest.mark.skipif(
+    (shutil.which("tmux") is None or None in (SSHD, SSH, SSH_KEYGEN)) and not IN_CI,
+    reason="needs tmux and OpenSSH (sshd, ssh, ssh-keygen)",
+)
+"""Skip without tmux or OpenSSH on a developer's machine; in CI they must be there."""
+
+
+# -- processes --------------------------------------------------------------------------------
+def children_of(pid: int) -> list[int]:
+    """Every living descendant of `pid` (read from /proc), children before grandchildren."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+    found, queue = [], [pid]
+    while queue:
+        for child in parents.get(queue.pop(0), []):
+            found.append(child)
+            queue.append(child)
+    return found
+
+
+def pids_matching(marker: str) -> list[int]:
+    """Processes whose command line contains `marker` (a unique path of one test), not this one."""
+    result = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True, timeout=10)
+    return [int(p) for p in result.stdout.split() if int(p) != os.getpid()]
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie has exited; only its parent has not reaped it yet
+        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "Z"
+    except OSError:
+        return False
+
+
+def kill_all(pids: list[int], grace: float = 3) -> None:
+    """SIGTERM, then SIGKILL what is still alive after `grace` seconds."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + grace
+        while any(alive(p) for p in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+
+def wait_gone(pids: list[int], timeout: float) -> bool:
+    """True when none of `pids` is alive within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(alive(p) for p in pids):
+            return True
+        time.sleep(0.1)
+    return not any(alive(p) for p in pids)
+
+
+# -- tmux -------------------------------------------------------------------------------------
+class Tmux:
+    """One tmux session (`app`) on a private server socket, killed at the end."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def run(self, *args: str) -> str:
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args], check=True, capture_output=True, text=True, timeout=20
+        ).stdout
+
+    def start(self, command: str, width: int = 100, height: int = 30) -> None:
+        """Run the shell `command` in a new detached session of `width` x `height` cells."""
+        self.run("new-session", "-d", "-s", "app", "-x", str(width), "-y", str(height), command)
+
+    def pane_pid(self) -> int:
+        """The process tmux started for the pane (the shell running the command)."""
+        return int(self.run("display-message", "-p", "-t", "app", "#{pane_pid}").strip())
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "app")
+
+    def keys(self, *keys: str, pause: float = 0.15) -> None:
+        """Send tmux key names (`Enter`, `Tab`, `BTab`, `C-s`, ...) or text, one at a time."""
+        for key in keys:
+            self.run("send-keys", "-t", "app", key)
+            time.sleep(pause)
+
+    def type(self, text: str, pause: float = 0.15) -> None:
+        """Type `text` literally (never read as a key name)."""
+        self.run("send-keys", "-t", "app", "-l", text)
+        time.sleep(pause)
+
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared; screen was:\n{self.screen()}")
+
+    def wait_gone(self, text: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text not in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never went away; screen was:\n{self.screen()}")
+
+    def kill(self) -> None:
+        pane_processes: list[int] = []
+        try:
+            pane_processes = [self.pane_pid()]
+            pane_processes += children_of(pane_processes[0])
+        except (subprocess.SubprocessError, ValueError):
+            pass
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=20)
+        kill_all([p for p in pane_processes if alive(p)])
+
+
+def tmux_session() -> Iterator[Tmux]:
+    """Fixture body: a fresh tmux server, killed (with what ran in it) afterwards."""
+    server = Tmux(f"chandong-test-{uuid.uuid4().hex[:8]}")
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+# -- the app ----------------------------------------------------------------------------------
+def app_command(vault: Path, home: Path, *, exec_app: bool = False) -> str:
+    """The shell command that runs `chandong demo` building `vault`, with the state dir `home`.
+
+    Everything it needs is on the command line (sshd starts from a clean environment). With
+    `exec_app` the shell replaces itself with the app (which then leads the terminal's session).
+    """
+    app = " ".join(
+        shlex.quote(part)
+        for part in (
+            "env",
+            f"CHANDONG_HOME={home}",
+            "TERM=xterm-256color",
+            "LANG=C.UTF-8",
+            sys.executable,
+            "-m",
+            "chandong_tui",
+            "demo",
+            "--dir",
+            str(vault),
+        )
+    )
+    return f"cd {shlex.quote(str(REPO))} && {'exec ' if exec_app else ''}{app}"
+
+
+def then_report_exit(command: str) -> str:
+    """`command`, then its exit status on the screen, and the pane kept open to read it."""
+    return f"{command}; echo EXITED $?; sleep 120"
+
+
+# -- sshd -------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Sshd:
+    """An `sshd -D` on 127.0.0.1 with throwaway host and client keys, for the current user."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.host_key = folder / "host_ed25519"
+        self.client_key = folder / "client_ed25519"
+        self.config = folder / "sshd_config"
+        self.log = folder / "sshd.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 20) -> None:
+        assert SSHD and SSH and SSH_KEYGEN, "OpenSSH (sshd, ssh, ssh-keygen) is not installed"
+        for key in (self.host_key, self.client_key):
+            subprocess.run(
+                [SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", "chandong-test", "-f", str(key)],
+                check=True,
+                capture_output=True,
+                timeout=30,
+            )
+        authorized = self.folder / "authorized_keys"
+        authorized.write_text(self.client_key.with_suffix(".pub").read_text())
+        authorized.chmod(0o600)
+        self.config.write_text(
+            "\n".join(
+                [
+                    f"Port {self.port}",
+                    "ListenAddress 127.0.0.1",
+                    f"HostKey {self.host_key}",
+                    f"AuthorizedKeysFile {authorized}",
+                    f"PidFile {self.folder / 'sshd.pid'}",
+                    "PubkeyAuthentication yes",
+                    "PasswordAuthentication no",
+                    "KbdInteractiveAuthentication no",
+                    "UsePAM no",
+                    "StrictModes no",
+                    "PermitRootLogin prohibit-password",
+                    f"AllowUsers {_current_user()}",
+                    "PermitTTY yes",
+                    "X11Forwarding no",
+                    "AllowTcpForwarding no",
+                    "PrintMotd no",
+                    "PrintLastLog no",
+                    "UseDNS no",
+                    "LogLevel VERBOSE",
+                    "",
+                ]
+            )
+        )
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # privilege separation dir
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [SSHD, "-D", "-e", "-f", str(self.config)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"sshd exited with {self.process.returncode}:\n{self.log.read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError(f"sshd never listened on port {self.port}:\n{self.log.read_text()}")
+
+    def ssh_argv(self, remote_command: str) -> list[str]:
+        """`ssh -tt` into this server running `remote_command` (a shell command line)."""
+        assert SSH
+        return [
+            SSH,
+            "-tt",
+            "-i",
+            str(self.client_key),
+            "-p",
+            str(self.port),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "ConnectTimeout=10",
+            f"{_current_user()}@127.0.0.1",
+            remote_command,
+        ]
+
+    def ssh_command(self, remote_command: str) -> str:
+        """`ssh_argv` as one shell command line (for tmux)."""
+        return shlex.join(self.ssh_argv(remote_command))
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        started = [self.process.pid, *children_of(self.process.pid)]  # connections and their shells
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+        kill_all([p for p in started if alive(p)])
+
+
+def _current_user() -> str:
+    import pwd
+
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+def sshd_server(folder: Path) -> Iterator[Sshd]:
+    """Fixture body: a started `Sshd` in `folder`, stopped (with its connections) afterwards."""
+    folder.mkdir(parents=True, exist_ok=True)
+    server = Sshd(folder)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+def app_pids(vault: Path) -> list[int]:
+    """The running `chandong demo --dir vault` processes (the app itself, not shells around it)."""
+    import re
+
+    pattern = f"^{re.escape(sys.executable)} -m chandong_tui demo --dir {re.escape(str(vault))}$"
+    result = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True, timeout=10)
+    return [int(p) for p in result.stdout.split()]
