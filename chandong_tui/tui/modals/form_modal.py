@@ -81,6 +81,8 @@ class FormModal(ModalScreen[T | None], Generic[T]):
         self.dirty = False
         """True once the user changed anything: Esc then asks before dropping it."""
         self._armed = False
+        self._saved = False
+        """True once a save went through: a second Ctrl+S before the form closes does nothing."""
 
     # -- to implement ----------------------------------------------------------------------
     def fields(self) -> ComposeResult:
@@ -137,6 +139,8 @@ class FormModal(ModalScreen[T | None], Generic[T]):
 
     # -- saving ----------------------------------------------------------------------------
     def action_save(self) -> None:
+        if self._saved:
+            return
         self.clear_errors()
         try:
             result = self.submit()
@@ -146,6 +150,7 @@ class FormModal(ModalScreen[T | None], Generic[T]):
         except (Forbidden, LookupError, ValueError) as exc:
             self.say(str(exc), error=True)
             return
+        self._saved = True
         self.app.notify(t("saved", self.lang), timeout=3)
         self.dismiss(result)
 
@@ -156,15 +161,23 @@ class FormModal(ModalScreen[T | None], Generic[T]):
                 error.update("")
         self.say("", error=False)
 
+    def error_location(self, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Where on the form the model location `loc` is (a subclass maps list indices to rows)."""
+        return loc
+
     def show_errors(self, exc: ValidationError, prefix: tuple[Any, ...] = ()) -> None:
-        """Each error beside the field its location names; the rest in the message line."""
+        """Each error beside the most specific field its location names (`#error-resources-0` for
+        `("resources", 0, "agency")` when the form has it, else `#error-resources`); the rest in the
+        message line."""
         placed: dict[str, list[str]] = {}
         unplaced = []
         for error in exc.errors():
-            loc = (*prefix, *error["loc"])
-            name = "-".join(str(part) for part in loc[: len(prefix) + 1]) if loc else ""
+            loc = self.error_location((*prefix, *error["loc"]))
+            shortest = max(1, min(len(prefix) + 1, len(loc)))
+            names = ("-".join(str(part) for part in loc[:end]) for end in range(len(loc), shortest - 1, -1))
+            name = next((name for name in names if self.query(f"#error-{name}")), "")
             message = explain_error(dict(error), self.lang)
-            if name and self.query(f"#error-{name}"):
+            if name:
                 placed.setdefault(name, []).append(message)
             else:
                 where = ".".join(str(part) for part in loc)
