@@ -269,6 +269,71 @@ CATALOGUE: dict[str, Label] = {
     "form_has_errors": Label("표시된 항목을 고쳐 주세요", "Please correct the fields marked"),
     "drop_edits": Label("입력한 내용을 버리고 닫을까요?", "Drop what you typed and close?"),
     # -- visit and crisis flag forms (tui/modals/visit_modal.py, flag_modal.py) --
+    "key_visit": Label("방문 기록", "Record visit"),
+    "tip_visit": Label("이 가구의 방문상담을 기록합니다", "Record a visit to this household"),
+    "key_flag_raise": Label("위기 등록", "Raise flag"),
+    "tip_flag_raise": Label(
+        "위기가구로 등록합니다 (72시간 첫 방문 기한 시작)",
+        "Flag the household in crisis (starts the 72-hour clock)",
+    ),
+    "key_flag_update": Label("위기 수정", "Update flag"),
+    "tip_flag_update": Label(
+        "진행중인 위기의 수준, 사유, 메모를 고칩니다", "Change an open flag's level, reasons or note"
+    ),
+    "key_flag_resolve": Label("위기 해결", "Resolve flag"),
+    "tip_flag_resolve": Label(
+        "지원 내용을 적고 위기를 닫습니다", "Close an open flag with the support given"
+    ),
+    "key_pick": Label("선택", "Pick"),
+    "tip_pick": Label("이 위기가구 기록을 고릅니다", "Pick this crisis flag"),
+    "tip_pick_cancel": Label("고르지 않고 닫습니다", "Close without picking"),
+    "household_label": Label("{name} ({tong}통 {ban}반)", "{name} (tong {tong}, ban {ban})"),
+    "visit_title": Label("방문상담 기록 · {household}", "Record a visit · {household}"),
+    "visited_on": Label("방문일", "Visit date"),
+    "visit_kind": Label("방문 구분", "Visit kind"),
+    "target_group": Label("대상", "Target group"),
+    "needs_found": Label("확인된 욕구", "Needs found"),
+    "resource_row": Label("자원연계 {n}", "Resource {n}"),
+    "agency": Label("기관", "Agency"),
+    "service": Label("서비스", "Service"),
+    "resource_category": Label("분야", "Category"),
+    "outcome": Label("결과", "Outcome"),
+    "systolic": Label("수축기 혈압", "Systolic BP"),
+    "diastolic": Label("이완기 혈압", "Diastolic BP"),
+    "glucose": Label("혈당(mg/dL)", "Glucose mg/dL"),
+    "weight_kg": Label("체중(kg)", "Weight (kg)"),
+    "health_note": Label("건강 메모", "Health note"),
+    "note": Label("메모", "Note"),
+    "date_hint": Label("YYYY-MM-DD", "YYYY-MM-DD"),
+    "pick_one": Label("고르세요", "Pick one"),
+    "flag_raise_title": Label("위기가구 등록 · {household}", "Raise a crisis flag · {household}"),
+    "flag_update_title": Label("위기가구 수정 · {household}", "Update a crisis flag · {household}"),
+    "flag_resolve_title": Label("위기가구 해결 · {household}", "Resolve a crisis flag · {household}"),
+    "flag_level": Label("위기 수준", "Level"),
+    "flag_reasons": Label("위기 사유", "Reasons"),
+    "flag_clock_due": Label("72시간 첫 방문 기한: {due}", "72-hour first visit due: {due}"),
+    "flag_clock_starts": Label("저장하면 기한이 시작됩니다", "The clock starts when you save"),
+    "flag_summary": Label("{level} · {reasons} · 발견 {raised}", "{level} · {reasons} · raised {raised}"),
+    "support_amount": Label("{kind} 지원금(원)", "{kind} aid (won)"),
+    "amount_hint": Label("지원하지 않았으면 비워 두세요", "Leave blank if not given"),
+    "services_linked": Label("연계 서비스", "Services linked"),
+    "services_hint": Label("쉼표로 구분 (예: 푸드뱅크, 정신건강복지센터)", "Comma separated"),
+    "resolve_note": Label("해결 메모", "Resolution note"),
+    "flag_pick_title": Label("어느 위기가구 기록인가요?", "Which crisis flag?"),
+    "cmd_visit_record": Label("가구: 방문 기록", "household: record visit"),
+    "cmd_visit_record_help": Label("이 가구의 방문상담을 기록합니다", "Record a visit to this household"),
+    "cmd_flag_raise": Label("위기가구: 등록", "crisis flag: raise"),
+    "cmd_flag_raise_help": Label(
+        "이 가구를 위기가구로 등록합니다 (72시간 기한 시작)", "Flag this household (starts the 72-hour clock)"
+    ),
+    "cmd_flag_update": Label("위기가구: 수정", "crisis flag: update"),
+    "cmd_flag_update_help": Label(
+        "진행중인 위기의 수준과 사유를 고칩니다", "Change an open flag's level or reasons"
+    ),
+    "cmd_flag_resolve": Label("위기가구: 해결", "crisis flag: resolve"),
+    "cmd_flag_resolve_help": Label(
+        "지원 내용을 적고 위기를 닫습니다", "Close an open flag with the support given"
+    ),
     # -- end visit and crisis flag forms --
     # -- household registration, list filters, help (tui/modals/household_modal.py, help_screen.py) --
     # -- end household registration, list filters, help --
