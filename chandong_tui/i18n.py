@@ -336,6 +336,89 @@ CATALOGUE: dict[str, Label] = {
     ),
     # -- end visit and crisis flag forms --
     # -- household registration, list filters, help (tui/modals/household_modal.py, help_screen.py) --
+    "key_register": Label("등록", "New"),
+    "tip_register": Label("새 가구를 가구원과 함께 등록합니다", "Register a new household with its members"),
+    "key_mine": Label("내 사례", "Mine"),
+    "tip_mine": Label(
+        "내가 담당하는 가구만 봅니다 (목록에서; 다시 누르면 해제)",
+        "Only the households you own (in the list; press again to clear)",
+    ),
+    "key_tag_filter": Label("태그", "Tag"),
+    "tip_tag_filter": Label(
+        "태그로 거릅니다 (목록에서; 누를 때마다 다음 태그, 마지막 다음은 해제)",
+        "Filter by tag (in the list; each press the next tag, then none)",
+    ),
+    "key_tong_filter": Label("통", "Tong"),
+    "tip_tong_filter": Label(
+        "통 번호로 거릅니다 (목록에서; 비우면 해제)", "Filter by tong number (in the list; empty clears)"
+    ),
+    "key_open_flag": Label("위기", "Crisis"),
+    "tip_open_flag": Label(
+        "진행중인 위기가 있는 가구만 봅니다 (목록에서; 다시 누르면 해제)",
+        "Only households with an open crisis flag (in the list; press again to clear)",
+    ),
+    "key_clear_filters": Label("필터 해제", "Clear filters"),
+    "tip_clear_filters": Label(
+        "검색어와 필터를 모두 지웁니다 (목록에서)", "Clear the search and every filter (in the list)"
+    ),
+    "filter_line": Label("필터: {filters} — {count}", "Filters: {filters} — {count}"),
+    "filter_mine": Label("내 사례", "my cases"),
+    "filter_open_flag": Label("위기 진행중", "open crisis flag"),
+    "filter_tong": Label("{tong}통", "tong {tong}"),
+    "tong_prompt": Label("통 번호 (비우면 해제)", "Tong number (empty clears)"),
+    "tong_prompt_bad": Label("1~99 사이의 숫자를 입력하세요", "Type a number from 1 to 99"),
+    "key_apply": Label("적용", "Apply"),
+    "tip_apply": Label("입력한 통으로 거릅니다", "Filter by this tong"),
+    "tip_cancel_prompt": Label("바꾸지 않고 닫습니다", "Close without changing anything"),
+    "register_title": Label("가구 등록", "Register a household"),
+    "field_tong": Label("통", "Tong"),
+    "field_ban": Label("반", "Ban"),
+    "field_road_address": Label("도로명주소", "Road address"),
+    "field_address_detail": Label("상세주소", "Address detail"),
+    "field_consent_given": Label("동의 받음", "Consent given"),
+    "field_consent_date": Label("동의 날짜", "Consent date"),
+    "field_birth_date": Label("생년월일", "Birth date"),
+    "field_sex": Label("성별", "Sex"),
+    "field_optional": Label("선택 사항", "optional"),
+    "field_date_hint": Label("YYYY-MM-DD", "YYYY-MM-DD"),
+    "choose": Label("고르세요", "Choose"),
+    "member_heading": Label("가구원 {n}", "Member {n}"),
+    "member_heading_extra": Label(
+        "가구원 {n} (모두 비워 두면 등록하지 않습니다)", "Member {n} (left empty, it is not registered)"
+    ),
+    "key_add_member": Label("가구원 추가", "Add member"),
+    "tip_add_member": Label("가구원 입력란을 하나 더 엽니다", "Add fields for one more member"),
+    "key_drop_member": Label("가구원 빼기", "Drop member"),
+    "tip_drop_member": Label("마지막 가구원 입력란을 닫습니다", "Remove the last member's fields"),
+    "members_max": Label("한 번에 가구원 {n}명까지 등록합니다", "At most {n} members at a time"),
+    "key_help": Label("도움말", "Help"),
+    "tip_help": Label("이 화면에서 쓸 수 있는 키를 모두 보여 줍니다", "Show every key of this screen"),
+    "help_title": Label("키 도움말 · {screen}", "Keys · {screen}"),
+    "help_this_screen": Label("이 화면", "This screen"),
+    "help_everywhere": Label("어디서나", "Everywhere"),
+    "help_col_key": Label("키", "Key"),
+    "help_col_action": Label("동작", "Action"),
+    "help_col_detail": Label("설명", "Details"),
+    "key_close": Label("닫기", "Close"),
+    "tip_close_help": Label("도움말을 닫습니다", "Close the help"),
+    "cmd_household_register": Label("가구: 등록", "household: register"),
+    "cmd_household_register_help": Label(
+        "새 가구를 가구원, 동의 날짜와 함께 등록합니다", "Register a household with its members and consent"
+    ),
+    "cmd_households_mine": Label("가구 목록: 내 사례만", "households: my cases"),
+    "cmd_households_mine_help": Label(
+        "내가 담당하는 가구만 (켜기/끄기)", "Only the households you own (on/off)"
+    ),
+    "cmd_households_tag": Label("가구 목록: 태그로 거르기", "households: filter by tag"),
+    "cmd_households_tag_help": Label("다음 태그로 바꿉니다", "Switch to the next tag"),
+    "cmd_households_tong": Label("가구 목록: 통으로 거르기", "households: filter by tong"),
+    "cmd_households_tong_help": Label("통 번호를 입력합니다", "Type a tong number"),
+    "cmd_households_open_flag": Label("가구 목록: 위기 진행중만", "households: open crisis flags"),
+    "cmd_households_open_flag_help": Label(
+        "진행중인 위기가 있는 가구만 (켜기/끄기)", "Only households with an open flag (on/off)"
+    ),
+    "cmd_households_clear": Label("가구 목록: 필터 해제", "households: clear filters"),
+    "cmd_households_clear_help": Label("검색어와 필터를 모두 지웁니다", "Clear the search and every filter"),
     # -- end household registration, list filters, help --
     # -- dashboard (tui/screens/dashboard_screen.py) --
     "my_work": Label("내 업무", "My work"),

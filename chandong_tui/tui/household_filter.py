@@ -6,6 +6,8 @@ A query is split on spaces; a household matches when every term does. A term is 
 - only Hangul initial consonants (초성, `ㄱㅊㅅ`): the initials of a member's name or of the address;
 - anything else: part of a member's name, the address, or a tag label (Korean or English), ignoring case.
 
+`ListFilters` narrow further, whatever the query: the owner (my cases), a tag, a 통, an open crisis flag.
+
 Each household's searchable text is built once, so a keystroke over 3,000 households is a few
 milliseconds. (This belongs in `casework` once more screens search; it has no Textual in it.)
 """
@@ -48,6 +50,31 @@ def _tag_labels(value: str) -> str:
     return f"{tag.ko} {tag.en}"
 
 
+@dataclass(frozen=True, slots=True)
+class ListFilters:
+    """Filters of the household list, combined with the search query (None / False = not filtering)."""
+
+    owner_id: str | None = None
+    """Only the households this worker owns ("my cases")."""
+    tag: str | None = None
+    """Only households with this `HouseholdTag` value."""
+    tong: int | None = None
+    open_flag: bool = False
+    """Only households with an open crisis flag."""
+
+    @property
+    def active(self) -> bool:
+        return self != ListFilters()
+
+    def accepts(self, summary: HouseholdSummary) -> bool:
+        return (
+            (self.owner_id is None or summary.owner_id == self.owner_id)
+            and (self.tag is None or self.tag in summary.tags)
+            and (self.tong is None or summary.tong == self.tong)
+            and (not self.open_flag or summary.open_flag_level is not None)
+        )
+
+
 class HouseholdFilter:
     """The households matching a query, in their original order."""
 
@@ -66,11 +93,13 @@ class HouseholdFilter:
                 )
             )
 
-    def __call__(self, query: str) -> list[HouseholdSummary]:
+    def __call__(self, query: str, filters: ListFilters | None = None) -> list[HouseholdSummary]:
         terms = query.split()
-        if not terms:
-            return list(self.summaries)
         tests = [self._test(term) for term in terms]
+        if filters is not None and filters.active:
+            tests.insert(0, lambda e: filters.accepts(e.summary))
+        if not tests:
+            return list(self.summaries)
         return [entry.summary for entry in self._entries if all(test(entry) for test in tests)]
 
     @staticmethod

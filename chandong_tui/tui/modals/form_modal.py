@@ -62,9 +62,9 @@ class FormModal(ModalScreen[T | None], Generic[T]):
     FormModal { align: center middle; }
     FormModal > #form-box { width: 100; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; padding: 0 1; }
-    FormModal #form-title { text-style: bold; height: 1; }
+    FormModal #form-title { text-style: bold; height: 1; dock: top; }
     FormModal #form-fields { height: auto; max-height: 1fr; }
-    FormModal #form-message { height: auto; color: $text-muted; }
+    FormModal #form-message { height: auto; color: $text-muted; dock: bottom; }
     FormModal #form-message.-error { color: $error; text-style: bold; }
     """
 

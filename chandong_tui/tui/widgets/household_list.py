@@ -24,7 +24,7 @@ from chandong_tui.casework.repository import HouseholdSummary
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import CrisisLevel, HouseholdTag
 from chandong_tui.tui.bindings import localise_bindings
-from chandong_tui.tui.household_filter import HouseholdFilter
+from chandong_tui.tui.household_filter import HouseholdFilter, ListFilters
 from chandong_tui.tui.text import cell, join, safe_text
 
 _GAP = 1
@@ -66,7 +66,8 @@ class HouseholdList(ScrollView, can_focus=True):
     """Households as rows: 통-반, head, address, tags, open crisis level, owner."""
 
     BINDINGS = [
-        Binding("enter", "select", "key_open", id="household_list.open", show=True, tooltip="tip_open"),
+        # Not in the footer: at 80 columns the filter keys need the room, and Enter is what anyone tries.
+        Binding("enter", "select", "key_open", id="household_list.open", show=False, tooltip="tip_open"),
         Binding("up", "cursor_up", "key_up", id="household_list.up", show=False),
         Binding("down", "cursor_down", "key_down", id="household_list.down", show=False),
         Binding("pageup", "page_up", "key_page_up", id="household_list.page_up", show=False),
@@ -113,10 +114,12 @@ class HouseholdList(ScrollView, can_focus=True):
         localise_bindings(self, lang)
         self.lang = lang
         self.rows: list[HouseholdSummary] = []
-        """The households shown, after the search filter."""
+        """The households shown, after the search query and the filters."""
         self.owner_names: dict[str, str] = {}
         self._filter = HouseholdFilter([])
         self._query = ""
+        self.filters = ListFilters()
+        """The filters applied with the query (my cases, tag, 통, open flag)."""
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._flag_width = max(cell_len(level.label(lang)) for level in CrisisLevel)
 
@@ -131,16 +134,26 @@ class HouseholdList(ScrollView, can_focus=True):
         """The household under the cursor."""
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
+    @property
+    def query(self) -> str:
+        """The search query applied now."""
+        return self._query
+
     def load(self, summaries: list[HouseholdSummary], owner_names: dict[str, str]) -> None:
-        """Show these households (the current query still applies)."""
+        """Show these households (the current query and filters still apply)."""
         self._filter = HouseholdFilter(summaries)
         self.owner_names = dict(owner_names)
         self.filter(self._query)
 
+    def set_filters(self, filters: ListFilters) -> None:
+        """Apply `filters` with the current query; the cursor goes back to the first row."""
+        self.filters = filters
+        self.filter(self._query)
+
     def filter(self, query: str) -> None:
-        """Show only the households matching `query`; the cursor goes back to the first row."""
+        """Show only the households matching `query` and the filters; the cursor goes to the first row."""
         self._query = query
-        self.rows = self._filter(query)
+        self.rows = self._filter(query, self.filters)
         self._strips.clear()
         self.virtual_size = Size(0, len(self.rows) + 1)
         self.set_reactive(HouseholdList.cursor, 0)
@@ -167,6 +180,14 @@ class HouseholdList(ScrollView, can_focus=True):
     @property
     def _page(self) -> int:
         return max(1, self.scrollable_content_region.height - 2)
+
+    def select_id(self, household_id: str) -> bool:
+        """Put the cursor on the household `household_id` (False when it is not among the rows)."""
+        for index, summary in enumerate(self.rows):
+            if summary.id == household_id:
+                self.cursor = index
+                return True
+        return False
 
     def action_cursor_up(self) -> None:
         self.cursor -= 1
