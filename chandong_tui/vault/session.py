@@ -265,6 +265,7 @@ class VaultSession:
             self.flush()
         finally:
             self.outbox.close()
+            self.cache.close()
             self.slot.release()
             self.closed = True
 
