@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from chandong_tui.bench import report_scenarios, scenarios
+from chandong_tui.bench import report_scenarios, scenarios, tui_scenarios
 from chandong_tui.bench.dataset import bench_home, ensure_vault
 from chandong_tui.bench.measure import Timing, format_ms
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,69 @@ class Comparison:
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def _attempt(name: str, failures: list[str], measure: Callable[[], T]) -> T | None:
+    """Run one terminal-UI scenario; a failure is reported (and fails the run) without losing the rest."""
+    try:
+        return measure()
+    except Exception as exc:  # noqa: BLE001 - reported, and the exit code says so
+        _say(f"{name} failed:\n{traceback.format_exc()}")
+        failures.append(f"{name}: {exc.__class__.__name__}: {exc}")
+        return None
+
+
+def _tui_rows(
+    search: tui_scenarios.SearchResult | None,
+    ready: tui_scenarios.ReadyResult | None,
+    terminal: tui_scenarios.TerminalBytes | None,
+) -> list[Comparison]:
+    rows = []
+    if ready is not None:
+        rows += [
+            Comparison(ready.after_kdf, ready.minimal, "≤ 2.5× minimal app (to main screen after unlock)"),
+            Comparison(ready.total, ready.minimal, "(the same, with the passphrase KDF)"),
+            Comparison(ready.after_unlock, ready.minimal, "(the same, minus the whole unlock())"),
+            Comparison(ready.rss, None, "≤ 150 MB RSS with the dong vault open"),
+            Comparison(ready.peak_rss, None, "(peak, while opening)"),
+        ]
+    if search is not None:
+        rows += [
+            Comparison(search.keystroke, search.noop, "≤ 10 ms per keystroke (incl. list repaint)"),
+            Comparison(search.filter_only, None, "(HouseholdList.filter, no repaint)"),
+        ]
+    if terminal is not None:
+        rows += [
+            Comparison(terminal.cursor_move, None, "≤ 2 KiB per cursor move (120×40, pty)"),
+            Comparison(terminal.page_scroll, None, "≤ 16 KiB per page scroll (120×40, pty)"),
+        ]
+    return rows
+
+
+def _tui_notes(
+    search: tui_scenarios.SearchResult | None,
+    ready: tui_scenarios.ReadyResult | None,
+    terminal: tui_scenarios.TerminalBytes | None,
+) -> list[str]:
+    notes = []
+    if ready is not None:
+        stages = ", ".join(f"{name} {format_ms(seconds)}" for name, seconds in ready.stages.items())
+        notes.append(
+            f"open → {ready.screens[0]} (medians): {stages}; in the app unlock() took "
+            f"{format_ms(ready.unlock.median)}, its KDF {format_ms(ready.kdf.median)}"
+        )
+    if search is not None:
+        notes.append(
+            f"search: {search.households} households; typed {', '.join(map(repr, search.queries))} "
+            "key by key (headless app 120×40; CPU time from key to repainted list)"
+        )
+    if terminal is not None:
+        notes.append(
+            f"terminal: `chandong open` in a 120×40 pty, TERM=xterm-256color; "
+            f"{terminal.startup / 1024:.0f} KiB written until the list was shown, "
+            f"{terminal.idle} B in a quiet second on the list"
+        )
+    return notes
 
 
 def run_bench(
@@ -67,6 +135,16 @@ def run_bench(
                 report_scenarios.monthly_report_with_unlock(vault, n(5, 2)), kdf, "(dong report incl. unlock)"
             ),
         ]
+        failures: list[str] = []
+        ready = _attempt("open to main screen", failures, lambda: tui_scenarios.open_to_ready(vault, n(5, 2)))
+        search = _attempt("search as you type", failures, lambda: tui_scenarios.search_keystrokes(vault))
+        terminal = _attempt(
+            "terminal bytes",
+            failures,
+            lambda: tui_scenarios.terminal_bytes(vault, moves=n(40, 10), pages=n(10, 5)),
+        )
+        results += _tui_rows(search, ready, terminal)
+        notes = _tui_notes(search, ready, terminal)
     if scale == "gu":
         results.append(
             Comparison(report_scenarios.gu_monthly_report(n(3, 1), say=_say), None, "gu report ≤ 10 s")
@@ -77,6 +155,8 @@ def run_bench(
                 {
                     "scale": scale,
                     "kdf": kdf.as_dict(),
+                    "notes": notes,
+                    "failures": failures,
                     "results": [
                         {
                             "scenario": c.scenario.as_dict(),
@@ -91,17 +171,21 @@ def run_bench(
                 indent=2,
             )
         )
-        return 0
+        return 1 if failures else 0
     print(f"chandong bench — scale {scale}{' (quick)' if quick else ''}; medians (min–max), one run")
     print(
-        f"{'scenario':36} {'median':>10} {'min–max':>22}   "
-        f"{'baseline':36} {'median':>10} {'ratio':>15}  target"
+        f"{'scenario':44} {'median':>10} {'min–max':>22}   "
+        f"{'baseline':44} {'median':>10} {'ratio':>15}  target"
     )
     for c in results:
         s, b = c.scenario, c.baseline
-        spread = f"{format_ms(min(s.samples))}–{format_ms(max(s.samples))}"
-        base = f"{b.name:36} {format_ms(b.median):>10}" if b else f"{'':36} {'':>10}"
+        spread = f"{s.format(min(s.samples))}–{s.format(max(s.samples))}"
+        base = f"{b.name:44} {b.format(b.median):>10}" if b else f"{'':44} {'':>10}"
         ratio = f"{c.ratio_text():>15}"
-        print(f"{s.name:36} {format_ms(s.median):>10} {spread:>22}   {base} {ratio}  {c.target}")
+        print(f"{s.name:44} {s.format(s.median):>10} {spread:>22}   {base} {ratio}  {c.target}")
     print(f"passphrase KDF alone: {format_ms(kdf.median)} (included in both unlock rows)")
-    return 0
+    for note in notes:
+        print(note)
+    for failure in failures:
+        print(f"FAILED {failure}")
+    return 1 if failures else 0

@@ -1,0 +1,333 @@
+"""The terminal UI scenarios: search as you type, open to a ready main screen, memory, terminal bytes.
+
+Targets (DESIGN.md), each measured against the bench dong vault (3,000 households):
+
+- search: ≤ 10 ms per keystroke. `search_keystrokes` runs `ChandongApp` headless (`run_test`, 120×40),
+  signs in, opens the household list and types each query one key at a time with `pilot.press`. A
+  keystroke's cost is the *CPU time* of the process from the key until the app is idle again with
+  the list repainted (Input, `Input.Changed`, `HouseholdList.filter`, count line, the screen's
+  compositor update; headless, so without turning the update into escape codes, which the terminal
+  scenario counts). Wall time would be mostly the pilot's own idle waits (20 ms steps). Beside it,
+  the wall time of `HouseholdList.filter(prefix)` alone, called directly on the mounted list.
+- open: main screen ≤ 2.5 × a minimal Textual app start, after unlock. `open_to_ready` starts
+  `ready_child` processes (see there), alternating the bench app and a bare Textual app, and times
+  each from spawn to its first refresh of the main screen (the screen that replaces the unlock
+  screen; 내 업무 today). "After unlock" subtracts the passphrase KDF (Argon2id, slow on purpose),
+  timed inside the child; the whole `unlock()` (KDF + cache) is subtracted in a second row.
+- memory: ≤ 150 MB RSS with the dong vault open: VmRSS of that child at the ready mark (and its peak).
+- terminal bytes: ≤ 2 KiB per cursor move and ≤ 16 KiB per page scroll at 120×40. `terminal_bytes`
+  runs `chandong open` in a pty (TERM=xterm-256color, no COLORTERM, so 256 colours), types the
+  passphrase, goes to the household list (`show_household_list`), and counts what the app writes
+  after each ↓ and each PgDn until the terminal is quiet again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import select
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from chandong_tui.bench.dataset import BENCH_PASSPHRASE, BENCH_USER
+from chandong_tui.bench.measure import Timing
+from chandong_tui.bench.pty_driver import CTRL_Q, DOWN, ENTER, ESCAPE, F3, PAGE_DOWN, PtyProgram, PtyTimeout
+
+SIZE = (120, 40)
+READY_TIMEOUT_S = 90.0
+NOOP_KEY = "ctrl+shift+f12"
+NOOP_KEYS = 5
+
+
+# -- search as you type -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SearchResult:
+    keystroke: Timing
+    """CPU seconds per key in the headless app, one sample per keystroke."""
+    noop: Timing
+    """CPU seconds of a key that does nothing, through the same pilot (the harness's own share)."""
+    filter_only: Timing
+    """Wall seconds of `HouseholdList.filter` per query prefix, one sample per keystroke."""
+    queries: tuple[str, ...]
+    households: int
+
+
+def default_queries(summaries: Sequence[Any]) -> list[str]:
+    """Initials, a name, a phone tail and an address fragment (the last two from the data)."""
+    queries = ["ㄱㅊㅅ", "김철"]
+    middle = summaries[len(summaries) // 2] if summaries else None
+    tail = next((s.phone_tails[0] for s in summaries[len(summaries) // 2 :] if s.phone_tails), None)
+    if tail:
+        queries.append(tail)
+    if middle is not None and middle.address:
+        queries.append(middle.address.split()[0])
+    return queries
+
+
+async def sign_in_headless(app: Any, pilot: Any, passphrase: str) -> None:  # noqa: ANN401
+    """From the unlock screen (user prefilled) to whatever comes after it."""
+    from chandong_tui.tui.screens.unlock_screen import UnlockScreen
+
+    await pilot.pause()
+    if not isinstance(app.screen, UnlockScreen):
+        raise RuntimeError(f"expected the unlock screen, got {type(app.screen).__name__}")
+    await pilot.press(*passphrase, "enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+    if isinstance(app.screen, UnlockScreen):
+        raise RuntimeError("unlock failed")
+
+
+async def show_household_list_headless(app: Any, pilot: Any) -> Any:  # noqa: ANN401
+    """The household list screen, from wherever sign-in left the app (its f3 key)."""
+    from chandong_tui.tui.screens.households_screen import HouseholdsScreen
+
+    if not isinstance(app.screen, HouseholdsScreen):
+        await pilot.press("f3")
+        await pilot.pause()
+    if not isinstance(app.screen, HouseholdsScreen):
+        raise RuntimeError(f"f3 did not open the household list ({type(app.screen).__name__})")
+    return app.screen
+
+
+def search_keystrokes(
+    vault: Path,
+    queries: Sequence[str] | None = None,
+    user: str = BENCH_USER,
+    passphrase: str = BENCH_PASSPHRASE,
+) -> SearchResult:
+    """Type each query into the household list's search box of the headless app, key by key."""
+    from textual.widgets import Input
+
+    from chandong_tui.tui.app import ChandongApp
+
+    per_key: list[float] = []
+    per_noop: list[float] = []
+    per_filter: list[float] = []
+    used: list[str] = []
+    households = 0
+
+    async def main() -> None:
+        nonlocal households
+        app = ChandongApp(vault, user=user)
+        async with app.run_test(size=SIZE) as pilot:
+            await sign_in_headless(app, pilot, passphrase)
+            screen = await show_household_list_headless(app, pilot)
+            search = screen.query_one("#search", Input)
+            listing = screen.household_list
+            households = listing.total
+            for _ in range(NOOP_KEYS):
+                start = time.process_time()
+                await pilot.press(NOOP_KEY)
+                await pilot.pause()
+                per_noop.append(time.process_time() - start)
+            for query in queries or default_queries(listing.rows):
+                used.append(query)
+                search.value = ""
+                await pilot.pause()
+                for char in query:
+                    start = time.process_time()
+                    await pilot.press(char)
+                    await pilot.pause()
+                    per_key.append(time.process_time() - start)
+                if search.value != query:
+                    raise RuntimeError(f"typed {query!r} but the search box holds {search.value!r}")
+                for end in range(1, len(query) + 1):
+                    start = time.perf_counter()
+                    listing.filter(query[:end])
+                    per_filter.append(time.perf_counter() - start)
+                await pilot.pause()
+
+    asyncio.run(main())
+    return SearchResult(
+        Timing(f"search keystroke in app, {households} hh (CPU)", tuple(per_key)),
+        Timing("no-op key in app (CPU, baseline)", tuple(per_noop)),
+        Timing("HouseholdList.filter alone", tuple(per_filter)),
+        tuple(used),
+        households,
+    )
+
+
+# -- open to ready, memory ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReadyResult:
+    minimal: Timing
+    """Spawn → first refresh of a bare Textual app."""
+    total: Timing
+    """Spawn → first refresh of the main screen after unlock (passphrase typed at once)."""
+    after_kdf: Timing
+    """`total` minus the passphrase KDF."""
+    after_unlock: Timing
+    """`total` minus the whole `unlock()` (KDF, keys, cache, ingest)."""
+    kdf: Timing
+    unlock: Timing
+    rss: Timing
+    """VmRSS at the ready mark, KiB."""
+    peak_rss: Timing
+    """Peak RSS at the ready mark, KiB."""
+    screens: tuple[str, ...]
+    stages: dict[str, float]
+    """Median seconds of each stage: imports, unlock screen drawn, unlock (as the app waits for
+    it, from the drawn unlock screen), unlocked → main screen ready."""
+
+
+STAGES = (
+    ("imports", "spawned", "imported"),
+    ("unlock screen drawn", "imported", "unlock_screen"),
+    ("passphrase → unlocked", "unlock_screen", "unlocked"),
+    ("unlocked → main screen ready", "unlocked", "ready"),
+)
+
+
+def _child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    env.update(extra or {})
+    return env
+
+
+def run_ready_child(args: Sequence[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """One `ready_child` run: its JSON report plus `spawned` (this process's stamp, `time.time()`)."""
+    command = [sys.executable, "-m", "chandong_tui.bench.ready_child", *args]
+    spawned = time.time()
+    process = subprocess.Popen(  # noqa: S603 - our own module
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    try:
+        assert process.stdout is not None
+        ready, _, _ = select.select([process.stdout], [], [], READY_TIMEOUT_S)
+        line = process.stdout.readline() if ready else b""
+        if not line:
+            process.kill()
+            _, err = process.communicate(timeout=30)
+            raise RuntimeError(f"{' '.join(args[:1])} child reported nothing: {err.decode()[-2000:]}")
+        report = json.loads(line)
+        _, err = process.communicate(timeout=READY_TIMEOUT_S)  # the app closes the vault on its way out
+        if process.returncode:
+            raise RuntimeError(f"child failed ({process.returncode}): {err.decode()[-2000:]}")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    report["spawned"] = spawned
+    return report
+
+
+def open_to_ready(
+    vault: Path, repeat: int, user: str = BENCH_USER, passphrase: str = BENCH_PASSPHRASE
+) -> ReadyResult:
+    """Alternate the bare app and the bench app, `repeat` times each."""
+    env = _child_env({"CHANDONG_PASSPHRASE": passphrase})
+    minimal, runs = [], []
+    for _ in range(repeat):
+        report = run_ready_child(["minimal"], env)
+        minimal.append(report["ready"] - report["spawned"])
+        runs.append(run_ready_child(["chandong", str(vault), user], env))
+    total = [r["ready"] - r["spawned"] for r in runs]
+    kdf = [r["kdf_s"] for r in runs]
+    unlock = [r["unlock_s"] for r in runs]
+    screen = runs[0]["screen"]
+    return ReadyResult(
+        minimal=Timing("minimal Textual app ready (baseline)", tuple(minimal)),
+        total=Timing(f"open → {screen} ready, total", tuple(total)),
+        after_kdf=Timing(
+            f"open → {screen} ready, minus KDF", tuple(t - k for t, k in zip(total, kdf, strict=True))
+        ),
+        after_unlock=Timing(
+            f"open → {screen} ready, minus unlock()", tuple(t - u for t, u in zip(total, unlock, strict=True))
+        ),
+        kdf=Timing("passphrase KDF in the app", tuple(kdf)),
+        unlock=Timing("unlock() in the app", tuple(unlock)),
+        rss=Timing("RSS, dong vault open, main screen", tuple(r["rss_kib"] or 0 for r in runs), "KiB"),
+        peak_rss=Timing("peak RSS, dong vault open", tuple(r["peak_rss_kib"] for r in runs), "KiB"),
+        screens=tuple(r["screen"] for r in runs),
+        stages={name: statistics.median(r[end] - r[begin] for r in runs) for name, begin, end in STAGES},
+    )
+
+
+# -- terminal bytes -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TerminalBytes:
+    cursor_move: Timing
+    """Bytes written per ↓ in the household list (one sample per key)."""
+    page_scroll: Timing
+    """Bytes written per PgDn."""
+    idle: int
+    """Bytes written in one quiet second on the list before the first key (0: nothing animates)."""
+    startup: int
+    """Bytes written from start until the list was shown and quiet."""
+
+
+QUIET_S = 0.25
+
+
+def _markers() -> tuple[bytes, bytes]:
+    from chandong_tui.i18n import Lang, t
+
+    return t("passphrase", Lang.KO).encode(), t("col_head", Lang.KO).encode()
+
+
+def show_household_list(term: PtyProgram, marker: bytes, timeout: float = 60.0) -> None:
+    """Go to the household list and give it the keyboard: f3 (again while unlocking) until its column
+    header is drawn, then Esc from the search box to the list (no blinking cursor)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        term.send(F3)
+        try:
+            term.read_until(marker, timeout=min(1.0, max(0.1, deadline - time.monotonic())))
+            break
+        except PtyTimeout:
+            if time.monotonic() > deadline or term.eof:
+                raise
+    term.drain(QUIET_S, timeout=30)
+    term.bytes_for(ESCAPE, QUIET_S, timeout=30)
+
+
+def _pty_env(home_env: dict[str, str] | None = None) -> dict[str, str]:
+    drop = {"COLORTERM", "NO_COLOR", "SSH_CONNECTION", "CHANDONG_USER", "CHANDONG_PASSPHRASE"}
+    env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("TEXTUAL")}
+    env["TERM"] = "xterm-256color"
+    env.setdefault("LANG", "C.UTF-8")
+    env.update(home_env or {})
+    return env
+
+
+def terminal_bytes(
+    vault: Path,
+    moves: int,
+    pages: int,
+    low_bandwidth: bool = False,
+    user: str = BENCH_USER,
+    passphrase: str = BENCH_PASSPHRASE,
+) -> TerminalBytes:
+    """`chandong open` in a 120×40 pty: bytes per cursor move and per page scroll in the list."""
+    prompt, list_header = _markers()
+    command = [sys.executable, "-m", "chandong_tui", "open", str(vault), "--user", user]
+    if low_bandwidth:
+        command.append("--low-bandwidth")
+    with PtyProgram(command, *SIZE, env=_pty_env()) as term:
+        term.read_until(prompt, timeout=60)
+        term.drain(QUIET_S, timeout=30)
+        term.send(passphrase.encode() + ENTER)
+        show_household_list(term, list_header)
+        idle = len(term.drain(1.0, timeout=30))
+        startup = term.total
+        move = [term.bytes_for(DOWN, QUIET_S) for _ in range(moves)]
+        page = [term.bytes_for(PAGE_DOWN, QUIET_S) for _ in range(pages)]
+        code = term.close(CTRL_Q, timeout=60)
+        if code is None:
+            raise RuntimeError("the app did not quit on ctrl+q within 60 s (killed)")
+    suffix = " (low bandwidth)" if low_bandwidth else ""
+    return TerminalBytes(
+        Timing(f"terminal bytes per ↓ in list{suffix}", tuple(map(float, move)), "B"),
+        Timing(f"terminal bytes per PgDn in list{suffix}", tuple(map(float, page)), "B"),
+        idle,
+        startup,
+    )
