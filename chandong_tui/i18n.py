@@ -314,7 +314,7 @@ CATALOGUE: dict[str, Label] = {
     "flag_clock_due": Label("72시간 첫 방문 기한: {due}", "72-hour first visit due: {due}"),
     "flag_clock_starts": Label("저장하면 기한이 시작됩니다", "The clock starts when you save"),
     "flag_summary": Label("{level} · {reasons} · 발견 {raised}", "{level} · {reasons} · raised {raised}"),
-    "support_amount": Label("{kind} 지원금(원)", "{kind} aid (won)"),
+    "support_amount": Label("{kind} 지원금(원)", "{kind} (₩)"),
     "amount_hint": Label("지원하지 않았으면 비워 두세요", "Leave blank if not given"),
     "services_linked": Label("연계 서비스", "Services linked"),
     "services_hint": Label("쉼표로 구분 (예: 푸드뱅크, 정신건강복지센터)", "Comma separated"),

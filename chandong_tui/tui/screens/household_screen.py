@@ -1,4 +1,6 @@
-"""One household, read-only: header, members, open crisis flags and its timeline (newest first).
+"""One household: header, members, open crisis flags and its timeline (newest first), and the keys
+that record what happens to it: `v` a visit, `f` a new crisis flag, `u` / `x` update / resolve an open
+flag (a picker asks which when there are several). After a save the sections are read again.
 
 Everything shown comes from `CaseRepository`, which already removed what the user's role may not see
 (health details for non-nurses); identifiers are masked here. Every section is a `Text` built from
@@ -8,6 +10,7 @@ Everything shown comes from `CaseRepository`, which already removed what the use
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from pydantic import ValidationError
 from rich.text import Text
@@ -17,17 +20,24 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from chandong_tui.casework.clock import ClockState, first_visit_clock, format_remaining, now
 from chandong_tui.casework.repository import CaseRepository, TimelineEntry
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import FlagState, HouseholdTag, LabelledEnum
 from chandong_tui.model.fields import mask_phone, mask_rrn
 from chandong_tui.model.records import Conference, CrisisFlag, Handoff, Household, Member, Visit
 from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.modals.flag_modal import FlagModal, FlagPicker, most_urgent_first
+from chandong_tui.tui.modals.resolve_flag_modal import ResolveFlagModal
+from chandong_tui.tui.modals.visit_modal import VisitModal
 from chandong_tui.tui.text import cell, join, safe_text, text
 
 _SECTION = "bold"
 _MUTED = "dim"
 _LEVEL_STYLES = {"urgent": "bold red", "crisis": "bold yellow", "watch": "green"}
+_CLOCK_STYLES = {ClockState.WARNING: "bold yellow", ClockState.BREACHED: "bold red"}
+_FLAG_ACTIONS = ("update_flag", "resolve_flag")
+"""Actions offered only while the household has an open flag."""
 
 
 def _label(value: object, lang: Lang | str) -> str:
@@ -44,6 +54,31 @@ class HouseholdScreen(Screen[None]):
     BINDINGS = [
         Binding("escape,backspace", "back", "key_back", id="household.back", show=True, tooltip="tip_back"),
         Binding("ctrl+q", "app.quit", "key_quit", id="household.quit", show=True, tooltip="tip_quit"),
+        Binding("v", "record_visit", "key_visit", id="household.visit", show=True, tooltip="tip_visit"),
+        Binding(
+            "f",
+            "raise_flag",
+            "key_flag_raise",
+            id="household.flag_raise",
+            show=True,
+            tooltip="tip_flag_raise",
+        ),
+        Binding(
+            "u",
+            "update_flag",
+            "key_flag_update",
+            id="household.flag_update",
+            show=True,
+            tooltip="tip_flag_update",
+        ),
+        Binding(
+            "x",
+            "resolve_flag",
+            "key_flag_resolve",
+            id="household.flag_resolve",
+            show=True,
+            tooltip="tip_flag_resolve",
+        ),
         Binding("down,j", "scroll('down')", "key_down", id="household.down", show=False),
         Binding("up,k", "scroll('up')", "key_up", id="household.up", show=False),
         Binding(
@@ -69,6 +104,10 @@ class HouseholdScreen(Screen[None]):
         self.lang = lang
         self.today = today or dt.date.today()
         self._worker_names: dict[str, str] = {}
+        self.household: Household | None = None
+        """The household as last read (None when missing or unreadable)."""
+        self.open_flags: list[CrisisFlag] = []
+        """Its open crisis flags as last read, most urgent first."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
@@ -79,13 +118,26 @@ class HouseholdScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._worker_names = {worker.id: worker.name for worker in self.repo.workers()}
-        sections = self._sections()
-        for name, content in zip(("header", "members", "flags", "timeline"), sections, strict=False):
-            self.query_one(f"#detail-{name}", Static).update(content)
+        self.refresh_sections()
         self.query_one("#detail", VerticalScroll).focus()
 
+    def refresh_sections(self) -> None:
+        """Read the household again and re-render every section (after a save, a new visit or flag
+        is on the timeline at once); the keys that need an open flag follow."""
+        self._worker_names = {worker.id: worker.name for worker in self.repo.workers()}
+        sections = self._sections()
+        sections += [Text("", end="")] * (4 - len(sections))
+        for name, content in zip(("header", "members", "flags", "timeline"), sections, strict=True):
+            self.query_one(f"#detail-{name}", Static).update(content)
+        self.refresh_bindings()
+
+    def _now(self) -> dt.datetime:
+        """The app's clock (fixed in tests and snapshots), else the time in Korea."""
+        clock = getattr(self.app, "clock", None)
+        return clock() if callable(clock) else now()
+
     def _sections(self) -> list[Text]:
+        self.household, self.open_flags = None, []
         try:
             household = self.repo.household(self.household_id)
             if household is None:
@@ -96,6 +148,7 @@ class HouseholdScreen(Screen[None]):
         except ValidationError as exc:  # a stored row this version cannot read; show, don't crash
             reason = f"{exc.error_count()} × {exc.errors()[0]['type']}"
             return [text(t("household_unreadable", self.lang, reason=reason), "bold")]
+        self.household, self.open_flags = household, most_urgent_first(flags)
         return [self._header(household), self._members(members), self._flags(flags), self._timeline(timeline)]
 
     # -- sections --------------------------------------------------------------------------
@@ -178,8 +231,22 @@ class HouseholdScreen(Screen[None]):
             lines.append(text(t("none", self.lang), _MUTED))
         return Text("\n", end="").join(lines)
 
+    def _clock(self, flag: CrisisFlag, at: dt.datetime) -> Text:
+        """Where the flag's 72-hour first-visit clock stands, as a 16-cell column."""
+        clock = first_visit_clock(flag, at)
+        if clock.state is ClockState.MET:
+            label = t("clock_met", self.lang)
+        elif clock.state is ClockState.LATE:
+            label = t("clock_late", self.lang)
+        elif clock.state is ClockState.BREACHED:
+            label = t("clock_breached", self.lang, late=format_remaining(-clock.remaining))
+        else:
+            label = t("clock_left", self.lang, left=format_remaining(clock.remaining))
+        return cell(label, 16, _CLOCK_STYLES.get(clock.state, ""))
+
     def _flags(self, flags: list[CrisisFlag]) -> Text:
         lines = [self._title("open_flags")]
+        at = self._now()
         for flag in flags:
             reasons = ", ".join(reason.label(self.lang) for reason in flag.reasons)
             line = join(
@@ -187,6 +254,7 @@ class HouseholdScreen(Screen[None]):
                     cell(flag.level.label(self.lang), 6, _LEVEL_STYLES.get(flag.level.value, "")),
                     cell(f"{t('raised_at', self.lang)} {flag.raised_at:%Y-%m-%d %H:%M}", 22),
                     cell(self._worker(flag.raised_by), 10),
+                    self._clock(flag, at),
                     text(reasons),
                 ]
             )
@@ -254,6 +322,58 @@ class HouseholdScreen(Screen[None]):
                 f"{record.state.label(lang)} · {record.reason}",
             )
         return type(record).__name__, "", ""
+
+    # -- actions ---------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Forms need the household; updating and resolving need an open flag (hidden otherwise)."""
+        if action in ("record_visit", "raise_flag"):
+            return self.household is not None
+        if action in _FLAG_ACTIONS:
+            return self.household is not None and bool(self.open_flags)
+        return True
+
+    def _saved(self, result: object) -> None:
+        if result is not None:
+            self.refresh_sections()
+
+    def action_record_visit(self) -> None:
+        if self.household is not None:
+            self.app.push_screen(VisitModal(self.repo, self.household, self.lang, self._now), self._saved)
+
+    def action_raise_flag(self) -> None:
+        if self.household is not None:
+            self.app.push_screen(FlagModal(self.repo, self.household, self.lang, self._now), self._saved)
+
+    def action_update_flag(self) -> None:
+        self._with_flag(self._update)
+
+    def action_resolve_flag(self) -> None:
+        self._with_flag(self._resolve)
+
+    def _with_flag(self, then: Callable[[CrisisFlag], None]) -> None:
+        """Run `then` on the open flag: the only one, or the one picked (most urgent offered first)."""
+        if self.household is None or not self.open_flags:
+            return
+        if len(self.open_flags) == 1:
+            then(self.open_flags[0])
+            return
+
+        def picked(flag_id: str | None) -> None:
+            flag = next((flag for flag in self.open_flags if flag.id == flag_id), None)
+            if flag is not None:
+                then(flag)
+
+        self.app.push_screen(FlagPicker(self.open_flags, self.lang), picked)
+
+    def _update(self, flag: CrisisFlag) -> None:
+        assert self.household is not None
+        self.app.push_screen(FlagModal(self.repo, self.household, self.lang, self._now, flag), self._saved)
+
+    def _resolve(self, flag: CrisisFlag) -> None:
+        assert self.household is not None
+        self.app.push_screen(
+            ResolveFlagModal(self.repo, self.household, flag, self.lang, self._now), self._saved
+        )
 
     def action_back(self) -> None:
         self.dismiss()

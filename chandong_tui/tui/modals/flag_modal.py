@@ -1,0 +1,188 @@
+"""`FlagModal`: raise a crisis flag (위기가구) on a household, or update an open one; `FlagPicker`:
+which of a household's open flags an action is for.
+
+Raising shows when the 72-hour first-visit clock will run out (it starts when the flag is saved);
+updating changes level, reasons and note. Both save through casework (`raise_flag`, `update_flag`),
+durable before "저장됨".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from chandong_tui.casework.actions import raise_flag, update_flag
+from chandong_tui.casework.clock import FIRST_VISIT_WINDOW, KST, first_visit_clock, format_remaining, now
+from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.i18n import Lang, t
+from chandong_tui.model.enums import CrisisLevel, CrisisReason
+from chandong_tui.model.records import CrisisFlag, Household
+from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.modals.form_modal import FormField, FormModal
+from chandong_tui.tui.modals.visit_modal import SafeTextArea, enum_options, household_label, in_enum_order
+from chandong_tui.tui.text import text
+from chandong_tui.tui.widgets.pick_list import PickList
+
+LEVEL_ORDER = {level: rank for rank, level in enumerate(CrisisLevel)}
+"""긴급 first, then 위기, then 관심."""
+
+
+def most_urgent_first(flags: list[CrisisFlag]) -> list[CrisisFlag]:
+    """Flags by level (긴급 first), the longest waiting first within a level."""
+    return sorted(flags, key=lambda flag: (LEVEL_ORDER.get(flag.level, len(LEVEL_ORDER)), flag.raised_at))
+
+
+def flag_summary(flag: CrisisFlag, lang: Lang | str) -> str:
+    """`긴급 · 실직, 체납 · 발견 2026-11-22 09:00` (plain text, to be shown through `text()`)."""
+    return t(
+        "flag_summary",
+        lang,
+        level=flag.level.label(lang),
+        reasons=", ".join(reason.label(lang) for reason in flag.reasons),
+        raised=f"{flag.raised_at.astimezone(KST):%Y-%m-%d %H:%M}",
+    )
+
+
+def clock_line(flag: CrisisFlag, at: dt.datetime, lang: Lang | str) -> str:
+    """The flag's first-visit deadline and where its clock stands."""
+    clock = first_visit_clock(flag, at)
+    due = t("flag_clock_due", lang, due=f"{clock.due_at.astimezone(KST):%Y-%m-%d %H:%M}")
+    if clock.stopped:
+        state = t("clock_met" if clock.remaining >= dt.timedelta() else "clock_late", lang)
+    elif clock.remaining < dt.timedelta():
+        state = t("clock_breached", lang, late=format_remaining(-clock.remaining))
+    else:
+        state = t("clock_left", lang, left=format_remaining(clock.remaining))
+    return f"{due} · {state}"
+
+
+class FlagModal(FormModal[CrisisFlag]):
+    """Raise a flag on `household` (no `flag`), or update `flag`; dismisses with the saved flag."""
+
+    DEFAULT_CSS = """
+    FlagModal #flag-clock { height: auto; padding: 1 0 0 0; color: $warning; text-style: bold; }
+    FlagModal FormField > Horizontal > Select { width: 1fr; }
+    FlagModal FormField > Horizontal > PickList { width: 1fr; }
+    FlagModal FormField > Horizontal > SafeTextArea { width: 1fr; height: 6; }
+    """
+
+    def __init__(
+        self,
+        repo: CaseRepository,
+        household: Household,
+        lang: Lang | str = Lang.KO,
+        clock: Callable[[], dt.datetime] = now,
+        flag: CrisisFlag | None = None,
+    ) -> None:
+        title = "flag_update_title" if flag is not None else "flag_raise_title"
+        super().__init__(t(title, lang, household=household_label(repo, household, lang)), lang)
+        self.repo = repo
+        self.household = household
+        self.clock = clock
+        """Where "now" comes from: the shown deadline and the time the flag is raised at."""
+        self.flag = flag
+        """The flag being updated; None when raising a new one."""
+
+    def fields(self) -> ComposeResult:
+        lang = self.lang
+        flag = self.flag
+        if flag is None:
+            due = (self.clock() + FIRST_VISIT_WINDOW).astimezone(KST)
+            line = (
+                f"{t('flag_clock_due', lang, due=f'{due:%Y-%m-%d %H:%M}')} · {t('flag_clock_starts', lang)}"
+            )
+        else:
+            line = clock_line(flag, self.clock(), lang)
+        yield Static(text(line), id="flag-clock")
+        yield FormField(
+            t("flag_level", lang),
+            Select(
+                enum_options(CrisisLevel, lang),
+                prompt=t("pick_one", lang),
+                value=flag.level.value if flag is not None else Select.NULL,
+                allow_blank=flag is None,
+                id="level",
+            ),
+            "level",
+        )
+        chosen = set(flag.reasons) if flag is not None else set()
+        yield FormField(
+            t("flag_reasons", lang),
+            PickList(
+                *[(label, value, value in chosen) for label, value in enum_options(CrisisReason, lang)],
+                id="reasons",
+            ),
+            "reasons",
+        )
+        yield FormField(t("note", lang), SafeTextArea(flag.note if flag else "", id="note"), "note")
+
+    def submit(self) -> CrisisFlag:
+        data = {
+            "level": self.value_of("level"),
+            "reasons": in_enum_order(self.value_of("reasons"), CrisisReason),
+            "note": self.value_of("note"),
+        }
+        data = {key: value for key, value in data.items() if value is not None}
+        if self.flag is None:
+            return raise_flag(self.repo, {"household_id": self.household.id, **data}, at=self.clock())
+        return update_flag(self.repo, self.flag.id, data)
+
+
+class FlagPicker(ModalScreen[str | None]):
+    """Which open flag: most urgent first, Enter picks the highlighted one, Esc picks none."""
+
+    DEFAULT_CSS = """
+    FlagPicker { align: center middle; }
+    FlagPicker > #pick-box { width: 70; max-width: 100%; height: auto; max-height: 100%;
+        border: round $accent; padding: 0 1; }
+    FlagPicker #pick-title { text-style: bold; height: auto; }
+    FlagPicker OptionList { height: auto; max-height: 12; }
+    """
+
+    BINDINGS = [
+        Binding(
+            "enter", "pick", "key_pick", id="flag_pick.pick", show=True, priority=True, tooltip="tip_pick"
+        ),
+        Binding(
+            "escape", "cancel", "key_cancel", id="flag_pick.cancel", show=True, tooltip="tip_pick_cancel"
+        ),
+    ]
+
+    def __init__(self, flags: list[CrisisFlag], lang: Lang | str = Lang.KO) -> None:
+        super().__init__()
+        localise_bindings(self, lang)
+        self.flags = most_urgent_first(flags)
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pick-box"):
+            yield Static(text(t("flag_pick_title", self.lang)), id="pick-title")
+            yield OptionList(
+                *[Option(text(flag_summary(flag, self.lang)), id=flag.id) for flag in self.flags],
+                id="pick-flags",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_pick(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

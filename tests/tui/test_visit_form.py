@@ -1,0 +1,443 @@
+"""The visit form (`v` on a household), driven with keys through Textual's Pilot on a copy of the demo
+vault. What was stored is read back through a fresh `unlock` after the app has closed.
+
+The app's clock is fixed at the moment the test starts, so "today" and the saved times are known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+
+from chandong_tui.casework.clock import KST, next_visit_default, now
+from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.casework.setup import DEMO_PASSPHRASE
+from chandong_tui.i18n import t
+from chandong_tui.model.enums import Need, Outcome, ResourceCategory, VisitKind
+from chandong_tui.model.records import HealthMeasures, Household, ResourceLink, Visit
+from chandong_tui.tui.app import ChandongApp
+from chandong_tui.tui.modals.confirm_modal import ConfirmModal
+from chandong_tui.tui.modals.form_modal import FormModal
+from chandong_tui.tui.modals.visit_modal import VisitModal, default_target, editor_visible
+from chandong_tui.tui.screens.household_screen import HouseholdScreen
+from chandong_tui.vault.session import unlock
+from tests.tui.driving import run_app, sign_in
+
+HOSTILE_NOTE_KEYS = "[bold]김[/]"
+HOSTILE_NOTE_PASTE = "\x1b[2J"
+
+
+# -- helpers shared with test_flag_forms.py ---------------------------------------------------
+def fixed_clock() -> tuple[dt.datetime, Callable[[], dt.datetime]]:
+    """The moment the test started, and a clock that always says it (minute precision)."""
+    moment = now().replace(second=0, microsecond=0)
+    return moment, lambda: moment
+
+
+def read_repo(vault: Path, user: str, read: Callable[[CaseRepository], object]) -> object:
+    """What `read` finds in the vault, through a fresh unlock (the app must have closed)."""
+    with unlock(vault, user, DEMO_PASSPHRASE) as session:
+        return read(CaseRepository(session))
+
+
+def quiet_household(vault: Path) -> Household:
+    """A household with tags and no open crisis flag."""
+
+    def pick(repo: CaseRepository) -> Household:
+        for summary in repo.household_summaries():
+            if summary.tags and summary.open_flag_level is None:
+                household = repo.household(summary.id)
+                assert household is not None
+                return household
+        raise AssertionError("the demo has no quiet household")
+
+    household = read_repo(vault, "supervisor", pick)
+    assert isinstance(household, Household)
+    return household
+
+
+def visits_of(vault: Path, household_id: str, user: str = "supervisor") -> list[Visit]:
+    visits = read_repo(vault, user, lambda repo: repo.visits_of(household_id))
+    assert isinstance(visits, list)
+    return visits
+
+
+async def open_household(app: ChandongApp, pilot: Pilot, household_id: str) -> HouseholdScreen:
+    """Sign in (to 내 업무) and open the household's detail on top."""
+    await sign_in(app, pilot, to_households=False)
+    assert app.repo is not None
+    app.push_screen(HouseholdScreen(app.repo, household_id, app.lang))
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, HouseholdScreen) and screen.household_id == household_id
+    return screen
+
+
+async def type_text(pilot: Pilot, value: str) -> None:
+    await pilot.press(*value)
+    await pilot.pause()
+
+
+async def clear_input(pilot: Pilot, widget: Input) -> None:
+    """Delete what an input holds, with keys."""
+    await pilot.press("end", *["backspace"] * len(widget.value))
+
+
+async def pick_option(pilot: Pilot, typed: str) -> None:
+    """On a focused `Select`: open it, type to jump to an option, take it."""
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press(*typed)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def tab_to(pilot: Pilot, widget_id: str, limit: int = 40) -> None:
+    """Press Tab until the widget `#widget_id` has focus."""
+    for _ in range(limit):
+        focused = pilot.app.focused
+        if focused is not None and focused.id == widget_id:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"tab never reached #{widget_id}")
+
+
+def shown_error(form: FormModal[Any], name: str) -> str:
+    """The error shown beside the field `name` ("" when none is)."""
+    error = form.query_one(f"#error-{name}", Static)
+    return str(error.content) if error.has_class("-shown") else ""
+
+
+def section(screen: HouseholdScreen, name: str) -> str:
+    return screen.query_one(f"#detail-{name}", Static).content.plain
+
+
+# -- recording a visit ------------------------------------------------------------------------
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_record_a_visit_with_keys(demo_vault: Path, size: tuple[int, int]) -> None:
+    household = quiet_household(demo_vault)
+    before = {visit.id for visit in visits_of(demo_vault, household.id)}
+    moment, clock = fixed_clock()
+    today = moment.astimezone(KST).date()
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        screen = await open_household(app, pilot, household.id)
+        await pilot.press("v")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitModal)
+        assert not form.query("#health_measures-systolic")  # a planner enters no health measures
+        assert app.focused is form.query_one("#visited_on", Input)
+        assert form.query_one("#visited_on", Input).value == today.isoformat()
+        due = next_visit_default(household, today).isoformat()
+        assert form.query_one("#next_visit_due", Input).value == due
+        await tab_to(pilot, "needs")
+        await pilot.press("주", "space")  # 주거
+        await pilot.pause(1.1)  # a pause starts a new type-ahead prefix
+        await pilot.press("ㅅ", "ㅎ", "space")  # 사회적 고립 (initial consonants: ㅅ alone is 소득)
+        await tab_to(pilot, "resources-0-agency")
+        await type_text(pilot, "상도종합사회복지관")
+        await pilot.press("tab")
+        await type_text(pilot, "밑반찬 지원")
+        await pilot.press("tab")
+        await pick_option(pilot, "물")  # 물품지원
+        await pilot.press("tab")
+        await pick_option(pilot, "제")  # 제공됨
+        await tab_to(pilot, "note")
+        await type_text(pilot, "라면 한 상자 전달")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen, "the form closed after saving"
+        assert t("saved") in [notification.message for notification in app._notifications]
+        assert "라면 한 상자 전달" in section(screen, "timeline")
+
+    run_app(app, scenario, size)
+    visits = [visit for visit in visits_of(demo_vault, household.id) if visit.id not in before]
+    assert len(visits) == 1
+    visit = visits[0]
+    assert visit.worker_id == "planner"
+    assert visit.visited_on == today
+    assert visit.visit_kind is VisitKind.REGULAR
+    assert visit.target_group is default_target(household)
+    assert visit.needs == [Need.HOUSING, Need.SOCIAL_ISOLATION]
+    assert visit.resources == [
+        ResourceLink(
+            agency="상도종합사회복지관",
+            service="밑반찬 지원",
+            category=ResourceCategory.IN_KIND,
+            outcome=Outcome.PROVIDED,
+        )
+    ]
+    assert visit.health_measures is None
+    assert visit.note == "라면 한 상자 전달"
+    assert visit.next_visit_due == next_visit_default(household, today)
+
+
+def test_target_group_and_due_date_follow_the_household(demo_vault: Path) -> None:
+    household = quiet_household(demo_vault)
+    moment, clock = fixed_clock()
+    today = moment.astimezone(KST).date()
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await open_household(app, pilot, household.id)
+        await pilot.press("v")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitModal)
+        assert form.value_of("target_group") == default_target(household).value
+        # The proposed due date follows the visit date …
+        visited = form.query_one("#visited_on", Input)
+        await clear_input(pilot, visited)
+        yesterday = today - dt.timedelta(days=1)
+        await type_text(pilot, yesterday.isoformat())
+        due = form.query_one("#next_visit_due", Input)
+        assert due.value == next_visit_default(household, yesterday).isoformat()
+        # … until the user types one of their own.
+        await tab_to(pilot, "next_visit_due")
+        await clear_input(pilot, due)
+        await type_text(pilot, "2099-01-01")
+        await pilot.press("shift+tab")
+        await tab_to(pilot, "visited_on")
+        await clear_input(pilot, visited)
+        await type_text(pilot, today.isoformat())
+        assert due.value == "2099-01-01"
+
+    run_app(app, scenario)
+
+
+def test_double_ctrl_s_saves_once(demo_vault: Path) -> None:
+    household = quiet_household(demo_vault)
+    before = {visit.id for visit in visits_of(demo_vault, household.id)}
+    _, clock = fixed_clock()
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        screen = await open_household(app, pilot, household.id)
+        await pilot.press("v")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitModal)
+        await tab_to(pilot, "note")
+        await type_text(pilot, "한 번만")
+        form.action_save()  # two Ctrl+S before the form has gone
+        form.action_save()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("ctrl+s")  # on the household screen: nothing to save
+        await pilot.pause()
+
+    run_app(app, scenario)
+    assert len([v for v in visits_of(demo_vault, household.id) if v.id not in before]) == 1
+
+
+def test_escape_asks_before_dropping_edits(demo_vault: Path) -> None:
+    household = quiet_household(demo_vault)
+    before = visits_of(demo_vault, household.id)
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        screen = await open_household(app, pilot, household.id)
+        await pilot.press("v")
+        await pilot.pause()
+        await pilot.press("escape")  # nothing typed: closes at once
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("v")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitModal)
+        await tab_to(pilot, "note")
+        await type_text(pilot, "버릴 메모")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")  # keep the form and what was typed
+        await pilot.pause()
+        assert app.screen is form
+        assert form.value_of("note") == "버릴 메모"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is screen
+
+    run_app(app, scenario)
+    assert visits_of(demo_vault, household.id) == before
+
+
+@pytest.mark.parametrize("typed", ["2026-13-40", "어제"])
+def test_malformed_date_shows_the_error_beside_the_field(demo_vault: Path, typed: str) -> None:
+    household = quiet_household(demo_vault)
+    before = visits_of(demo_vault, household.id)
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await open_household(app, pilot, household.id)
+        await pilot.press("v")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitModal)
+        visited = form.query_one("#visited_on", Input)
+        due_before = form.query_one("#next_visit_due", Input).value
+        await clear_input(pilot, visited)
+        await type_text(pilot, typed)
+        assert form.query_one("#next_visit_due", Input).value == due_before  # not a date: left alone
+        await tab_to(pilot, "note")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form, "the form stays open"
+        assert shown_error(form, "visited_on") == t("date_format")
+        assert app.focused is visited
+        assert str(form.query_one("#form-message", Static).content) == t("form_has_errors")
+        # Fixed, it saves.
+        await clear_input(pilot, visited)
+        await type_text(pilot, "2026-10-30")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HouseholdScreen)
+
+    run_app(app, scenario)
+    after = visits_of(demo_vault, household.id)
+    assert len(after) == len(before) + 1
+    assert [v.visited_on for v in after if v not in before] == [dt.date(2026, 10, 30)]
+
+
+def test_resource_row_errors_land_beside_their_row(demo_vault: Path) -> None:
+    household = quiet_household(demo_vault)
+    before = visits_of(demo_vault, household.id)
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await open_household(app, pilot, household.id)
+        await pilot.press("v")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitModal)
+        await tab_to(pilot, "resources-1-agency")  # the first row stays empty (ignored)
+        await type_text(pilot, "동 주민센터")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert shown_error(form, "resources-0") == ""
+        assert t("missing") in shown_error(form, "resources-1")  # no service, no category
+        assert app.focused is form.query_one("#resources-1-agency", Input)
+
+    run_app(app, scenario)
+    assert visits_of(demo_vault, household.id) == before
+
+
+# -- roles ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_nurse_records_health_measures(demo_vault: Path, size: tuple[int, int]) -> None:
+    household = quiet_household(demo_vault)
+    before = {visit.id for visit in visits_of(demo_vault, household.id)}
+    _, clock = fixed_clock()
+    app = ChandongApp(demo_vault, user="nurse", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await open_household(app, pilot, household.id)
+        await pilot.press("v")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitModal)
+        assert form.value_of("visit_kind") == VisitKind.HEALTH.value
+        await tab_to(pilot, "health_measures-systolic")
+        await type_text(pilot, "335")  # out of range: the model's limit, beside the field
+        await pilot.press("tab")
+        await type_text(pilot, "85")
+        await pilot.press("tab")
+        await type_text(pilot, "110")
+        await pilot.press("tab")
+        await type_text(pilot, "61.5")
+        await pilot.press("tab")
+        await type_text(pilot, "혈압약 복용 중")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert shown_error(form, "health_measures-systolic") == t("less_than_equal", le=300)
+        assert shown_error(form, "health_measures-diastolic") == ""
+        systolic = form.query_one("#health_measures-systolic", Input)
+        assert app.focused is systolic
+        await clear_input(pilot, systolic)
+        await type_text(pilot, "135")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HouseholdScreen)
+
+    run_app(app, scenario, size)
+    new = [visit for visit in visits_of(demo_vault, household.id, "nurse") if visit.id not in before]
+    assert len(new) == 1
+    assert new[0].visit_kind is VisitKind.HEALTH
+    assert new[0].health_measures == HealthMeasures(
+        systolic=135, diastolic=85, glucose=110, weight_kg=61.5, note="혈압약 복용 중"
+    )
+    # A planner reads the same visit without them.
+    planner_view = [v for v in visits_of(demo_vault, household.id, "planner") if v.id == new[0].id]
+    assert planner_view[0].health_measures is None
+
+
+@pytest.mark.parametrize(
+    ("user", "health"), [("planner", False), ("officer", False), ("nurse", True), ("supervisor", True)]
+)
+def test_only_health_roles_see_the_health_fields(demo_vault: Path, user: str, health: bool) -> None:
+    household = quiet_household(demo_vault)
+    app = ChandongApp(demo_vault, user=user, low_bandwidth=True)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await open_household(app, pilot, household.id)
+        await pilot.press("v")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitModal)
+        names = ["systolic", "diastolic", "glucose", "weight_kg", "note"]
+        assert all(bool(form.query(f"#health_measures-{name}")) is health for name in names)
+        labels = " ".join(str(label.content) for label in form.query(".field-label"))
+        assert (t("systolic") in labels) is health
+
+    run_app(app, scenario)
+
+
+# -- hostile text -----------------------------------------------------------------------------
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_hostile_note_is_stored_exactly_and_shown_literally(demo_vault: Path, size: tuple[int, int]) -> None:
+    household = quiet_household(demo_vault)
+    before = {visit.id for visit in visits_of(demo_vault, household.id)}
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True)
+    note = HOSTILE_NOTE_KEYS + HOSTILE_NOTE_PASTE
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        screen = await open_household(app, pilot, household.id)
+        await pilot.press("v")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitModal)
+        await tab_to(pilot, "note")
+        await type_text(pilot, HOSTILE_NOTE_KEYS)
+        app.post_message(events.Paste(HOSTILE_NOTE_PASTE))  # an escape sequence only arrives pasted
+        await pilot.pause()
+        assert form.value_of("note") == note
+        # The editor shows the escape as a visible stand-in, never sends it to the terminal.
+        editor = form.query_one("#note")
+        assert editor_visible(note) in editor.render_line(0).text  # type: ignore[attr-defined]
+        assert "\x1b" not in app.export_screenshot()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        timeline = section(screen, "timeline")
+        assert "[bold]김[/]␛[2J" in timeline and "\x1b" not in timeline
+        assert "\x1b" not in app.export_screenshot()
+
+    run_app(app, scenario, size)
+    new = [visit for visit in visits_of(demo_vault, household.id) if visit.id not in before]
+    assert [visit.note for visit in new] == [note]
