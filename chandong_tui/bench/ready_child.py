@@ -3,10 +3,12 @@
     python -m chandong_tui.bench.ready_child minimal
     CHANDONG_PASSPHRASE=… python -m chandong_tui.bench.ready_child chandong VAULT USER
 
-`minimal` is the baseline: a bare Textual `App`, ready at its first refresh. `chandong` starts
-`ChandongApp` on VAULT with USER prefilled, types the passphrase into the unlock screen as soon as it
-is drawn, and is ready at the first refresh of whatever screen replaces the unlock screen (내 업무
-today; no screen class is named, so it follows the app). One JSON line goes to standard output:
+`minimal` is the baseline: a bare Textual `App`. `chandong` starts `ChandongApp` on VAULT with USER
+prefilled, types the passphrase into the unlock screen as soon as it is drawn, and waits for the first
+refresh of whatever screen replaces the unlock screen (내 업무 today; no screen class is named, so it
+follows the app). Both are then ready when the process has gone quiet (`settled`): the moment it last
+did work, which includes what the screen still does after its first paint. One JSON line goes to
+standard output:
 wall-clock stamps (`time.time()`, so the parent can subtract its own spawn stamp), the seconds spent
 in `unlock()` and in the passphrase KDF (both timed in the unlock worker), the screen shown, and
 the memory then (`rss_kib`, `peak_rss_kib`; see `memory`). Then the app exits.
@@ -28,6 +30,8 @@ from typing import Any
 
 SIZE = (120, 40)
 TIMEOUT_S = 60.0
+QUIET_S = 0.06
+STEP_S = 0.005
 
 
 def memory() -> dict[str, int | None]:
@@ -61,6 +65,23 @@ async def _until(condition: Callable[[], bool], timeout: float = TIMEOUT_S) -> N
         await asyncio.sleep(0.001)
 
 
+async def settled(quiet: float = QUIET_S, step: float = STEP_S) -> float:
+    """When the process last worked (`time.time()`), once it has done nothing for `quiet` seconds.
+
+    Sampled every `step`: a step is busy when the process (every thread) used over a fifth of it in
+    CPU. `quiet` spans a few of Textual's 60 Hz refresh ticks, so pending repaints count as work.
+    """
+    last_busy = time.time()
+    cpu = time.process_time()
+    while time.time() - last_busy < quiet:
+        await asyncio.sleep(step)
+        now = time.process_time()
+        if now - cpu > step / 5:
+            last_busy = time.time()
+        cpu = now
+    return last_busy
+
+
 def _report(marks: dict[str, Any]) -> None:
     os.write(1, (json.dumps(marks) + "\n").encode())  # Textual captures print() while running
 
@@ -74,7 +95,8 @@ def run_minimal() -> None:
     async def probe(pilot: Any) -> None:  # noqa: ANN401 - a Pilot
         await _until(lambda: app.screen.is_running)
         await app.screen.wait_for_refresh()
-        marks["ready"] = time.time()
+        marks["painted"] = time.time()
+        marks["ready"] = await settled()
         marks["screen"] = type(app.screen).__name__
         marks.update(memory())
         _report(marks)
@@ -126,7 +148,8 @@ def run_chandong(vault: str, user: str, passphrase: str) -> None:
         await _until(lambda: not isinstance(app.screen, UnlockScreen) and app.screen.is_running)
         main = app.screen
         await main.wait_for_refresh()
-        marks["ready"] = time.time()
+        marks["painted"] = time.time()
+        marks["ready"] = await settled()
         marks["screen"] = type(main).__name__
         marks.update(memory())
         _report(marks)

@@ -141,7 +141,8 @@ def run_bench(
         terminal = _attempt(
             "terminal bytes",
             failures,
-            lambda: tui_scenarios.terminal_bytes(vault, moves=n(40, 10), pages=n(10, 5)),
+            # keys within one run of the app, not repetitions: --repeat does not change them
+            lambda: tui_scenarios.terminal_bytes(vault, moves=10 if quick else 40, pages=5 if quick else 10),
         )
         results += _tui_rows(search, ready, terminal)
         notes = _tui_notes(search, ready, terminal)
