@@ -5,6 +5,7 @@ today by default). Then one block of fields per member — name, birth date, sex
 the head), phone and RRN (both optional) — `ctrl+n` adds a block (up to `MAX_MEMBERS`), `ctrl+r` drops
 the last one; an extra block left empty is not registered. Health details are not part of this form.
 
+Text fields are `SafeInput`s (a pasted `ESC [2J` is shown as a visible stand-in, stored as typed).
 Fields carry the model's names (members' prefixed `m<block>-`), so every error of the household and of
 each member is shown beside its field at once; Ctrl+S saves all or nothing through
 `casework.register_household`, the signed-in worker owning the case.
@@ -29,6 +30,7 @@ from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import HouseholdTag, LabelledEnum, Relation, Sex
 from chandong_tui.model.records import Household, Member
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
+from chandong_tui.tui.modals.visit_modal import SafeInput
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.pick_list import PickList
 
@@ -57,10 +59,10 @@ class MemberBlock(Vertical):
         lang, prefix = self.lang, f"m{self.index}"
         heading = "member_heading" if self.index == 0 else "member_heading_extra"
         yield Static(text(t(heading, lang, n=self.index + 1)), classes="member-heading")
-        yield FormField(t("name", lang), Input(id=f"{prefix}-name"), f"{prefix}-name")
+        yield FormField(t("name", lang), SafeInput(id=f"{prefix}-name"), f"{prefix}-name")
         yield FormField(
             t("field_birth_date", lang),
-            Input(placeholder=t("field_date_hint", lang), id=f"{prefix}-birth_date"),
+            SafeInput(placeholder=t("field_date_hint", lang), id=f"{prefix}-birth_date"),
             f"{prefix}-birth_date",
         )
         # What the member as a whole gets wrong (a birth date out of range) shows under the birth date.
@@ -84,9 +86,9 @@ class MemberBlock(Vertical):
         )
         optional = t("field_optional", lang)
         yield FormField(
-            t("phone", lang), Input(placeholder=optional, id=f"{prefix}-phone"), f"{prefix}-phone"
+            t("phone", lang), SafeInput(placeholder=optional, id=f"{prefix}-phone"), f"{prefix}-phone"
         )
-        yield FormField(t("rrn", lang), Input(placeholder=optional, id=f"{prefix}-rrn"), f"{prefix}-rrn")
+        yield FormField(t("rrn", lang), SafeInput(placeholder=optional, id=f"{prefix}-rrn"), f"{prefix}-rrn")
 
 
 class HouseholdModal(FormModal[Registered]):
@@ -145,12 +147,12 @@ class HouseholdModal(FormModal[Registered]):
     # -- shape -----------------------------------------------------------------------------
     def fields(self) -> ComposeResult:
         lang = self.lang
-        yield FormField(t("field_tong", lang), Input(type="integer", max_length=2, id="tong"), "tong")
-        yield FormField(t("field_ban", lang), Input(type="integer", max_length=2, id="ban"), "ban")
-        yield FormField(t("field_road_address", lang), Input(id="road_address"), "road_address")
+        yield FormField(t("field_tong", lang), SafeInput(type="integer", max_length=2, id="tong"), "tong")
+        yield FormField(t("field_ban", lang), SafeInput(type="integer", max_length=2, id="ban"), "ban")
+        yield FormField(t("field_road_address", lang), SafeInput(id="road_address"), "road_address")
         yield FormField(
             t("field_address_detail", lang),
-            Input(placeholder=t("field_optional", lang), id="address_detail"),
+            SafeInput(placeholder=t("field_optional", lang), id="address_detail"),
             "address_detail",
         )
         yield FormField(t("tags", lang), PickList(*_options(HouseholdTag, lang), id="tags"), "tags")
@@ -162,24 +164,21 @@ class HouseholdModal(FormModal[Registered]):
         # Named after the model's `consent`: a date missing or malformed is shown here.
         yield FormField(
             t("field_consent_date", lang),
-            Input(self.today.isoformat(), placeholder=t("field_date_hint", lang), id="consent_on"),
+            SafeInput(self.today.isoformat(), placeholder=t("field_date_hint", lang), id="consent_on"),
             "consent",
         )
         with Vertical(id="members"):
             yield MemberBlock(0, lang)
 
     # -- member blocks ---------------------------------------------------------------------
-    def action_add_member(self) -> None:
+    async def action_add_member(self) -> None:
         if self.members >= MAX_MEMBERS:
             self.say(t("members_max", self.lang, n=MAX_MEMBERS), error=True)
             return
         block = MemberBlock(self.members, self.lang)
         self.members += 1
         self.dirty = True
-        self.query_one("#members", Vertical).mount(block)
-        self.call_after_refresh(self._focus_block, block)
-
-    def _focus_block(self, block: MemberBlock) -> None:
+        await self.query_one("#members", Vertical).mount(block)
         block.query_one(f"#m{block.index}-name", Input).focus()
         block.scroll_visible(animate=False)
 

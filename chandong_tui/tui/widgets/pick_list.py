@@ -33,6 +33,7 @@ class PickList(SelectionList[Any]):
     def on_key(self, event: events.Key) -> None:
         """Printable keys move the highlight (navigation, not a shortcut: nothing else is bound)."""
         if not event.is_printable or not event.character or event.character == " ":
+            self._typed = ""  # space (picking) or a move ends the prefix: `독`, space, `한` picks both
             return
         now = time.monotonic()
         if now - self._typed_at > TYPE_AHEAD_RESET_S:
