@@ -54,7 +54,7 @@ def record_visit(repo: CaseRepository, data: Mapping[str, Any], *, at: dt.dateti
         raise Forbidden("only visiting nurses record health measures")
     visit: Visit = _validated(
         Visit,
-        {"id": new_id("v"), "worker_id": repo.user_id, **data},
+        {**data, "id": new_id("v"), "worker_id": repo.user_id},  # the form cannot sign for someone else
         at.astimezone(KST).date(),
     )
     changed: list[Record] = [visit]
@@ -88,7 +88,7 @@ def raise_flag(repo: CaseRepository, data: Mapping[str, Any], *, at: dt.datetime
         raise LookupError(f"no household {data.get('household_id')!r}")
     flag: CrisisFlag = _validated(
         CrisisFlag,
-        {"id": new_id("f"), "raised_by": repo.user_id, "raised_at": at, "state": FlagState.OPEN, **data},
+        {**data, "id": new_id("f"), "raised_by": repo.user_id, "raised_at": at, "state": FlagState.OPEN},
         at.astimezone(KST).date(),
     )
     repo.save(flag)
@@ -99,6 +99,8 @@ def _open_flag(repo: CaseRepository, flag_id: str) -> CrisisFlag:
     flag = repo.get(CrisisFlag, flag_id)
     if flag is None:
         raise LookupError(f"no crisis flag {flag_id!r}")
+    if flag.state is not FlagState.OPEN:  # resolving again would replace the support recorded
+        raise LookupError(f"crisis flag {flag_id!r} is already resolved")
     return flag
 
 
@@ -156,11 +158,11 @@ def register_household(
     record: Household = _validated(
         Household,
         {
+            **household,
             "id": new_id("h"),
             "dong_code": dong.id,
             "owner_id": repo.user_id,
             "registered_on": today,
-            **household,
         },
         today,
     )

@@ -94,12 +94,12 @@ def _visits_due(
 ) -> list[DueVisit]:
     """The latest visit of each of `mine` (revisions replace what they revise) and its due date."""
     latest: dict[str, tuple[str, str, str]] = {}  # household → (visited_on, id, next_visit_due)
-    revised = set()
-    for row_id, doc in repo.rows(Visit.kind).items():
-        if is_deleted(doc):
+    rows = repo.rows(Visit.kind)
+    # Known before choosing: a revision may sort before what it revises (earlier date, lower id).
+    revised = {doc["revises"] for doc in rows.values() if doc.get("revises") and not is_deleted(doc)}
+    for row_id, doc in rows.items():
+        if is_deleted(doc) or row_id in revised:
             continue
-        if doc.get("revises"):
-            revised.add(doc["revises"])
         hid = doc.get("household_id")
         if hid not in mine:
             continue
@@ -107,8 +107,8 @@ def _visits_due(
         if key > latest.get(hid, ("", "", "")):
             latest[hid] = key
     due = []
-    for hid, (visited_on, row_id, next_due) in latest.items():
-        if row_id in revised or not next_due or households[hid].status == "closed":
+    for hid, (visited_on, _row_id, next_due) in latest.items():
+        if not next_due or households[hid].status == "closed":
             continue
         try:
             due_on, last_on = dt.date.fromisoformat(next_due), dt.date.fromisoformat(visited_on)
