@@ -202,8 +202,8 @@ class DashboardScreen(Screen[None]):
         return WorkItem(line, flag.household_id, key=f"flag:{flag.id}")
 
     def _duration(self, span: dt.timedelta) -> str:
-        """`71:59` while under two days, `20일` beyond (a breach can be weeks old)."""
-        if span < dt.timedelta(days=2):
+        """`71:59` within four days (the whole 72-hour window), `20일` beyond (a breach can be weeks old)."""
+        if span < dt.timedelta(days=4):
             return format_remaining(span)
         hours = int(span.total_seconds() // 3600)
         return t("duration_days", self.lang, days=hours // 24)

@@ -1,5 +1,7 @@
 """`WorkList`: the dashboard's sections as one keyboard list (headers are not selectable).
 
+Rows never wrap: `app.tcss` sets `text-wrap: nowrap; text-overflow: ellipsis` on `#work`.
+
 Each item carries the household it leads to; Enter posts `Opened(household_id)`. A few hundred items
 at most (what one worker has to do now), so an `OptionList` is the right size of tool here.
 """
@@ -60,11 +62,3 @@ class WorkList(OptionList):
         household_id = self._households.get(event.option.id or "")
         if household_id:
             self.post_message(self.Opened(household_id))
-
-
-def _one_line(line: Text) -> Text:
-    """The line cropped at the widget's edge with `…` instead of wrapping (rows stay one line each)."""
-    line = line.copy()
-    line.no_wrap = True
-    line.overflow = "ellipsis"
-    return line
