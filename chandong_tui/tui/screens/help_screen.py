@@ -6,7 +6,8 @@ descriptions and tooltips, so the help cannot drift from the real keys: a key ad
 own editing keys inside an input are not listed). Keys hidden from the footer (`show=False`) are listed
 too. Over a modal (a form), only priority keys of the app still work, so only those are listed.
 
-Open it with `HelpScreen(app.screen, lang)`; Esc (or `q`, `f1`) closes it; arrows and Page Up/Down scroll.
+Open it with `HelpScreen(app.screen, lang)`, or `toggle_help(app)` from a global key (which closes it when
+it is already open); Esc (or `q`, `f1`) closes it; arrows and Page Up/Down scroll.
 """
 
 from __future__ import annotations
@@ -144,3 +145,11 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def toggle_help(app: App[object]) -> None:
+    """Open the help for the screen the user is on, or close it if that screen is the help."""
+    if isinstance(app.screen, HelpScreen):
+        app.screen.dismiss(None)
+    else:
+        app.push_screen(HelpScreen(app.screen, getattr(app, "lang", Lang.KO)))
