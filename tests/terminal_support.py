@@ -20,6 +20,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -130,9 +131,26 @@ class Tmux:
             time.sleep(pause)
 
     def type(self, text: str, pause: float = 0.15) -> None:
-        """Type `text` literally (never read as a key name)."""
+        """Type `text` literally (never read as a key name), once the keys before it took effect.
+
+        Textual moves the focus (Tab) after the key has gone round the focused widget, so text sent
+        right behind a Tab can reach the widget the Tab was leaving; over SSH that happens.
+        """
+        self.settle()
         self.run("send-keys", "-t", "app", "-l", text)
         time.sleep(pause)
+
+    def settle(self, quiet: float = 0.3, timeout: float = 10) -> None:
+        """Wait until the screen (with its colours: the focus shows in them) stopped changing."""
+        deadline = time.monotonic() + timeout
+        last, since = None, time.monotonic()
+        while time.monotonic() < deadline:
+            screen = self.run("capture-pane", "-p", "-e", "-t", "app")
+            if screen != last:
+                last, since = screen, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return
+            time.sleep(0.05)
 
     def wait_for(self, text: str, timeout: float = 30) -> str:
         deadline = time.monotonic() + timeout
@@ -345,3 +363,117 @@ def app_pids(vault: Path) -> list[int]:
     pattern = f"^{re.escape(sys.executable)} -m chandong_tui demo --dir {re.escape(str(vault))}$"
     result = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True, timeout=10)
     return [int(p) for p in result.stdout.split()]
+
+
+# -- the flow, with keys alone ----------------------------------------------------------------
+HEAD = "김철수"
+"""The head of the demo household the flow works on (one match in the sample dong)."""
+
+MODALS = REPO / "chandong_tui" / "tui" / "modals"
+
+
+def forms_ready() -> bool:
+    """True once the visit and crisis-flag forms are part of the app (and opened from a household)."""
+    screen = REPO / "chandong_tui" / "tui" / "screens" / "household_screen.py"
+    return all(
+        (MODALS / f"{name}.py").exists() and name in screen.read_text()
+        for name in ("visit_modal", "flag_modal")
+    )
+
+
+def sign_in(tmux: Tmux, timeout: float = 60) -> str:
+    """From the unlock screen to 내 업무 as the demo's welfare planner."""
+    from chandong_tui.casework.setup import DEMO_PASSPHRASE
+
+    tmux.wait_for("사용자 ID", timeout=timeout)
+    tmux.keys("planner", "Tab", DEMO_PASSPHRASE, "Enter")
+    return tmux.wait_for("내 업무")
+
+
+def open_household(tmux: Tmux, name: str = HEAD) -> str:
+    """From 내 업무: the household list, a search for `name`, Enter on the one match."""
+    tmux.keys("l")
+    listing = tmux.wait_for("200가구")
+    assert "통-반" in listing
+    tmux.type(name)
+    tmux.wait_for("1/200")
+    tmux.keys("Enter")
+    detail = tmux.wait_for("가구원")
+    assert name in detail
+    return detail
+
+
+VISIT_NOTE = "현관에서 면담함"
+FLAG_NOTE = "실직 후 월세 두 달 체납"
+
+
+def record_visit_and_raise_flag(tmux: Tmux) -> None:
+    """On the household's screen: record a visit, then raise a crisis flag, with keys alone.
+
+    The only place that knows the forms' fields and their order. Visit form (`v`): 방문일 (today),
+    방문 유형, 대상, 확인된 욕구 (a pick list), three resource rows of four fields, 메모, 다음 방문
+    예정일. Crisis-flag form (`f`): 위기 수준 (a Select), 위기 사유 (a pick list), 메모.
+    """
+    tmux.keys("v")
+    tmux.wait_for("방문상담 기록")
+    tmux.settle()  # the first field takes the focus after the form is drawn
+    tmux.keys("Tab", "Tab", "Tab")  # 방문일 → 방문 유형 → 대상 → 확인된 욕구
+    tmux.type("주")  # the pick list jumps to 주거 ...
+    tmux.keys("Space")  # ... and space picks it
+    tmux.keys(*["Tab"] * 13)  # past the resource rows (left empty) to 메모
+    tmux.type(VISIT_NOTE)
+    tmux.settle()  # Ctrl+S acts at once, the note's keys go through the editor first
+    tmux.keys("C-s")
+    tmux.wait_for("저장됨")
+    tmux.wait_for(f"주거 · {VISIT_NOTE}")  # on the household's timeline: need and note
+    tmux.wait_gone("저장됨", timeout=10)
+
+    tmux.keys("f")
+    tmux.wait_for("위기가구 등록")
+    tmux.settle()
+    tmux.keys("Enter")  # 위기 수준: open the list ...
+    tmux.type("위")  # ... type to find 위기 ...
+    tmux.keys("Enter")  # ... and pick it
+    tmux.keys("Tab")  # 위기 사유
+    tmux.type("실")  # 실직
+    tmux.keys("Space")
+    tmux.keys("Tab")  # 메모
+    tmux.type(FLAG_NOTE)
+    tmux.settle()
+    tmux.keys("C-s")
+    tmux.wait_for("저장됨")
+    tmux.wait_for(FLAG_NOTE)  # among the household's open flags
+
+
+@dataclass
+class VaultFacts:
+    """What the vault holds for the flow's household, read by a fresh session of the planner."""
+
+    visits: int
+    open_flags: int
+    unpublished: int
+    """Changes found only in this PC's outbox at unlock: the app did not publish them on its way out."""
+    problems: list[str]
+    device: str
+    """The device slot this read used: the app's own once the app has gone (the first free slot)."""
+
+
+def vault_facts(vault: Path, name: str = HEAD, verify: bool = False) -> VaultFacts:
+    """Unlock `vault` as the planner on this PC (the state dir is the test's `CHANDONG_HOME`)."""
+    from chandong_tui.casework.repository import CaseRepository
+    from chandong_tui.casework.setup import DEMO_PASSPHRASE
+    from chandong_tui.model.enums import FlagState
+    from chandong_tui.vault.session import unlock
+    from chandong_tui.vault.verify import verify_vault
+
+    with unlock(vault, "planner", DEMO_PASSPHRASE) as session:
+        unpublished = session.unpublished
+        repo = CaseRepository(session)
+        (household,) = [h for h in repo.household_summaries() if h.head_name == name]
+        visits = len(repo.visits_of(household.id))
+        open_flags = sum(f.state is FlagState.OPEN for f in repo.flags_of(household.id))
+        problems = [str(p) for p in session.problems]
+        if verify:
+            problems += [str(p) for p in verify_vault(session).problems]
+        device = session.device
+    return VaultFacts(visits, open_flags, unpublished, problems, device)
