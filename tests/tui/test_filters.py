@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
 
+from chandong_tui.casework.actions import raise_flag
 from chandong_tui.casework.repository import CaseRepository, HouseholdSummary
 from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from chandong_tui.i18n import t
@@ -278,3 +279,32 @@ def test_filters_stay_instant_and_only_visible_rows_are_drawn() -> None:
                 assert 0 < len(drawn) <= height and set(drawn) <= {s.id for s in households.rows[:height]}
 
     asyncio.run(main())
+
+
+def test_coming_back_from_a_household_reads_the_list_again(demo_vault: Path) -> None:
+    """A flag raised while a household was open counts for the open-flag filter once back on the list."""
+    vault = Stored(demo_vault)
+    target = next(hid for hid in vault.order[5:] if hid not in vault.open_flagged)
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await sign_in(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, HouseholdsScreen)
+        await pilot.press("escape")
+        assert screen.household_list.select_id(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, HouseholdsScreen)
+        assert app.repo is not None
+        raise_flag(app.repo, {"household_id": target, "level": "crisis", "reasons": ["job_loss"]})
+        app.pop_screen()
+        await pilot.pause()
+        assert app.screen is screen
+        current = screen.household_list.current
+        assert current is not None and current.id == target and current.open_flag_level == "crisis"
+        await pilot.press("o")
+        assert target in shown(app)
+        assert len(shown(app)) == len(vault.open_flagged) + 1
+
+    run_app(app, scenario)

@@ -150,6 +150,8 @@ class HouseholdsScreen(Screen[None]):
         localise_bindings(self, lang)
         self.repo = repo
         self.lang = lang
+        self._generation = -1
+        """The cache generation the list was read at: coming back after a change, it is read again."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title")
@@ -195,9 +197,20 @@ class HouseholdsScreen(Screen[None]):
 
     def reload(self) -> None:
         """Read the households again from the repository."""
+        self._generation = self.repo.session.cache.generation
         owners = {worker.id: worker.name for worker in self.repo.workers()}
         self.household_list.load(self.repo.household_summaries(), owners)
         self._show_count()
+
+    def on_screen_resume(self) -> None:
+        """Back from a household (a visit recorded, a flag raised): read again if anything changed,
+        the cursor staying on the household it was on."""
+        if self.repo.session.closed or self.repo.session.cache.generation == self._generation:
+            return
+        current = self.household_list.current
+        self.reload()
+        if current is not None:
+            self.household_list.select_id(current.id)
 
     def _show_count(self) -> None:
         shown, total = len(self.household_list.rows), self.household_list.total
