@@ -12,7 +12,6 @@ from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from tests.terminal_support import (
     Tmux,
     app_command,
-    forms_ready,
     needs_tmux,
     open_household,
     record_visit_and_raise_flag,
@@ -43,7 +42,6 @@ def test_demo_in_a_real_terminal(tmux: Tmux, tmp_path: Path, chandong_home: Path
         assert session.device in {p.name for p in (vault / "devices").iterdir()}
 
 
-@pytest.mark.skipif(not forms_ready(), reason="the visit and crisis-flag forms are not in the app yet")
 def test_visit_and_flag_with_keys_alone(tmux: Tmux, tmp_path: Path, chandong_home: Path) -> None:
     vault = tmp_path / "demo"
     tmux.start(then_report_exit(app_command(vault, chandong_home)))
