@@ -126,6 +126,7 @@ def test_register_a_household_with_two_members(demo_vault: Path) -> None:
         await type_in(app, pilot, "consent_on", "2026-10-30")
         await fill_member(app, pilot, 0, "김등록", "1950-03-04", "남", phone="01012345678")
         assert modal.query_one("#m0-relation", Select).value == "head"  # the first member is the head
+        await type_in(app, pilot, "m0-rrn", "5003041234567")
         await pilot.press("ctrl+n")  # another member
         await pilot.pause()
         await pilot.pause()
@@ -162,6 +163,7 @@ def test_register_a_household_with_two_members(demo_vault: Path) -> None:
     ]
     assert all(m.household_id == household.id for m in people)
     assert people[0].phone == "010-1234-5678" and people[1].phone is None
+    assert people[0].rrn == "500304-1234567" and people[1].rrn is None
 
 
 def test_bad_birth_date_and_phone_show_beside_their_fields_and_store_nothing(demo_vault: Path) -> None:
@@ -275,7 +277,7 @@ def test_escape_asks_before_dropping_edits(demo_vault: Path) -> None:
         assert isinstance(app.screen, HouseholdsScreen)
 
     async def open_form_again(app: ChandongApp, pilot: Pilot) -> HouseholdModal:
-        await pilot.press("ctrl+n")
+        await pilot.press("escape", "n")  # in the list, `n` registers too
         await pilot.pause()
         await pilot.pause()
         return form(app)
