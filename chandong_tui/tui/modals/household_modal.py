@@ -123,7 +123,7 @@ class HouseholdModal(FormModal[Registered]):
             "drop_member",
             "key_drop_member",
             id="household_form.drop_member",
-            show=False,
+            show=True,
             tooltip="tip_drop_member",
         ),
     ]
