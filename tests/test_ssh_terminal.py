@@ -2,14 +2,12 @@
 
 The same keys as in a local terminal (sign in, search, open a household, record a visit, raise a
 crisis flag), and the connection dropped under the app: the app must leave by itself, through its
-usual shutdown (the vault session published and closed), and lose nothing that was saved. Until the
-app calls `terminal_watch.watch_terminal`, the drop tests report the app's behaviour as expected
-failures; once it does, they must pass.
+usual shutdown (the vault session published and closed), and lose nothing that was saved. (The app does
+so through `terminal_watch.watch_terminal`.)
 """
 
 from __future__ import annotations
 
-import inspect
 import os
 import signal
 import subprocess
@@ -60,12 +58,6 @@ def vault(tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "demo"
     yield path
     kill_all([pid for pid in app_pids(path) if alive(pid)])
-
-
-def app_watches_terminal() -> bool:
-    from chandong_tui.tui.app import ChandongApp
-
-    return "watch_terminal" in inspect.getsource(ChandongApp)
 
 
 def ssh_client(tmux: Tmux) -> int:
@@ -135,8 +127,6 @@ def test_ssh_drop_app_exits_cleanly(
             ["ps", "-o", "pid,stat,pcpu,cmd", "-p", str(app)], capture_output=True, text=True, timeout=10
         )
         detail = f"the app still runs {EXIT_WITHIN_S} s after its terminal went away:\n{state.stdout}"
-        if not app_watches_terminal():
-            pytest.xfail(detail)
         pytest.fail(detail)
     took = time.monotonic() - dropped
 
@@ -158,6 +148,4 @@ def test_ssh_drop_app_exits_cleanly(
         unclean.append(f"{after.unpublished} change(s) left unpublished in this PC's outbox")
     if unclean:
         detail = f"the app did not close its session when its terminal went away: {'; '.join(unclean)}"
-        if not app_watches_terminal():
-            pytest.xfail(detail)
         pytest.fail(detail)

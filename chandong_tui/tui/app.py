@@ -28,6 +28,7 @@ from chandong_tui.tui.commands import ChandongCommands
 from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.households_screen import HouseholdsScreen
 from chandong_tui.tui.screens.unlock_screen import UnlockScreen
+from chandong_tui.tui.terminal_watch import watch_terminal
 from chandong_tui.vault.session import VaultSession
 
 
@@ -91,6 +92,7 @@ class ChandongApp(App[None]):
     # -- screens ---------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.push_screen(UnlockScreen(self.vault_root, self.keep_session, self.lang, self.initial_user))
+        watch_terminal(self)  # SSH dropped → the same orderly exit as the quit key
 
     def set_low_bandwidth(self, on: bool) -> None:
         """SSH mode on or off: animations, blinking cursors (mouse tracking is decided at start)."""
