@@ -313,6 +313,32 @@ def test_malformed_date_shows_the_error_beside_the_field(demo_vault: Path, typed
     assert [v.visited_on for v in after if v not in before] == [dt.date(2026, 10, 30)]
 
 
+def test_due_date_before_the_visit_is_refused_beside_it(demo_vault: Path) -> None:
+    household = quiet_household(demo_vault)
+    before = visits_of(demo_vault, household.id)
+    moment, clock = fixed_clock()
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await open_household(app, pilot, household.id)
+        await pilot.press("v")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, VisitModal)
+        await tab_to(pilot, "next_visit_due")
+        due = form.query_one("#next_visit_due", Input)
+        await clear_input(pilot, due)
+        await type_text(pilot, moment.astimezone(KST).date().isoformat())  # the visit's own day
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        assert shown_error(form, "next_visit_due") == t("due_before_visit")
+        assert app.focused is due
+
+    run_app(app, scenario)
+    assert visits_of(demo_vault, household.id) == before
+
+
 def test_resource_row_errors_land_beside_their_row(demo_vault: Path) -> None:
     household = quiet_household(demo_vault)
     before = visits_of(demo_vault, household.id)

@@ -288,7 +288,10 @@ class VisitModal(FormModal[Visit]):
         return measures or None
 
     def error_location(self, loc: tuple[Any, ...]) -> tuple[Any, ...]:
-        """`("resources", 0, …)` is the first resource sent, which may be the form's second row."""
+        """`("resources", 0, …)` is the first resource sent, which may be the form's second row; the
+        visit's one check across fields (next visit after this one) belongs beside the due date."""
+        if not loc:
+            return ("next_visit_due",)
         if (
             len(loc) > 1
             and loc[0] == "resources"
