@@ -55,6 +55,14 @@ def test_bytes_for_counts_the_echo_and_the_answer() -> None:
         assert term.close(b"\x04", timeout=10) == 0  # ctrl+d
 
 
+def test_collect_reads_for_a_while_however_busy() -> None:
+    with PtyProgram(["sh", "-c", "while :; do printf x; sleep 0.05; done"]) as term:
+        out = term.collect(0.5)
+        assert 3 <= len(out) == term.total  # keeps reading while the program keeps writing
+        with pytest.raises(PtyTimeout, match="still writing"):
+            term.drain(quiet=0.2, timeout=0.6)
+
+
 def test_close_kills_a_program_that_does_not_quit() -> None:
     term = PtyProgram(["sleep", "60"])
     assert term.close(b"q", timeout=0.3) is None

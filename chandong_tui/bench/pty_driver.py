@@ -115,6 +115,14 @@ class PtyProgram:
             out += data
         return bytes(out)
 
+    def collect(self, seconds: float) -> bytes:
+        """Everything written within the next `seconds` (however busy the program is)."""
+        out = bytearray()
+        deadline = time.monotonic() + seconds
+        while not self.eof and (left := deadline - time.monotonic()) > 0:
+            out += self.read_some(left)
+        return bytes(out)
+
     def read_until(self, marker: bytes, timeout: float = 30.0) -> bytes:
         """Everything written up to and including the first `marker` (searched across reads)."""
         out = bytearray()

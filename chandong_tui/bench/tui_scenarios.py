@@ -291,12 +291,11 @@ def show_household_list(term: PtyProgram, marker: bytes, timeout: float = 60.0) 
     term.bytes_for(ESCAPE, QUIET_S, timeout=30)
 
 
-def _pty_env(home_env: dict[str, str] | None = None) -> dict[str, str]:
+def _pty_env() -> dict[str, str]:
     drop = {"COLORTERM", "NO_COLOR", "SSH_CONNECTION", "CHANDONG_USER", "CHANDONG_PASSPHRASE"}
     env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("TEXTUAL")}
     env["TERM"] = "xterm-256color"
     env.setdefault("LANG", "C.UTF-8")
-    env.update(home_env or {})
     return env
 
 
@@ -318,7 +317,7 @@ def terminal_bytes(
         term.drain(QUIET_S, timeout=30)
         term.send(passphrase.encode() + ENTER)
         show_household_list(term, list_header)
-        idle = len(term.drain(1.0, timeout=30))
+        idle = len(term.collect(1.0))
         startup = term.total
         move = [term.bytes_for(DOWN, QUIET_S) for _ in range(moves)]
         page = [term.bytes_for(PAGE_DOWN, QUIET_S) for _ in range(pages)]
