@@ -1,12 +1,12 @@
 """The household list: search box on top, the count and active filters, the virtualised list, keys below.
 
 Two places have the keyboard: the search box (letters type, arrows and Enter still drive the list) and
-the list itself (Esc from the search box; `/` goes back). The filters are single letters, so they work
-in the list and are offered in the footer only there: `m` my cases, `t` next tag, `o` open crisis flag,
-and, listed in the help only (the footer must fit 80 columns), `g` 통 (asks for a number; `3통` typed
-in the search narrows too) and `x` clear everything. Registering a household (`ctrl+n`, or `n` in the
-list) works from both. The report key works here too (and refuses all but supervisors) but is offered
-on 내 업무, not in this footer.
+the list itself (Esc from the search box; `/` goes back). The footer offers what works where the focus
+is. The filters are single letters, so they work in the list: `m` my cases and `o` open crisis flag are
+in the footer; `t` next tag, `g` 통 (asks for a number; `3통` typed in the search narrows too) and `x`
+clear everything are listed in the help and the palette (the footer must fit 80 columns). Registering
+a household (`ctrl+n`, or `n` in the list) works from both. The report key works here too (and refuses
+all but supervisors) but is offered on 내 업무, not in this footer.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ class HouseholdsScreen(Screen[None]):
             "n", "register", "key_register", id="households.register_n", show=False, tooltip="tip_register"
         ),
         Binding("m", "toggle_mine", "key_mine", id="households.mine", show=True, tooltip="tip_mine"),
-        Binding("t", "next_tag", "key_tag_filter", id="households.tag", show=True, tooltip="tip_tag_filter"),
+        Binding("t", "next_tag", "key_tag_filter", id="households.tag", show=False, tooltip="tip_tag_filter"),
         Binding(
             "g", "ask_tong", "key_tong_filter", id="households.tong", show=False, tooltip="tip_tong_filter"
         ),
@@ -245,9 +245,10 @@ class HouseholdsScreen(Screen[None]):
 
     # -- keys ------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Letters filter only in the list (in the search box they are typed); Esc only leaves the box."""
+        """Letters filter only in the list (in the search box they are typed); Esc only leaves the box,
+        `/` only goes back to it."""
         searching = self.focused is self.search_box if self.is_mounted else True
-        if action in LIST_ONLY:
+        if action in LIST_ONLY or action == "focus_search":
             return not searching
         if action == "leave_search":
             return searching
