@@ -190,6 +190,7 @@ CATALOGUE: dict[str, Label] = {
     "tip_export": Label("이 달의 보고를 CSV로 저장합니다", "Save this month's report as CSV"),
     "key_save": Label("저장", "Save"),
     "tip_save": Label("파일로 저장합니다", "Write the file"),
+    "tip_save_form": Label("입력한 내용을 저장합니다", "Save what you entered"),
     "key_cancel": Label("취소", "Cancel"),
     "tip_cancel": Label("저장하지 않고 닫습니다", "Close without writing"),
     "report_title": Label("월간 보고 · {month} · {dong}", "Monthly report · {month} · {dong}"),
@@ -423,7 +424,8 @@ CATALOGUE: dict[str, Label] = {
     # -- dashboard (tui/screens/dashboard_screen.py) --
     "my_work": Label("내 업무", "My work"),
     "dashboard_summary": Label(
-        "위기가구 {flags} (기한 초과 {breached}) · 방문 예정 {visits} · 이관 대기 {handoffs} · 사례회의 {conferences}",
+        "위기가구 {flags} (기한 초과 {breached}) · 방문 예정 {visits} · 이관 대기 {handoffs} · "
+        "사례회의 {conferences}",
         "Crisis flags {flags} ({breached} overdue) · visits due {visits} · hand-offs {handoffs} · "
         "conferences {conferences}",
     ),
@@ -434,6 +436,9 @@ CATALOGUE: dict[str, Label] = {
     "section_conferences": Label("다가오는 사례회의", "Upcoming case conferences"),
     "section_tasks": Label("할 일", "Tasks"),
     "nothing_to_do": Label("없음", "Nothing"),
+    "section_more": Label(
+        "외 {n}건 (가구 목록에서 찾아보세요)", "{n} more (find them in the household list)"
+    ),
     "clock_left": Label("남은 시간 {left}", "{left} left"),
     "clock_breached": Label("기한 초과 {late}", "Overdue by {late}"),
     "clock_met": Label("첫 방문 완료", "Visited in time"),

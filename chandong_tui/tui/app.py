@@ -26,6 +26,7 @@ from chandong_tui.i18n import Lang, t
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.commands import ChandongCommands
 from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
+from chandong_tui.tui.screens.help_screen import toggle_help
 from chandong_tui.tui.screens.households_screen import HouseholdsScreen
 from chandong_tui.tui.screens.unlock_screen import UnlockScreen
 from chandong_tui.tui.terminal_watch import watch_terminal
@@ -40,6 +41,7 @@ class ChandongApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "key_quit", id="app.quit", show=True, priority=True, tooltip="tip_quit"),
         # Shown by the Footer at its right edge (not twice); the description is ours, in the user's language.
+        Binding("f1", "help", "key_help", id="app.help", show=True, priority=True, tooltip="tip_help"),
         Binding("f2", "show_dashboard", "key_my_work", id="app.my_work", show=True, tooltip="tip_my_work"),
         Binding(
             "f3",
@@ -103,6 +105,10 @@ class ChandongApp(App[None]):
         if focused is not None and hasattr(focused, "cursor_blink"):
             focused.cursor_blink = not on
 
+    def action_help(self) -> None:
+        """The keys of the screen the user is on (f1 again closes)."""
+        toggle_help(self)
+
     def action_toggle_low_bandwidth(self) -> None:
         self.set_low_bandwidth(not self.low_bandwidth)
         self.notify(
@@ -151,9 +157,7 @@ class ChandongApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own palette entries, reduced to those that help here and in the user's language."""
-        yield SystemCommand(
-            t("cmd_keys", self.lang), t("cmd_keys_help", self.lang), self.action_show_help_panel
-        )
+        yield SystemCommand(t("cmd_keys", self.lang), t("cmd_keys_help", self.lang), self.action_help)
 
     # -- closing ---------------------------------------------------------------------------
     def close_session(self) -> None:

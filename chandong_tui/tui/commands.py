@@ -12,6 +12,24 @@ from chandong_tui.tui.screens.household_screen import HouseholdScreen
 from chandong_tui.tui.screens.households_screen import HouseholdsScreen
 from chandong_tui.tui.screens.report_screen import SUPERVISOR, ReportScreen
 
+HOUSEHOLDS_COMMANDS = (
+    ("cmd_household_register", "action_register"),
+    ("cmd_households_mine", "action_toggle_mine"),
+    ("cmd_households_tag", "action_next_tag"),
+    ("cmd_households_tong", "action_ask_tong"),
+    ("cmd_households_open_flag", "action_toggle_open_flag"),
+    ("cmd_households_clear", "action_clear_filters"),
+)
+"""Palette entries of the household list: (catalogue key, screen action)."""
+
+HOUSEHOLD_COMMANDS = (
+    ("cmd_visit_record", "action_record_visit", False),
+    ("cmd_flag_raise", "action_raise_flag", False),
+    ("cmd_flag_update", "action_update_flag", True),
+    ("cmd_flag_resolve", "action_resolve_flag", True),
+)
+"""Palette entries of one household: (catalogue key, screen action, only with an open flag)."""
+
 
 class ChandongCommands(Provider):
     """The main actions of chandong for the command palette (ctrl+p)."""
@@ -41,6 +59,13 @@ class ChandongCommands(Provider):
                     t("cmd_household_open_help", lang),
                     screen.household_list.action_select,
                 )
+        if isinstance(screen, HouseholdsScreen):
+            for key, action in HOUSEHOLDS_COMMANDS:
+                yield t(key, lang), t(f"{key}_help", lang), getattr(screen, action)
+        if isinstance(screen, HouseholdScreen) and screen.household is not None:
+            for key, action, needs_open_flag in HOUSEHOLD_COMMANDS:
+                if screen.open_flags or not needs_open_flag:
+                    yield t(key, lang), t(f"{key}_help", lang), getattr(screen, action)
         if isinstance(screen, (HouseholdsScreen, DashboardScreen)) and screen.repo.role == SUPERVISOR:
             yield t("cmd_report_open", lang), t("cmd_report_open_help", lang), screen.action_open_report
         if isinstance(screen, ReportScreen) and screen.allowed:

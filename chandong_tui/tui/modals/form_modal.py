@@ -69,7 +69,9 @@ class FormModal(ModalScreen[T | None], Generic[T]):
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "key_save", id="form.save", show=True, priority=True, tooltip="tip_save"),
+        Binding(
+            "ctrl+s", "save", "key_save", id="form.save", show=True, priority=True, tooltip="tip_save_form"
+        ),
         Binding("escape", "cancel", "key_cancel", id="form.cancel", show=True, tooltip="tip_cancel_form"),
     ]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -32,6 +33,9 @@ from chandong_tui.tui.widgets.work_list import WorkItem, WorkList
 
 TICK_S = 30
 """Seconds between clock updates (a minute-resolution clock; fewer repaints over SSH)."""
+
+SECTION_LIMIT = 100
+"""Items shown per section (the most urgent first); the count in the header is the full number."""
 
 CLOCK_STYLES = {
     ClockState.RUNNING: "",
@@ -78,6 +82,7 @@ class DashboardScreen(Screen[None]):
         """Where "now" comes from (fixed in tests and snapshots)."""
         self.work: MyWork | None = None
         self._names: dict[str, str] = {}
+        self._resumed_once = False
         if repo.role != SUPERVISOR:
             hide_binding(self, "open_report")
 
@@ -94,8 +99,9 @@ class DashboardScreen(Screen[None]):
         self.set_interval(TICK_S, self.tick)
 
     def on_screen_resume(self) -> None:
-        if self.work is not None:  # back from a household or a form: something may have changed
+        if self._resumed_once:  # back from a household or a form: something may have changed
             self.refresh_work()
+        self._resumed_once = True  # the first resume is the first show, just after on_mount
 
     def action_refresh_work(self) -> None:
         self.refresh_work()
@@ -157,21 +163,25 @@ class DashboardScreen(Screen[None]):
 
     def _items(self, work: MyWork) -> list[WorkItem]:
         today = work.at.astimezone(KST).date()
-        items: list[WorkItem] = []
-        sections: list[tuple[str, list[WorkItem]]] = [
-            ("section_flags", [self._flag_item(f) for f in work.flags]),
-            ("section_visits_due", [self._visit_item(v.household, v.due_on, today) for v in work.visits_due]),
-            ("section_handoffs", [self._handoff_item(h) for h in work.handoffs]),
-            ("section_conferences", [self._conference_item(c) for c in work.conferences]),
-            ("section_tasks", [self._task_item(task) for task in work.tasks]),
+        sections: list[tuple[str, list[Any], Callable[[Any], WorkItem]]] = [
+            ("section_flags", work.flags, self._flag_item),
+            ("section_visits_due", work.visits_due, lambda v: self._visit_item(v.household, v.due_on, today)),
+            ("section_handoffs", work.handoffs, self._handoff_item),
+            ("section_conferences", work.conferences, self._conference_item),
+            ("section_tasks", work.tasks, self._task_item),
         ]
-        for key, lines in sections:
+        items: list[WorkItem] = []
+        for key, entries, item_of in sections:
             items.append(
-                WorkItem(text(f"{t(key, self.lang)} ({len(lines)})", _SECTION), key=f"section:{key}")
+                WorkItem(text(f"{t(key, self.lang)} ({len(entries)})", _SECTION), key=f"section:{key}")
             )
-            items.extend(
-                lines or [WorkItem(text(f"  {t('nothing_to_do', self.lang)}", _MUTED), key=f"none:{key}")]
-            )
+            # The most urgent first; the rest is one search away (a list of thousands helps nobody).
+            items.extend(item_of(entry) for entry in entries[:SECTION_LIMIT])
+            if len(entries) > SECTION_LIMIT:
+                more = t("section_more", self.lang, n=len(entries) - SECTION_LIMIT)
+                items.append(WorkItem(text(f"  {more}", _MUTED), key=f"more:{key}"))
+            if not entries:
+                items.append(WorkItem(text(f"  {t('nothing_to_do', self.lang)}", _MUTED), key=f"none:{key}"))
         return items
 
     def _household_cells(self, household: HouseholdSummary | None, fallback: str) -> list[Text]:
