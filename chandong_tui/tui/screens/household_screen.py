@@ -20,7 +20,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from chandong_tui.casework.clock import ClockState, first_visit_clock, format_remaining, now
+from chandong_tui.casework.clock import KST, ClockState, first_visit_clock, format_remaining, now
 from chandong_tui.casework.repository import CaseRepository, TimelineEntry
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import FlagState, HouseholdTag, LabelledEnum
@@ -102,7 +102,9 @@ class HouseholdScreen(Screen[None]):
         self.household_id = household_id
         """The household shown."""
         self.lang = lang
+        self._given_today = today
         self.today = today or dt.date.today()
+        """The day ages are counted at: `today`, else the app clock's day (set on mount)."""
         self._worker_names: dict[str, str] = {}
         self.household: Household | None = None
         """The household as last read (None when missing or unreadable)."""
@@ -118,6 +120,8 @@ class HouseholdScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self._given_today is None:
+            self.today = self._now().astimezone(KST).date()
         self.refresh_sections()
         self.query_one("#detail", VerticalScroll).focus()
 

@@ -221,7 +221,8 @@ class HouseholdsScreen(Screen[None]):
         )
         names = self.filter_names()
         line = t("filter_line", self.lang, filters=" · ".join(names), count=count) if names else count
-        self.query_one("#count", Static).update(text(line))
+        # One fixed line: no relayout of the screen on every keystroke.
+        self.query_one("#count", Static).update(text(line), layout=False)
 
     def filter_names(self) -> list[str]:
         """The active filters, as the count line names them."""
