@@ -460,3 +460,21 @@ def vault_facts(vault: Path, name: str = HEAD, verify: bool = False) -> VaultFac
             problems += [str(p) for p in verify_vault(session).problems]
         device = session.device
     return VaultFacts(visits, open_flags, unpublished, problems, device)
+
+
+def visit_and_flag_with_keys_alone(tmux: Tmux, command: str, vault: Path) -> None:
+    """Run `command` (the demo app, locally or through ssh) in `tmux`: sign in, open a household, record a
+    visit and raise a flag with keys alone, quit; the vault then holds both, published, with no problem."""
+    tmux.start(then_report_exit(command))
+    tmux.wait_for("사용자 ID", timeout=60)  # the demo vault is built (and closed) by now
+    before = vault_facts(vault)
+    sign_in(tmux)
+    open_household(tmux)
+    record_visit_and_raise_flag(tmux)
+    tmux.keys("Escape", "C-q")
+    assert "EXITED 0" in tmux.wait_for("EXITED")  # (through ssh, ssh passes on the app's exit status)
+    after = vault_facts(vault, verify=True)
+    assert (after.visits, after.open_flags) == (before.visits + 1, before.open_flags + 1)
+    assert after.device == before.device  # the app's slot, free again
+    assert after.unpublished == 0  # the app published both on its way out
+    assert after.problems == []

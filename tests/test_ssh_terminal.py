@@ -33,6 +33,7 @@ from tests.terminal_support import (
     then_report_exit,
     tmux_session,
     vault_facts,
+    visit_and_flag_with_keys_alone,
     wait_gone,
 )
 
@@ -80,19 +81,7 @@ def test_demo_over_ssh(tmux: Tmux, sshd: Sshd, vault: Path, chandong_home: Path)
 
 
 def test_visit_and_flag_over_ssh(tmux: Tmux, sshd: Sshd, vault: Path, chandong_home: Path) -> None:
-    tmux.start(then_report_exit(sshd.ssh_command(app_command(vault, chandong_home))))
-    tmux.wait_for("사용자 ID", timeout=60)  # the demo vault is built (and closed) by now
-    before = vault_facts(vault)
-    sign_in(tmux)
-    open_household(tmux)
-    record_visit_and_raise_flag(tmux)
-    tmux.keys("Escape", "C-q")
-    assert "EXITED 0" in tmux.wait_for("EXITED")
-    after = vault_facts(vault, verify=True)
-    assert (after.visits, after.open_flags) == (before.visits + 1, before.open_flags + 1)
-    assert after.device == before.device
-    assert after.unpublished == 0
-    assert after.problems == []
+    visit_and_flag_with_keys_alone(tmux, sshd.ssh_command(app_command(vault, chandong_home)), vault)
 
 
 @pytest.mark.parametrize("how", ["app-leads-session", "shell-outlives-hangup"])

@@ -14,11 +14,10 @@ from tests.terminal_support import (
     app_command,
     needs_tmux,
     open_household,
-    record_visit_and_raise_flag,
     sign_in,
     then_report_exit,
     tmux_session,
-    vault_facts,
+    visit_and_flag_with_keys_alone,
 )
 
 pytestmark = [needs_tmux, pytest.mark.timeout(120)]
@@ -44,16 +43,4 @@ def test_demo_in_a_real_terminal(tmux: Tmux, tmp_path: Path, chandong_home: Path
 
 def test_visit_and_flag_with_keys_alone(tmux: Tmux, tmp_path: Path, chandong_home: Path) -> None:
     vault = tmp_path / "demo"
-    tmux.start(then_report_exit(app_command(vault, chandong_home)))
-    tmux.wait_for("사용자 ID", timeout=60)  # the demo vault is built (and closed) by now
-    before = vault_facts(vault)
-    sign_in(tmux)
-    open_household(tmux)
-    record_visit_and_raise_flag(tmux)
-    tmux.keys("Escape", "C-q")
-    assert "EXITED 0" in tmux.wait_for("EXITED")
-    after = vault_facts(vault, verify=True)
-    assert (after.visits, after.open_flags) == (before.visits + 1, before.open_flags + 1)
-    assert after.device == before.device  # the app's slot, free again
-    assert after.unpublished == 0  # the app published both on its way out
-    assert after.problems == []
+    visit_and_flag_with_keys_alone(tmux, app_command(vault, chandong_home), vault)

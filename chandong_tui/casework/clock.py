@@ -14,6 +14,8 @@ from chandong_tui.model.enums import HouseholdTag
 from chandong_tui.model.records import CrisisFlag, Household
 
 KST = dt.timezone(dt.timedelta(hours=9), "KST")
+"""Seoul time. Korea has had no daylight saving time since 1988, so Asia/Seoul is this fixed offset for
+every date a vault holds; a fixed offset also avoids the tz database (absent on Windows without `tzdata`)."""
 FIRST_VISIT_WINDOW = dt.timedelta(hours=72)
 """돌봄SOS: a crisis household is visited within 72 hours of being flagged."""
 FIRST_VISIT_WARNING = dt.timedelta(hours=12)

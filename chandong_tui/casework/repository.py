@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from chandong_tui.casework.access import guard_fields, redact_member, redact_visit
+from chandong_tui.casework.clock import KST
 from chandong_tui.casework.converters import changed_fields, from_row, is_deleted
 from chandong_tui.model.enums import FlagState
 from chandong_tui.model.records import (
@@ -238,6 +239,3 @@ def _level_rank(level: str) -> int:
 
 def _start_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=KST)
-
-
-KST = dt.timezone(dt.timedelta(hours=9), "KST")

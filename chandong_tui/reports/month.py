@@ -1,8 +1,6 @@
 """A calendar month in Seoul time, the unit of every report.
 
-Korea has had no daylight saving time since 1988, so Asia/Seoul is the fixed offset UTC+9 for every
-date a vault holds; a fixed offset also avoids depending on the tz database (absent on Windows
-without the `tzdata` package).
+Seoul time is `casework.clock.KST`, a fixed UTC+9 offset (see there why).
 """
 
 from __future__ import annotations
@@ -11,7 +9,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-KST = dt.timezone(dt.timedelta(hours=9), "KST")
+from chandong_tui.casework.clock import KST
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 
 

@@ -28,6 +28,13 @@ def localise_bindings(node: DOMNode, lang: Lang | str) -> None:
         ]
 
 
+def hide_binding(node: DOMNode, action: str) -> None:
+    """Keep `action`'s keys working on `node` but out of the footer (its own copy of the bindings)."""
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [replace(b, show=False) if b.action == action else b for b in bindings]
+
+
 def _text(key: str, lang: Lang | str) -> str:
     label = CATALOGUE.get(key)
     return label(lang) if label is not None else key

@@ -26,6 +26,7 @@ from tests.tui.driving import run_app
 from tests.tui.test_visit_form import (
     clear_input,
     fixed_clock,
+    open_form,
     open_household,
     pick_option,
     quiet_household,
@@ -121,11 +122,7 @@ def test_a_flag_needs_a_level_and_a_reason(demo_vault: Path) -> None:
     app = ChandongApp(demo_vault, user="planner", low_bandwidth=True)
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
-        await open_household(app, pilot, household.id)
-        await pilot.press("f")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, FlagModal)
+        form = await open_form(app, pilot, household.id, "f", FlagModal)
         await tab_to(pilot, "note")
         await type_text(pilot, "사유를 고르지 않음")
         await pilot.press("ctrl+s")

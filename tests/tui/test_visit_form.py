@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from textual import events
@@ -35,6 +35,9 @@ HOSTILE_NOTE_PASTE = "\x1b[2J"
 
 
 # -- helpers shared with test_flag_forms.py ---------------------------------------------------
+F = TypeVar("F", bound=FormModal[Any])
+
+
 def fixed_clock() -> tuple[dt.datetime, Callable[[], dt.datetime]]:
     """The moment the test started, and a clock that always says it (minute precision)."""
     moment = now().replace(second=0, microsecond=0)
@@ -78,6 +81,16 @@ async def open_household(app: ChandongApp, pilot: Pilot, household_id: str) -> H
     screen = app.screen
     assert isinstance(screen, HouseholdScreen) and screen.household_id == household_id
     return screen
+
+
+async def open_form(app: ChandongApp, pilot: Pilot, household_id: str, key: str, cls: type[F]) -> F:
+    """Open the household, press the form's `key`; the form shown, checked to be a `cls`."""
+    await open_household(app, pilot, household_id)
+    await pilot.press(key)
+    await pilot.pause()
+    form = app.screen
+    assert isinstance(form, cls)
+    return form
 
 
 async def type_text(pilot: Pilot, value: str) -> None:
@@ -188,11 +201,7 @@ def test_target_group_and_due_date_follow_the_household(demo_vault: Path) -> Non
     app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
-        await open_household(app, pilot, household.id)
-        await pilot.press("v")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, VisitModal)
+        form = await open_form(app, pilot, household.id, "v", VisitModal)
         assert form.value_of("target_group") == default_target(household).value
         # The proposed due date follows the visit date …
         visited = form.query_one("#visited_on", Input)
@@ -283,11 +292,7 @@ def test_malformed_date_shows_the_error_beside_the_field(demo_vault: Path, typed
     app = ChandongApp(demo_vault, user="planner", low_bandwidth=True)
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
-        await open_household(app, pilot, household.id)
-        await pilot.press("v")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, VisitModal)
+        form = await open_form(app, pilot, household.id, "v", VisitModal)
         visited = form.query_one("#visited_on", Input)
         due_before = form.query_one("#next_visit_due", Input).value
         await clear_input(pilot, visited)
@@ -320,11 +325,7 @@ def test_due_date_before_the_visit_is_refused_beside_it(demo_vault: Path) -> Non
     app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
-        await open_household(app, pilot, household.id)
-        await pilot.press("v")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, VisitModal)
+        form = await open_form(app, pilot, household.id, "v", VisitModal)
         await tab_to(pilot, "next_visit_due")
         due = form.query_one("#next_visit_due", Input)
         await clear_input(pilot, due)
@@ -345,11 +346,7 @@ def test_resource_row_errors_land_beside_their_row(demo_vault: Path) -> None:
     app = ChandongApp(demo_vault, user="planner", low_bandwidth=True)
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
-        await open_household(app, pilot, household.id)
-        await pilot.press("v")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, VisitModal)
+        form = await open_form(app, pilot, household.id, "v", VisitModal)
         await tab_to(pilot, "resources-1-agency")  # the first row stays empty (ignored)
         await type_text(pilot, "동 주민센터")
         await pilot.press("ctrl+s")
@@ -372,11 +369,7 @@ def test_nurse_records_health_measures(demo_vault: Path, size: tuple[int, int]) 
     app = ChandongApp(demo_vault, user="nurse", low_bandwidth=True, clock=clock)
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
-        await open_household(app, pilot, household.id)
-        await pilot.press("v")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, VisitModal)
+        form = await open_form(app, pilot, household.id, "v", VisitModal)
         assert form.value_of("visit_kind") == VisitKind.HEALTH.value
         await tab_to(pilot, "health_measures-systolic")
         await type_text(pilot, "335")  # out of range: the model's limit, beside the field
@@ -421,11 +414,7 @@ def test_only_health_roles_see_the_health_fields(demo_vault: Path, user: str, he
     app = ChandongApp(demo_vault, user=user, low_bandwidth=True)
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
-        await open_household(app, pilot, household.id)
-        await pilot.press("v")
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, VisitModal)
+        form = await open_form(app, pilot, household.id, "v", VisitModal)
         names = ["systolic", "diastolic", "glucose", "weight_kg", "note"]
         assert all(bool(form.query(f"#health_measures-{name}")) is health for name in names)
         labels = " ".join(str(label.content) for label in form.query(".field-label"))

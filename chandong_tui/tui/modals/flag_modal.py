@@ -19,12 +19,13 @@ from textual.widgets import Footer, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from chandong_tui.casework.actions import raise_flag, update_flag
-from chandong_tui.casework.clock import FIRST_VISIT_WINDOW, KST, first_visit_clock, format_remaining, now
+from chandong_tui.casework.clock import FIRST_VISIT_WINDOW, KST, first_visit_clock, now
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import CrisisLevel, CrisisReason
 from chandong_tui.model.records import CrisisFlag, Household
 from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.flag_text import clock_label
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
 from chandong_tui.tui.modals.visit_modal import SafeTextArea, enum_options, household_label, in_enum_order
 from chandong_tui.tui.text import text
@@ -54,13 +55,7 @@ def clock_line(flag: CrisisFlag, at: dt.datetime, lang: Lang | str) -> str:
     """The flag's first-visit deadline and where its clock stands."""
     clock = first_visit_clock(flag, at)
     due = t("flag_clock_due", lang, due=f"{clock.due_at.astimezone(KST):%Y-%m-%d %H:%M}")
-    if clock.stopped:
-        state = t("clock_met" if clock.remaining >= dt.timedelta() else "clock_late", lang)
-    elif clock.remaining < dt.timedelta():
-        state = t("clock_breached", lang, late=format_remaining(-clock.remaining))
-    else:
-        state = t("clock_left", lang, left=format_remaining(clock.remaining))
-    return f"{due} · {state}"
+    return f"{due} · {clock_label(clock, lang)}"
 
 
 class FlagModal(FormModal[CrisisFlag]):

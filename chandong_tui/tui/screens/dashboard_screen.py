@@ -19,15 +19,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from chandong_tui.casework.clock import KST, ClockState, first_visit_clock, format_remaining, now
+from chandong_tui.casework.clock import KST, ClockState, first_visit_clock, now
 from chandong_tui.casework.my_work import FlagWithClock, MyWork, my_work
 from chandong_tui.casework.repository import CaseRepository, HouseholdSummary
 from chandong_tui.i18n import Lang, t
-from chandong_tui.model.enums import Role
 from chandong_tui.model.records import Conference, Handoff, Task
-from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.bindings import hide_binding, localise_bindings
+from chandong_tui.tui.flag_text import CLOCK_STYLES, LEVEL_STYLES, clock_label
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
-from chandong_tui.tui.screens.report_screen import SUPERVISOR, ReportScreen, hide_binding
+from chandong_tui.tui.screens.report_screen import SUPERVISOR, open_report, signed_in_line
 from chandong_tui.tui.text import cell, join, text
 from chandong_tui.tui.widgets.work_list import WorkItem, WorkList
 
@@ -37,14 +37,6 @@ TICK_S = 30
 SECTION_LIMIT = 100
 """Items shown per section (the most urgent first); the count in the header is the full number."""
 
-CLOCK_STYLES = {
-    ClockState.RUNNING: "",
-    ClockState.WARNING: "bold black on yellow",
-    ClockState.BREACHED: "bold white on red",
-    ClockState.MET: "dim",
-    ClockState.LATE: "dim",
-}
-LEVEL_STYLES = {"urgent": "bold red", "crisis": "bold yellow", "watch": "green"}
 _SECTION = "bold underline"
 _MUTED = "dim"
 
@@ -128,19 +120,7 @@ class DashboardScreen(Screen[None]):
         work = self.work
         assert work is not None
         now = work.at.astimezone(KST)
-        worker = self.repo.worker(self.repo.user_id)
-        dong = self.repo.dong()
-        try:
-            role = Role(self.repo.role).label(self.lang)
-        except ValueError:
-            role = self.repo.role
-        title = t(
-            "signed_in",
-            self.lang,
-            dong=dong.name if dong else t("app_title", self.lang),
-            name=worker.name if worker else self.repo.user_id,
-            role=role,
-        )
+        title = signed_in_line(self.repo, self.lang)
         self.query_one("#dashboard-title", Static).update(
             text(f"{t('my_work', self.lang)} · {title} · {now:%Y-%m-%d %H:%M}")
         )
@@ -195,12 +175,7 @@ class DashboardScreen(Screen[None]):
 
     def _flag_item(self, item: FlagWithClock) -> WorkItem:
         flag, clock = item.flag, item.clock
-        if clock.state is ClockState.BREACHED:
-            state = t("clock_breached", self.lang, late=self._duration(-clock.remaining))
-        elif clock.stopped:
-            state = t("clock_met" if clock.state is ClockState.MET else "clock_late", self.lang)
-        else:
-            state = t("clock_left", self.lang, left=self._duration(clock.remaining))
+        state = clock_label(clock, self.lang)
         line = join(
             [
                 cell("", 1),
@@ -210,13 +185,6 @@ class DashboardScreen(Screen[None]):
             ]
         )
         return WorkItem(line, flag.household_id, key=f"flag:{flag.id}")
-
-    def _duration(self, span: dt.timedelta) -> str:
-        """`71:59` within four days (the whole 72-hour window), `20일` beyond (a breach can be weeks old)."""
-        if span < dt.timedelta(days=4):
-            return format_remaining(span)
-        hours = int(span.total_seconds() // 3600)
-        return t("duration_days", self.lang, days=hours // 24)
 
     def _visit_item(self, household: HouseholdSummary, due_on: dt.date, today: dt.date) -> WorkItem:
         late = (today - due_on).days
@@ -265,7 +233,4 @@ class DashboardScreen(Screen[None]):
         self.app.action_show_households()  # type: ignore[attr-defined]
 
     def action_open_report(self) -> None:
-        if self.repo.role != SUPERVISOR:
-            self.notify(t("report_supervisor_only", self.lang), severity="warning")
-            return
-        self.app.push_screen(ReportScreen(self.repo, self.lang))
+        open_report(self, self.repo, self.lang)

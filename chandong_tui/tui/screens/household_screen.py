@@ -20,13 +20,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from chandong_tui.casework.clock import KST, ClockState, first_visit_clock, format_remaining, now
+from chandong_tui.casework.clock import KST, first_visit_clock, now
 from chandong_tui.casework.repository import CaseRepository, TimelineEntry
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import FlagState, HouseholdTag, LabelledEnum
 from chandong_tui.model.fields import mask_phone, mask_rrn
 from chandong_tui.model.records import Conference, CrisisFlag, Handoff, Household, Member, Visit
 from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.flag_text import CLOCK_STYLES, LEVEL_STYLES, clock_label
 from chandong_tui.tui.modals.flag_modal import FlagModal, FlagPicker, most_urgent_first
 from chandong_tui.tui.modals.resolve_flag_modal import ResolveFlagModal
 from chandong_tui.tui.modals.visit_modal import VisitModal
@@ -34,8 +35,6 @@ from chandong_tui.tui.text import cell, join, safe_text, text
 
 _SECTION = "bold"
 _MUTED = "dim"
-_LEVEL_STYLES = {"urgent": "bold red", "crisis": "bold yellow", "watch": "green"}
-_CLOCK_STYLES = {ClockState.WARNING: "bold yellow", ClockState.BREACHED: "bold red"}
 _FLAG_ACTIONS = ("update_flag", "resolve_flag")
 """Actions offered only while the household has an open flag."""
 
@@ -238,15 +237,7 @@ class HouseholdScreen(Screen[None]):
     def _clock(self, flag: CrisisFlag, at: dt.datetime) -> Text:
         """Where the flag's 72-hour first-visit clock stands, as a 16-cell column."""
         clock = first_visit_clock(flag, at)
-        if clock.state is ClockState.MET:
-            label = t("clock_met", self.lang)
-        elif clock.state is ClockState.LATE:
-            label = t("clock_late", self.lang)
-        elif clock.state is ClockState.BREACHED:
-            label = t("clock_breached", self.lang, late=format_remaining(-clock.remaining))
-        else:
-            label = t("clock_left", self.lang, left=format_remaining(clock.remaining))
-        return cell(label, 16, _CLOCK_STYLES.get(clock.state, ""))
+        return cell(clock_label(clock, self.lang), 16, CLOCK_STYLES[clock.state])
 
     def _flags(self, flags: list[CrisisFlag]) -> Text:
         lines = [self._title("open_flags")]
@@ -255,7 +246,7 @@ class HouseholdScreen(Screen[None]):
             reasons = ", ".join(reason.label(self.lang) for reason in flag.reasons)
             line = join(
                 [
-                    cell(flag.level.label(self.lang), 6, _LEVEL_STYLES.get(flag.level.value, "")),
+                    cell(flag.level.label(self.lang), 6, LEVEL_STYLES.get(flag.level.value, "")),
                     cell(f"{t('raised_at', self.lang)} {flag.raised_at:%Y-%m-%d %H:%M}", 22),
                     cell(self._worker(flag.raised_by), 10),
                     self._clock(flag, at),

@@ -22,13 +22,13 @@ from textual.widgets import Footer, Input, Static
 
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
-from chandong_tui.model.enums import HouseholdTag, Role
+from chandong_tui.model.enums import HouseholdTag
 from chandong_tui.model.records import Household, Member
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.household_filter import ListFilters
 from chandong_tui.tui.modals.household_modal import HouseholdModal
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
-from chandong_tui.tui.screens.report_screen import SUPERVISOR, ReportScreen
+from chandong_tui.tui.screens.report_screen import open_report, signed_in_line
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.household_list import HouseholdList
 
@@ -161,26 +161,9 @@ class HouseholdsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#title", Static).update(self._title())
+        self.query_one("#title", Static).update(text(signed_in_line(self.repo, self.lang)))
         self.reload()
         self.search_box.focus()
-
-    def _title(self):  # noqa: ANN202 - a Text
-        dong = self.repo.dong()
-        worker = self.repo.worker(self.repo.user_id)
-        try:
-            role = Role(self.repo.role).label(self.lang)
-        except ValueError:
-            role = self.repo.role
-        return text(
-            t(
-                "signed_in",
-                self.lang,
-                dong=dong.name if dong else t("app_title", self.lang),
-                name=worker.name if worker else self.repo.user_id,
-                role=role,
-            )
-        )
 
     @property
     def household_list(self) -> HouseholdList:
@@ -270,10 +253,7 @@ class HouseholdsScreen(Screen[None]):
         self.app.push_screen(HouseholdScreen(self.repo, event.summary.id, self.lang))
 
     def action_open_report(self) -> None:
-        if self.repo.role != SUPERVISOR:
-            self.notify(t("report_supervisor_only", self.lang), severity="warning")
-            return
-        self.app.push_screen(ReportScreen(self.repo, self.lang))
+        open_report(self, self.repo, self.lang)
 
     def action_focus_search(self) -> None:
         self.search_box.focus()

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.dom import DOMNode
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
@@ -49,11 +48,29 @@ _FAMILIES: tuple[tuple[str, type[LabelledEnum], str], ...] = (
 )
 
 
-def hide_binding(node: DOMNode, action: str) -> None:
-    """Keep `action`'s keys working on `node` but out of the footer (its own copy of the bindings)."""
-    table = node._bindings.key_to_bindings
-    for key, bindings in table.items():
-        table[key] = [replace(b, show=False) if b.action == action else b for b in bindings]
+def open_report(screen: Screen[object], repo: CaseRepository, lang: Lang | str) -> None:
+    """Open the monthly report above `screen`; other roles than supervisors get a line saying why not."""
+    if repo.role != SUPERVISOR:
+        screen.notify(t("report_supervisor_only", lang), severity="warning")
+        return
+    screen.app.push_screen(ReportScreen(repo, lang))
+
+
+def signed_in_line(repo: CaseRepository, lang: Lang | str) -> str:
+    """`상도1동 · 박서연 (복지플래너)`: where and who, for the top line of the main screens."""
+    dong = repo.dong()
+    worker = repo.worker(repo.user_id)
+    try:
+        role = Role(repo.role).label(lang)
+    except ValueError:
+        role = repo.role
+    return t(
+        "signed_in",
+        lang,
+        dong=dong.name if dong else t("app_title", lang),
+        name=worker.name if worker else repo.user_id,
+        role=role,
+    )
 
 
 def previous_month(today: dt.date) -> Month:
