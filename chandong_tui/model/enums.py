@@ -219,3 +219,25 @@ class TaskState(LabelledEnum):
     OPEN = "open", "진행중", "Open"
     DONE = "done", "완료", "Done"
     CANCELLED = "cancelled", "취소", "Cancelled"
+
+
+class HandoffStep(LabelledEnum):
+    """What happened in one event of a hand-off's history (the event's `state` is where it led)."""
+
+    REQUEST = "request", "이관 요청", "Requested"
+    ANSWER = "answer", "질문 답변 후 재요청", "Answered and sent again"
+    ACCEPT = "accept", "수락", "Accepted"
+    DECLINE = "decline", "거절", "Declined"
+    RETURN = "return", "질문 반송", "Returned with a question"
+    CANCEL = "cancel", "취소", "Cancelled"
+    ESCALATE = "escalate", "슈퍼바이저 검토로 이관", "Escalated to the supervisor"
+
+
+class CaseAction(LabelledEnum):
+    """What a case event records: closure approval steps, reassignment, a supervisor's comment."""
+
+    CLOSURE_REQUESTED = "closure_requested", "종결 승인 요청", "Closure requested"
+    CLOSURE_APPROVED = "closure_approved", "종결 승인", "Closure approved"
+    CLOSURE_RETURNED = "closure_returned", "종결 반려", "Closure returned"
+    REASSIGNED = "reassigned", "담당자 재배정", "Reassigned"
+    COMMENT = "comment", "의견", "Comment"

@@ -7,11 +7,12 @@ anything date-relative takes "today" from the validation context (`context={"tod
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from chandong_tui.model.enums import (
+    CaseAction,
     ConferenceKind,
     ConferenceState,
     CrisisLevel,
@@ -19,6 +20,7 @@ from chandong_tui.model.enums import (
     Decision,
     FlagState,
     HandoffState,
+    HandoffStep,
     HandoffTarget,
     HouseholdStatus,
     HouseholdTag,
@@ -55,6 +57,18 @@ class Part(BaseModel):
     """A value nested inside a record."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ClockPause(Part):
+    """One pause of a deadline clock and why (e.g. the person is in hospital); kept on the record as
+    its history. The clock's due time moves by the time it stood paused."""
+
+    paused_at: AwareDatetime
+    paused_by: RecordId
+    reason: Name
+    resumed_at: AwareDatetime | None = None
+    resumed_by: RecordId | None = None
+    resume_note: ShortText = ""
 
 
 class Record(Part):
@@ -112,6 +126,7 @@ class Household(Record):
     status: HouseholdStatus = HouseholdStatus.OPEN
     needs_conference: bool = False
     registered_on: Day
+    pauses: list[ClockPause] = Field(default_factory=list, description="next-visit clock pauses")
 
 
 class HealthDetails(Part):
@@ -206,6 +221,7 @@ class CrisisFlag(Record):
     resolved_at: AwareDatetime | None = None
     supports: list[EmergencySupport] = Field(default_factory=list)
     services_linked: list[ShortText] = Field(default_factory=list)
+    pauses: list[ClockPause] = Field(default_factory=list, description="first-visit clock pauses")
 
     @model_validator(mode="after")
     def _resolution_time(self) -> CrisisFlag:
@@ -228,6 +244,8 @@ class AgendaItem(Part):
     household_id: RecordId
     decision: Decision | None = None
     note: LongText = ""
+    reason: ShortText = Field(default="", description="why the household is on the agenda")
+    task_ids: list[RecordId] = Field(default_factory=list, description="follow-ups decided")
 
 
 class Conference(Record):
@@ -242,6 +260,12 @@ class Conference(Record):
     attendees: list[Attendee] = Field(default_factory=list)
     agenda: list[AgendaItem] = Field(default_factory=list)
     state: ConferenceState = ConferenceState.SCHEDULED
+    minutes: LongText = ""
+    started_at: AwareDatetime | None = None
+    sealed_at: AwareDatetime | None = None
+    sealed_by: RecordId | None = None
+    revises: RecordId | None = Field(default=None, description="id of the sealed minutes this corrects")
+    revision_note: ShortText = ""
 
 
 class HandoffEvent(Part):
@@ -251,6 +275,7 @@ class HandoffEvent(Part):
     actor_id: RecordId
     state: HandoffState
     note: LongText = ""
+    step: HandoffStep | None = Field(default=None, description="what happened (older rows: none)")
 
 
 class Handoff(Record):
@@ -266,6 +291,7 @@ class Handoff(Record):
     summary: LongText = ""
     state: HandoffState = HandoffState.REQUESTED
     history: list[HandoffEvent] = Field(default_factory=list)
+    escalated_at: AwareDatetime | None = None
 
 
 class Task(Record):
@@ -278,6 +304,35 @@ class Task(Record):
     household_id: RecordId | None = None
     conference_id: RecordId | None = None
     state: TaskState = TaskState.OPEN
+    created_by: RecordId | None = None
+    created_at: AwareDatetime | None = None
+    done_at: AwareDatetime | None = None
+    pauses: list[ClockPause] = Field(default_factory=list, description="due-date clock pauses")
+
+
+class CaseEvent(Record):
+    """One supervisory step on a household's case (closure request, approval or return, reassignment,
+    comment): append-only, so two PCs adding events at once never conflict."""
+
+    kind: ClassVar[str] = "case_event"
+    household_id: RecordId
+    at: AwareDatetime
+    actor_id: RecordId
+    action: CaseAction
+    note: LongText = ""
+    from_owner_id: RecordId | None = None
+    to_owner_id: RecordId | None = None
+    previous_status: HouseholdStatus | None = None
+
+
+class VaultSettings(Record):
+    """The team's settings for its deadline clocks; one row (`id` "settings") per vault. Categories
+    left out use the built-in defaults."""
+
+    kind: ClassVar[str] = "settings"
+    next_visit_days: dict[HouseholdTag, Annotated[int, Field(ge=1, le=365)]] = Field(default_factory=dict)
+    handoff_escalation_working_days: int = Field(default=3, ge=1, le=30)
+    follow_up_working_days: int = Field(default=5, ge=1, le=60)
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (
@@ -290,7 +345,10 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Conference,
     Handoff,
     Task,
+    CaseEvent,
+    VaultSettings,
 )
 """Every record kind, in the order a sample file lists them."""
 
 RECORD_BY_KIND: dict[str, type[Record]] = {cls.kind: cls for cls in RECORD_TYPES}
+

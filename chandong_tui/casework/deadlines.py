@@ -1,0 +1,250 @@
+"""Deadline clocks that can be paused, and the team's per-vault clock settings.
+
+- The 72-hour first visit after a crisis flag (calendar hours, `clock.py`), here moved by its pauses
+  and with the last office day inside its window (a flag raised before 설날 must be visited before it).
+- Date clocks: a household's next visit, a follow-up task's due date. Due at the end of the due day;
+  "about to be breached" from the working day before.
+- Pause and resume with a reason, kept as `pauses` on the record. A clock's due time moves by the time
+  it stood paused (date clocks by whole days, rounded up).
+- `VaultSettings`: next-visit days per household category (falling back to `clock.NEXT_VISIT_DAYS`),
+  working days before an unanswered hand-off escalates, working days to a follow-up's due date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
+
+from chandong_tui.casework.access import Forbidden
+from chandong_tui.casework.clock import (
+    DEFAULT_NEXT_VISIT_DAYS,
+    FIRST_VISIT_WARNING,
+    FIRST_VISIT_WINDOW,
+    KST,
+    NEXT_VISIT_DAYS,
+    now,
+)
+from chandong_tui.casework.errors import IllegalTransition
+from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.casework.workdays import add_working_days, previous_working_day
+from chandong_tui.model.enums import FlagState, HouseholdStatus, HouseholdTag, Role, TaskState
+from chandong_tui.model.records import ClockPause, CrisisFlag, Household, Task, VaultSettings
+
+_TAG_VALUES = frozenset(tag.value for tag in HouseholdTag)
+SETTINGS_ID = "settings"
+"""The id of a vault's one `VaultSettings` row."""
+
+
+class DeadlineState(StrEnum):
+    """Where a deadline clock stands."""
+
+    RUNNING = "running"
+    WARNING = "warning"
+    """About to be breached."""
+    BREACHED = "breached"
+    PAUSED = "paused"
+    MET = "met"
+    LATE = "late"
+
+    @property
+    def stopped(self) -> bool:
+        return self in (DeadlineState.MET, DeadlineState.LATE)
+
+    @property
+    def pressing(self) -> bool:
+        """Breached or about to be: what the supervisor queue shows."""
+        return self in (DeadlineState.WARNING, DeadlineState.BREACHED)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A clock at a given moment: when it is due (pauses included) and what is left."""
+
+    due_at: dt.datetime
+    remaining: dt.timedelta
+    """Negative once breached; frozen when the clock stopped."""
+    state: DeadlineState
+    paused_for: dt.timedelta = dt.timedelta()
+
+
+# -- pauses ----------------------------------------------------------------------------------
+def is_paused(pauses: Iterable[ClockPause]) -> bool:
+    return any(p.resumed_at is None for p in pauses)
+
+
+def paused_time(pauses: Iterable[ClockPause], until: dt.datetime) -> dt.timedelta:
+    """How long the clock stood paused before `until`."""
+    total = dt.timedelta()
+    for pause in pauses:
+        end = min(pause.resumed_at or until, until)
+        if end > pause.paused_at:
+            total += end - pause.paused_at
+    return total
+
+
+Pausable = TypeVar("Pausable", CrisisFlag, Household, Task)
+
+
+def pause_clock(
+    repo: CaseRepository, record: Pausable, reason: str, *, at: dt.datetime | None = None
+) -> Pausable:
+    """Stop `record`'s clock (a flag's first visit, a household's next visit, a task's due date) with
+    a reason; `IllegalTransition` when it is already paused or has nothing left to count."""
+    at = at or now()
+    current = _fresh(repo, record)
+    if is_paused(current.pauses):
+        raise IllegalTransition(f"the clock of {current.id} is already paused")
+    _check_running(current)
+    pause = ClockPause(paused_at=at, paused_by=repo.user_id, reason=reason)
+    updated = current.model_copy(update={"pauses": [*current.pauses, pause]})
+    repo.save(updated)
+    return updated
+
+
+def resume_clock(
+    repo: CaseRepository, record: Pausable, note: str = "", *, at: dt.datetime | None = None
+) -> Pausable:
+    """Start `record`'s paused clock again; the pause stays in its history."""
+    at = at or now()
+    current = _fresh(repo, record)
+    if not is_paused(current.pauses):
+        raise IllegalTransition(f"the clock of {current.id} is not paused")
+    pauses = [
+        p.model_copy(
+            update={"resumed_at": max(at, p.paused_at), "resumed_by": repo.user_id, "resume_note": note}
+        )
+        if p.resumed_at is None
+        else p
+        for p in current.pauses
+    ]
+    ClockPause.model_validate(pauses[-1].model_dump())  # the note's length
+    updated = current.model_copy(update={"pauses": pauses})
+    repo.save(updated)
+    return updated
+
+
+def _fresh(repo: CaseRepository, record: Pausable) -> Pausable:
+    stored = repo.get(type(record), record.id)
+    if stored is None:
+        raise LookupError(f"no {record.kind} {record.id!r}")
+    return stored
+
+
+def _check_running(record: CrisisFlag | Household | Task) -> None:
+    if isinstance(record, CrisisFlag) and (record.state is not FlagState.OPEN or record.first_visit_at):
+        raise IllegalTransition(f"crisis flag {record.id} has no running first-visit clock")
+    if isinstance(record, Task) and record.state is not TaskState.OPEN:
+        raise IllegalTransition(f"task {record.id} is {record.state.value}")
+    if isinstance(record, Household) and record.status is HouseholdStatus.CLOSED:
+        raise IllegalTransition(f"household {record.id} is closed")
+
+
+# -- the clocks ------------------------------------------------------------------------------
+def flag_deadline(flag: CrisisFlag, at: dt.datetime) -> Deadline:
+    """The 72-hour first-visit clock of `flag` at `at`, moved by its pauses."""
+    end = flag.first_visit_at or at
+    paused = paused_time(flag.pauses, end)
+    due_at = flag.raised_at + FIRST_VISIT_WINDOW + paused
+    remaining = due_at - end
+    if flag.first_visit_at is not None:
+        state = DeadlineState.MET if remaining >= dt.timedelta() else DeadlineState.LATE
+    elif is_paused(flag.pauses):
+        state = DeadlineState.PAUSED
+    elif remaining < dt.timedelta():
+        state = DeadlineState.BREACHED
+    elif remaining < FIRST_VISIT_WARNING:
+        state = DeadlineState.WARNING
+    else:
+        state = DeadlineState.RUNNING
+    return Deadline(due_at, remaining, state, paused)
+
+
+def last_office_day(flag: CrisisFlag, at: dt.datetime) -> dt.date | None:
+    """The last working day on which the first visit still falls inside the 72 hours (pauses
+    included), or None when the whole window is holidays and weekend (a 당직 visit is needed)."""
+    due = flag_deadline(flag, at).due_at.astimezone(KST)
+    raised_on = flag.raised_at.astimezone(KST).date()
+    last = previous_working_day(due.date())
+    if last == due.date() and due.time() == dt.time():  # due at midnight: that day is already late
+        last = previous_working_day(last - dt.timedelta(days=1))
+    return last if last >= raised_on else None
+
+
+def date_deadline(
+    due_on: dt.date,
+    pauses: Iterable[ClockPause],
+    at: dt.datetime,
+    *,
+    done_at: dt.datetime | None = None,
+) -> Deadline:
+    """A clock due at the end of `due_on` (KST), moved by whole paused days; stopped at `done_at`."""
+    pauses = list(pauses)
+    end = done_at or at
+    paused = paused_time(pauses, end)
+    shifted = due_on + dt.timedelta(days=math.ceil(paused / dt.timedelta(days=1)))
+    due_at = dt.datetime.combine(shifted + dt.timedelta(days=1), dt.time(), tzinfo=KST)
+    remaining = due_at - end
+    today = end.astimezone(KST).date()
+    if done_at is not None:
+        state = DeadlineState.MET if remaining >= dt.timedelta() else DeadlineState.LATE
+    elif is_paused(pauses):
+        state = DeadlineState.PAUSED
+    elif remaining < dt.timedelta():
+        state = DeadlineState.BREACHED
+    elif today >= _warn_from(shifted):
+        state = DeadlineState.WARNING
+    else:
+        state = DeadlineState.RUNNING
+    return Deadline(due_at, remaining, state, paused)
+
+
+def _warn_from(due_on: dt.date) -> dt.date:
+    """The working day before `due_on`: a clock due after a long holiday warns before it starts."""
+    return add_working_days(due_on, -1)
+
+
+def task_deadline(task: Task, at: dt.datetime) -> Deadline:
+    """A follow-up task's clock; done or cancelled tasks are stopped at `done_at` (or `at`)."""
+    done_at = task.done_at or (at if task.state is not TaskState.OPEN else None)
+    return date_deadline(task.due_on, task.pauses, at, done_at=done_at)
+
+
+# -- settings --------------------------------------------------------------------------------
+def settings_of(repo: CaseRepository) -> VaultSettings:
+    """The vault's clock settings (the defaults when none were saved)."""
+    return repo.get(VaultSettings, SETTINGS_ID) or VaultSettings(id=SETTINGS_ID)
+
+
+def save_settings(repo: CaseRepository, changes: Mapping[str, object]) -> VaultSettings:
+    """Change the vault's clock settings (supervisors only); validated by the model."""
+    if repo.role != Role.SUPERVISOR:
+        raise Forbidden("only a supervisor changes the vault's clock settings")
+    current = settings_of(repo)
+    updated = VaultSettings.model_validate({**current.model_dump(), **changes, "id": SETTINGS_ID})
+    repo.save(updated)
+    return updated
+
+
+def next_visit_days(tags: Iterable[str], settings: VaultSettings) -> int:
+    """Days to the next visit for a household with `tags`: the shortest of its categories, from the
+    vault's settings or else the built-in defaults."""
+    known = [HouseholdTag(tag) for tag in tags if tag in _TAG_VALUES]
+    days = [
+        settings.next_visit_days.get(tag, NEXT_VISIT_DAYS.get(tag, DEFAULT_NEXT_VISIT_DAYS)) for tag in known
+    ]
+    return min(days, default=DEFAULT_NEXT_VISIT_DAYS)
+
+
+def next_visit_due(household: Household | None, visited_on: dt.date, settings: VaultSettings) -> dt.date:
+    """The next visit a form proposes after a visit on `visited_on`."""
+    tags = household.tags if household is not None else []
+    return visited_on + dt.timedelta(days=next_visit_days(tags, settings))
+
+
+def follow_up_due(day: dt.date, settings: VaultSettings) -> dt.date:
+    """A follow-up task's default due date: the vault's working days after `day`."""
+    return add_working_days(day, settings.follow_up_working_days)

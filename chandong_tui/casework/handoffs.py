@@ -1,0 +1,305 @@
+"""사례 이관: handing a case to another worker, another dong or the 구청 통합사례관리.
+
+```
+request ──► REQUESTED ──accept──► ACCEPTED      (ownership, open tasks and clocks move with the case)
+               │  ▲  ├──decline─► DECLINED      (the case stays with its owner, nothing changes)
+               │  │  └──return──► RETURNED ──answer──► REQUESTED
+               │  └──────────────────┘
+               └──cancel (also from RETURNED)──► CANCELLED
+```
+
+One hand-off waits per household at a time, and a case has one owner: a worker accepts a hand-off
+addressed to them; the answer of another dong or the gu is recorded by a supervisor. A hand-off
+unanswered for three working days (a vault setting) counts as escalated to the supervisor queue;
+`escalate_overdue` also writes that step into its history. Every step is a `HandoffEvent` in `history`.
+
+The clocks of a case (first visit after a crisis flag, next visit, follow-up tasks) belong to the
+household, so they follow the new owner as they stand; tasks the old owner held on the household are
+handed over with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from chandong_tui.casework.access import Forbidden
+from chandong_tui.casework.actions import new_id
+from chandong_tui.casework.clock import KST, now
+from chandong_tui.casework.deadlines import settings_of
+from chandong_tui.casework.errors import IllegalTransition, required_text
+from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.casework.workdays import add_working_days
+from chandong_tui.i18n import Lang
+from chandong_tui.model.enums import (
+    HandoffState,
+    HandoffStep,
+    HandoffTarget,
+    HouseholdStatus,
+    Role,
+    TaskState,
+)
+from chandong_tui.model.records import Handoff, HandoffEvent, Household, Record, Task, VaultSettings
+
+WAITING = frozenset({HandoffState.REQUESTED, HandoffState.RETURNED})
+"""States in which a hand-off is still open (the household can have only one)."""
+
+
+# -- reading ---------------------------------------------------------------------------------
+def get_handoff(repo: CaseRepository, handoff_id: str) -> Handoff:
+    handoff = repo.get(Handoff, handoff_id)
+    if handoff is None:
+        raise LookupError(f"no hand-off {handoff_id!r}")
+    return handoff
+
+
+def waiting_handoff_of(repo: CaseRepository, household_id: str) -> Handoff | None:
+    """The household's hand-off still open, if any."""
+    return next((h for h in repo.handoffs_of(household_id) if h.state in WAITING), None)
+
+
+def sent_at(handoff: Handoff) -> dt.datetime | None:
+    """When the hand-off was last sent (requested, or answered after a question)."""
+    sent = [e.at for e in handoff.history if e.state is HandoffState.REQUESTED]
+    return max(sent) if sent else None
+
+
+def escalation_at(handoff: Handoff, settings: VaultSettings) -> dt.datetime | None:
+    """When a requested hand-off counts as escalated if still unanswered: the same time of day, the
+    vault's number of working days (3 by default) after it was sent; None unless it waits an answer."""
+    sent = sent_at(handoff)
+    if handoff.state is not HandoffState.REQUESTED or sent is None:
+        return None
+    local = sent.astimezone(KST)
+    day = add_working_days(local.date(), settings.handoff_escalation_working_days)
+    return dt.datetime.combine(day, local.timetz())
+
+
+def is_escalated(handoff: Handoff, at: dt.datetime, settings: VaultSettings) -> bool:
+    """Escalated to the supervisor: marked so, or unanswered past its escalation time."""
+    if handoff.state is not HandoffState.REQUESTED:
+        return False
+    due = escalation_at(handoff, settings)
+    return handoff.escalated_at is not None or (due is not None and at >= due)
+
+
+def times_declined(handoffs: Iterable[Handoff]) -> int:
+    """How many times hand-offs of a household were declined (a conference suggestion at two)."""
+    return sum(1 for h in handoffs for e in h.history if e.state is HandoffState.DECLINED)
+
+
+def history_lines(handoff: Handoff, lang: Lang | str = Lang.KO) -> list[str]:
+    """The hand-off's history as lines for people, oldest first."""
+    lines = []
+    for event in handoff.history:
+        what = event.step.label(lang) if event.step is not None else event.state.label(lang)
+        note = " ".join(event.note.split())
+        when = event.at.astimezone(KST).strftime("%Y-%m-%d %H:%M")
+        lines.append(f"{when} {event.actor_id} {what}" + (f": {note}" if note else ""))
+    return lines
+
+
+# -- steps -----------------------------------------------------------------------------------
+def request_handoff(
+    repo: CaseRepository,
+    household_id: str,
+    *,
+    target: HandoffTarget | str,
+    reason: str,
+    summary: str = "",
+    to_worker_id: str | None = None,
+    to_dong_code: str | None = None,
+    at: dt.datetime | None = None,
+) -> Handoff:
+    """Ask to hand the household's case on; by its owner, or a supervisor."""
+    at = at or now()
+    household = repo.household(household_id)
+    if household is None:
+        raise LookupError(f"no household {household_id!r}")
+    if household.status is HouseholdStatus.CLOSED:
+        raise IllegalTransition(f"household {household_id} is closed")
+    if repo.user_id != household.owner_id and repo.role != Role.SUPERVISOR:
+        raise Forbidden("only the case owner or a supervisor hands a case on")
+    waiting = waiting_handoff_of(repo, household_id)
+    if waiting is not None:
+        raise IllegalTransition(f"household {household_id} already has hand-off {waiting.id} open")
+    target = HandoffTarget(target)
+    _check_receiver(repo, household, target, to_worker_id, to_dong_code)
+    handoff = Handoff.model_validate(
+        {
+            "id": new_id("ho"),
+            "household_id": household_id,
+            "from_worker_id": household.owner_id or repo.user_id,
+            "target": target,
+            "to_worker_id": to_worker_id if target is HandoffTarget.WORKER else None,
+            "to_dong_code": to_dong_code if target is HandoffTarget.DONG else None,
+            "reason": required_text(reason, "a hand-off needs a reason"),
+            "summary": summary,
+            "history": [_event(repo, at, HandoffStep.REQUEST, HandoffState.REQUESTED)],
+        }
+    )
+    repo.save(handoff)
+    return handoff
+
+
+def _check_receiver(
+    repo: CaseRepository,
+    household: Household,
+    target: HandoffTarget,
+    to_worker_id: str | None,
+    to_dong_code: str | None,
+) -> None:
+    if target is HandoffTarget.WORKER:
+        worker = repo.worker(to_worker_id or "")
+        if worker is None or not worker.active:
+            raise LookupError(f"no active worker {to_worker_id!r}")
+        if worker.id == household.owner_id:
+            raise IllegalTransition(f"{worker.id} already owns household {household.id}")
+    elif target is HandoffTarget.DONG and (not to_dong_code or to_dong_code == household.dong_code):
+        raise ValueError("a hand-off to another dong needs that dong's code")
+
+
+def accept_handoff(
+    repo: CaseRepository, handoff_id: str, note: str = "", *, at: dt.datetime | None = None
+) -> Handoff:
+    """Take the case: a worker becomes its owner with the household's open tasks; a case accepted by
+    another dong is closed here (it moved); one accepted by the gu stays with its owner, who now
+    works with the gu's case manager."""
+    at = at or now()
+    handoff = _answerable(repo, handoff_id)
+    household = repo.household(handoff.household_id)
+    if household is None:
+        raise LookupError(f"no household {handoff.household_id!r}")
+    if household.owner_id not in (None, handoff.from_worker_id):
+        raise IllegalTransition(
+            f"household {household.id} changed owner since hand-off {handoff.id} was sent; cancel it"
+        )
+    changed: list[Record] = [_step(repo, handoff, at, HandoffStep.ACCEPT, HandoffState.ACCEPTED, note)]
+    if handoff.target is HandoffTarget.WORKER and handoff.to_worker_id:
+        changed.append(household.model_copy(update={"owner_id": handoff.to_worker_id}))
+        changed += move_open_tasks(repo, household.id, handoff.from_worker_id, handoff.to_worker_id)
+    elif handoff.target is HandoffTarget.DONG:
+        changed.append(household.model_copy(update={"status": HouseholdStatus.CLOSED}))
+    repo.save_many(changed)
+    return changed[0]  # type: ignore[return-value]
+
+
+def move_open_tasks(repo: CaseRepository, household_id: str, from_id: str | None, to_id: str) -> list[Task]:
+    """The household's open tasks held by `from_id` (all of them when None), given to `to_id`."""
+    return [
+        task.model_copy(update={"owner_id": to_id})
+        for task in repo.tasks_of(household_id)
+        if task.state is TaskState.OPEN and (from_id is None or task.owner_id == from_id)
+    ]
+
+
+def decline_handoff(
+    repo: CaseRepository, handoff_id: str, reason: str, *, at: dt.datetime | None = None
+) -> Handoff:
+    """Refuse the case, with a reason; it stays with its owner, nothing else changes."""
+    handoff = _answerable(repo, handoff_id)
+    note = required_text(reason, "declining needs a reason")
+    return _save_step(repo, handoff, at, HandoffStep.DECLINE, HandoffState.DECLINED, note)
+
+
+def return_handoff(
+    repo: CaseRepository, handoff_id: str, question: str, *, at: dt.datetime | None = None
+) -> Handoff:
+    """Send the hand-off back with a question; the case stays with its owner until answered."""
+    handoff = _answerable(repo, handoff_id)
+    note = required_text(question, "returning needs a question")
+    return _save_step(repo, handoff, at, HandoffStep.RETURN, HandoffState.RETURNED, note)
+
+
+def answer_handoff(
+    repo: CaseRepository, handoff_id: str, answer: str, *, at: dt.datetime | None = None
+) -> Handoff:
+    """Answer the receiver's question and send the hand-off again (its escalation clock restarts)."""
+    handoff = get_handoff(repo, handoff_id)
+    if handoff.state is not HandoffState.RETURNED:
+        raise IllegalTransition(
+            f"hand-off {handoff.id} is {handoff.state.value}, not returned with a question"
+        )
+    _check_sender(repo, handoff)
+    note = required_text(answer, "an answer cannot be empty")
+    sent = _step(repo, handoff, at or now(), HandoffStep.ANSWER, HandoffState.REQUESTED, note)
+    sent = sent.model_copy(update={"escalated_at": None})
+    repo.save(sent)
+    return sent
+
+
+def cancel_handoff(
+    repo: CaseRepository, handoff_id: str, note: str = "", *, at: dt.datetime | None = None
+) -> Handoff:
+    """Withdraw an open hand-off (its sender or a supervisor)."""
+    handoff = get_handoff(repo, handoff_id)
+    if handoff.state not in WAITING:
+        raise IllegalTransition(f"hand-off {handoff.id} is already {handoff.state.value}")
+    _check_sender(repo, handoff)
+    return _save_step(repo, handoff, at, HandoffStep.CANCEL, HandoffState.CANCELLED, note)
+
+
+def escalate_overdue(repo: CaseRepository, *, at: dt.datetime | None = None) -> list[Handoff]:
+    """Mark every hand-off unanswered past its escalation time as escalated, with a history step."""
+    at = at or now()
+    settings = settings_of(repo)
+    escalated = []
+    for handoff in repo.all(Handoff):
+        due = escalation_at(handoff, settings)
+        if handoff.escalated_at is None and due is not None and at >= due:
+            step = _step(repo, handoff, at, HandoffStep.ESCALATE, HandoffState.REQUESTED)
+            escalated.append(step.model_copy(update={"escalated_at": at}))
+    repo.save_many(escalated)
+    return escalated
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def _answerable(repo: CaseRepository, handoff_id: str) -> Handoff:
+    """The hand-off, when it waits for an answer the signed-in user may give."""
+    handoff = get_handoff(repo, handoff_id)
+    if handoff.state is not HandoffState.REQUESTED:
+        raise IllegalTransition(f"hand-off {handoff.id} is {handoff.state.value}, not waiting for an answer")
+    if repo.role == Role.SUPERVISOR:
+        return handoff
+    if handoff.target is not HandoffTarget.WORKER:
+        raise Forbidden("a supervisor records the answer of another dong or the gu")
+    if repo.user_id != handoff.to_worker_id:
+        raise Forbidden(f"hand-off {handoff.id} is addressed to {handoff.to_worker_id}")
+    return handoff
+
+
+def _check_sender(repo: CaseRepository, handoff: Handoff) -> None:
+    if repo.user_id != handoff.from_worker_id and repo.role != Role.SUPERVISOR:
+        raise Forbidden(f"only {handoff.from_worker_id} or a supervisor changes hand-off {handoff.id}")
+
+
+def _event(
+    repo: CaseRepository, at: dt.datetime, step: HandoffStep, state: HandoffState, note: str = ""
+) -> HandoffEvent:
+    return HandoffEvent(at=at, actor_id=repo.user_id, state=state, note=note, step=step)
+
+
+def _step(
+    repo: CaseRepository,
+    handoff: Handoff,
+    at: dt.datetime,
+    step: HandoffStep,
+    state: HandoffState,
+    note: str = "",
+) -> Handoff:
+    """The hand-off moved to `state`, with the step appended to its history (not saved)."""
+    event = _event(repo, at, step, state, note)
+    return handoff.model_copy(update={"state": state, "history": [*handoff.history, event]})
+
+
+def _save_step(
+    repo: CaseRepository,
+    handoff: Handoff,
+    at: dt.datetime | None,
+    step: HandoffStep,
+    state: HandoffState,
+    note: str,
+) -> Handoff:
+    moved = _step(repo, handoff, at or now(), step, state, note)
+    repo.save(moved)
+    return moved
