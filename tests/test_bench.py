@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from chandong_tui.bench import tui_scenarios
+from chandong_tui.bench import ready_scenarios, tui_scenarios
 from chandong_tui.bench.measure import Timing, format_value
 from chandong_tui.bench.pty_driver import CTRL_Q, PtyProgram, PtyTimeout
 from chandong_tui.casework.setup import DEMO_PASSPHRASE
@@ -134,14 +134,16 @@ def test_default_queries_come_from_the_data() -> None:
 
 
 def test_open_to_ready_reports_the_screen_after_unlock(demo_vault: Path) -> None:
-    result = tui_scenarios.open_to_ready(demo_vault, 1, user="planner", passphrase=DEMO_PASSPHRASE)
+    result = ready_scenarios.open_to_ready(demo_vault, 1, user="planner", passphrase=DEMO_PASSPHRASE)
     assert result.screens[0] not in ("UnlockScreen", "Screen")
-    assert len(result.total.samples) == len(result.minimal.samples) == 1
-    assert 0 < result.kdf.median < result.unlock.median < result.total.median
-    assert result.after_kdf.median == pytest.approx(result.total.median - result.kdf.median)
+    assert len(result.after_unlock.samples) == len(result.minimal.samples) == 1
+    assert 0 < result.kdf.median < result.unlock.median
+    assert 0 < result.first_paint.median < result.cold_start.median
+    assert 0 < result.after_unlock.median < result.cold_start.median
     if sys.platform == "linux":
         assert 0 < result.rss.median <= result.peak_rss.median
-    assert set(result.stages) == {stage for stage, _, _ in tui_scenarios.STAGES}
+    assert set(result.stages) == {stage for stage, _, _ in ready_scenarios.STAGES}
+    assert all(seconds >= 0 for seconds in result.stages.values())
 
 
 def test_terminal_bytes_of_the_household_list(demo_vault: Path) -> None:

@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from chandong_tui.model.enums import HouseholdTag
-from chandong_tui.model.records import CrisisFlag, Household
+
+if TYPE_CHECKING:
+    from chandong_tui.model.records import CrisisFlag, Household
 
 KST = dt.timezone(dt.timedelta(hours=9), "KST")
 """Seoul time. Korea has had no daylight saving time since 1988, so Asia/Seoul is this fixed offset for

@@ -9,6 +9,7 @@ validated, so the dashboard is ready quickly.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from chandong_tui.casework.clock import KST, FirstVisitClock, first_visit_clock
@@ -67,51 +68,69 @@ def my_work(repo: CaseRepository, at: dt.datetime) -> MyWork:
     work.visits_due = _visits_due(repo, households, mine, today)
     work.flags = _open_flags(repo, households, mine, at)
     work.handoffs = sorted(
-        (
-            h
-            for h in repo.all(Handoff)
-            if h.state is HandoffState.REQUESTED and (h.to_worker_id == me or (whole_dong and h.to_worker_id))
+        repo.where(
+            Handoff,
+            lambda row: (
+                row.get("state") == HandoffState.REQUESTED
+                and (row.get("to_worker_id") == me or (whole_dong and bool(row.get("to_worker_id"))))
+            ),
         ),
         key=lambda h: (h.history[0].at if h.history else at, h.id),
     )
+    soon = _days_around(at, CONFERENCE_HORIZON)
     work.conferences = sorted(
-        (c for c in repo.all(Conference) if _upcoming(c, at) and (whole_dong or _concerns(c, me, mine))),
+        (
+            c
+            for c in repo.where(
+                Conference,
+                lambda row: (
+                    row.get("state") == ConferenceState.SCHEDULED
+                    and str(row.get("scheduled_at", ""))[:10] in soon
+                ),
+            )
+            if _upcoming(c, at) and (whole_dong or _concerns(c, me, mine))
+        ),
         key=lambda c: c.scheduled_at,
     )
     work.tasks = sorted(
-        (
-            task
-            for task in repo.all(Task)
-            if task.state is TaskState.OPEN and (whole_dong or task.owner_id == me)
+        repo.where(
+            Task, lambda row: row.get("state") == TaskState.OPEN and (whole_dong or row.get("owner_id") == me)
         ),
         key=lambda task: (task.due_on, task.id),
     )
     return work
 
 
+def _days_around(at: dt.datetime, horizon: dt.timedelta) -> frozenset[str]:
+    """ISO dates a stored time between `at` and `at + horizon` can start with, in any time zone."""
+    first, last = (at - dt.timedelta(days=1)).date(), (at + horizon + dt.timedelta(days=1)).date()
+    return frozenset((first + dt.timedelta(days=n)).isoformat() for n in range((last - first).days + 1))
+
+
 def _visits_due(
     repo: CaseRepository, households: dict[str, HouseholdSummary], mine: set[str], today: dt.date
 ) -> list[DueVisit]:
     """The latest visit of each of `mine` (revisions replace what they revise) and its due date."""
-    latest: dict[str, tuple[str, str, str]] = {}  # household → (visited_on, id, next_visit_due)
-    rows = repo.rows(Visit.kind)
-    # Known before choosing: a revision may sort before what it revises (earlier date, lower id).
-    revised = {doc["revises"] for doc in rows.values() if doc.get("revises") and not is_deleted(doc)}
-    for row_id, doc in rows.items():
-        if is_deleted(doc) or row_id in revised:
+    revised: set[str] = set()
+    candidates: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # → (visited_on, id, next due)
+    # One pass; a revision may sort before what it revises (earlier date, lower id), so the revised
+    # ones are known only at the end and dropped when choosing.
+    for row_id, doc in repo.rows(Visit.kind).items():
+        if is_deleted(doc):
             continue
-        hid = doc.get("household_id")
-        if hid not in mine:
-            continue
-        key = (str(doc.get("visited_on", "")), row_id, str(doc.get("next_visit_due") or ""))
-        if key > latest.get(hid, ("", "", "")):
-            latest[hid] = key
+        if revises := doc.get("revises"):
+            revised.add(revises)
+        if (hid := doc.get("household_id")) in mine:
+            candidates[hid].append(
+                (str(doc.get("visited_on", "")), row_id, str(doc.get("next_visit_due") or ""))
+            )
     due = []
-    for hid, (visited_on, _row_id, next_due) in latest.items():
-        if not next_due or households[hid].status == "closed":
+    for hid, keys in candidates.items():
+        latest = max((key for key in keys if key[1] not in revised), default=None)
+        if latest is None or not latest[2] or households[hid].status == "closed":
             continue
         try:
-            due_on, last_on = dt.date.fromisoformat(next_due), dt.date.fromisoformat(visited_on)
+            due_on, last_on = dt.date.fromisoformat(latest[2]), dt.date.fromisoformat(latest[0])
         except ValueError:
             continue  # an unreadable date in a row: the household list still shows the household
         if due_on <= today:
@@ -123,19 +142,15 @@ def _open_flags(
     repo: CaseRepository, households: dict[str, HouseholdSummary], mine: set[str], at: dt.datetime
 ) -> list[FlagWithClock]:
     me = repo.user_id
-    rows = repo.rows(CrisisFlag.kind)
-    wanted = [
-        row_id
-        for row_id, doc in rows.items()
-        if doc.get("state") == FlagState.OPEN
-        and not is_deleted(doc)
-        and (doc.get("household_id") in mine or doc.get("raised_by") == me)
-    ]
-    flags = (repo.get(CrisisFlag, row_id) for row_id in wanted)
+    flags = repo.where(
+        CrisisFlag,
+        lambda row: (
+            row.get("state") == FlagState.OPEN
+            and (row.get("household_id") in mine or row.get("raised_by") == me)
+        ),
+    )
     found = [
-        FlagWithClock(flag, households.get(flag.household_id), first_visit_clock(flag, at))
-        for flag in flags
-        if flag is not None
+        FlagWithClock(flag, households.get(flag.household_id), first_visit_clock(flag, at)) for flag in flags
     ]
     # Clocks still running first, the most urgent on top; then the rest by level.
     return sorted(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -67,7 +67,8 @@ class CaseRepository:
     def __init__(self, session: VaultSession) -> None:
         self.session = session
         self._generation = -1
-        self._by_household: dict[str, dict[str, list[str]]] = {}
+        self._derived: dict[str, Any] = {}
+        """Indices and lists computed from the rows, kept until the cache changes (see `_derived_now`)."""
         self.unreadable: dict[tuple[str, str], str] = {}
         """Rows skipped because they do not validate: (kind, id) → why."""
 
@@ -91,6 +92,15 @@ class CaseRepository:
         """Every readable record of a kind."""
         rows = self.rows(cls.kind)
         found = (self._read(cls, row_id, doc) for row_id, doc in rows.items() if not is_deleted(doc))
+        return [record for record in found if record is not None]
+
+    def where(self, cls: type[R], keep: Callable[[Mapping[str, Any]], bool]) -> list[R]:
+        """The readable records of a kind whose raw row passes `keep`: a fast scan that validates only
+        the rows it keeps (the rows are never deleted ones; `keep` must not modify them)."""
+        rows = self.rows(cls.kind)
+        found = (
+            self._read(cls, row_id, doc) for row_id, doc in rows.items() if not is_deleted(doc) and keep(doc)
+        )
         return [record for record in found if record is not None]
 
     def rows(self, kind: str) -> Mapping[str, Mapping[str, Any]]:
@@ -129,17 +139,22 @@ class CaseRepository:
         return len(changes)
 
     # -- indices -------------------------------------------------------------------------
-    def _rows_of_household(self, kind: str, household_id: str) -> list[str]:
+    def _derived_now(self) -> dict[str, Any]:
+        """What was derived from the rows, emptied whenever the cache has changed since."""
         if self._generation != self.session.cache.generation:
-            self._by_household = {}
+            self._derived = {}
             self._generation = self.session.cache.generation
-        index = self._by_household.get(kind)
+        return self._derived
+
+    def _rows_of_household(self, kind: str, household_id: str) -> list[str]:
+        derived = self._derived_now()
+        index = derived.get(f"by_household:{kind}")
         if index is None:
             index = defaultdict(list)
             for row_id, doc in self.rows(kind).items():
                 if not is_deleted(doc):
                     index[doc.get("household_id")].append(row_id)
-            self._by_household[kind] = index
+            derived[f"by_household:{kind}"] = index
         return index.get(household_id, [])
 
     def _of_household(self, cls: type[R], household_id: str) -> list[R]:
@@ -192,7 +207,14 @@ class CaseRepository:
         return sorted(entries, key=lambda e: (e.at, e.record.id), reverse=True)
 
     def household_summaries(self) -> list[HouseholdSummary]:
-        """Every household as a list row, sorted by 통, 반 and address."""
+        """Every household as a list row, sorted by 통, 반 and address (computed once per cache change;
+        the list is shared: do not modify it)."""
+        derived = self._derived_now()
+        if "summaries" not in derived:
+            derived["summaries"] = self._summarise_households()
+        return derived["summaries"]
+
+    def _summarise_households(self) -> list[HouseholdSummary]:
         tables = self.session.table(Household.kind).storage.read() or {}
         members_by_household: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for doc in tables.get(Member.kind, {}).values():

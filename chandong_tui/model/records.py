@@ -56,7 +56,7 @@ from chandong_tui.model.fields import (
 class Part(BaseModel):
     """A value nested inside a record."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class ClockPause(Part):
@@ -352,3 +352,10 @@ RECORD_TYPES: tuple[type[Record], ...] = (
 
 RECORD_BY_KIND: dict[str, type[Record]] = {cls.kind: cls for cls in RECORD_TYPES}
 
+
+def build_validators() -> None:
+    """Build every record's validator now rather than at its first use (they are deferred,
+    `defer_build`, so that importing the models stays cheap)."""
+    for cls in RECORD_TYPES:
+        if not cls.__pydantic_complete__:
+            cls.model_rebuild()

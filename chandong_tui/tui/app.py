@@ -13,7 +13,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import App, SystemCommand
@@ -21,16 +21,17 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from chandong_tui.casework.clock import now
-from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.commands import ChandongCommands
-from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
+from chandong_tui.tui.preload import preload
 from chandong_tui.tui.screens.help_screen import toggle_help
-from chandong_tui.tui.screens.households_screen import HouseholdsScreen
 from chandong_tui.tui.screens.unlock_screen import UnlockScreen
 from chandong_tui.tui.terminal_watch import watch_terminal
-from chandong_tui.vault.session import VaultSession
+
+if TYPE_CHECKING:
+    from chandong_tui.casework.repository import CaseRepository
+    from chandong_tui.vault.session import VaultSession
 
 
 class ChandongApp(App[None]):
@@ -95,6 +96,7 @@ class ChandongApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(UnlockScreen(self.vault_root, self.keep_session, self.lang, self.initial_user))
         watch_terminal(self)  # SSH dropped → the same orderly exit as the quit key
+        self.call_after_refresh(preload)  # the rest of the app loads while the passphrase is typed
 
     def set_low_bandwidth(self, on: bool) -> None:
         """SSH mode on or off: animations, blinking cursors (mouse tracking is decided at start)."""
@@ -130,24 +132,34 @@ class ChandongApp(App[None]):
 
     @on(UnlockScreen.Unlocked)
     def show_vault(self, event: UnlockScreen.Unlocked) -> None:
+        from chandong_tui.casework.repository import CaseRepository
+        from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
+
         self.repo = CaseRepository(event.session)
         self.switch_screen(DashboardScreen(self.repo, self.lang, self.clock))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """내 업무 is offered everywhere but on itself and before unlock."""
         if action == "show_dashboard":
-            return self.repo is not None and not isinstance(self.screen, DashboardScreen)
+            return self.repo is not None and not self._on_screen("DashboardScreen")
         return True
 
     def action_show_dashboard(self) -> None:
         """Back to 내 업무 from wherever the user is (nothing is open above it afterwards)."""
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, (DashboardScreen, UnlockScreen)):
+        while len(self.screen_stack) > 1 and not self._on_screen("DashboardScreen", "UnlockScreen"):
             self.pop_screen()
+
+    def _on_screen(self, *names: str) -> bool:
+        """Whether the current screen is one of these classes (by name: the main screens' modules
+        are not imported before the unlock)."""
+        return type(self.screen).__name__ in names
 
     def action_show_households(self) -> None:
         """The household list: back to it when it is open below, else opened above 내 업무."""
         if self.repo is None:
             return
+        from chandong_tui.tui.screens.households_screen import HouseholdsScreen
+
         if any(isinstance(screen, HouseholdsScreen) for screen in self.screen_stack):
             while not isinstance(self.screen, HouseholdsScreen):
                 self.pop_screen()

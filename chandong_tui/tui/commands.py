@@ -7,10 +7,6 @@ from collections.abc import Callable, Iterator
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from chandong_tui.i18n import t
-from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
-from chandong_tui.tui.screens.household_screen import HouseholdScreen
-from chandong_tui.tui.screens.households_screen import HouseholdsScreen
-from chandong_tui.tui.screens.report_screen import SUPERVISOR, ReportScreen
 
 HOUSEHOLDS_COMMANDS = (
     ("cmd_household_register", "action_register"),
@@ -36,6 +32,13 @@ class ChandongCommands(Provider):
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         """(title, help, callback) for every command available now."""
+        # Imported here, when the palette is first opened: the app starts without the screens' modules.
+        from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
+        from chandong_tui.tui.screens.household_screen import HouseholdScreen
+        from chandong_tui.tui.screens.households_screen import HouseholdsScreen
+        from chandong_tui.tui.screens.report_screen import ReportScreen
+        from chandong_tui.tui.signed_in import SUPERVISOR
+
         app = self.app
         lang = getattr(app, "lang", "ko")
         screen = self.screen

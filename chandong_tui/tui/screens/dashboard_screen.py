@@ -26,8 +26,7 @@ from chandong_tui.i18n import Lang, t
 from chandong_tui.model.records import Conference, Handoff, Task
 from chandong_tui.tui.bindings import hide_binding, localise_bindings
 from chandong_tui.tui.flag_text import CLOCK_STYLES, LEVEL_STYLES, clock_label
-from chandong_tui.tui.screens.household_screen import HouseholdScreen
-from chandong_tui.tui.screens.report_screen import SUPERVISOR, open_report, signed_in_line
+from chandong_tui.tui.signed_in import SUPERVISOR, open_report, signed_in_line
 from chandong_tui.tui.text import cell, join, text
 from chandong_tui.tui.widgets.work_list import WorkItem, WorkList
 
@@ -227,6 +226,8 @@ class DashboardScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------------
     @on(WorkList.Opened)
     def open_household(self, event: WorkList.Opened) -> None:
+        from chandong_tui.tui.screens.household_screen import HouseholdScreen  # with the forms: not at start
+
         self.app.push_screen(HouseholdScreen(self.repo, event.household_id, self.lang))
 
     def action_search(self) -> None:

@@ -28,7 +28,7 @@ from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.household_filter import ListFilters
 from chandong_tui.tui.modals.household_modal import HouseholdModal
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
-from chandong_tui.tui.screens.report_screen import open_report, signed_in_line
+from chandong_tui.tui.signed_in import open_report, signed_in_line
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.household_list import HouseholdList
 

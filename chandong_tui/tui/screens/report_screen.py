@@ -31,11 +31,11 @@ from chandong_tui.reports.month import BadMonth, Month
 from chandong_tui.reports.monthly import monthly_report
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.modals.export_modal import ExportModal, ExportRequest, expand
+from chandong_tui.tui.signed_in import SUPERVISOR
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.month_chart import ChartPoint, MonthChart
 
 CHART_MONTHS = 12
-SUPERVISOR = Role.SUPERVISOR.value
 
 _FAMILIES: tuple[tuple[str, type[LabelledEnum], str], ...] = (
     ("visits_role_", Role, "fig_visits_by"),
@@ -46,31 +46,6 @@ _FAMILIES: tuple[tuple[str, type[LabelledEnum], str], ...] = (
     ("emergency_cases_", SupportKind, "fig_emergency_cases_by"),
     ("emergency_won_", SupportKind, "fig_emergency_won_by"),
 )
-
-
-def open_report(screen: Screen[object], repo: CaseRepository, lang: Lang | str) -> None:
-    """Open the monthly report above `screen`; other roles than supervisors get a line saying why not."""
-    if repo.role != SUPERVISOR:
-        screen.notify(t("report_supervisor_only", lang), severity="warning")
-        return
-    screen.app.push_screen(ReportScreen(repo, lang))
-
-
-def signed_in_line(repo: CaseRepository, lang: Lang | str) -> str:
-    """`상도1동 · 박서연 (복지플래너)`: where and who, for the top line of the main screens."""
-    dong = repo.dong()
-    worker = repo.worker(repo.user_id)
-    try:
-        role = Role(repo.role).label(lang)
-    except ValueError:
-        role = repo.role
-    return t(
-        "signed_in",
-        lang,
-        dong=dong.name if dong else t("app_title", lang),
-        name=worker.name if worker else repo.user_id,
-        role=role,
-    )
 
 
 def previous_month(today: dt.date) -> Month:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,7 +24,9 @@ from chandong_tui.i18n import Lang, t
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.text import text
 from chandong_tui.vault.errors import AuthError, VaultError
-from chandong_tui.vault.session import VaultSession, unlock
+
+if TYPE_CHECKING:
+    from chandong_tui.vault.session import VaultSession
 
 
 class UnlockScreen(Screen[None]):
@@ -95,8 +98,10 @@ class UnlockScreen(Screen[None]):
 
     @work(thread=True, group="unlock", exit_on_error=False)
     def _unlock(self, user: str, passphrase: str) -> None:
+        from chandong_tui.vault import session as vault_session  # usually loaded already (see `preload`)
+
         try:
-            session = unlock(self.vault_root, user, passphrase)
+            session = vault_session.unlock(self.vault_root, user, passphrase)
         except AuthError:
             self.post_message(self.Failed(t("auth_failed", self.lang)))
             return
