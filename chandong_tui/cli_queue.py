@@ -1,0 +1,174 @@
+"""`chandong queue VAULT`: the supervisor queue for scripts, as a table, CSV or JSON.
+
+Wired into `cli.build_parser()` by `cli_queue.register(sub)`; same conventions as `cli.py` (user from
+`--user`/`CHANDONG_USER`, passphrase from `CHANDONG_PASSPHRASE` or `--passphrase-file`, one-line
+errors). A supervisor sees the whole dong; anyone else only their own cases (`--worker` defaults to
+them, and naming someone else is refused). Rows name households by id, 통 and 반 only: no names or
+addresses leave the vault this way (the record-level export, with its reason and access log, is for
+that). CSV cells are neutralised against spreadsheet formulas like every export.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from chandong_tui.cli import EXIT_OK, _credentials, _unlock
+from chandong_tui.model.enums import CrisisLevel, HouseholdTag
+
+COLUMNS = ("section", "household_id", "tong", "ban", "worker_id", "due", "state", "detail", "record_id")
+"""The stable column order of the CSV and of the table."""
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `queue` to the `chandong` subcommands."""
+    p = sub.add_parser("queue", help="the supervisor queue: caseloads, overdue visits, clocks, hand-offs")
+    p.add_argument("vault")
+    p.add_argument("--worker", help="only this worker's cases (others than supervisors: only their own)")
+    p.add_argument("--overdue", action="store_true", help="only what is already late")
+    p.add_argument("--tong", type=int, help="only households of this 통")
+    p.add_argument("--tag", choices=[t.value for t in HouseholdTag], help="only households with this tag")
+    p.add_argument(
+        "--level",
+        choices=[c.value for c in CrisisLevel],
+        help="only households with an open flag of this level",
+    )
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument("--at", type=_moment, help=argparse.SUPPRESS)  # a fixed clock for tests
+    _credentials(p)
+    p.set_defaults(run=cmd_queue)
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO time: {text!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give the time zone, e.g. 2026-11-03T10:00+09:00")
+    return moment
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    from chandong_tui.casework.clock import now
+    from chandong_tui.casework.queue import QueueFilter, supervisor_queue
+    from chandong_tui.casework.repository import CaseRepository
+    from chandong_tui.model.enums import Role
+
+    with _unlock(args) as session:
+        repo = CaseRepository(session)
+        worker = args.worker
+        if repo.role != Role.SUPERVISOR:
+            if worker not in (None, repo.user_id):
+                from chandong_tui.casework.access import Forbidden
+
+                raise Forbidden("only a supervisor sees other workers' queues")
+            worker = repo.user_id
+        filters = QueueFilter(
+            tong=args.tong, worker_id=worker, tag=args.tag, level=args.level, overdue=args.overdue
+        )
+        queue = supervisor_queue(repo, args.at or now(), filters)
+    rows = list(queue_rows(queue))
+    if args.format == "json":
+        print(json.dumps(queue_json(queue, rows), ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        from chandong_tui.reports.csv_out import Column, render_csv, write_output
+
+        write_output(render_csv([Column(c, c) for c in COLUMNS], rows, header="keys"), "-")
+    else:
+        print(render_table(rows))
+    return EXIT_OK
+
+
+# -- rows ------------------------------------------------------------------------------------
+def queue_rows(queue: Any) -> Iterator[tuple[Any, ...]]:  # noqa: ANN401 - a SupervisorQueue (lazy import)
+    """One flat row per item (`COLUMNS`), sections in a fixed order."""
+    for load in queue.caseload:
+        counts = (
+            "households",
+            "open_flags",
+            "overdue_visits",
+            "open_tasks",
+            "overdue_tasks",
+            "handoffs_waiting",
+        )
+        detail = " ".join(f"{name}={getattr(load, name)}" for name in counts)
+        yield ("caseload", "", "", "", load.worker_id, "", load.role, detail, "")
+    for visit in queue.overdue_visits:
+        h = visit.household
+        due, last = visit.due_on.isoformat(), f"last visit {visit.last_visit_on.isoformat()}"
+        yield ("overdue_visit", *_where(h), h.owner_id or "", due, "breached", last, "")
+    for clock in queue.clocks:
+        due, state = clock.deadline.due_at.isoformat(), clock.deadline.state.value
+        section = f"clock_{clock.kind.value}"
+        yield (
+            section,
+            *_where(clock.household),
+            clock.owner_id or "",
+            due,
+            state,
+            clock.title,
+            clock.record_id,
+        )
+    for h in queue.unowned:
+        yield ("unowned", *_where(h), "", "", h.status, h.level or "", "")
+    for waiting in queue.handoffs:
+        ho = waiting.handoff
+        to = ho.to_worker_id or ho.to_dong_code or ho.target.value
+        due = waiting.escalation_at.isoformat() if waiting.escalation_at else ""
+        state = "escalated" if waiting.escalated else ho.state.value
+        place = _where(waiting.household) if waiting.household else (ho.household_id, "", "")
+        yield ("handoff", *place, ho.from_worker_id, due, state, f"to {to}: {ho.reason}", ho.id)
+    for closure in queue.closures:
+        h, asked = closure.household, closure.request
+        when, note = (asked.at.isoformat(), f"{asked.actor_id}: {asked.note}") if asked else ("", "")
+        yield ("closure", *_where(h), h.owner_id or "", when, h.status, note, asked.id if asked else "")
+
+
+def _where(household: Any) -> tuple[Any, Any, Any]:  # noqa: ANN401 - a CaseRow or None
+    return (household.id, household.tong, household.ban) if household else ("", "", "")
+
+
+def queue_json(queue: Any, rows: list[tuple[Any, ...]]) -> dict[str, Any]:  # noqa: ANN401
+    return {
+        "at": queue.at.isoformat(),
+        "filters": {k: v for k, v in vars(queue.filters).items() if v not in (None, False)},
+        "items": [dict(zip(COLUMNS, row, strict=True)) for row in rows],
+    }
+
+
+_MAX_WIDTH = {"detail": 100, "due": 25}
+"""Table columns are clipped at these widths (40 by default)."""
+
+
+def render_table(rows: list[tuple[Any, ...]]) -> str:
+    """Aligned columns for a terminal; control characters in stored text are made visible."""
+    cells = [list(COLUMNS)] + [[_visible(str(v)) for v in row] for row in rows]
+    widths = [min(max(_width(r[i]) for r in cells), _MAX_WIDTH.get(c, 40)) for i, c in enumerate(COLUMNS)]
+    lines = []
+    for row in cells:
+        parts = [_clip(v, w) + " " * (w - _width(_clip(v, w))) for v, w in zip(row, widths, strict=True)]
+        lines.append("  ".join(parts).rstrip())
+    if not rows:
+        lines.append("(nothing in the queue)")
+    return "\n".join(lines)
+
+
+def _visible(text: str) -> str:
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def _width(text: str) -> int:
+    """Terminal cells: Korean letters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _clip(text: str, width: int) -> str:
+    while _width(text) > width:
+        text = text[:-2] + "…"
+    return text
