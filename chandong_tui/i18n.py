@@ -464,6 +464,23 @@ CATALOGUE: dict[str, Label] = {
     "cmd_low_bandwidth": Label("화면: 저대역 모드 전환", "display: toggle low-bandwidth mode"),
     "cmd_low_bandwidth_help": Label("SSH로 접속할 때 화면 전송량을 줄입니다", "Fewer bytes over SSH"),
     # -- end dashboard --
+    # -- queue --
+    "queue_title": Label("슈퍼바이저 검토 목록", "Supervisor queue"),
+    "queue_caseload": Label("담당자별 사례 수", "Caseload per worker"),
+    "queue_overdue_visits": Label("방문 기한 초과", "Overdue visits"),
+    "queue_clocks": Label("기한 초과·임박", "Clocks breached or due soon"),
+    "queue_unowned": Label("담당자 없는 가구", "Households with no owner"),
+    "queue_handoffs": Label("이관 대기", "Hand-offs waiting"),
+    "queue_closures": Label("종결 승인 대기", "Closures awaiting approval"),
+    "queue_empty": Label("검토할 항목이 없습니다", "Nothing in the queue"),
+    "queue_escalated": Label("{days}근무일 이상 미응답", "Unanswered {days}+ working days"),
+    "clock_first_visit": Label("72시간 첫 방문", "72-hour first visit"),
+    "clock_task": Label("후속 과제", "Follow-up task"),
+    "clock_next_visit": Label("다음 방문", "Next visit"),
+    "clock_paused": Label("일시정지: {reason}", "Paused: {reason}"),
+    "last_office_day": Label("{day}까지 방문 (연휴 전 마지막 근무일)", "Visit by {day} (last working day)"),
+    "no_office_day": Label("기한 내 근무일 없음: 당직 방문 필요", "No working day in time: out-of-hours visit"),
+    # -- end queue --
 }
 
 

@@ -193,7 +193,7 @@ def date_deadline(
         state = DeadlineState.MET if remaining >= dt.timedelta() else DeadlineState.LATE
     elif is_paused(pauses):
         state = DeadlineState.PAUSED
-    elif remaining < dt.timedelta():
+    elif remaining <= dt.timedelta():  # the due day is over
         state = DeadlineState.BREACHED
     elif today >= _warn_from(shifted):
         state = DeadlineState.WARNING
