@@ -264,9 +264,19 @@ def test_unanswered_three_working_days_escalates_across_seollal(demo_vault: Path
         assert stored.history[-1].step is HandoffStep.ESCALATE
         return_handoff(repo, handoff.id, "질문", at=due + dt.timedelta(hours=1))
     with opened(demo_vault, "planner") as repo:
-        again = answer_handoff(repo, handoff.id, "답", at=due + dt.timedelta(hours=2))
-    assert again.escalated_at is None  # a fresh three working days
-    assert escalation_at(again, rules) == dt.datetime(2027, 2, 17, 12, 0, tzinfo=KST)
+        answer_handoff(repo, handoff.id, "답", at=due + dt.timedelta(hours=2))
+    with opened(demo_vault, "supervisor") as repo:
+        again = repo.get(Handoff, handoff.id)
+        assert again is not None and again.escalated_at == due  # the earlier escalation stays recorded
+        fresh_due = dt.datetime(2027, 2, 17, 12, 0, tzinfo=KST)  # a fresh three working days
+        assert escalation_at(again, rules) == fresh_due
+        assert not is_escalated(again, fresh_due - dt.timedelta(minutes=1), rules)
+        assert escalate_overdue(repo, at=fresh_due - dt.timedelta(minutes=1)) == []
+        assert [h.id for h in escalate_overdue(repo, at=fresh_due)] == [handoff.id]
+    with opened(demo_vault, "nurse") as repo:
+        stored = repo.get(Handoff, handoff.id)
+    assert stored is not None and stored.escalated_at == fresh_due
+    assert [e.step for e in stored.history].count(HandoffStep.ESCALATE) == 2
 
 
 # -- property: any sequence of steps keeps one owner and a complete history ------------------

@@ -95,12 +95,12 @@ def pause_clock(
     """Stop `record`'s clock (a flag's first visit, a household's next visit, a task's due date) with
     a reason; `IllegalTransition` when it is already paused or has nothing left to count."""
     at = at or now()
-    current = _fresh(repo, record)
+    current: Pausable = _fresh(repo, record)
     if is_paused(current.pauses):
         raise IllegalTransition(f"the clock of {current.id} is already paused")
     _check_running(current)
     pause = ClockPause(paused_at=at, paused_by=repo.user_id, reason=reason)
-    updated = current.model_copy(update={"pauses": [*current.pauses, pause]})
+    updated: Pausable = current.model_copy(update={"pauses": [*current.pauses, pause]})
     repo.save(updated)
     return updated
 
@@ -110,7 +110,7 @@ def resume_clock(
 ) -> Pausable:
     """Start `record`'s paused clock again; the pause stays in its history."""
     at = at or now()
-    current = _fresh(repo, record)
+    current: Pausable = _fresh(repo, record)
     if not is_paused(current.pauses):
         raise IllegalTransition(f"the clock of {current.id} is not paused")
     pauses = [

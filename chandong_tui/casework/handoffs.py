@@ -76,11 +76,18 @@ def escalation_at(handoff: Handoff, settings: VaultSettings) -> dt.datetime | No
 
 
 def is_escalated(handoff: Handoff, at: dt.datetime, settings: VaultSettings) -> bool:
-    """Escalated to the supervisor: marked so, or unanswered past its escalation time."""
+    """Escalated to the supervisor: marked so since it was last sent, or unanswered past its time."""
     if handoff.state is not HandoffState.REQUESTED:
         return False
     due = escalation_at(handoff, settings)
-    return handoff.escalated_at is not None or (due is not None and at >= due)
+    return _marked_escalated(handoff) or (due is not None and at >= due)
+
+
+def _marked_escalated(handoff: Handoff) -> bool:
+    """Whether `escalated_at` belongs to the current sending (an answer after a question starts a
+    fresh count; the earlier escalation stays in the history)."""
+    sent = sent_at(handoff)
+    return handoff.escalated_at is not None and (sent is None or handoff.escalated_at >= sent)
 
 
 def times_declined(handoffs: Iterable[Handoff]) -> int:
@@ -214,7 +221,7 @@ def return_handoff(
 def answer_handoff(
     repo: CaseRepository, handoff_id: str, answer: str, *, at: dt.datetime | None = None
 ) -> Handoff:
-    """Answer the receiver's question and send the hand-off again (its escalation clock restarts)."""
+    """Answer the receiver's question and send the hand-off again (its escalation count restarts)."""
     handoff = get_handoff(repo, handoff_id)
     if handoff.state is not HandoffState.RETURNED:
         raise IllegalTransition(
@@ -222,10 +229,7 @@ def answer_handoff(
         )
     _check_sender(repo, handoff)
     note = required_text(answer, "an answer cannot be empty")
-    sent = _step(repo, handoff, at or now(), HandoffStep.ANSWER, HandoffState.REQUESTED, note)
-    sent = sent.model_copy(update={"escalated_at": None})
-    repo.save(sent)
-    return sent
+    return _save_step(repo, handoff, at, HandoffStep.ANSWER, HandoffState.REQUESTED, note)
 
 
 def cancel_handoff(
@@ -246,7 +250,7 @@ def escalate_overdue(repo: CaseRepository, *, at: dt.datetime | None = None) -> 
     escalated = []
     for handoff in repo.all(Handoff):
         due = escalation_at(handoff, settings)
-        if handoff.escalated_at is None and due is not None and at >= due:
+        if not _marked_escalated(handoff) and due is not None and at >= due:
             step = _step(repo, handoff, at, HandoffStep.ESCALATE, HandoffState.REQUESTED)
             escalated.append(step.model_copy(update={"escalated_at": at}))
     repo.save_many(escalated)

@@ -216,7 +216,7 @@ def latest_visits(repo: CaseRepository, household_ids: Mapping[str, Any]) -> dic
     revised = {doc["revises"] for doc in rows.values() if doc.get("revises") and not is_deleted(doc)}
     latest: dict[str, tuple[str, str, str]] = {}
     for row_id, doc in rows.items():
-        hid = doc.get("household_id")
+        hid = str(doc.get("household_id", ""))
         if hid not in household_ids or row_id in revised or is_deleted(doc):
             continue
         key = (str(doc.get("visited_on", "")), row_id, str(doc.get("next_visit_due") or ""))

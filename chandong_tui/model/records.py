@@ -7,7 +7,7 @@ anything date-relative takes "today" from the validation context (`context={"tod
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
@@ -57,6 +57,19 @@ class Part(BaseModel):
     """A value nested inside a record."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
+
+
+def _unused(value: object) -> bool:
+    return value is None or value == "" or value == []
+
+
+def added(default: Any = None, **kwargs: Any) -> Any:  # noqa: ANN401 - a pydantic FieldInfo
+    """A field added to a record kind after rows of it were stored: left out of the stored row while
+    unused, so those rows stay as they were and a PC still on the previous version (which refuses
+    fields it does not know) reads every record that does not use the new feature."""
+    if "default_factory" in kwargs:
+        return Field(exclude_if=_unused, **kwargs)
+    return Field(default, exclude_if=_unused, **kwargs)
 
 
 class ClockPause(Part):
@@ -126,7 +139,7 @@ class Household(Record):
     status: HouseholdStatus = HouseholdStatus.OPEN
     needs_conference: bool = False
     registered_on: Day
-    pauses: list[ClockPause] = Field(default_factory=list, description="next-visit clock pauses")
+    pauses: list[ClockPause] = added(default_factory=list, description="next-visit clock pauses")
 
 
 class HealthDetails(Part):
@@ -221,7 +234,7 @@ class CrisisFlag(Record):
     resolved_at: AwareDatetime | None = None
     supports: list[EmergencySupport] = Field(default_factory=list)
     services_linked: list[ShortText] = Field(default_factory=list)
-    pauses: list[ClockPause] = Field(default_factory=list, description="first-visit clock pauses")
+    pauses: list[ClockPause] = added(default_factory=list, description="first-visit clock pauses")
 
     @model_validator(mode="after")
     def _resolution_time(self) -> CrisisFlag:
@@ -244,8 +257,8 @@ class AgendaItem(Part):
     household_id: RecordId
     decision: Decision | None = None
     note: LongText = ""
-    reason: ShortText = Field(default="", description="why the household is on the agenda")
-    task_ids: list[RecordId] = Field(default_factory=list, description="follow-ups decided")
+    reason: ShortText = added("", description="why the household is on the agenda")
+    task_ids: list[RecordId] = added(default_factory=list, description="follow-ups decided")
 
 
 class Conference(Record):
@@ -260,12 +273,12 @@ class Conference(Record):
     attendees: list[Attendee] = Field(default_factory=list)
     agenda: list[AgendaItem] = Field(default_factory=list)
     state: ConferenceState = ConferenceState.SCHEDULED
-    minutes: LongText = ""
-    started_at: AwareDatetime | None = None
-    sealed_at: AwareDatetime | None = None
-    sealed_by: RecordId | None = None
-    revises: RecordId | None = Field(default=None, description="id of the sealed minutes this corrects")
-    revision_note: ShortText = ""
+    minutes: LongText = added("")
+    started_at: AwareDatetime | None = added()
+    sealed_at: AwareDatetime | None = added()
+    sealed_by: RecordId | None = added()
+    revises: RecordId | None = added(description="id of the sealed minutes this corrects")
+    revision_note: ShortText = added("")
 
 
 class HandoffEvent(Part):
@@ -275,7 +288,7 @@ class HandoffEvent(Part):
     actor_id: RecordId
     state: HandoffState
     note: LongText = ""
-    step: HandoffStep | None = Field(default=None, description="what happened (older rows: none)")
+    step: HandoffStep | None = added(description="what happened (older rows: none)")
 
 
 class Handoff(Record):
@@ -291,7 +304,7 @@ class Handoff(Record):
     summary: LongText = ""
     state: HandoffState = HandoffState.REQUESTED
     history: list[HandoffEvent] = Field(default_factory=list)
-    escalated_at: AwareDatetime | None = None
+    escalated_at: AwareDatetime | None = added()
 
 
 class Task(Record):
@@ -304,10 +317,10 @@ class Task(Record):
     household_id: RecordId | None = None
     conference_id: RecordId | None = None
     state: TaskState = TaskState.OPEN
-    created_by: RecordId | None = None
-    created_at: AwareDatetime | None = None
-    done_at: AwareDatetime | None = None
-    pauses: list[ClockPause] = Field(default_factory=list, description="due-date clock pauses")
+    created_by: RecordId | None = added()
+    created_at: AwareDatetime | None = added()
+    done_at: AwareDatetime | None = added()
+    pauses: list[ClockPause] = added(default_factory=list, description="due-date clock pauses")
 
 
 class CaseEvent(Record):
