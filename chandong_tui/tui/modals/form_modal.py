@@ -37,7 +37,8 @@ class FormField(Vertical):
     DEFAULT_CSS = """
     FormField { height: auto; }
     FormField > Horizontal { height: auto; }
-    FormField .field-label { width: 16; padding: 1 1 0 0; }
+    FormField .field-label { width: 16; padding: 0 1 0 0; }
+    FormField { margin-bottom: 1; }
     FormField .field-error { height: auto; padding-left: 16; color: $error; text-style: bold; display: none; }
     FormField .field-error.-shown { display: block; }
     """
@@ -53,6 +54,11 @@ class FormField(Vertical):
             yield Label(text(self.label), classes="field-label")
             yield self.widget
         yield Static("", id=f"error-{self.field_name}", classes="field-error")
+
+    def on_mount(self) -> None:
+        # One row per input, without borders: a whole visit fits on an 80×24 screen.
+        for widget in self.query("Input, Select, SelectionList, TextArea"):
+            widget.compact = True  # type: ignore[attr-defined]
 
 
 class FormModal(ModalScreen[T | None], Generic[T]):
