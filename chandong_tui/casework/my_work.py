@@ -9,14 +9,12 @@ validated, so the dashboard is ready quickly.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from chandong_tui.casework.clock import KST, FirstVisitClock, first_visit_clock
-from chandong_tui.casework.converters import is_deleted
 from chandong_tui.casework.repository import CaseRepository, HouseholdSummary
 from chandong_tui.model.enums import ConferenceState, FlagState, HandoffState, Role, TaskState
-from chandong_tui.model.records import Conference, CrisisFlag, Handoff, Task, Visit
+from chandong_tui.model.records import Conference, CrisisFlag, Handoff, Task
 
 CONFERENCE_HORIZON = dt.timedelta(days=14)
 """Conferences shown when they start within this time."""
@@ -110,27 +108,13 @@ def _days_around(at: dt.datetime, horizon: dt.timedelta) -> frozenset[str]:
 def _visits_due(
     repo: CaseRepository, households: dict[str, HouseholdSummary], mine: set[str], today: dt.date
 ) -> list[DueVisit]:
-    """The latest visit of each of `mine` (revisions replace what they revise) and its due date."""
-    revised: set[str] = set()
-    candidates: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # → (visited_on, id, next due)
-    # One pass; a revision may sort before what it revises (earlier date, lower id), so the revised
-    # ones are known only at the end and dropped when choosing.
-    for row_id, doc in repo.rows(Visit.kind).items():
-        if is_deleted(doc):
-            continue
-        if revises := doc.get("revises"):
-            revised.add(revises)
-        if (hid := doc.get("household_id")) in mine:
-            candidates[hid].append(
-                (str(doc.get("visited_on", "")), row_id, str(doc.get("next_visit_due") or ""))
-            )
+    """`mine` whose latest visit set a next visit due today or earlier (closed households left out)."""
     due = []
-    for hid, keys in candidates.items():
-        latest = max((key for key in keys if key[1] not in revised), default=None)
-        if latest is None or not latest[2] or households[hid].status == "closed":
+    for hid, (visited_on, next_due) in repo.latest_visits().items():
+        if hid not in mine or not next_due or households[hid].status == "closed":
             continue
         try:
-            due_on, last_on = dt.date.fromisoformat(latest[2]), dt.date.fromisoformat(latest[0])
+            due_on, last_on = dt.date.fromisoformat(next_due), dt.date.fromisoformat(visited_on)
         except ValueError:
             continue  # an unreadable date in a row: the household list still shows the household
         if due_on <= today:

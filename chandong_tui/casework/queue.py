@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
 
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.converters import from_row, is_deleted
@@ -39,7 +38,6 @@ from chandong_tui.model.records import (
     Handoff,
     Household,
     Task,
-    Visit,
     Worker,
 )
 
@@ -210,28 +208,15 @@ def _place(row: CaseRow | None) -> tuple[int, int, str]:
 
 
 # -- visits ----------------------------------------------------------------------------------
-def latest_visits(repo: CaseRepository, household_ids: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
-    """Household → (visited on, next visit due) of its latest visit that no other visit revises."""
-    rows = repo.rows(Visit.kind)
-    revised = {doc["revises"] for doc in rows.values() if doc.get("revises") and not is_deleted(doc)}
-    latest: dict[str, tuple[str, str, str]] = {}
-    for row_id, doc in rows.items():
-        hid = str(doc.get("household_id", ""))
-        if hid not in household_ids or row_id in revised or is_deleted(doc):
-            continue
-        key = (str(doc.get("visited_on", "")), row_id, str(doc.get("next_visit_due") or ""))
-        if key > latest.get(hid, ("", "", "")):
-            latest[hid] = key
-    return {hid: (visited, due) for hid, (visited, _, due) in latest.items()}
-
-
 def _visits(
     repo: CaseRepository, shown: dict[str, CaseRow], at: dt.datetime
 ) -> tuple[list[OverdueVisit], list[ClockItem]]:
     """Overdue next visits, and those about to be (as clocks), of the shown households."""
     households = repo.rows(Household.kind)
     overdue, soon = [], []
-    for hid, (visited, due) in latest_visits(repo, shown).items():
+    for hid, (visited, due) in repo.latest_visits().items():
+        if hid not in shown:
+            continue
         try:
             due_on, last_on = dt.date.fromisoformat(due), dt.date.fromisoformat(visited)
         except ValueError:

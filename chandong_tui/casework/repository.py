@@ -206,6 +206,33 @@ class CaseRepository:
         ]
         return sorted(entries, key=lambda e: (e.at, e.record.id), reverse=True)
 
+    def latest_visits(self) -> Mapping[str, tuple[str, str]]:
+        """Household → (visited on, next visit due) of its latest visit that no other visit revises,
+        as stored (ISO dates; "" when absent); computed once per cache change (do not modify)."""
+        derived = self._derived_now()
+        if "latest_visits" not in derived:
+            derived["latest_visits"] = self._find_latest_visits()
+        return derived["latest_visits"]
+
+    def _find_latest_visits(self) -> dict[str, tuple[str, str]]:
+        revised: set[str] = set()
+        candidates: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # → (visited_on, id, due)
+        # One pass; a revision may sort before what it revises (earlier date, lower id), so the
+        # revised ones are known only at the end and dropped when choosing.
+        for row_id, doc in self.rows(Visit.kind).items():
+            if is_deleted(doc):
+                continue
+            if revises := doc.get("revises"):
+                revised.add(revises)
+            visit = (str(doc.get("visited_on", "")), row_id, str(doc.get("next_visit_due") or ""))
+            candidates[str(doc.get("household_id", ""))].append(visit)
+        latest = {}
+        for hid, visits in candidates.items():
+            kept = max((visit for visit in visits if visit[1] not in revised), default=None)
+            if kept is not None:
+                latest[hid] = (kept[0], kept[2])
+        return latest
+
     def household_summaries(self) -> list[HouseholdSummary]:
         """Every household as a list row, sorted by 통, 반 and address (computed once per cache change;
         the list is shared: do not modify it)."""
