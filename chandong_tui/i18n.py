@@ -442,6 +442,7 @@ CATALOGUE: dict[str, Label] = {
     "clock_left": Label("남은 시간 {left}", "{left} left"),
     "clock_breached": Label("기한 초과 {late}", "Overdue by {late}"),
     "clock_met": Label("첫 방문 완료", "Visited in time"),
+    "clock_paused_left": Label("일시정지 · 남은 {left}", "Paused · {left} left"),
     "clock_late": Label("늦은 첫 방문", "Visited late"),
     "duration_days": Label("{days}일", "{days} days"),
     "due_today": Label("오늘", "today"),
@@ -479,7 +480,9 @@ CATALOGUE: dict[str, Label] = {
     "clock_next_visit": Label("다음 방문", "Next visit"),
     "clock_paused": Label("일시정지: {reason}", "Paused: {reason}"),
     "last_office_day": Label("{day}까지 방문 (연휴 전 마지막 근무일)", "Visit by {day} (last working day)"),
-    "no_office_day": Label("기한 내 근무일 없음: 당직 방문 필요", "No working day in time: out-of-hours visit"),
+    "no_office_day": Label(
+        "기한 내 근무일 없음: 당직 방문 필요", "No working day in time: out-of-hours visit"
+    ),
     # -- end queue --
 }
 

@@ -17,8 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chandong_tui.casework.access import Forbidden
-from chandong_tui.casework.clock import KST
-from chandong_tui.casework.deadlines import flag_deadline
+from chandong_tui.casework.clock import KST, first_visit_clock
 from chandong_tui.casework.errors import IllegalTransition
 from chandong_tui.casework.handoffs import (
     accept_handoff,
@@ -108,7 +107,7 @@ def test_accepted_handoff_carries_owner_tasks_and_clocks(demo_vault: Path) -> No
         mine = add_task(repo, hid, "planner", "t-carried")
         other = add_task(repo, hid, "officer", "t-officers")
         (flag,) = [f for f in repo.flags_of(hid) if f.state == "open" and f.first_visit_at is None][:1]
-        due_before = flag_deadline(flag, AT).due_at
+        due_before = first_visit_clock(flag, AT).due_at
         handoff = request_handoff(
             repo,
             hid,
@@ -134,7 +133,7 @@ def test_accepted_handoff_carries_owner_tasks_and_clocks(demo_vault: Path) -> No
     assert tasks[other.id].owner_id == "officer"  # someone else's task stays theirs
     assert mine.id in [t.id for t in work.tasks]
     carried = [f for f in work.flags if f.flag.id == flag.id]
-    assert carried and flag_deadline(carried[0].flag, AT).due_at == due_before  # the clock runs on
+    assert carried and first_visit_clock(carried[0].flag, AT).due_at == due_before  # the clock runs on
     assert stored is not None and stored.state is HandoffState.ACCEPTED
     assert [(e.step, e.actor_id, e.state) for e in stored.history] == [
         (HandoffStep.REQUEST, "planner", HandoffState.REQUESTED),

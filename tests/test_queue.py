@@ -13,8 +13,8 @@ import pytest
 
 from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.actions import raise_flag
-from chandong_tui.casework.clock import KST
-from chandong_tui.casework.deadlines import DeadlineState, pause_clock
+from chandong_tui.casework.clock import KST, ClockState
+from chandong_tui.casework.deadlines import pause_clock
 from chandong_tui.casework.errors import IllegalTransition
 from chandong_tui.casework.handoffs import request_handoff, waiting_handoff_of
 from chandong_tui.casework.queue import ClockKind, QueueFilter, supervisor_queue
@@ -112,7 +112,7 @@ def test_filters(demo_vault: Path) -> None:
     assert all("elderly_alone" in v.household.tags for v in elderly.overdue_visits)
     assert all(c.household is None or c.household.level == "urgent" for c in urgent.clocks)
     assert all(v.household.level == "urgent" for v in urgent.overdue_visits)
-    assert all(c.deadline.state is DeadlineState.BREACHED for c in late.clocks)
+    assert all(c.deadline.state is ClockState.BREACHED for c in late.clocks)
     assert all(h.escalated for h in late.handoffs) and late.unowned == [] and late.closures == []
 
 
@@ -128,8 +128,8 @@ def test_clocks_breached_about_to_be_and_paused(demo_vault: Path) -> None:
         clocks = {
             c.record_id: c for c in supervisor_queue(repo, AT).clocks if c.kind is ClockKind.FIRST_VISIT
         }
-    assert clocks[late.id].deadline.state is DeadlineState.BREACHED
-    assert clocks[soon.id].deadline.state is DeadlineState.WARNING
+    assert clocks[late.id].deadline.state is ClockState.BREACHED
+    assert clocks[soon.id].deadline.state is ClockState.WARNING
     assert clocks[late.id].owner_id == "planner" and clocks[late.id].household.id == a  # type: ignore[union-attr]
     assert paused.id not in clocks
 

@@ -15,11 +15,15 @@ from hypothesis import strategies as st
 
 from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.actions import raise_flag
-from chandong_tui.casework.clock import DEFAULT_NEXT_VISIT_DAYS, KST, NEXT_VISIT_DAYS
+from chandong_tui.casework.clock import (
+    DEFAULT_NEXT_VISIT_DAYS,
+    KST,
+    NEXT_VISIT_DAYS,
+    ClockState,
+    first_visit_clock,
+)
 from chandong_tui.casework.deadlines import (
-    DeadlineState,
     date_deadline,
-    flag_deadline,
     follow_up_due,
     last_office_day,
     next_visit_days,
@@ -114,9 +118,9 @@ def test_counting_working_days_inverts_adding_them(start: dt.date, n: int) -> No
 # -- the 72-hour clock before 설날 ---------------------------------------------------------------
 def test_flag_raised_the_friday_before_seollal_must_be_visited_that_friday() -> None:
     flag = flag_raised(at(FRIDAY_BEFORE_SEOLLAL, 14))
-    deadline = flag_deadline(flag, at(FRIDAY_BEFORE_SEOLLAL, 15))
+    deadline = first_visit_clock(flag, at(FRIDAY_BEFORE_SEOLLAL, 15))
     assert deadline.due_at == at(D(2027, 2, 8), 14)  # 72 calendar hours: Monday, a holiday
-    assert deadline.state is DeadlineState.RUNNING
+    assert deadline.state is ClockState.RUNNING
     assert last_office_day(flag, at(FRIDAY_BEFORE_SEOLLAL, 15)) == FRIDAY_BEFORE_SEOLLAL
     # Raised on Thursday: due on the Sunday, so Friday is still the last office day.
     assert last_office_day(flag_raised(at(D(2027, 2, 4), 9)), at(D(2027, 2, 4), 9)) == FRIDAY_BEFORE_SEOLLAL
@@ -125,17 +129,17 @@ def test_flag_raised_the_friday_before_seollal_must_be_visited_that_friday() -> 
     # Raised on the Saturday: the whole window is holiday, a 당직 visit is needed.
     assert last_office_day(flag_raised(at(D(2027, 2, 6), 10)), at(D(2027, 2, 6), 10)) is None
     # The Monday after the holiday the clock is breached.
-    assert flag_deadline(flag, at(FIRST_DAY_AFTER, 9)).state is DeadlineState.BREACHED
+    assert first_visit_clock(flag, at(FIRST_DAY_AFTER, 9)).state is ClockState.BREACHED
 
 
 def test_date_clocks_warn_on_the_working_day_before_a_holiday_run() -> None:
     due = FIRST_DAY_AFTER
-    assert date_deadline(due, [], at(D(2027, 2, 4), 12)).state is DeadlineState.RUNNING
-    assert date_deadline(due, [], at(FRIDAY_BEFORE_SEOLLAL, 12)).state is DeadlineState.WARNING
-    assert date_deadline(due, [], at(due, 23, 59)).state is DeadlineState.WARNING
+    assert date_deadline(due, [], at(D(2027, 2, 4), 12)).state is ClockState.RUNNING
+    assert date_deadline(due, [], at(FRIDAY_BEFORE_SEOLLAL, 12)).state is ClockState.WARNING
+    assert date_deadline(due, [], at(due, 23, 59)).state is ClockState.WARNING
     late = date_deadline(due, [], at(D(2027, 2, 11), 0))
-    assert late.state is DeadlineState.BREACHED and late.remaining == dt.timedelta()
-    assert date_deadline(due, [], at(D(2027, 2, 11), 9), done_at=at(due, 17)).state is DeadlineState.MET
+    assert late.state is ClockState.BREACHED and late.remaining == dt.timedelta()
+    assert date_deadline(due, [], at(D(2027, 2, 11), 9), done_at=at(due, 17)).state is ClockState.MET
 
 
 # -- pause and resume, stored ----------------------------------------------------------------
@@ -152,7 +156,7 @@ def test_pausing_a_flag_clock_moves_it_and_keeps_history(demo_vault: Path) -> No
     with opened(demo_vault, "nurse") as repo:
         paused = repo.get(CrisisFlag, flag.id)
         assert paused is not None and len(paused.pauses) == 1
-        assert flag_deadline(paused, raised + dt.timedelta(days=5)).state is DeadlineState.PAUSED
+        assert first_visit_clock(paused, raised + dt.timedelta(days=5)).state is ClockState.PAUSED
         resume_clock(repo, paused, "퇴원", at=raised + dt.timedelta(hours=12))
         with pytest.raises(IllegalTransition, match="not paused"):
             resume_clock(repo, paused, at=raised + dt.timedelta(hours=13))
@@ -167,10 +171,10 @@ def test_pausing_a_flag_clock_moves_it_and_keeps_history(demo_vault: Path) -> No
         "퇴원",
     )
     assert pause.resumed_at == raised + dt.timedelta(hours=12)
-    deadline = flag_deadline(stored, raised + dt.timedelta(hours=20))
+    deadline = first_visit_clock(stored, raised + dt.timedelta(hours=20))
     assert deadline.paused_for == dt.timedelta(hours=10)
     assert deadline.due_at == raised + dt.timedelta(hours=82)
-    assert deadline.state is DeadlineState.RUNNING
+    assert deadline.state is ClockState.RUNNING
 
 
 def test_a_resolved_flag_has_no_clock_to_pause(demo_vault: Path) -> None:

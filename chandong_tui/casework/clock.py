@@ -1,12 +1,15 @@
 """Time as case work counts it: Korean time, the 72-hour first-visit clock, next-visit intervals.
 
 돌봄SOS asks for a first visit within 72 hours of a crisis flag being raised. The clock is computed,
-never stored: from `raised_at` until `first_visit_at` (set by the first in-person visit after it).
+never stored: from `raised_at` until `first_visit_at` (set by the first in-person visit after it),
+moved by the time it stood paused. `ClockState` and `Deadline` are shared by every deadline clock
+(the date clocks and their settings are in `deadlines`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -14,7 +17,7 @@ from typing import TYPE_CHECKING
 from chandong_tui.model.enums import HouseholdTag
 
 if TYPE_CHECKING:
-    from chandong_tui.model.records import CrisisFlag, Household
+    from chandong_tui.model.records import ClockPause, CrisisFlag, Household
 
 KST = dt.timezone(dt.timedelta(hours=9), "KST")
 """Seoul time. Korea has had no daylight saving time since 1988, so Asia/Seoul is this fixed offset for
@@ -52,49 +55,76 @@ def next_visit_default(household: Household | None, visited_on: dt.date) -> dt.d
 
 
 class ClockState(StrEnum):
-    """Where a flag's first-visit clock stands."""
+    """Where a deadline clock stands (the 72-hour first visit, a next visit, a task's due date)."""
 
     RUNNING = "running"
     WARNING = "warning"
-    """Less than `FIRST_VISIT_WARNING` left."""
+    """About to be breached (a first visit: less than `FIRST_VISIT_WARNING` left)."""
     BREACHED = "breached"
-    """72 hours passed without a first visit."""
+    """Past due without what it waits for (a first visit: 72 hours passed)."""
+    PAUSED = "paused"
+    """Stopped for a reason (e.g. the person is in hospital); the due time moves by the pause."""
     MET = "met"
-    """Visited in time."""
+    """Done in time."""
     LATE = "late"
-    """Visited, but after the 72 hours."""
-
-
-@dataclass(frozen=True)
-class FirstVisitClock:
-    """The 72-hour clock of one crisis flag at a given moment."""
-
-    due_at: dt.datetime
-    remaining: dt.timedelta
-    """Time left (negative once breached); frozen at the first visit."""
-    state: ClockState
+    """Done, but after the due time."""
 
     @property
     def stopped(self) -> bool:
-        return self.state in (ClockState.MET, ClockState.LATE)
+        return self in (ClockState.MET, ClockState.LATE)
+
+    @property
+    def pressing(self) -> bool:
+        """Breached or about to be: what the supervisor queue shows."""
+        return self in (ClockState.WARNING, ClockState.BREACHED)
 
 
-def first_visit_clock(flag: CrisisFlag, at: dt.datetime) -> FirstVisitClock:
-    """The flag's first-visit clock as it stands at `at`."""
-    due_at = flag.raised_at + FIRST_VISIT_WINDOW
+@dataclass(frozen=True)
+class Deadline:
+    """A clock at a given moment: when it is due (pauses included) and what is left."""
+
+    due_at: dt.datetime
+    remaining: dt.timedelta
+    """Time left (negative once breached); frozen when the clock stopped."""
+    state: ClockState
+    paused_for: dt.timedelta = dt.timedelta()
+
+    @property
+    def stopped(self) -> bool:
+        return self.state.stopped
+
+
+def is_paused(pauses: Iterable[ClockPause]) -> bool:
+    return any(p.resumed_at is None for p in pauses)
+
+
+def paused_time(pauses: Iterable[ClockPause], until: dt.datetime) -> dt.timedelta:
+    """How long the clock stood paused before `until`."""
+    total = dt.timedelta()
+    for pause in pauses:
+        end = min(pause.resumed_at or until, until)
+        if end > pause.paused_at:
+            total += end - pause.paused_at
+    return total
+
+
+def first_visit_clock(flag: CrisisFlag, at: dt.datetime) -> Deadline:
+    """The flag's 72-hour first-visit clock as it stands at `at`, moved by its pauses."""
+    end = flag.first_visit_at or at
+    paused = paused_time(flag.pauses, end)
+    due_at = flag.raised_at + FIRST_VISIT_WINDOW + paused
+    remaining = due_at - end
     if flag.first_visit_at is not None:
-        remaining = due_at - flag.first_visit_at
-        return FirstVisitClock(
-            due_at, remaining, ClockState.MET if remaining >= dt.timedelta() else ClockState.LATE
-        )
-    remaining = due_at - at
-    if remaining < dt.timedelta():
+        state = ClockState.MET if remaining >= dt.timedelta() else ClockState.LATE
+    elif is_paused(flag.pauses):
+        state = ClockState.PAUSED
+    elif remaining < dt.timedelta():
         state = ClockState.BREACHED
     elif remaining < FIRST_VISIT_WARNING:
         state = ClockState.WARNING
     else:
         state = ClockState.RUNNING
-    return FirstVisitClock(due_at, remaining, state)
+    return Deadline(due_at, remaining, state, paused)
 
 
 def format_remaining(remaining: dt.timedelta) -> str:

@@ -15,18 +15,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import TypeVar
 
 from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.clock import (
     DEFAULT_NEXT_VISIT_DAYS,
-    FIRST_VISIT_WARNING,
-    FIRST_VISIT_WINDOW,
     KST,
     NEXT_VISIT_DAYS,
+    ClockState,
+    Deadline,
+    first_visit_clock,
+    is_paused,
     now,
+    paused_time,
 )
 from chandong_tui.casework.errors import IllegalTransition
 from chandong_tui.casework.repository import CaseRepository
@@ -39,53 +40,7 @@ SETTINGS_ID = "settings"
 """The id of a vault's one `VaultSettings` row."""
 
 
-class DeadlineState(StrEnum):
-    """Where a deadline clock stands."""
-
-    RUNNING = "running"
-    WARNING = "warning"
-    """About to be breached."""
-    BREACHED = "breached"
-    PAUSED = "paused"
-    MET = "met"
-    LATE = "late"
-
-    @property
-    def stopped(self) -> bool:
-        return self in (DeadlineState.MET, DeadlineState.LATE)
-
-    @property
-    def pressing(self) -> bool:
-        """Breached or about to be: what the supervisor queue shows."""
-        return self in (DeadlineState.WARNING, DeadlineState.BREACHED)
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A clock at a given moment: when it is due (pauses included) and what is left."""
-
-    due_at: dt.datetime
-    remaining: dt.timedelta
-    """Negative once breached; frozen when the clock stopped."""
-    state: DeadlineState
-    paused_for: dt.timedelta = dt.timedelta()
-
-
 # -- pauses ----------------------------------------------------------------------------------
-def is_paused(pauses: Iterable[ClockPause]) -> bool:
-    return any(p.resumed_at is None for p in pauses)
-
-
-def paused_time(pauses: Iterable[ClockPause], until: dt.datetime) -> dt.timedelta:
-    """How long the clock stood paused before `until`."""
-    total = dt.timedelta()
-    for pause in pauses:
-        end = min(pause.resumed_at or until, until)
-        if end > pause.paused_at:
-            total += end - pause.paused_at
-    return total
-
-
 Pausable = TypeVar("Pausable", CrisisFlag, Household, Task)
 
 
@@ -144,29 +99,10 @@ def _check_running(record: CrisisFlag | Household | Task) -> None:
 
 
 # -- the clocks ------------------------------------------------------------------------------
-def flag_deadline(flag: CrisisFlag, at: dt.datetime) -> Deadline:
-    """The 72-hour first-visit clock of `flag` at `at`, moved by its pauses."""
-    end = flag.first_visit_at or at
-    paused = paused_time(flag.pauses, end)
-    due_at = flag.raised_at + FIRST_VISIT_WINDOW + paused
-    remaining = due_at - end
-    if flag.first_visit_at is not None:
-        state = DeadlineState.MET if remaining >= dt.timedelta() else DeadlineState.LATE
-    elif is_paused(flag.pauses):
-        state = DeadlineState.PAUSED
-    elif remaining < dt.timedelta():
-        state = DeadlineState.BREACHED
-    elif remaining < FIRST_VISIT_WARNING:
-        state = DeadlineState.WARNING
-    else:
-        state = DeadlineState.RUNNING
-    return Deadline(due_at, remaining, state, paused)
-
-
 def last_office_day(flag: CrisisFlag, at: dt.datetime) -> dt.date | None:
     """The last working day on which the first visit still falls inside the 72 hours (pauses
     included), or None when the whole window is holidays and weekend (a 당직 visit is needed)."""
-    due = flag_deadline(flag, at).due_at.astimezone(KST)
+    due = first_visit_clock(flag, at).due_at.astimezone(KST)
     raised_on = flag.raised_at.astimezone(KST).date()
     last = previous_working_day(due.date())
     if last == due.date() and due.time() == dt.time():  # due at midnight: that day is already late
@@ -190,15 +126,15 @@ def date_deadline(
     remaining = due_at - end
     today = end.astimezone(KST).date()
     if done_at is not None:
-        state = DeadlineState.MET if remaining >= dt.timedelta() else DeadlineState.LATE
+        state = ClockState.MET if remaining >= dt.timedelta() else ClockState.LATE
     elif is_paused(pauses):
-        state = DeadlineState.PAUSED
+        state = ClockState.PAUSED
     elif remaining <= dt.timedelta():  # the due day is over
-        state = DeadlineState.BREACHED
+        state = ClockState.BREACHED
     elif today >= _warn_from(shifted):
-        state = DeadlineState.WARNING
+        state = ClockState.WARNING
     else:
-        state = DeadlineState.RUNNING
+        state = ClockState.RUNNING
     return Deadline(due_at, remaining, state, paused)
 
 

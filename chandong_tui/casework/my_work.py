@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from chandong_tui.casework.clock import KST, FirstVisitClock, first_visit_clock
+from chandong_tui.casework.clock import KST, Deadline, first_visit_clock
 from chandong_tui.casework.repository import CaseRepository, HouseholdSummary
 from chandong_tui.model.enums import ConferenceState, FlagState, HandoffState, Role, TaskState
 from chandong_tui.model.records import Conference, CrisisFlag, Handoff, Task
@@ -38,7 +38,7 @@ class FlagWithClock:
 
     flag: CrisisFlag
     household: HouseholdSummary | None
-    clock: FirstVisitClock
+    clock: Deadline
 
 
 @dataclass

@@ -18,16 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from chandong_tui.casework.clock import KST
+from chandong_tui.casework.clock import KST, ClockState, Deadline, first_visit_clock
 from chandong_tui.casework.converters import from_row, is_deleted
-from chandong_tui.casework.deadlines import (
-    Deadline,
-    DeadlineState,
-    date_deadline,
-    flag_deadline,
-    settings_of,
-    task_deadline,
-)
+from chandong_tui.casework.deadlines import date_deadline, settings_of, task_deadline
 from chandong_tui.casework.handoffs import WAITING, escalation_at, is_escalated, sent_at
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.enums import CaseAction, FlagState, HandoffState, HouseholdStatus, TaskState
@@ -223,9 +216,9 @@ def _visits(
             continue  # no next visit planned, or an unreadable date
         pauses = [ClockPause.model_validate(p) for p in households[hid].get("pauses") or ()]
         deadline = date_deadline(due_on, pauses, at)
-        if deadline.state is DeadlineState.BREACHED:
+        if deadline.state is ClockState.BREACHED:
             overdue.append(OverdueVisit(shown[hid], due_on, last_on, deadline))
-        elif deadline.state is DeadlineState.WARNING:
+        elif deadline.state is ClockState.WARNING:
             soon.append(ClockItem(ClockKind.NEXT_VISIT, hid, shown[hid], shown[hid].owner_id, deadline))
     overdue.sort(key=lambda v: (v.due_on, *_place(v.household)))
     return overdue, soon
@@ -244,7 +237,7 @@ def _flag_clocks(repo: CaseRepository, shown: dict[str, CaseRow], at: dt.datetim
         ):
             continue
         flag = from_row(CrisisFlag, row_id, doc)
-        deadline = flag_deadline(flag, at)
+        deadline = first_visit_clock(flag, at)
         if deadline.state.pressing:
             row = shown[flag.household_id]
             found.append(
@@ -340,7 +333,7 @@ def _caseload(
     for task in tasks:
         if task.owner_id:
             counts[task.owner_id]["open_tasks"] += 1
-            counts[task.owner_id]["overdue_tasks"] += task.deadline.state is DeadlineState.BREACHED
+            counts[task.owner_id]["overdue_tasks"] += task.deadline.state is ClockState.BREACHED
     for waiting in queue.handoffs:
         receiver = waiting.handoff.to_worker_id
         if waiting.handoff.state is HandoffState.REQUESTED and receiver:
@@ -365,7 +358,7 @@ def _caseload(
 def _only_overdue(queue: SupervisorQueue) -> SupervisorQueue:
     return replace(
         queue,
-        clocks=[c for c in queue.clocks if c.deadline.state is DeadlineState.BREACHED],
+        clocks=[c for c in queue.clocks if c.deadline.state is ClockState.BREACHED],
         handoffs=[h for h in queue.handoffs if h.escalated],
         unowned=[],
         closures=[],

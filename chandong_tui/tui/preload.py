@@ -2,10 +2,10 @@
 
 `chandong open` imports only what the unlock screen needs, so that screen is up quickly; the vault,
 the casework layer, the records' models (and their validators) and the main screens (about half of
-all start-up imports) are loaded by a background thread started once it is drawn. A person takes seconds to type a
-passphrase; when it comes quicker, or the thread has not finished, whatever is still missing is
-imported on first use as usual (Python's import lock makes the two wait for each other, never load
-twice).
+all start-up imports) are loaded by a background thread started once it is drawn. A person takes
+seconds to type a passphrase; when it comes quicker, or the thread has not finished, whatever is
+still missing is imported on first use as usual (Python's import lock makes the two wait for each
+other, never load twice).
 """
 
 from __future__ import annotations
