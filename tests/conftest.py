@@ -25,13 +25,14 @@ def chandong_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo vault built once per test run (Argon2id is slow on purpose); copy it before use."""
-    from chandong_tui.casework.setup import build_demo
+    from chandong_tui.casework.setup import SAMPLE_TODAY, build_demo
 
     home = tmp_path_factory.mktemp("template-home")
     old = os.environ.get("CHANDONG_HOME")
     os.environ["CHANDONG_HOME"] = str(home)
     try:
-        return build_demo(tmp_path_factory.mktemp("template") / "vault").root
+        # Left on the sample's own dates: tests read it at fixed moments around them.
+        return build_demo(tmp_path_factory.mktemp("template") / "vault", SAMPLE_TODAY).root
     finally:
         if old is None:
             del os.environ["CHANDONG_HOME"]

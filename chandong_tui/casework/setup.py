@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from chandong_tui.casework.importer import import_file
+from chandong_tui.casework.clock import now
+from chandong_tui.casework.importer import import_records, parse_records
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.enums import Role
 from chandong_tui.model.records import Worker
@@ -21,6 +24,10 @@ DEMO_USERS = {
     "officer": Role.NEIGHBOURHOOD_OFFICER,
 }
 """The demo's logins (all with `DEMO_PASSPHRASE`); the first one creates the vault."""
+
+
+SAMPLE_TODAY = dt.date(2026, 10, 31)
+"""The committed sample's "today" (`sample_data.generator.DEFAULT_ANCHOR`)."""
 
 
 def sample_path() -> Path:
@@ -52,10 +59,16 @@ class Demo:
 
 
 def build_demo(root: Path, today: dt.date | None = None) -> Demo:
-    """A demo vault at `root` from the committed sample, with the logins of `DEMO_USERS`."""
+    """A demo vault at `root` from the committed sample, with the logins of `DEMO_USERS`.
+
+    The sample is moved in time by whole weeks to `today` (by default the real one): its visits due,
+    running 72-hour clocks and coming conferences are then due, running and coming on the day the
+    demo is tried, on the same weekdays as in the sample.
+    """
     import orjson
 
-    doc = orjson.loads(sample_path().read_bytes())
+    today = today or now().date()
+    doc = moved_by(orjson.loads(sample_path().read_bytes()), weeks_to(today))
     workers = {w["id"]: Worker.model_validate(w) for w in doc["workers"]}
     first, *others = DEMO_USERS
     session = init_vault(root, doc["dong"]["id"], first, workers[first].name, DEMO_PASSPHRASE)
@@ -63,5 +76,32 @@ def build_demo(root: Path, today: dt.date | None = None) -> Demo:
         CaseRepository(session).save(workers[first])
         for user_id in others:
             register_user(session, workers[user_id], DEMO_PASSPHRASE)
-        import_file(CaseRepository(session), sample_path(), today)
+        import_records(CaseRepository(session), parse_records(doc, today))
     return Demo(root, tuple(DEMO_USERS))
+
+
+def weeks_to(today: dt.date) -> dt.timedelta:
+    """The whole weeks from the sample's "today" to the last same weekday on or before `today`."""
+    return dt.timedelta(weeks=(today - SAMPLE_TODAY).days // 7)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})?")
+_UNMOVED = frozenset({"birth_date"})
+"""People keep their birthdays: their resident registration numbers carry them."""
+
+
+def moved_by(value: Any, delta: dt.timedelta) -> Any:  # noqa: ANN401 - a JSON value
+    """`value` with every ISO date and time in it moved by `delta` (birth dates excepted)."""
+    if not delta:
+        return value
+    if isinstance(value, dict):
+        return {k: v if k in _UNMOVED else moved_by(v, delta) for k, v in value.items()}
+    if isinstance(value, list):
+        return [moved_by(item, delta) for item in value]
+    if isinstance(value, str):
+        if _ISO_DAY.fullmatch(value):
+            return (dt.date.fromisoformat(value) + delta).isoformat()
+        if _ISO_TIME.fullmatch(value):
+            return (dt.datetime.fromisoformat(value) + delta).isoformat()
+    return value
