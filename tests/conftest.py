@@ -5,9 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from chandong_tui.casework.repository import CaseRepository
 
 REPO = Path(__file__).resolve().parent.parent
 PASSPHRASE = "correct horse battery"
@@ -69,3 +75,14 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120)
         timeout=timeout,
         cwd=REPO,
     )
+
+
+@contextmanager
+def opened(vault: Path, user: str) -> Iterator[CaseRepository]:
+    """A repository on `vault` unlocked as the demo user `user` (closed on the way out)."""
+    from chandong_tui.casework.repository import CaseRepository
+    from chandong_tui.casework.setup import DEMO_PASSPHRASE
+    from chandong_tui.vault.session import unlock
+
+    with unlock(vault, user, DEMO_PASSPHRASE) as session:
+        yield CaseRepository(session)

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +29,6 @@ from chandong_tui.casework.clock import (
     next_visit_default,
 )
 from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from chandong_tui.model.enums import (
     CrisisLevel,
     CrisisReason,
@@ -43,19 +40,13 @@ from chandong_tui.model.enums import (
     VisitKind,
 )
 from chandong_tui.model.records import CrisisFlag, Household, Member, Visit
-from chandong_tui.vault.session import unlock
+from tests.conftest import opened
 
 AT = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
 """The moment every action here happens (the demo's data runs to the end of October 2026)."""
 TODAY = AT.date()
 HOSTILE_NAME = "[bold]김[/]"
 HOSTILE_NOTE = "\x1b[2J[red]지움[/]"
-
-
-@contextmanager
-def opened(vault: Path, user: str) -> Iterator[CaseRepository]:
-    with unlock(vault, user, DEMO_PASSPHRASE) as session:
-        yield CaseRepository(session)
 
 
 def quiet_household(repo: CaseRepository, owner: str = "planner") -> str:

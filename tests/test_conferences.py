@@ -4,8 +4,6 @@ what a fresh unlock reads; agenda suggestions; revisions of sealed minutes; the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,22 +30,15 @@ from chandong_tui.casework.conferences import (
 from chandong_tui.casework.errors import IllegalTransition
 from chandong_tui.casework.handoffs import decline_handoff, request_handoff
 from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from chandong_tui.casework.supervision import case_events_of
 from chandong_tui.model.enums import CaseAction, ConferenceState, Decision, HouseholdStatus, TaskState
 from chandong_tui.model.records import Conference, CrisisFlag, Household, Task
-from chandong_tui.vault.session import unlock
+from tests.conftest import opened
 
 MEETING = dt.datetime(2027, 2, 5, 14, 0, tzinfo=KST)
 """Friday before 설날 2027: follow-ups fall due after the holidays."""
 AT = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
 OUTSIDE = {"name": "한가람", "organisation": "동작구 정신건강복지센터"}
-
-
-@contextmanager
-def opened(vault: Path, user: str) -> Iterator[CaseRepository]:
-    with unlock(vault, user, DEMO_PASSPHRASE) as session:
-        yield CaseRepository(session)
 
 
 def open_cases(repo: CaseRepository, n: int, owner: str = "planner") -> list[str]:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,19 +32,12 @@ from chandong_tui.casework.handoffs import (
 )
 from chandong_tui.casework.my_work import my_work
 from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from chandong_tui.model.enums import HandoffState, HandoffStep, HouseholdStatus, TaskState
 from chandong_tui.model.records import CrisisFlag, Handoff, Household, Task, VaultSettings
-from chandong_tui.vault.session import unlock
+from tests.conftest import opened
 
 AT = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
 LATER = AT + dt.timedelta(hours=2)
-
-
-@contextmanager
-def opened(vault: Path, user: str) -> Iterator[CaseRepository]:
-    with unlock(vault, user, DEMO_PASSPHRASE) as session:
-        yield CaseRepository(session)
 
 
 def planner_case_with_running_clock(repo: CaseRepository) -> str:

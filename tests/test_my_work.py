@@ -4,8 +4,6 @@ computations from the typed repository."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,6 @@ from chandong_tui.casework.actions import raise_flag, record_visit
 from chandong_tui.casework.clock import KST, ClockState, first_visit_clock
 from chandong_tui.casework.my_work import CONFERENCE_HORIZON, MyWork, my_work
 from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from chandong_tui.model.enums import (
     ConferenceState,
     FlagState,
@@ -25,16 +22,10 @@ from chandong_tui.model.enums import (
     VisitKind,
 )
 from chandong_tui.model.records import Conference, CrisisFlag, Handoff, HandoffEvent, Task, Visit
-from chandong_tui.vault.session import unlock
+from tests.conftest import opened
 
 AT = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
 TODAY = AT.date()
-
-
-@contextmanager
-def opened(vault: Path, user: str) -> Iterator[CaseRepository]:
-    with unlock(vault, user, DEMO_PASSPHRASE) as session:
-        yield CaseRepository(session)
 
 
 def expected_due(

@@ -5,8 +5,6 @@ a fresh unlock."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,6 @@ from chandong_tui.casework.errors import IllegalTransition
 from chandong_tui.casework.handoffs import request_handoff, waiting_handoff_of
 from chandong_tui.casework.queue import ClockKind, QueueFilter, supervisor_queue
 from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from chandong_tui.casework.supervision import (
     approve_closure,
     case_events_of,
@@ -30,16 +27,10 @@ from chandong_tui.casework.supervision import (
 )
 from chandong_tui.model.enums import CaseAction, HandoffState, HouseholdStatus, TaskState
 from chandong_tui.model.records import Handoff, Task
-from chandong_tui.vault.session import unlock
+from tests.conftest import opened
 
 AT = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
 TODAY = AT.date()
-
-
-@contextmanager
-def opened(vault: Path, user: str) -> Iterator[CaseRepository]:
-    with unlock(vault, user, DEMO_PASSPHRASE) as session:
-        yield CaseRepository(session)
 
 
 def overdue_by_hand(repo: CaseRepository) -> dict[str, dt.date]:

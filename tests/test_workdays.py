@@ -5,8 +5,6 @@ per-vault clock settings, read back after a fresh unlock."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,8 +31,6 @@ from chandong_tui.casework.deadlines import (
     settings_of,
 )
 from chandong_tui.casework.errors import IllegalTransition
-from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from chandong_tui.casework.workdays import (
     add_working_days,
     holiday_name,
@@ -45,18 +41,12 @@ from chandong_tui.casework.workdays import (
 )
 from chandong_tui.model.enums import CrisisLevel, CrisisReason, HouseholdTag
 from chandong_tui.model.records import CrisisFlag, VaultSettings
-from chandong_tui.vault.session import unlock
+from tests.conftest import opened
 
 D = dt.date
 FRIDAY_BEFORE_SEOLLAL = D(2027, 2, 5)
 FIRST_DAY_AFTER = D(2027, 2, 10)
 """Wednesday: the office opens again after 설날 and its substitute holiday."""
-
-
-@contextmanager
-def opened(vault: Path, user: str) -> Iterator[CaseRepository]:
-    with unlock(vault, user, DEMO_PASSPHRASE) as session:
-        yield CaseRepository(session)
 
 
 def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
