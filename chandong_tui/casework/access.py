@@ -1,46 +1,92 @@
-"""Who may see what (first cut; the full matrix is the security issue's): health details."""
+"""Applying the permission matrix (`permissions.MATRIX`) to what the repository reads and saves.
+
+Reads: every member and visit the repository hands out passes `redact_member` / `redact_visit`
+(health details removed, registration numbers masked, unless the role reads them). Writes: every
+save passes `guard_fields`, which refuses (`Forbidden`) a kind or field the role may not change,
+and drops the redacted values a role saw from its save (the `None` or masked number it was shown
+is not written back over the real one).
+"""
 
 from __future__ import annotations
 
-from chandong_tui.model.enums import Role
+from chandong_tui.casework.permissions import (
+    FIELD_RULES,
+    NURSE,
+    SUPERVISOR,
+    Forbidden,
+    can_read,
+    can_write,
+    hidden_fields,
+    require_write,
+)
+from chandong_tui.model.fields import mask_rrn
 from chandong_tui.model.records import Member, Visit
 
-HEALTH_ROLES = frozenset({Role.VISITING_NURSE, Role.SUPERVISOR})
+__all__ = [
+    "HEALTH_FIELDS",
+    "HEALTH_ROLES",
+    "Forbidden",
+    "guard_fields",
+    "redact_member",
+    "redact_visit",
+    "sees_health",
+]
+
+HEALTH_ROLES = frozenset({NURSE, SUPERVISOR})
 """Roles that see and enter members' health details and nurses' health measures."""
-
-
-def sees_health(role: str) -> bool:
-    return role in HEALTH_ROLES
-
-
-def redact_member(member: Member, role: str) -> Member:
-    """The member as `role` may see it: health details removed unless the role needs them."""
-    if sees_health(role) or member.health is None:
-        return member
-    return member.model_copy(update={"health": None})
-
-
-def redact_visit(visit: Visit, role: str) -> Visit:
-    """The visit as `role` may see it: health measures removed unless the role needs them."""
-    if sees_health(role) or visit.health_measures is None:
-        return visit
-    return visit.model_copy(update={"health_measures": None})
-
-
-class Forbidden(PermissionError):
-    """The user's role may not do this; the message is one line for people."""
-
 
 HEALTH_FIELDS = {"member": "health", "visit": "health_measures"}
 """The field of each record kind that holds health details."""
 
 
+def sees_health(role: str) -> bool:
+    return can_read(role, "member", "health")
+
+
+def redact_member(member: Member, role: str) -> Member:
+    """The member as `role` may see it: health details removed, the RRN masked, as the matrix says."""
+    hidden = hidden_fields(role, "member")
+    if not hidden:
+        return member
+    update: dict[str, object] = {}
+    if "health" in hidden and member.health is not None:
+        update["health"] = None
+    if "rrn" in hidden and member.rrn and "*" not in member.rrn:
+        update["rrn"] = mask_rrn(member.rrn)
+    return member.model_copy(update=update) if update else member
+
+
+def redact_visit(visit: Visit, role: str) -> Visit:
+    """The visit as `role` may see it: health measures removed unless the role needs them."""
+    if visit.health_measures is None or not hidden_fields(role, "visit"):
+        return visit
+    return visit.model_copy(update={"health_measures": None})
+
+
+def _is_redacted(value: object) -> bool:
+    """What a role that does not read a field was shown of it: nothing, or a masked value."""
+    return value in (None, {}, "") or (isinstance(value, str) and "*" in value)
+
+
 def guard_fields(kind: str, fields: dict[str, object], role: str) -> dict[str, object]:
-    """The fields `role` may write: a role that cannot see health details cannot set them, and its
-    saves leave them untouched (the redacted `None` it saw is not written back)."""
-    name = HEALTH_FIELDS.get(kind)
-    if name is None or name not in fields or sees_health(role):
+    """The fields `role` may write of a `kind` record; `Forbidden` for anything it may not change.
+
+    Restricted fields the role may not read come back from its saves as their redacted values:
+    those are dropped, so the stored value stays. A real value in a field the role may not write
+    is refused.
+    """
+    require_write(role, kind)
+    restricted = FIELD_RULES.get(kind)
+    if not restricted or restricted.keys().isdisjoint(fields):
         return fields
-    if fields[name] not in (None, {}):
-        raise Forbidden("only visiting nurses and supervisors record health details")
-    return {key: value for key, value in fields.items() if key != name}
+    kept = dict(fields)
+    for name in restricted.keys() & fields.keys():
+        value = fields[name]
+        readable = can_read(role, kind, name)
+        if not readable and _is_redacted(value):
+            del kept[name]
+        elif not can_write(role, kind, name):
+            if name in HEALTH_FIELDS.values():
+                raise Forbidden("only visiting nurses and supervisors record health details")
+            require_write(role, kind, name)
+    return kept

@@ -1,0 +1,209 @@
+"""Who may see what: one table of which role reads and writes which record kinds and fields.
+
+`MATRIX` is the only place the rules live; `access` applies them to every record the repository
+reads and every change it saves, so no screen or command can read or write around them. The README
+section "Who may see what" is `render_markdown()` (a test keeps the two equal).
+
+Checks are dict and set lookups per kind and field (never per-row work): a list of 3,000
+households costs nothing more than before.
+
+What the roles need (DESIGN.md §1):
+- Health details (a member's `health`, a visit's `health_measures`) are for visiting nurses, who
+  record them, and supervisors, who review nurses' cases. Everyone else sees neither, and a save
+  from them cannot set them.
+- Resident registration numbers (`member.rrn`) are shown masked (`711231-1******`) to everyone.
+  Supervisors hold the plain number (they alone export it unmasked, with a logged reason); the
+  roles that apply for benefits on a household's behalf (planners, nurses, case managers,
+  counsellors) see the plain number only through `reveal_rrn` with a reason, which is logged.
+  Neighbourhood officers never: their zone work is finding households and getting help to them,
+  which needs addresses, phones and crisis flags, not registration numbers.
+- Officers record contacts (visits) and raise crisis flags, but do not run case conferences.
+- Workers, the dong record and vault settings are changed by supervisors only (the vault's admins).
+- The access log is read by supervisors only (`casework.audit`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from chandong_tui.model.enums import Role
+
+
+class Forbidden(PermissionError):
+    """The user's role may not do this; the message is one line for people."""
+
+
+PLANNER = Role.WELFARE_PLANNER.value
+NURSE = Role.VISITING_NURSE.value
+OFFICER = Role.NEIGHBOURHOOD_OFFICER.value
+CASE_MANAGER = Role.CASE_MANAGER.value
+COUNSELLOR = Role.COUNSELLOR.value
+SUPERVISOR = Role.SUPERVISOR.value
+ROLES = (PLANNER, NURSE, OFFICER, CASE_MANAGER, COUNSELLOR, SUPERVISOR)
+EVERYONE = frozenset(ROLES)
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who reads and writes one record kind (`field` empty) or one field of it."""
+
+    kind: str
+    field: str
+    read: frozenset[str]
+    write: frozenset[str]
+    reveal: frozenset[str] = NOBODY
+    """Roles that may read the plain value only with a reason (logged); the rest of the time masked."""
+    why: str = ""
+
+    @property
+    def subject(self) -> str:
+        return f"{self.kind}.{self.field}" if self.field else self.kind
+
+
+def _r(
+    kind: str,
+    read: Iterable[str],
+    write: Iterable[str],
+    why: str,
+    field: str = "",
+    reveal: Iterable[str] = (),
+) -> Rule:
+    return Rule(kind, field, frozenset(read), frozenset(write), frozenset(reveal), why)
+
+
+MATRIX: tuple[Rule, ...] = (
+    _r("dong", EVERYONE, {SUPERVISOR}, "the dong's name and code; set up by the admin"),
+    _r("worker", EVERYONE, {SUPERVISOR}, "colleagues' names and roles (to hand cases on); admins manage"),
+    _r("settings", EVERYONE, {SUPERVISOR}, "visit intervals and clocks; admins decide"),
+    _r("household", EVERYONE, EVERYONE, "the register every role works from"),
+    _r("member", EVERYONE, EVERYONE, "names, birth dates and phones, to visit and call"),
+    _r(
+        "member",
+        {SUPERVISOR},
+        EVERYONE - {OFFICER},
+        "masked for all; plain with a logged reason, never for zone patrols",
+        field="rrn",
+        reveal=frozenset({PLANNER, NURSE, CASE_MANAGER, COUNSELLOR, SUPERVISOR}),
+    ),
+    _r(
+        "member",
+        {NURSE, SUPERVISOR},
+        {NURSE, SUPERVISOR},
+        "health details: nurses and their supervisors",
+        field="health",
+    ),
+    _r("visit", EVERYONE, EVERYONE, "every role records its contacts"),
+    _r(
+        "visit",
+        {NURSE, SUPERVISOR},
+        {NURSE, SUPERVISOR},
+        "blood pressure, glucose, weight: nurses",
+        field="health_measures",
+    ),
+    _r("crisis_flag", EVERYONE, EVERYONE, "anyone who finds a crisis raises it (72-hour clock)"),
+    _r(
+        "conference",
+        EVERYONE,
+        EVERYONE - {OFFICER},
+        "case conferences: case managers organise, attendees record; officers read decisions",
+    ),
+    _r("handoff", EVERYONE, EVERYONE, "cases travel between workers"),
+    _r("task", EVERYONE, EVERYONE, "follow-ups of visits and conferences"),
+    _r("case_event", EVERYONE, EVERYONE, "a case's history (assignments, closure)"),
+    _r("audit_event", {SUPERVISOR}, NOBODY, "the access log: written by the program only, read by admins"),
+)
+"""The permission matrix: one rule per record kind, then one per restricted field."""
+
+KIND_RULES: dict[str, Rule] = {rule.kind: rule for rule in MATRIX if not rule.field}
+FIELD_RULES: dict[str, dict[str, Rule]] = {}
+for _rule in MATRIX:
+    if _rule.field:
+        FIELD_RULES.setdefault(_rule.kind, {})[_rule.field] = _rule
+del _rule
+
+_EMPTY: dict[str, Rule] = {}
+
+
+def kind_rule(kind: str) -> Rule:
+    """The rule of a record kind; unknown kinds are refused (a new kind must be added to MATRIX)."""
+    rule = KIND_RULES.get(kind)
+    if rule is None:
+        raise Forbidden(f"no permission rule for record kind {kind!r}")
+    return rule
+
+
+def can_read(role: str, kind: str, field: str = "") -> bool:
+    rule = FIELD_RULES.get(kind, _EMPTY).get(field) if field else None
+    return role in (rule or kind_rule(kind)).read if kind in KIND_RULES else False
+
+
+def can_write(role: str, kind: str, field: str = "") -> bool:
+    if kind not in KIND_RULES or role not in KIND_RULES[kind].write:
+        return False
+    rule = FIELD_RULES.get(kind, _EMPTY).get(field) if field else None
+    return rule is None or role in rule.write
+
+
+def can_reveal(role: str, kind: str, field: str) -> bool:
+    """Whether `role` may see the plain value of a masked field when it gives a reason."""
+    rule = FIELD_RULES.get(kind, _EMPTY).get(field)
+    return rule is not None and (role in rule.read or role in rule.reveal)
+
+
+def require_read(role: str, kind: str, field: str = "") -> None:
+    if not can_read(role, kind, field):
+        what = f"{kind}.{field}" if field else kind
+        raise Forbidden(f"a {_label(role)} may not read {what}")
+
+
+def require_write(role: str, kind: str, field: str = "") -> None:
+    if not can_write(role, kind, field):
+        what = f"{kind}.{field}" if field else kind
+        raise Forbidden(f"a {_label(role)} may not change {what}")
+
+
+@cache
+def hidden_fields(role: str, kind: str) -> frozenset[str]:
+    """The restricted fields of `kind` that `role` does not read in plain (computed once per pair)."""
+    return frozenset(name for name, rule in FIELD_RULES.get(kind, _EMPTY).items() if role not in rule.read)
+
+
+def _label(role: str) -> str:
+    try:
+        return Role(role).en.lower()
+    except ValueError:
+        return f"role {role!r}"
+
+
+_ROLE_HEAD = {
+    PLANNER: "복지플래너",
+    NURSE: "방문간호사",
+    OFFICER: "주무관",
+    CASE_MANAGER: "사례관리",
+    COUNSELLOR: "상담전문관",
+    SUPERVISOR: "슈퍼바이저",
+}
+
+
+def _cell(rule: Rule, role: str) -> str:
+    read = role in rule.read
+    write = role in rule.write
+    if rule.field and not read and role in rule.reveal:
+        return "masked; plain with reason" + (" · W" if write else "")
+    if rule.field and not read:
+        text = "masked" if rule.reveal or rule.field == "rrn" else "—"
+        return text + (" · W" if write else "")
+    return ("R" if read else "—") + ("W" if write else "")
+
+
+def render_markdown() -> str:
+    """The matrix as the README's table (R read, W write, — neither)."""
+    head = "| record / field | " + " | ".join(_ROLE_HEAD[r] for r in ROLES) + " | why |"
+    lines = [head, "|" + "---|" * (len(ROLES) + 2)]
+    for rule in MATRIX:
+        subject = f"`{rule.subject}`"
+        lines.append(f"| {subject} | " + " | ".join(_cell(rule, r) for r in ROLES) + f" | {rule.why} |")
+    return "\n".join(lines) + "\n"
