@@ -9,18 +9,24 @@ is not written back over the real one).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chandong_tui.casework.permissions import (
     FIELD_RULES,
     NURSE,
     SUPERVISOR,
     Forbidden,
     can_read,
+    can_reveal,
     can_write,
     hidden_fields,
     require_write,
 )
 from chandong_tui.model.fields import mask_rrn
 from chandong_tui.model.records import Member, Visit
+
+if TYPE_CHECKING:
+    from chandong_tui.casework.repository import CaseRepository
 
 __all__ = [
     "HEALTH_FIELDS",
@@ -29,6 +35,7 @@ __all__ = [
     "guard_fields",
     "redact_member",
     "redact_visit",
+    "reveal_rrn",
     "sees_health",
 ]
 
@@ -90,3 +97,33 @@ def guard_fields(kind: str, fields: dict[str, object], role: str) -> dict[str, o
                 raise Forbidden("only visiting nurses and supervisors record health details")
             require_write(role, kind, name)
     return kept
+
+
+MAX_REASON = 500
+
+
+class ReasonRequired(Forbidden):
+    """Revealing a masked value needs a reason (recorded in the access log)."""
+
+
+def reveal_rrn(repo: CaseRepository, member_id: str, reason: str) -> str:
+    """A member's full resident registration number, for a role that may reveal it, with a reason.
+
+    The reveal is recorded in the access log (who, whose, why) before the number is returned;
+    `Forbidden` for roles that never see it (and nothing recorded), `ReasonRequired` without a reason.
+    """
+    from chandong_tui.casework.converters import is_deleted
+    from chandong_tui.vault.audit import REVEAL
+
+    if not can_reveal(repo.role, "member", "rrn"):
+        raise Forbidden("this role may not see resident registration numbers")
+    text = " ".join((reason or "").split())
+    if not text:
+        raise ReasonRequired("revealing a resident registration number needs a reason (it is logged)")
+    if len(text) > MAX_REASON:
+        raise ReasonRequired(f"the reason is longer than {MAX_REASON} characters")
+    doc = repo.session.table(Member.kind).get_row(member_id)
+    if doc is None or is_deleted(doc):
+        raise KeyError(member_id)
+    repo.session.audit(REVEAL, target=member_id, detail={"field": "rrn", "reason": text})
+    return str(doc.get("rrn") or "")

@@ -3,10 +3,10 @@
 Rules (개인정보 안전성 확보조치 기준, DESIGN.md §4):
 
 - A non-empty **reason** is required, and every export is **recorded in the vault** before its rows
-  are handed out: an `audit_event` record (who, when, what, which month and columns, why, how many
-  rows, masked or not), written durably through the session like any other change, so it travels to
-  every PC of the team. This is the first cut of the access log: the tamper-evident chain (HMAC chain
-  and signatures, verifiable offline) is a later issue and will take these events over.
+  are handed out: an `export` event of the access-log chain (who, when, what, which month and
+  columns, why, how many rows, masked or not; HMAC-chained and signed, see `vault.audit`), written
+  durably like any other change, so it travels to every PC of the team. (Vaults from before the
+  chain keep their plain `audit_event` records; `audit_events` reads both.)
 - **Identifiers are masked** (`711231-1******`, `010-****-5678`) unless a supervisor asks for
   `unmasked=True`; anyone else is refused (`Forbidden`) and nothing is recorded or exported.
 - Health details are never exported here (nurses see them on screen).
@@ -21,7 +21,6 @@ its file: the safe side of the two possible failures.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -358,25 +357,18 @@ def check_reason(reason: str | None) -> str:
 
 
 def record_export(repo: CaseRepository, export: Export, reason: str, now: dt.datetime | None = None) -> str:
-    """Durably store the access-log event of an export; returns its id."""
-    event_id = f"ae-{uuid.uuid4().hex}"
-    at = (now or dt.datetime.now(KST)).astimezone(KST)
-    repo.session.write(
-        AUDIT_TABLE,
-        event_id,
-        {
-            "at": at.isoformat(),
-            "actor": repo.user_id,
-            "action": "export",
-            "what": export.what,
-            "month": str(export.month) if export.month else None,
-            "columns": [c.key for c in export.columns],
-            "reason": reason,
-            "rows": len(export.rows),
-            "unmasked": export.unmasked,
-        },
-    )
-    return event_id
+    """Durably record the export in the access log (an `export` event of the chain); returns its id."""
+    from chandong_tui.casework.audit import log_export
+
+    detail = {
+        "what": export.what,
+        "month": str(export.month) if export.month else None,
+        "columns": [c.key for c in export.columns],
+        "reason": reason,
+        "rows": len(export.rows),
+        "unmasked": export.unmasked,
+    }
+    return log_export(repo, detail, (now or dt.datetime.now(KST)).astimezone(KST))
 
 
 def export_records(
@@ -397,11 +389,20 @@ def export_records(
 
 
 def audit_events(repo: CaseRepository) -> list[dict[str, Any]]:
-    """The stored export events (oldest first), as plain dicts with their `id`."""
+    """The recorded exports (oldest first) as plain dicts with their `id`: events of the access-log
+    chain, and the plain `audit_event` records written before the chain existed."""
+    from chandong_tui.casework.audit import all_events
+    from chandong_tui.vault.audit import EXPORT
+
+    found = [
+        {**e.detail, "id": e.id, "at": e.at_kst.isoformat(), "actor": e.actor, "action": e.action}
+        for e in all_events(repo.session)
+        if e.action == EXPORT
+    ]
     tables = repo.session.table(AUDIT_TABLE).storage.read() or {}
-    events = [
+    found += [
         {key: value for key, value in doc.items() if not key.startswith("_")} | {"id": row_id}
         for row_id, doc in tables.get(AUDIT_TABLE, {}).items()
         if not is_deleted(doc)
     ]
-    return sorted(events, key=lambda e: (str(e.get("at", "")), e["id"]))
+    return sorted(found, key=lambda e: (str(e.get("at", "")), e["id"]))

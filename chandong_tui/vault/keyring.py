@@ -40,7 +40,8 @@ from chandong_tui.vault.errors import AuthError, IntegrityError
 ADMIN_ROLE = "supervisor"
 USERS_DIR = "users"
 KEYRING_DIR = "keyring"
-_GRANT_NAME = re.compile(r"^(\d{6})-([0-9a-f]{32})\.json$")
+_GRANT_NAME = re.compile(r"^(\d{6})-([0-9a-f]{32})(?:-(\d{3,}))?\.json$")
+"""`<epoch>-<user hash>.json`, or `…-<n>.json` for the n-th grant of the same epoch (after a reset)."""
 _USER_NAME = re.compile(r"^([0-9a-f]{32})-(\d{6})\.json$")
 
 
@@ -56,6 +57,10 @@ class Identity:
     user_id: str
     box: X25519PrivateKey
     sign: Ed25519PrivateKey
+    must_change: bool = False
+    """Unlocked with a one-time passphrase (new user, or reset by an admin): change it before work."""
+    rev: int = 0
+    """The revision of the user file it came from."""
 
     @classmethod
     def generate(cls, user_id: str) -> Identity:
@@ -74,8 +79,14 @@ def _canonical(doc: dict[str, Any]) -> bytes:
     return orjson.dumps({k: v for k, v in doc.items() if k != "sig"}, option=orjson.OPT_SORT_KEYS)
 
 
-def write_user_file(root: Path, vault_id: str, identity: Identity, passphrase: str, rev: int) -> Path:
-    """Seal `identity` under `passphrase` and write it as revision `rev`."""
+def write_user_file(
+    root: Path, vault_id: str, identity: Identity, passphrase: str, rev: int, *, one_time: bool = False
+) -> Path:
+    """Seal `identity` under `passphrase` and write it as revision `rev`.
+
+    `one_time`: the passphrase was handed out by an admin and must be changed at first unlock (the flag
+    that counts is sealed; the plain copy only lets `user list` show it).
+    """
     uhash = user_hash(vault_id, identity.user_id)
     kdf = KdfParams.fresh()
     aad = f"chandong-identity|{vault_id}|{uhash}|{rev}".encode()
@@ -84,6 +95,7 @@ def write_user_file(root: Path, vault_id: str, identity: Identity, passphrase: s
             "user": identity.user_id,
             "box": b64e(raw_private(identity.box)),
             "sign": b64e(raw_private(identity.sign)),
+            **({"must_change": True} if one_time else {}),
         }
     )
     doc = {
@@ -95,6 +107,8 @@ def write_user_file(root: Path, vault_id: str, identity: Identity, passphrase: s
         "sign_pub": b64e(identity.sign_public),
         "sealed": b64e(seal(kdf.derive(passphrase), secret, aad)),
     }
+    if one_time:
+        doc["one_time"] = True
     path = root / USERS_DIR / f"{uhash}-{rev:06d}.json"
     write_atomic(path, orjson.dumps(doc, option=orjson.OPT_INDENT_2), exclusive=True)
     return path
@@ -102,7 +116,11 @@ def write_user_file(root: Path, vault_id: str, identity: Identity, passphrase: s
 
 def latest_user_file(root: Path, vault_id: str, user_id: str) -> dict[str, Any] | None:
     """The newest readable revision of a user's identity file, or None."""
-    uhash = user_hash(vault_id, user_id)
+    return latest_user_doc(root, user_hash(vault_id, user_id))
+
+
+def latest_user_doc(root: Path, uhash: str) -> dict[str, Any] | None:
+    """The newest readable revision of the identity file of the user with this hash, or None."""
     folder = root / USERS_DIR
     if not folder.is_dir():
         return None
@@ -142,6 +160,8 @@ def unlock_identity(root: Path, vault_id: str, user_id: str, passphrase: str) ->
         user_id=secret["user"],
         box=X25519PrivateKey.from_private_bytes(b64d(secret["box"])),
         sign=Ed25519PrivateKey.from_private_bytes(b64d(secret["sign"])),
+        must_change=bool(secret.get("must_change", False)),
+        rev=int(doc["rev"]),
     )
 
 
@@ -168,9 +188,14 @@ def write_grant(
     box_pub: bytes,
     sign_pub: bytes,
     vault_key: bytes,
+    n: int = 0,
+    *,
+    uhash: str | None = None,
 ) -> Path:
-    """Grant `user_id` the vault key of `epoch` with `role`, signed by `admin`."""
-    uhash = user_hash(vault_id, user_id)
+    """Grant `user_id` the vault key of `epoch` with `role`, signed by `admin` (`n`: the n-th grant of
+    this epoch to this user, after resets; 0 for the first; `uhash` instead of `user_id` when only the
+    hash is known)."""
+    uhash = uhash or user_hash(vault_id, user_id)
     aad = f"chandong-grant|{vault_id}|{epoch}|{uhash}".encode()
     doc: dict[str, Any] = {
         "format": 1,
@@ -185,7 +210,8 @@ def write_grant(
         "key": seal_to(X25519PublicKey.from_public_bytes(box_pub), vault_key, aad),
     }
     doc["sig"] = b64e(admin.sign.sign(_canonical(doc)))
-    path = root / KEYRING_DIR / f"{epoch:06d}-{uhash}.json"
+    suffix = f"-{n:03d}" if n else ""
+    path = root / KEYRING_DIR / f"{epoch:06d}-{uhash}{suffix}.json"
     write_atomic(path, orjson.dumps(doc, option=orjson.OPT_INDENT_2), exclusive=True)
     return path
 
@@ -199,6 +225,23 @@ class Keyring:
 
     def for_user(self, uhash: str) -> list[Grant]:
         return [g for g in self.grants if g.user == uhash]
+
+    @property
+    def latest_epoch(self) -> int:
+        """The newest key epoch: removing a user starts a new one."""
+        return max((g.epoch for g in self.grants), default=1)
+
+    def active(self, uhash: str) -> bool:
+        """Whether the user holds the newest epoch's key (a removed user does not)."""
+        latest = self.latest_epoch
+        return any(g.epoch == latest for g in self.for_user(uhash))
+
+    def sign_keys(self, uhash: str) -> set[bytes]:
+        """Every signing key ever granted to the user (a reset gives a new one; old events keep theirs)."""
+        return {g.sign_pub for g in self.for_user(uhash)}
+
+    def admin_keys(self) -> set[bytes]:
+        return {g.sign_pub for g in self.grants if g.role == ADMIN_ROLE}
 
 
 def load_keyring(root: Path, vault_id: str, root_sign_pub: bytes) -> Keyring:
@@ -268,3 +311,151 @@ def unwrap_grant(grant: Grant, identity: Identity, vault_id: str) -> bytes:
         raise AuthError("this grant is for another key")
     aad = f"chandong-grant|{vault_id}|{grant.epoch}|{grant.user}".encode()
     return open_sealed_to(identity.box, grant.sealed_key, aad)
+
+
+# -- passphrase policy -------------------------------------------------------------------------
+MIN_PASSPHRASE = 10
+"""개인정보의 안전성 확보조치 기준 해설서: at least 10 characters of two kinds (or 8 of three); a
+passphrase of 10+ characters of two kinds is required here, whatever its length."""
+
+
+def passphrase_problem(passphrase: str, user_id: str, current: str | None = None) -> str | None:
+    """Why `passphrase` is not acceptable (None when it is): length, kinds of characters, not the
+    login, not the passphrase it replaces."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        return f"a passphrase needs at least {MIN_PASSPHRASE} characters"
+    kinds = {
+        "lower"
+        if c.islower()
+        else "upper"
+        if c.isupper()
+        else "digit"
+        if c.isdigit()
+        else "letter"
+        if c.isalpha()
+        else "other"
+        for c in passphrase
+    }
+    if len(kinds) < 2:
+        return "a passphrase needs two kinds of characters (letters, digits, symbols or spaces, 한글)"
+    if user_id and user_id.casefold() in passphrase.casefold():
+        return "a passphrase must not contain the login"
+    if current is not None and passphrase == current:
+        return "the new passphrase must differ from the last one"
+    return None
+
+
+def one_time_passphrase() -> str:
+    """A passphrase an admin hands out (must be changed at first unlock): 4 groups of 4, unambiguous."""
+    import secrets
+
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    groups = ["".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4)]
+    groups[secrets.randbelow(4)] = "".join(secrets.choice("23456789") for _ in range(4))
+    return "-".join(groups)
+
+
+class LockedOut(AuthError):
+    """Too many failed unlocks of a login (the same for logins that do not exist)."""
+
+
+class PassphraseChangeRequired(AuthError):
+    """The passphrase is a one-time one: unlock again with `new_passphrase` to set the user's own."""
+
+
+# -- lockout -----------------------------------------------------------------------------------
+LOCK_AFTER = 5
+"""Failed unlocks in a row that lock a login."""
+LOCK_MINUTES = 30
+"""How long a lock lasts (a supervisor can lift it earlier with `chandong user reset`)."""
+LOCKOUT_DIR = "lockout"
+_FAILURE_NAME = re.compile(r"^f-(\d{13})-([0-9a-f]{8})\.json$")
+_CLEAR_NAME = re.compile(r"^c-(\d{13})-([0-9a-f]{8})\.json$")
+
+
+@dataclass(frozen=True)
+class LockState:
+    """Failed unlocks of one login since it was last cleared, and the lock they make (if any)."""
+
+    failures: int
+    locked_until_ms: int
+
+    def locked(self, now_ms: int) -> bool:
+        return now_ms < self.locked_until_ms
+
+
+def lockout_folders(root: Path, local: Path, uhash: str) -> tuple[Path, Path]:
+    """Where a login's failures are kept: in the shared vault (all PCs count them) and in this PC's
+    state dir (a copy that someone who can delete files on the share cannot wipe)."""
+    return root / LOCKOUT_DIR / uhash, local / LOCKOUT_DIR / uhash
+
+
+def record_failure(folders: tuple[Path, ...], now_ms: int) -> None:
+    """One failed unlock: a new write-once file in each folder (best effort on the share)."""
+    import secrets
+
+    name = f"f-{now_ms:013d}-{secrets.token_hex(4)}.json"
+    body = orjson.dumps({"at": now_ms})
+    for folder in folders:
+        try:
+            write_atomic(folder / name, body, exclusive=True)
+        except OSError:
+            continue  # the share may be offline: the local copy still counts
+
+
+def record_clear(
+    folders: tuple[Path, ...], uhash: str, signer: Identity, signer_hash: str, why: str, now_ms: int
+) -> None:
+    """Lift the count of failures (a successful unlock, or an admin's reset), signed by `signer`."""
+    import secrets
+
+    doc: dict[str, Any] = {"at": now_ms, "user": uhash, "by": signer_hash, "why": why}
+    doc["pub"] = b64e(signer.sign_public)
+    doc["sig"] = b64e(signer.sign.sign(_canonical(doc)))
+    name = f"c-{now_ms:013d}-{secrets.token_hex(4)}.json"
+    for folder in folders:
+        try:
+            write_atomic(folder / name, orjson.dumps(doc), exclusive=True)
+        except OSError:
+            continue
+
+
+def lock_state(folders: tuple[Path, ...], uhash: str, trusted: set[bytes], now_ms: int) -> LockState:
+    """Count the failures after the latest clear signed by the user or an admin (`trusted` keys).
+
+    Every `LOCK_AFTER` failures lock the login for `LOCK_MINUTES` from the last of them; failures
+    recorded while locked do not extend it. Unsigned or badly signed clears are ignored: failures are
+    unsigned (whoever failed had no key), so anyone with write access to the share can add some — a
+    denial of service an admin lifts — but nobody can lift a lock without a key.
+    """
+    failures: dict[str, int] = {}
+    last_clear = 0
+    for folder in folders:
+        for path in folder.iterdir() if folder.is_dir() else ():
+            if match := _FAILURE_NAME.match(path.name):
+                failures[path.name] = int(match.group(1))
+            elif _CLEAR_NAME.match(path.name) and (at := _verified_clear(path, uhash, trusted)):
+                last_clear = max(last_clear, at)
+    count, locked_until = 0, 0
+    for at in sorted(at for at in failures.values() if at > last_clear):
+        if at < locked_until:
+            continue
+        count += 1
+        if count >= LOCK_AFTER:
+            locked_until, count = at + LOCK_MINUTES * 60_000, 0
+    pending = count if not locked_until or locked_until <= now_ms else LOCK_AFTER
+    return LockState(pending, locked_until)
+
+
+def _verified_clear(path: Path, uhash: str, trusted: set[bytes]) -> int:
+    try:
+        doc = orjson.loads(path.read_bytes())
+        pub = b64d(doc["pub"])
+        ok = (
+            doc["user"] == uhash
+            and pub in trusted
+            and verify_signature(pub, b64d(doc["sig"]), _canonical(doc))
+        )
+        return int(doc["at"]) if ok else 0
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return 0

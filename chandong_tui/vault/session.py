@@ -8,11 +8,13 @@ outbox into a write-once chunk in the shared folder; `ingest` reads chunks not y
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chandong_tui.vault import audit as chain
 from chandong_tui.vault.atomic import TEMP_PREFIX
 from chandong_tui.vault.cache import LocalCache, RowTable, field_clock
 from chandong_tui.vault.chunks import (
@@ -29,16 +31,27 @@ from chandong_tui.vault.folder import DEVICE_NAME, VaultInfo, create_marker, rea
 from chandong_tui.vault.hlc import HybridClock, Stamp
 from chandong_tui.vault.keyring import (
     ADMIN_ROLE,
+    KEYRING_DIR,
+    LOCK_MINUTES,
     Identity,
+    Keyring,
+    LockedOut,
+    PassphraseChangeRequired,
+    latest_user_doc,
     latest_user_file,
     load_keyring,
+    lock_state,
+    lockout_folders,
+    passphrase_problem,
+    record_clear,
+    record_failure,
     unlock_identity,
     unwrap_grant,
     user_hash,
     write_grant,
     write_user_file,
 )
-from chandong_tui.vault.local_state import DeviceSlot, check_pin, remember_vault, take_slot
+from chandong_tui.vault.local_state import DeviceSlot, check_pin, remember_vault, state_home, take_slot
 from chandong_tui.vault.ops import Op, decode_ops, encode_ops
 from chandong_tui.vault.outbox import Outbox
 
@@ -82,7 +95,9 @@ class VaultSession:
         self.slot = slot
         self.device = slot.device
         self.clock = HybridClock(self.device)
-        self.cache = LocalCache(slot.cache_path, keys[self.epoch], info.vault_id, self.device)
+        # The cache key comes from the oldest epoch's key the user holds (1 for every member): a new
+        # epoch (a user removed) does not make every PC rebuild its cache.
+        self.cache = LocalCache(slot.cache_path, keys[min(keys)], info.vault_id, self.device)
         self.outbox = Outbox(slot.outbox_dir, info.vault_id, self.device, keys.get)
         self.problems: list[Problem] = []
         scan = self.outbox.scan()
@@ -98,6 +113,9 @@ class VaultSession:
         if hlc:
             self.clock.observe(Stamp.decode(hlc))
         self._apply(scan.ops)
+        self._audit_head = self._find_audit_head()
+        self.log_edits = True
+        """Whether saves of records add an `edit` event to the access log (in the same batch)."""
         self.closed = False
 
     # -- reading ---------------------------------------------------------------------------
@@ -117,13 +135,90 @@ class VaultSession:
     def unpublished(self) -> int:
         return len(self._unpublished)
 
+    @property
+    def local_dir(self) -> Path:
+        """This PC's state folder for the vault (never shared)."""
+        return local_dir(self.info.vault_id)
+
+    # -- access log ------------------------------------------------------------------------
+    def _find_audit_head(self) -> tuple[int, str]:
+        """(seq, mac) of this device's last access-log event (kept in the cache's meta; a crash may
+        leave it behind the rows re-applied from the outbox, so it is walked forward)."""
+        seq, mac = self.cache.meta.get("audit_head") or (0, "")
+        rows = self.table(chain.AUDIT_LOG)
+        while (doc := rows.get_row(chain.row_id(self.device, seq + 1))) is not None:
+            seq, mac = seq + 1, str(doc.get("mac", ""))
+        if seq == 0 and rows.get_row(chain.row_id(self.device, 1)) is None:
+            own = {k: v for k, v in (rows.storage.read() or {}).get(chain.AUDIT_LOG, {}).items()}
+            seq, mac = chain.heads_of(own).get(self.device, (0, ""))
+        return int(seq), str(mac)
+
+    def _next_event(
+        self,
+        action: str,
+        target: str = "",
+        detail: dict[str, Any] | None = None,
+        actor: str | None = None,
+        at: str | None = None,
+    ) -> Change:
+        seq, prev = self._audit_head
+        event = chain.seal_event(
+            key=chain.chain_key(self.keys[self.epoch], self.info.vault_id, self.device),
+            signer=self.identity,
+            device=self.device,
+            seq=seq + 1,
+            prev=prev,
+            epoch=self.epoch,
+            action=action,
+            actor=actor or self.user_id,
+            target=target,
+            detail=detail,
+            at=at,
+        )
+        self._audit_head = (seq + 1, event["mac"])
+        return (chain.AUDIT_LOG, chain.row_id(self.device, seq + 1), event)
+
+    def audit(
+        self,
+        action: str,
+        target: str = "",
+        detail: dict[str, Any] | None = None,
+        *,
+        actor: str | None = None,
+        at: str | None = None,
+    ) -> str:
+        """Append one event to this device's access-log chain, durably; returns its id."""
+        head = self._audit_head
+        change = self._next_event(action, target, detail, actor, at)
+        try:
+            self._write_ops([change])
+        except BaseException:
+            self._audit_head = head
+            raise
+        return change[1]
+
     # -- writing ---------------------------------------------------------------------------
     def write(self, table: str, row: str, fields: dict[str, Any]) -> Op:
         """Durably record one change; when this returns, it survives a crash."""
         return self.write_batch([(table, row, fields)])[0]
 
     def write_batch(self, changes: Iterable[Change]) -> list[Op]:
-        """Durably record several changes at once: all survive a crash, or none (one fsync)."""
+        """Durably record several changes at once: all survive a crash, or none (one fsync).
+
+        The batch carries its own access-log `edit` event (which rows of which kinds changed)."""
+        batch = list(changes)
+        if not batch:
+            return []
+        head, asked = self._audit_head, len(batch)
+        if self.log_edits and any(table != chain.AUDIT_LOG for table, _, _ in batch):
+            batch.append(self._next_event(chain.EDIT, detail=_edit_detail(batch)))
+        try:
+            return self._write_ops(batch)[:asked]
+        except BaseException:
+            self._audit_head = head
+            raise
+
+    def _write_ops(self, changes: list[Change]) -> list[Op]:
         ops = []
         for table, row, fields in changes:
             self._op_seq += 1
@@ -249,6 +344,7 @@ class VaultSession:
         """Seal the cache to disk (the outbox already holds every save)."""
         self.cache.meta["hlc"] = self.clock.tick().encode()
         self.cache.meta["op_seq"] = self._op_seq
+        self.cache.meta["audit_head"] = list(self._audit_head)
         self.cache.storage.dirty = True
         self.cache.flush()
 
@@ -280,6 +376,28 @@ def _seq_of(op: Op) -> int:
     return int(op.id.rsplit(".", 1)[1])
 
 
+_EDIT_IDS = 20
+"""Row ids named per kind in an `edit` event (a bulk import names the first ones and counts the rest)."""
+
+
+def _edit_detail(changes: list[Change]) -> dict[str, Any]:
+    rows: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
+    for table, row, _fields in changes:
+        if table == chain.AUDIT_LOG:
+            continue
+        counts[table] = counts.get(table, 0) + 1
+        ids = rows.setdefault(table, [])
+        if len(ids) < _EDIT_IDS:
+            ids.append(row)
+    return {"rows": rows, "counts": counts}
+
+
+def local_dir(vault_id: str) -> Path:
+    """This PC's state folder for one vault."""
+    return state_home() / "vaults" / vault_id
+
+
 def create_vault(root: Path, dong_code: str, user_id: str, passphrase: str) -> VaultSession:
     """A new vault whose first user (`user_id`) is its admin; returns that user's session."""
     identity = Identity.generate(user_id)
@@ -299,27 +417,102 @@ def create_vault(root: Path, dong_code: str, user_id: str, passphrase: str) -> V
     return unlock(root, user_id, passphrase)
 
 
-def unlock(root: Path, user_id: str, passphrase: str) -> VaultSession:
-    """Open the vault at `root` as `user_id`; `AuthError` without saying what was wrong."""
+LOCKED_MESSAGE = (
+    f"too many failed unlocks: this login is locked for {LOCK_MINUTES} minutes after the last attempt "
+    "(a supervisor can lift it with 'chandong user reset')"
+)
+WRONG_MESSAGE = "wrong user or passphrase"
+
+
+def _now_ms() -> int:
+    import time
+
+    return time.time_ns() // 1_000_000
+
+
+def unlock(root: Path, user_id: str, passphrase: str, *, new_passphrase: str | None = None) -> VaultSession:
+    """Open the vault at `root` as `user_id`; `AuthError` without saying what was wrong.
+
+    One Argon2id derivation. Failed unlocks are counted per login (`keyring.lock_state`): after
+    `LOCK_AFTER` of them the login is locked (`LockedOut`), whether it exists or not. A one-time
+    passphrase raises `PassphraseChangeRequired` unless `new_passphrase` is given; `new_passphrase`
+    also changes an ordinary passphrase (checked by `passphrase_problem`).
+    """
     info = read_marker(root)
     check_pin(info)
     keyring = load_keyring(root, info.vault_id, info.root_sign_pub)
-    identity = unlock_identity(root, info.vault_id, user_id, passphrase)
-    grants = [
-        g for g in keyring.for_user(user_hash(info.vault_id, user_id)) if g.box_pub == identity.box_public
-    ]
-    if not grants:
-        raise AuthError("wrong user or passphrase")
+    uhash = user_hash(info.vault_id, user_id)
+    local = local_dir(info.vault_id)
+    folders = lockout_folders(root, local, uhash)
+    trusted = keyring.sign_keys(uhash) | keyring.admin_keys() | {info.root_sign_pub}
+    now_ms = _now_ms()
+    state = lock_state(folders, uhash, trusted, now_ms)
+    if state.locked(now_ms):
+        chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {"locked": True})
+        raise LockedOut(LOCKED_MESSAGE)
+    try:
+        identity = unlock_identity(root, info.vault_id, user_id, passphrase)
+        grants = [g for g in keyring.for_user(uhash) if g.box_pub == identity.box_public]
+        if not grants or not keyring.active(uhash):  # never granted, or removed
+            raise AuthError(WRONG_MESSAGE)
+    except AuthError:
+        record_failure(folders, now_ms)
+        chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {})
+        if lock_state(folders, uhash, trusted, now_ms).locked(now_ms):
+            chain.add_pending(local, chain.LOCKOUT, user_id, {"minutes": LOCK_MINUTES})
+            raise LockedOut(LOCKED_MESSAGE) from None
+        raise AuthError(WRONG_MESSAGE) from None
+    changed = False
+    if identity.must_change or new_passphrase is not None:
+        if new_passphrase is None:
+            raise PassphraseChangeRequired(
+                "this is a one-time passphrase: choose your own ('chandong user passwd')"
+            )
+        problem = passphrase_problem(new_passphrase, user_id, current=passphrase)
+        if problem:
+            raise BadInput(problem)
+        identity.must_change = False
+        write_user_file(root, info.vault_id, identity, new_passphrase, rev=identity.rev + 1)
+        changed = True
+    if state.failures:
+        record_clear(folders, uhash, identity, uhash, "unlock", now_ms)
     keys = {g.epoch: unwrap_grant(g, identity, info.vault_id) for g in grants}
     role = max(grants, key=lambda g: g.epoch).role
     session = VaultSession(info, identity, role, keys, take_slot(info.vault_id))
     session.problems.extend(Problem(path, reason) for path, reason in keyring.problems)
     session.ingest()
     remember_vault(root)
+    try:
+        _log_login(session, local, changed)
+    except BaseException:
+        session.close(publish=False)
+        raise
     return session
 
 
-def add_user(admin: VaultSession, user_id: str, role: str, passphrase: str) -> None:
+def _log_login(session: VaultSession, local: Path, changed: bool) -> None:
+    """Put the failures this PC saw into the chain, then the login with the heads of the other
+    devices' chains it has seen (witnesses against truncation)."""
+    for event in chain.claim_pending(local):
+        session.audit(
+            str(event.get("action", chain.LOGIN_FAILURE)),
+            detail=dict(event.get("detail") or {}),
+            actor=str(event.get("actor", "")),
+            at=str(event.get("at") or "") or None,
+        )
+    rows = (session.table(chain.AUDIT_LOG).storage.read() or {}).get(chain.AUDIT_LOG, {})
+    heads = chain.heads_of(rows)
+    seen = {dev: [seq, mac] for dev, (seq, mac) in heads.items() if dev != session.device}
+    session.audit(chain.LOGIN, detail={"heads": seen})
+    if changed:
+        session.audit(chain.PASSPHRASE_CHANGE, target=session.user_id)
+    with contextlib.suppress(OSError):
+        chain.write_anchor(local, heads)
+
+
+def add_user(
+    admin: VaultSession, user_id: str, role: str, passphrase: str, *, one_time: bool = False
+) -> None:
     """Create a user and grant them every epoch's key the admin holds (history stays readable)."""
     if not admin.is_admin:
         raise AuthError("only a supervisor can add users")
@@ -327,7 +520,7 @@ def add_user(admin: VaultSession, user_id: str, role: str, passphrase: str) -> N
     if latest_user_file(root, vault_id, user_id) is not None:
         raise BadInput(f"user {user_id!r} already exists")
     identity = Identity.generate(user_id)
-    write_user_file(root, vault_id, identity, passphrase, rev=1)
+    write_user_file(root, vault_id, identity, passphrase, rev=1, one_time=one_time)
     for epoch, key in sorted(admin.keys.items()):
         write_grant(
             root,
@@ -340,3 +533,107 @@ def add_user(admin: VaultSession, user_id: str, role: str, passphrase: str) -> N
             identity.sign_public,
             key,
         )
+    admin.audit(chain.USER_ADD, target=user_id, detail={"role": role})
+
+
+def _require_admin(admin: VaultSession) -> Keyring:
+    if not admin.is_admin:
+        raise AuthError("only a supervisor manages users")
+    info = admin.info
+    keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
+    if not keyring.active(user_hash(info.vault_id, admin.user_id)):
+        raise AuthError("this session's admin has been removed")
+    return keyring
+
+
+def remove_user(admin: VaultSession, user_id: str) -> int:
+    """Take a user's access away: a new key epoch granted to everyone else, by this admin alone.
+
+    Nobody else's passphrase is needed (grants are sealed to members' public keys). The removed user
+    keeps the keys of older epochs — and any copy already taken — but cannot read anything written
+    after; this session writes in the new epoch at once. Returns the new epoch.
+    """
+    keyring = _require_admin(admin)
+    info = admin.info
+    gone = user_hash(info.vault_id, user_id)
+    if user_id == admin.user_id:
+        raise BadInput("an admin cannot remove themselves")
+    if not keyring.active(gone):
+        raise BadInput(f"no active user {user_id!r}")
+    latest = keyring.latest_epoch
+    epoch, key = latest + 1, random_key()
+    for uhash in sorted({g.user for g in keyring.grants if g.epoch == latest} - {gone}):
+        current = _current_grant(info.root, keyring, uhash, latest)
+        if current is None:
+            continue
+        write_grant(
+            info.root,
+            info.vault_id,
+            admin.identity,
+            epoch,
+            "",
+            current.role,
+            current.box_pub,
+            current.sign_pub,
+            key,
+            uhash=uhash,
+        )
+    admin.keys[epoch] = key
+    admin.epoch = epoch
+    admin.audit(chain.USER_REMOVE, target=user_id, detail={"epoch": epoch})
+    return epoch
+
+
+def _current_grant(root: Path, keyring: Keyring, uhash: str, epoch: int):  # noqa: ANN202
+    """The user's grant of `epoch` for the identity in their newest user file."""
+    doc = latest_user_doc(root, uhash)
+    grants = [g for g in keyring.for_user(uhash) if g.epoch == epoch]
+    if doc is not None:
+        from chandong_tui.vault.crypto import b64d
+
+        mine = [g for g in grants if g.box_pub == b64d(doc.get("box_pub", ""))]
+        grants = mine or grants
+    return grants[-1] if grants else None
+
+
+def reset_user(admin: VaultSession, user_id: str, one_time: str) -> None:
+    """Give a user a new identity under a one-time passphrase (they forgot theirs), and lift their
+    lockout. The admin grants the new identity every epoch's key; the user must choose their own
+    passphrase at the next unlock. Their old identity keeps only what it already had."""
+    keyring = _require_admin(admin)
+    info = admin.info
+    uhash = user_hash(info.vault_id, user_id)
+    doc = latest_user_doc(info.root, uhash)
+    if doc is None or not keyring.active(uhash):
+        raise BadInput(f"no active user {user_id!r}")
+    role = max(keyring.for_user(uhash), key=lambda g: g.epoch).role
+    identity = Identity.generate(user_id)
+    write_user_file(info.root, info.vault_id, identity, one_time, rev=int(doc["rev"]) + 1, one_time=True)
+    folder = info.root / KEYRING_DIR
+    for epoch, key in sorted(admin.keys.items()):
+        taken = len(list(folder.glob(f"{epoch:06d}-{uhash}*.json")))
+        write_grant(
+            info.root,
+            info.vault_id,
+            admin.identity,
+            epoch,
+            user_id,
+            role,
+            identity.box_public,
+            identity.sign_public,
+            key,
+            n=taken,
+        )
+    clear_lockout(admin, user_id, audit=False)
+    admin.audit(chain.USER_RESET, target=user_id)
+
+
+def clear_lockout(admin: VaultSession, user_id: str, *, audit: bool = True) -> None:
+    """Lift a login's lockout (signed by the admin; counted on every PC)."""
+    _require_admin(admin)
+    info = admin.info
+    uhash = user_hash(info.vault_id, user_id)
+    folders = lockout_folders(info.root, local_dir(info.vault_id), uhash)
+    record_clear(folders, uhash, admin.identity, user_hash(info.vault_id, admin.user_id), "reset", _now_ms())
+    if audit:
+        admin.audit(chain.USER_RESET, target=user_id, detail={"lockout_only": True})

@@ -1,0 +1,179 @@
+"""접속기록 for people: record views, reveals and exports; read, filter and verify the access log.
+
+The chain itself (format, MACs, signatures, verification) is `vault.audit`; logins, failed unlocks,
+lockouts, user changes and every save (`edit`) are recorded by the vault session. This module adds
+what only case work knows about (a household looked at, a number revealed, an export) and gives the
+supervisor the log: `events` (filtered by month and user) and `verify_log` (exit 4 from the CLI when
+anything is wrong). Only supervisors read the log (`permissions.MATRIX`, kind `audit_event`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from chandong_tui.casework.permissions import require_read
+from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.vault import audit as chain
+from chandong_tui.vault.chunks import CHUNK_NAME, open_chunk
+from chandong_tui.vault.errors import IntegrityError
+from chandong_tui.vault.folder import DEVICE_NAME
+from chandong_tui.vault.keyring import load_keyring, user_hash
+from chandong_tui.vault.ops import decode_ops
+from chandong_tui.vault.session import VaultSession
+
+KST = dt.timezone(dt.timedelta(hours=9))
+LOG_KIND = "audit_event"
+"""The permission matrix's name for the access log."""
+
+
+def log_view(repo: CaseRepository, household_id: str) -> str:
+    """Record that the user opened a household (its detail, members and history)."""
+    return repo.session.audit(chain.VIEW, target=household_id)
+
+
+def log_export(repo: CaseRepository, detail: dict[str, Any], at: dt.datetime | None = None) -> str:
+    """Record an export before its rows are handed out; returns the event's id."""
+    stamp = at.astimezone(dt.UTC).isoformat(timespec="milliseconds") if at else None
+    return repo.session.audit(chain.EXPORT, target=str(detail.get("what", "")), detail=detail, at=stamp)
+
+
+def log_reveal(repo: CaseRepository, member_id: str, field: str, reason: str) -> str:
+    return repo.session.audit(chain.REVEAL, target=member_id, detail={"field": field, "reason": reason})
+
+
+@dataclass(frozen=True)
+class Event:
+    """One access-log event as people read it."""
+
+    id: str
+    at: dt.datetime
+    actor: str
+    action: str
+    target: str
+    detail: dict[str, Any]
+    device: str
+    seq: int
+
+    @property
+    def at_kst(self) -> dt.datetime:
+        return self.at.astimezone(KST)
+
+
+def _event(row_id: str, doc: dict[str, Any]) -> Event | None:
+    try:
+        at = dt.datetime.fromisoformat(str(doc["at"]))
+        return Event(
+            id=row_id,
+            at=at if at.tzinfo else at.replace(tzinfo=dt.UTC),
+            actor=str(doc.get("actor", "")),
+            action=str(doc.get("action", "")),
+            target=str(doc.get("target", "")),
+            detail=dict(doc.get("detail") or {}),
+            device=str(doc.get("dev", "")),
+            seq=int(doc.get("seq", 0)),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def all_events(session: VaultSession) -> Iterator[Event]:
+    """Every event of the log in the cache, unordered (no permission check: for reports inside)."""
+    rows = (session.table(chain.AUDIT_LOG).storage.read() or {}).get(chain.AUDIT_LOG, {})
+    for row_id, doc in rows.items():
+        event = _event(row_id, doc)
+        if event is not None:
+            yield event
+
+
+def events(
+    repo: CaseRepository, *, month: str | None = None, user: str | None = None, action: str | None = None
+) -> list[Event]:
+    """The access log, oldest first, for a supervisor; `month` is `YYYY-MM` in Seoul time."""
+    require_read(repo.role, LOG_KIND)
+    found = [
+        e
+        for e in all_events(repo.session)
+        if (month is None or f"{e.at_kst:%Y-%m}" == month)
+        and (user is None or e.actor == user)
+        and (action is None or e.action == action)
+    ]
+    return sorted(found, key=lambda e: (e.at, e.device, e.seq))
+
+
+def collect(session: VaultSession) -> tuple[list[chain.Found], list[str]]:
+    """Every stored version of every event, read from the vault's chunks (not the cache) and from
+    this PC's unpublished outbox; and the chunks that could not be read (they may hide events)."""
+    info = session.info
+    found: list[chain.Found] = []
+    problems: list[str] = []
+    devices = info.devices
+    for folder in sorted(devices.iterdir()) if devices.is_dir() else []:
+        if not folder.is_dir() or not DEVICE_NAME.match(folder.name):
+            continue
+        for path in sorted(folder.iterdir()):
+            if not CHUNK_NAME.match(path.name):
+                continue
+            where = f"devices/{folder.name}/{path.name}"
+            try:
+                _header, payload = open_chunk(path, info.vault_id, folder.name, session.keys.get)
+                ops = decode_ops(payload)
+            except IntegrityError as exc:
+                problems.append(f"{where}: {exc} (its events cannot be checked)")
+                continue
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                problems.append(f"{where}: unreadable ({exc.__class__.__name__})")
+                continue
+            found += [_found(op, where) for op in ops if op.table == chain.AUDIT_LOG]
+    found += [
+        _found(op, "(this PC, not yet published)")
+        for op in session._unpublished  # noqa: SLF001 - the session's own pending ops
+        if op.table == chain.AUDIT_LOG
+    ]
+    return found, problems
+
+
+def _found(op: Any, where: str) -> chain.Found:  # noqa: ANN401 - an Op
+    return chain.Found(dict(op.set), op.id, (op.hlc.ms, op.hlc.counter, op.hlc.device), where)
+
+
+def verify_log(session: VaultSession) -> chain.ChainReport:
+    """Check every device's chain (see `vault.audit.verify_events`); supervisors only."""
+    require_read(session.role, LOG_KIND)
+    info = session.info
+    keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
+    found, unreadable = collect(session)
+    keys: dict[tuple[int, str], bytes | None] = {}
+
+    def key_for(epoch: int, device: str) -> bytes | None:
+        if (epoch, device) not in keys:
+            vault_key = session.keys.get(epoch)
+            keys[epoch, device] = (
+                chain.chain_key(vault_key, info.vault_id, device) if vault_key is not None else None
+            )
+        return keys[epoch, device]
+
+    def sign_keys_of(user: str) -> set[bytes]:
+        return keyring.sign_keys(user_hash(info.vault_id, user))
+
+    witnessed: dict[str, dict[str, tuple[int, str]]] = {}
+    for item in found:
+        event = item.event
+        if event.get("action") == chain.LOGIN and sign_keys_of(str(event.get("by", ""))):
+            heads = (event.get("detail") or {}).get("heads") or {}
+            source = f"device {event.get('dev')} (event {event.get('seq')})"
+            for dev, head in heads.items():
+                try:
+                    witnessed.setdefault(source, {})[str(dev)] = (int(head[0]), str(head[1]))
+                except (TypeError, ValueError, IndexError):
+                    continue
+    anchor = chain.read_anchor(session.local_dir)
+    if anchor:
+        witnessed["this PC"] = anchor
+    report = chain.verify_events(found, key_for, sign_keys_of, witnessed)
+    report.problems[:0] = unreadable
+    if report.ok:
+        chain.write_anchor(session.local_dir, chain.heads_of({f.op_id: f.event for f in found}))
+    return report
