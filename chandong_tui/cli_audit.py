@@ -1,0 +1,104 @@
+"""`chandong audit verify|show VAULT …`: the access log (접속기록) for supervisors.
+
+Wired into `cli.build_parser()` by `cli_audit.register(sub)`; same conventions as `cli.py`.
+
+- `verify` checks every device's chain (deleted, altered, reordered, truncated or forged events) and
+  prints one line per problem; exit 4 when there is any, 0 when the log is whole.
+- `show [--month YYYY-MM] [--user ID] [--action A] [--format table|csv]`: the events, oldest first,
+  in Seoul time. CSV goes through the formula-neutralising writer (a reason typed as `=HYPERLINK(…)`
+  stays text).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import Any
+
+from chandong_tui.cli import EXIT_INTEGRITY, EXIT_OK, _credentials, _unlock
+
+COLUMNS = ("at", "actor", "action", "target", "detail", "device", "seq")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `audit` and its actions to the `chandong` subcommands."""
+    p = sub.add_parser("audit", help="the access log: verify its chain, show its events")
+    actions = p.add_subparsers(dest="action", required=True, parser_class=type(p))
+
+    v = actions.add_parser("verify", help="check the access log's chains (exit 4 if tampered)")
+    v.add_argument("vault")
+    _credentials(v)
+    v.set_defaults(run=cmd_verify)
+
+    s = actions.add_parser("show", help="the access log's events")
+    s.add_argument("vault")
+    s.add_argument("--month", type=_month, help="YYYY-MM (Seoul time)")
+    s.add_argument("--user", dest="filter_user", metavar="ID", help="only this user's events")
+    s.add_argument("--action", dest="filter_action", help="only events of this kind (login, export, …)")
+    s.add_argument("--format", choices=("table", "csv"), default="table")
+    s.add_argument("--as", dest="user", help="login id of the supervisor reading (or CHANDONG_USER)")
+    s.add_argument("--passphrase-file", help="read the passphrase from this file (or CHANDONG_PASSPHRASE)")
+    s.set_defaults(run=cmd_show)
+
+
+def _month(text: str) -> str:
+    if not _MONTH.match(text):
+        raise argparse.ArgumentTypeError(f"not a month (YYYY-MM): {text!r}")
+    return text
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from chandong_tui.casework.audit import verify_log
+
+    with _unlock(args) as session:
+        report = verify_log(session)
+    for problem in report.problems:
+        print(f"BAD  {problem}")
+    print(f"{report.events} events on {report.devices} device(s) checked; {len(report.problems)} problem(s)")
+    return EXIT_OK if report.ok else EXIT_INTEGRITY
+
+
+def _detail(detail: dict[str, Any]) -> str:
+    if "heads" in detail:
+        detail = {**detail, "heads": len(detail["heads"])}
+    parts = []
+    for key, value in detail.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k}={v}" for k, v in value.items())
+        elif isinstance(value, list):
+            value = ",".join(map(str, value))
+        parts.append(f"{key}={value}")
+    return "; ".join(parts)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from chandong_tui.casework.audit import events
+    from chandong_tui.casework.repository import CaseRepository
+    from chandong_tui.reports.csv_out import Column, render_csv
+
+    with _unlock(args) as session:
+        found = events(
+            CaseRepository(session), month=args.month, user=args.filter_user, action=args.filter_action
+        )
+    rows = [
+        (
+            e.at_kst.isoformat(timespec="seconds"),
+            e.actor,
+            e.action,
+            e.target,
+            _detail(e.detail),
+            e.device,
+            e.seq,
+        )
+        for e in found
+    ]
+    if args.format == "csv":
+        columns = [Column(key, key) for key in COLUMNS]
+        sys.stdout.buffer.write(render_csv(columns, rows, header="keys"))
+        return EXIT_OK
+    for row in rows:
+        print("  ".join(str(v) for v in row[:5]).rstrip())
+    print(f"{len(rows)} event(s)", file=sys.stderr)
+    return EXIT_OK
