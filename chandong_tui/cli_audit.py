@@ -18,7 +18,7 @@ from typing import Any
 
 from chandong_tui.cli import EXIT_INTEGRITY, EXIT_OK, _credentials, _unlock
 
-COLUMNS = ("at", "actor", "action", "target", "detail", "device", "seq")
+COLUMNS = ("at", "actor", "action", "target", "reason", "detail", "device", "seq")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -61,6 +61,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _detail(detail: dict[str, Any]) -> str:
+    detail = {k: v for k, v in detail.items() if k != "reason" and not (k == "rows" and "counts" in detail)}
     if "heads" in detail:
         detail = {**detail, "heads": len(detail["heads"])}
     parts = []
@@ -88,6 +89,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             e.actor,
             e.action,
             e.target,
+            str(e.detail.get("reason") or ""),
             _detail(e.detail),
             e.device,
             e.seq,
@@ -99,6 +101,6 @@ def cmd_show(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(render_csv(columns, rows, header="keys"))
         return EXIT_OK
     for row in rows:
-        print("  ".join(str(v) for v in row[:5]).rstrip())
+        print("  ".join(str(v) for v in row[:6] if v != "").rstrip())
     print(f"{len(rows)} event(s)", file=sys.stderr)
     return EXIT_OK

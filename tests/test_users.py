@@ -21,7 +21,7 @@ from chandong_tui.vault.keyring import (
     unwrap_grant,
     user_hash,
 )
-from chandong_tui.vault.session import add_user, create_vault, remove_user, unlock
+from chandong_tui.vault.session import add_user, remove_user, unlock
 from tests.conftest import PASSPHRASE, REPO, main_in_process
 
 ADMIN = "boss"
