@@ -484,6 +484,85 @@ CATALOGUE: dict[str, Label] = {
         "기한 내 근무일 없음: 당직 방문 필요", "No working day in time: out-of-hours visit"
     ),
     # -- end queue --
+    # -- collaboration tui --
+    # shared pieces (tui/modals/note_modal.py, choice_modal.py)
+    "tip_pick_choice": Label("이 항목을 고릅니다", "Pick this item"),
+    "tip_pick_cancel_choice": Label("고르지 않고 닫습니다", "Close without picking"),
+    "worker_label": Label("{name} ({role})", "{name} ({role})"),
+    # hand-offs (tui/modals/handoff_modal.py, tui/screens/handoff_screen.py)
+    "key_handoff": Label("이관", "Hand off"),
+    "tip_handoff": Label(
+        "이 사례의 이관을 요청합니다 (진행 중인 이관이 있으면 엽니다)",
+        "Ask to hand this case on (opens the hand-off already waiting)",
+    ),
+    "handoff_request_title": Label("사례 이관 요청 · {household}", "Hand-off request · {household}"),
+    "handoff_target": Label("이관 대상", "Hand off to"),
+    "handoff_to_worker": Label("받을 직원", "Receiving worker"),
+    "handoff_to_dong": Label("받을 동 코드", "Receiving dong code"),
+    "handoff_reason": Label("이관 사유", "Reason"),
+    "handoff_summary": Label("사례 요약", "Case summary"),
+    "handoff_dong_hint": Label(
+        "다른 동: 행정기관코드 10자리 (예: 1159054000)", "Another dong: its 10-digit code (e.g. 1159054000)"
+    ),
+    "handoff_not_owner": Label(
+        "사례 담당자나 슈퍼바이저만 이관을 요청합니다", "Only the case owner or a supervisor hands a case on"
+    ),
+    "handoff_closed": Label("종결된 가구는 이관할 수 없습니다", "A closed case cannot be handed on"),
+    "handoff_title": Label("사례 이관 · {household}", "Hand-off · {household}"),
+    "handoff_from": Label("보낸 사람", "From"),
+    "handoff_to": Label("받는 곳", "To"),
+    "handoff_state": Label("상태", "State"),
+    "handoff_history": Label("처리 이력", "History"),
+    "handoff_escalated": Label(
+        "슈퍼바이저 검토로 넘어감 ({days}근무일 미응답)", "Escalated to the supervisor ({days} working days)"
+    ),
+    "handoff_escalates_at": Label("{at}까지 응답 없으면 슈퍼바이저 검토", "Escalates at {at} if unanswered"),
+    "key_accept": Label("수락", "Accept"),
+    "tip_accept": Label(
+        "사례를 맡습니다 (담당, 할 일, 기한이 함께 옮겨짐)", "Take the case (owner, tasks, clocks move)"
+    ),
+    "key_decline": Label("거절", "Decline"),
+    "tip_decline": Label(
+        "사유와 함께 거절합니다 (사례는 담당자에게 남음)", "Decline with a reason (the case stays)"
+    ),
+    "key_return_question": Label("질문 반송", "Ask back"),
+    "tip_return_question": Label("질문과 함께 보낸 사람에게 돌려보냅니다", "Send it back with a question"),
+    "key_answer": Label("답변", "Answer"),
+    "tip_answer": Label("질문에 답하고 다시 보냅니다", "Answer the question and send it again"),
+    "key_cancel_handoff": Label("이관 취소", "Withdraw"),
+    "tip_cancel_handoff": Label("이 이관 요청을 거둡니다", "Withdraw this hand-off"),
+    "key_open_household": Label("가구 보기", "Household"),
+    "tip_open_household": Label("이 가구의 상세 화면을 엽니다", "Open this household"),
+    "handoff_accept_confirm": Label(
+        "이 사례를 맡을까요? 담당과 진행 중인 할 일이 옮겨집니다.",
+        "Take this case? Its ownership and open tasks move to you.",
+    ),
+    "handoff_accepted": Label("이관을 수락했습니다", "Hand-off accepted"),
+    "handoff_decline_title": Label("이관 거절", "Decline the hand-off"),
+    "handoff_return_title": Label("질문과 함께 반송", "Send back with a question"),
+    "handoff_answer_title": Label("질문에 답변하고 다시 보내기", "Answer and send again"),
+    "handoff_cancel_title": Label("이관 요청 취소", "Withdraw the hand-off"),
+    "decline_reason": Label("거절 사유", "Why not"),
+    "question": Label("질문", "Question"),
+    "answer": Label("답변", "Answer"),
+    "cancel_note": Label("취소 사유", "Why"),
+    "key_sent_handoffs": Label("보낸 이관", "Sent hand-offs"),
+    "tip_sent_handoffs": Label(
+        "내가 보낸 이관 중 진행 중인 것 (질문 반송된 것 먼저)", "My open hand-offs (those asked back first)"
+    ),
+    "sent_handoffs_title": Label("내가 보낸 이관 · 질문 반송 먼저", "Hand-offs I sent · asked back first"),
+    "no_sent_handoffs": Label("진행 중인 보낸 이관이 없습니다", "No hand-off of yours is open"),
+    "cmd_handoff_request": Label("가구: 이관 요청", "household: hand off"),
+    "cmd_handoff_request_help": Label(
+        "다른 직원, 다른 동, 구청으로 사례를 넘깁니다", "To a worker, another dong or the gu"
+    ),
+    "cmd_handoff_accept": Label("이관: 수락", "hand-off: accept"),
+    "cmd_handoff_decline": Label("이관: 거절", "hand-off: decline"),
+    "cmd_handoff_return": Label("이관: 질문 반송", "hand-off: ask back"),
+    "cmd_handoff_answer": Label("이관: 답변 후 재요청", "hand-off: answer"),
+    "cmd_handoff_cancel": Label("이관: 취소", "hand-off: withdraw"),
+    "case_event": Label("사례 기록", "Case step"),
+    # -- end collaboration tui --
 }
 
 

@@ -333,3 +333,28 @@ def test_household_untouched_by_a_request(demo_vault: Path) -> None:
     with opened(demo_vault, "planner") as repo:
         assert repo.household(hid) == before
         assert isinstance(repo.household(hid), Household)
+
+
+def test_sent_waiting_lists_my_open_handoffs_returned_first(demo_vault: Path) -> None:
+    from chandong_tui.casework.handoffs import sent_waiting
+
+    with opened(demo_vault, "planner") as repo:
+        first = quiet_planner_case(repo)
+        second = quiet_planner_case(repo, skip=(first,))
+        asked = request_handoff(repo, first, target="worker", to_worker_id="nurse", reason="건강", at=AT)
+        waiting = request_handoff(repo, second, target="worker", to_worker_id="nurse", reason="건강", at=AT)
+    with opened(demo_vault, "nurse") as repo:
+        return_handoff(repo, asked.id, "기록은?", at=LATER)
+        assert sent_waiting(repo) == []  # the nurse sent none
+    with opened(demo_vault, "planner") as repo:
+        sent = sent_waiting(repo)
+        assert all(
+            h.from_worker_id == "planner" and h.state in (HandoffState.REQUESTED, HandoffState.RETURNED)
+            for h in sent
+        )
+        states = [h.state for h in sent]
+        assert states == sorted(states, key=lambda s: s is not HandoffState.RETURNED)
+        ids = [h.id for h in sent]
+        assert asked.id in ids and waiting.id in ids and ids.index(asked.id) < ids.index(waiting.id)
+    with opened(demo_vault, "supervisor") as repo:
+        assert {asked.id, waiting.id} <= {h.id for h in sent_waiting(repo)}

@@ -58,6 +58,20 @@ def waiting_handoff_of(repo: CaseRepository, household_id: str) -> Handoff | Non
     return next((h for h in repo.handoffs_of(household_id) if h.state in WAITING), None)
 
 
+def sent_waiting(repo: CaseRepository) -> list[Handoff]:
+    """Open hand-offs the signed-in user sent (a supervisor: every open one): those returned with a
+    question first (they wait for the user's answer), then the rest, oldest first."""
+    me, everyone = repo.user_id, repo.role == Role.SUPERVISOR
+    found = repo.where(
+        Handoff,
+        lambda row: row.get("state") in WAITING and (everyone or row.get("from_worker_id") == me),
+    )
+    return sorted(
+        found,
+        key=lambda h: (h.state is not HandoffState.RETURNED, h.history[-1].at if h.history else now(), h.id),
+    )
+
+
 def sent_at(handoff: Handoff) -> dt.datetime | None:
     """When the hand-off was last sent (requested, or answered after a question)."""
     sent = [e.at for e in handoff.history if e.state is HandoffState.REQUESTED]

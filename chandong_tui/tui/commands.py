@@ -23,8 +23,18 @@ HOUSEHOLD_COMMANDS = (
     ("cmd_flag_raise", "action_raise_flag", False),
     ("cmd_flag_update", "action_update_flag", True),
     ("cmd_flag_resolve", "action_resolve_flag", True),
+    ("cmd_handoff_request", "action_handoff", False),
 )
 """Palette entries of one household: (catalogue key, screen action, only with an open flag)."""
+
+HANDOFF_COMMANDS = (
+    ("cmd_handoff_accept", "accept"),
+    ("cmd_handoff_decline", "decline"),
+    ("cmd_handoff_return", "return_question"),
+    ("cmd_handoff_answer", "answer"),
+    ("cmd_handoff_cancel", "cancel_handoff"),
+)
+"""Palette entries of a hand-off: (catalogue key, screen action), offered when the screen allows it."""
 
 
 class ChandongCommands(Provider):
@@ -69,6 +79,7 @@ class ChandongCommands(Provider):
             for key, action, needs_open_flag in HOUSEHOLD_COMMANDS:
                 if screen.open_flags or not needs_open_flag:
                     yield t(key, lang), t(f"{key}_help", lang), getattr(screen, action)
+        yield from self._collaboration_commands(lang)
         if isinstance(screen, (HouseholdsScreen, DashboardScreen)) and screen.repo.role == SUPERVISOR:
             yield t("cmd_report_open", lang), t("cmd_report_open_help", lang), screen.action_open_report
         if isinstance(screen, ReportScreen) and screen.allowed:
@@ -82,6 +93,20 @@ class ChandongCommands(Provider):
                 app.action_toggle_low_bandwidth,
             )
         yield t("cmd_quit", lang), t("cmd_quit_help", lang), app.action_quit
+
+    def _collaboration_commands(self, lang: str) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """Hand-offs, the supervisor queue and case conferences."""
+        from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
+        from chandong_tui.tui.screens.handoff_screen import HandoffScreen
+
+        screen = self.screen
+        if isinstance(screen, DashboardScreen):
+            yield t("key_sent_handoffs", lang), t("tip_sent_handoffs", lang), screen.action_sent_handoffs
+        if isinstance(screen, HandoffScreen):
+            for key, action in HANDOFF_COMMANDS:
+                if screen.check_action(action, ()):
+                    yield t(key, lang), t(f"tip_{action}", lang), getattr(screen, f"action_{action}")
+            yield t("cmd_back", lang), t("cmd_back_help", lang), screen.action_back
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():

@@ -57,6 +57,14 @@ class DashboardScreen(Screen[None]):
             "ctrl+r,r", "open_report", "key_report", id="dashboard.report", show=True, tooltip="tip_report"
         ),
         Binding(
+            "o",
+            "sent_handoffs",
+            "key_sent_handoffs",
+            id="dashboard.sent_handoffs",
+            show=True,
+            tooltip="tip_sent_handoffs",
+        ),
+        Binding(
             "f5", "refresh_work", "key_refresh", id="dashboard.refresh", show=False, tooltip="tip_refresh"
         ),
         Binding("ctrl+q", "app.quit", "key_quit", id="dashboard.quit", show=True, tooltip="tip_quit"),
@@ -225,10 +233,44 @@ class DashboardScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------------
     @on(WorkList.Opened)
-    def open_household(self, event: WorkList.Opened) -> None:
+    def open_item(self, event: WorkList.Opened) -> None:
+        """A hand-off opens its own screen (to answer it); the rest the household."""
+        option = self.query_one("#work", WorkList).highlighted_option
+        kind, _, record_id = (option.id or "").partition(":") if option is not None else ("", "", "")
+        if kind == "handoff":
+            from chandong_tui.tui.screens.handoff_screen import HandoffScreen
+
+            self.app.push_screen(HandoffScreen(self.repo, record_id, self.lang, self.clock))
+            return
         from chandong_tui.tui.screens.household_screen import HouseholdScreen  # with the forms: not at start
 
         self.app.push_screen(HouseholdScreen(self.repo, event.household_id, self.lang))
+
+    def action_sent_handoffs(self) -> None:
+        """Pick one of the hand-offs the user sent that are still open (those returned with a
+        question first) and open it, to answer or withdraw it."""
+        from chandong_tui.casework.handoffs import sent_waiting
+
+        sent = sent_waiting(self.repo)
+        if not sent:
+            self.notify(t("no_sent_handoffs", self.lang), timeout=3)
+            return
+        summaries = {s.id: s for s in self.repo.household_summaries()}
+        options = []
+        for handoff in sent:
+            household = summaries.get(handoff.household_id)
+            name = household.head_name if household else handoff.household_id
+            options.append((f"{handoff.state.label(self.lang)} · {name} · {handoff.reason}", handoff.id))
+
+        def picked(handoff_id: str | None) -> None:
+            if handoff_id:
+                from chandong_tui.tui.screens.handoff_screen import HandoffScreen
+
+                self.app.push_screen(HandoffScreen(self.repo, handoff_id, self.lang, self.clock))
+
+        from chandong_tui.tui.modals.choice_modal import ChoiceModal
+
+        self.app.push_screen(ChoiceModal(t("sent_handoffs_title", self.lang), options, self.lang), picked)
 
     def action_search(self) -> None:
         self.app.action_show_households()  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from pydantic import ValidationError
 from rich.text import Text
@@ -21,11 +22,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from chandong_tui.casework.clock import KST, first_visit_clock, now
+from chandong_tui.casework.handoffs import history_lines, waiting_handoff_of
 from chandong_tui.casework.repository import CaseRepository, TimelineEntry
+from chandong_tui.casework.supervision import case_events_of
 from chandong_tui.i18n import Lang, t
-from chandong_tui.model.enums import FlagState, HouseholdTag, LabelledEnum
+from chandong_tui.model.enums import FlagState, HouseholdStatus, HouseholdTag, LabelledEnum, Role
 from chandong_tui.model.fields import mask_phone, mask_rrn
-from chandong_tui.model.records import Conference, CrisisFlag, Handoff, Household, Member, Visit
+from chandong_tui.model.records import CaseEvent, Conference, CrisisFlag, Handoff, Household, Member, Visit
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.flag_text import CLOCK_STYLES, LEVEL_STYLES, clock_label
 from chandong_tui.tui.modals.flag_modal import FlagModal, FlagPicker, most_urgent_first
@@ -41,6 +44,14 @@ _FLAG_ACTIONS = ("update_flag", "resolve_flag")
 
 def _label(value: object, lang: Lang | str) -> str:
     return value.label(lang) if isinstance(value, LabelledEnum) else safe_text(value)
+
+
+@dataclass(frozen=True)
+class CaseStep:
+    """A supervisory step on the case, shown on the timeline like its other records."""
+
+    at: dt.datetime
+    record: CaseEvent
 
 
 def _age(birth: dt.date, today: dt.date) -> int:
@@ -62,6 +73,7 @@ class HouseholdScreen(Screen[None]):
             show=True,
             tooltip="tip_flag_raise",
         ),
+        Binding("h", "handoff", "key_handoff", id="household.handoff", show=True, tooltip="tip_handoff"),
         Binding(
             "u",
             "update_flag",
@@ -147,7 +159,11 @@ class HouseholdScreen(Screen[None]):
                 return [text(t("household_missing", self.lang), "bold")]
             members = self.repo.members_of(self.household_id)
             flags = [f for f in self.repo.flags_of(self.household_id) if f.state is FlagState.OPEN]
-            timeline = self.repo.timeline(self.household_id)
+            timeline = sorted(
+                [*self.repo.timeline(self.household_id), *self._case_events()],
+                key=lambda e: (e.at, e.record.id),
+                reverse=True,
+            )
         except ValidationError as exc:  # a stored row this version cannot read; show, don't crash
             reason = f"{exc.error_count()} × {exc.errors()[0]['type']}"
             return [text(t("household_unreadable", self.lang, reason=reason), "bold")]
@@ -284,9 +300,19 @@ class HouseholdScreen(Screen[None]):
                     ]
                 )
             )
+            if isinstance(entry.record, Handoff):  # every transition, oldest first, under its line
+                lines += [
+                    join([cell("", 10), text(line, _MUTED)])
+                    for line in history_lines(entry.record, self.lang)
+                ]
         if not entries:
             lines.append(text(t("no_records", self.lang), _MUTED))
         return Text("\n", end="").join(lines)
+
+    def _case_events(self) -> list[TimelineEntry]:
+        """Supervisory steps on the case (closure request, approval or return, reassignment, comment)
+        as timeline entries."""
+        return [CaseStep(event.at, event) for event in case_events_of(self.repo, self.household_id)]  # type: ignore[misc]
 
     def _describe(self, entry: TimelineEntry) -> tuple[str, str, str]:
         """(kind, worker, one-line summary) of a timeline entry."""
@@ -316,6 +342,13 @@ class HouseholdScreen(Screen[None]):
                 self._worker(record.from_worker_id),
                 f"{record.state.label(lang)} · {record.reason}",
             )
+        if isinstance(record, CaseEvent):
+            summary = record.action.label(lang)
+            if record.to_owner_id:
+                summary += f" → {self._worker(record.to_owner_id)}"
+            if record.note:
+                summary += f" · {record.note.splitlines()[0]}"
+            return t("case_event", lang), self._worker(record.actor_id), summary
         return type(record).__name__, "", ""
 
     # -- actions ---------------------------------------------------------------------------
@@ -323,6 +356,8 @@ class HouseholdScreen(Screen[None]):
         """Forms need the household; updating and resolving need an open flag (hidden otherwise)."""
         if action in ("record_visit", "raise_flag"):
             return self.household is not None
+        if action == "handoff":
+            return self.household is not None and self.household.status is not HouseholdStatus.CLOSED
         if action in _FLAG_ACTIONS:
             return self.household is not None and bool(self.open_flags)
         return True
@@ -369,6 +404,27 @@ class HouseholdScreen(Screen[None]):
         self.app.push_screen(
             ResolveFlagModal(self.repo, self.household, flag, self.lang, self._now), self._saved
         )
+
+    def action_handoff(self) -> None:
+        """Open the household's hand-off still waiting; else ask for a new one (its owner or a
+        supervisor)."""
+        household = self.household
+        if household is None:
+            return
+        waiting = waiting_handoff_of(self.repo, household.id)
+        if waiting is not None:
+            from chandong_tui.tui.screens.handoff_screen import HandoffScreen
+
+            self.app.push_screen(
+                HandoffScreen(self.repo, waiting.id, self.lang), lambda _: self.refresh_sections()
+            )
+            return
+        if self.repo.user_id != household.owner_id and self.repo.role != Role.SUPERVISOR:
+            self.notify(t("handoff_not_owner", self.lang), severity="warning")
+            return
+        from chandong_tui.tui.modals.handoff_modal import HandoffModal
+
+        self.app.push_screen(HandoffModal(self.repo, household, self.lang), self._saved)
 
     def action_back(self) -> None:
         self.dismiss()
