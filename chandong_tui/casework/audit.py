@@ -80,10 +80,19 @@ def _event(row_id: str, doc: dict[str, Any]) -> Event | None:
 
 
 def all_events(session: VaultSession) -> Iterator[Event]:
-    """Every event of the log in the cache, unordered (no permission check: for reports inside)."""
-    rows = (session.table(chain.AUDIT_LOG).storage.read() or {}).get(chain.AUDIT_LOG, {})
-    for row_id, doc in rows.items():
-        event = _event(row_id, doc)
+    """Every event of the log, unordered (no permission check: for reports inside casework).
+
+    Events are not kept in the cache (a PC would carry two years of them in memory): they are read
+    from the chunks and this PC's unpublished outbox, which costs one pass over the vault's files.
+    """
+    found, _problems = collect(session)
+    seen: set[str] = set()
+    for item in found:
+        row = chain.row_id(str(item.event.get("dev", "")), int(item.event.get("seq", 0) or 0))
+        if row in seen:
+            continue
+        seen.add(row)
+        event = _event(row, item.event)
         if event is not None:
             yield event
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from chandong_tui.vault import audit as chain
 from chandong_tui.vault.atomic import TEMP_PREFIX
-from chandong_tui.vault.cache import LocalCache, RowTable, field_clock
+from chandong_tui.vault.cache import META_TABLE, LocalCache, RowTable, field_clock
 from chandong_tui.vault.chunks import (
     CHUNK_NAME,
     ChunkHeader,
@@ -142,16 +142,33 @@ class VaultSession:
 
     # -- access log ------------------------------------------------------------------------
     def _find_audit_head(self) -> tuple[int, str]:
-        """(seq, mac) of this device's last access-log event (kept in the cache's meta; a crash may
-        leave it behind the rows re-applied from the outbox, so it is walked forward)."""
-        seq, mac = self.cache.meta.get("audit_head") or (0, "")
-        rows = self.table(chain.AUDIT_LOG)
-        while (doc := rows.get_row(chain.row_id(self.device, seq + 1))) is not None:
-            seq, mac = seq + 1, str(doc.get("mac", ""))
-        if seq == 0 and rows.get_row(chain.row_id(self.device, 1)) is None:
-            own = {k: v for k, v in (rows.storage.read() or {}).get(chain.AUDIT_LOG, {}).items()}
-            seq, mac = chain.heads_of(own).get(self.device, (0, ""))
+        """(seq, mac) of this device's last access-log event."""
+        seq, mac = self.audit_heads.get(self.device, (0, ""))
         return int(seq), str(mac)
+
+    @property
+    def audit_heads(self) -> dict[str, tuple[int, str]]:
+        """The last event (seq, mac) of every device's access-log chain merged on this PC so far."""
+        raw = self.cache.meta.get("audit_heads") or {}
+        return {dev: (int(head[0]), str(head[1])) for dev, head in raw.items()}
+
+    def _merge(self, ops: list[Op]) -> int:
+        """Merge ops into the cache; access-log events are not cached (they stay in the chunks,
+        where `casework.audit` reads them): only each chain's head is kept."""
+        records = [op for op in ops if op.table != chain.AUDIT_LOG]
+        changed = self.cache.apply(records) if records else 0
+        if len(records) < len(ops):
+            if not self.cache.storage.read():  # an empty cache: `meta` would be a throwaway dict
+                self.cache.storage.write({META_TABLE: {}})
+            heads = self.cache.meta.setdefault("audit_heads", {})
+            for op in ops:
+                if op.table != chain.AUDIT_LOG:
+                    continue
+                dev, seq = op.set.get("dev"), op.set.get("seq")
+                if isinstance(dev, str) and isinstance(seq, int) and seq > heads.get(dev, (0, ""))[0]:
+                    heads[dev] = [seq, str(op.set.get("mac", ""))]
+            self.cache.storage.dirty = True
+        return changed
 
     def _next_event(
         self,
@@ -253,7 +270,7 @@ class VaultSession:
     def _apply(self, ops: list[Op]) -> int:
         for op in ops:
             self.clock.observe(op.hlc)
-        return self.cache.apply(ops)
+        return self._merge(ops)
 
     # -- sharing ---------------------------------------------------------------------------
     def _own_folder(self) -> Path:
@@ -335,7 +352,7 @@ class VaultSession:
             report.problems.append(Problem(relative, f"unreadable ({exc.__class__.__name__})"))
             return
         report.far_future += sum(not self.clock.observe(op.hlc) for op in ops)
-        report.changed += self.cache.apply(ops)
+        report.changed += self._merge(ops)
         report.ops += len(ops)
         report.chunks += 1
         self.cache.mark_chunk(device, header.seq)
@@ -344,7 +361,6 @@ class VaultSession:
         """Seal the cache to disk (the outbox already holds every save)."""
         self.cache.meta["hlc"] = self.clock.tick().encode()
         self.cache.meta["op_seq"] = self._op_seq
-        self.cache.meta["audit_head"] = list(self._audit_head)
         self.cache.storage.dirty = True
         self.cache.flush()
 
@@ -500,8 +516,7 @@ def _log_login(session: VaultSession, local: Path, changed: bool) -> None:
             actor=str(event.get("actor", "")),
             at=str(event.get("at") or "") or None,
         )
-    rows = (session.table(chain.AUDIT_LOG).storage.read() or {}).get(chain.AUDIT_LOG, {})
-    heads = chain.heads_of(rows)
+    heads = session.audit_heads
     seen = {dev: [seq, mac] for dev, (seq, mac) in heads.items() if dev != session.device}
     session.audit(chain.LOGIN, detail={"heads": seen})
     if changed:
