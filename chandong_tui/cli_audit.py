@@ -1,12 +1,15 @@
-"""`chandong audit verify|show VAULT …`: the access log (접속기록) for supervisors.
+"""`chandong audit verify|show|review VAULT …`: the access log (접속기록) for supervisors.
 
 Wired into `cli.build_parser()` by `cli_audit.register(sub)`; same conventions as `cli.py`.
 
 - `verify` checks every device's chain (deleted, altered, reordered, truncated or forged events) and
   prints one line per problem; exit 4 when there is any, 0 when the log is whole.
 - `show [--month YYYY-MM] [--user ID] [--action A] [--format table|csv]`: the events, oldest first,
-  in Seoul time. CSV goes through the formula-neutralising writer (a reason typed as `=HYPERLINK(…)`
-  stays text).
+  in Seoul time. `--user` filters; who reads is `--as` or `CHANDONG_USER`.
+- `review --month YYYY-MM`: per user, what the monthly review looks at (failed unlocks, days of bulk
+  household views, night-time access, exports, unmasked exports, reveals).
+
+CSV goes through the formula-neutralising writer (a reason typed as `=HYPERLINK(…)` stays text).
 """
 
 from __future__ import annotations
@@ -41,6 +44,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--as", dest="user", help="login id of the supervisor reading (or CHANDONG_USER)")
     s.add_argument("--passphrase-file", help="read the passphrase from this file (or CHANDONG_PASSPHRASE)")
     s.set_defaults(run=cmd_show)
+
+    r = actions.add_parser("review", help="the monthly review: failures, bulk views, night access, exports")
+    r.add_argument("vault")
+    r.add_argument("--month", type=_month, required=True, help="YYYY-MM (Seoul time)")
+    r.add_argument("--format", choices=("table", "csv"), default="table")
+    _credentials(r)
+    r.set_defaults(run=cmd_review)
 
 
 def _month(text: str) -> str:
@@ -103,4 +113,38 @@ def cmd_show(args: argparse.Namespace) -> int:
     for row in rows:
         print("  ".join(str(v) for v in row[:6] if v != "").rstrip())
     print(f"{len(rows)} event(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+REVIEW_COLUMNS = (
+    "user",
+    "logins",
+    "failures",
+    "lockouts",
+    "views",
+    "bulk_view_days",
+    "night",
+    "exports",
+    "unmasked_exports",
+    "reveals",
+    "flagged",
+)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from chandong_tui.casework.audit import monthly_review
+    from chandong_tui.casework.repository import CaseRepository
+    from chandong_tui.reports.csv_out import Column, render_csv
+
+    with _unlock(args) as session:
+        lines = monthly_review(CaseRepository(session), args.month)
+    rows = [tuple(getattr(line, key) for key in REVIEW_COLUMNS) for line in lines]
+    if args.format == "csv":
+        columns = [Column(key, key) for key in REVIEW_COLUMNS]
+        sys.stdout.buffer.write(render_csv(columns, rows, header="keys"))
+        return EXIT_OK
+    widths = [max(len(k), *(len(str(r[i])) for r in rows)) for i, k in enumerate(REVIEW_COLUMNS)]
+    print("  ".join(k.ljust(w) for k, w in zip(REVIEW_COLUMNS, widths, strict=True)).rstrip())
+    for row in rows:
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
     return EXIT_OK

@@ -18,6 +18,7 @@ from chandong_tui.model.records import Member
 from chandong_tui.reports.exports import export_records
 from chandong_tui.vault import audit as chain
 from chandong_tui.vault.chunks import CHUNK_NAME, ChunkHeader, chunk_name, read_header, write_chunk
+from chandong_tui.vault.errors import AuthError
 from chandong_tui.vault.keyring import Identity, load_keyring, user_hash
 from chandong_tui.vault.ops import Op, encode_ops
 from chandong_tui.vault.session import VaultSession, unlock
@@ -340,3 +341,26 @@ def test_cli_altered_event_in_a_forged_chunk(
     code, out = _verify_cli(busy, monkeypatch, capsys)
     assert code == 4
     assert f"device {device} event {target.event['seq']}" in out and "altered" in out, out
+
+
+def test_monthly_review(
+    busy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from chandong_tui.casework.audit import monthly_review
+
+    with _session(busy, "planner") as session, pytest.raises(Forbidden):
+        monthly_review(CaseRepository(session), "2026-01")
+    with pytest.raises(AuthError):
+        unlock(busy, "planner", "not the passphrase")
+    with _session(busy) as session:
+        month = events(CaseRepository(session))[-1].at_kst.strftime("%Y-%m")
+        lines = {line.user: line for line in monthly_review(CaseRepository(session), month)}
+    planner = lines["planner"]
+    assert (planner.views, planner.exports, planner.failures) == (3, 1, 1)
+    assert planner.flagged and planner.logins >= 1
+    monkeypatch.setenv("CHANDONG_USER", "supervisor")
+    monkeypatch.setenv("CHANDONG_PASSPHRASE", DEMO_PASSPHRASE)
+    capsys.readouterr()
+    assert main_in_process("audit", "review", str(busy), "--month", month, "--format", "csv") == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out.lstrip("\ufeff"))))
+    assert next(r for r in rows if r["user"] == "planner")["failures"] == "1"

@@ -186,3 +186,63 @@ def verify_log(session: VaultSession) -> chain.ChainReport:
     if report.ok:
         chain.write_anchor(session.local_dir, chain.heads_of({f.op_id: f.event for f in found}))
     return report
+
+
+BULK_VIEWS_PER_DAY = 50
+"""More household views than this by one user on one day count as a bulk view for the review."""
+NIGHT = (22, 6)
+"""Events from 22:00 to 05:59 Seoul time count as night-time access."""
+
+
+@dataclass
+class ReviewLine:
+    """One user's month in the access log, as the supervisor's monthly review shows it."""
+
+    user: str
+    logins: int = 0
+    failures: int = 0
+    lockouts: int = 0
+    views: int = 0
+    bulk_view_days: int = 0
+    night: int = 0
+    exports: int = 0
+    unmasked_exports: int = 0
+    reveals: int = 0
+
+    @property
+    def flagged(self) -> bool:
+        """Whether anything here asks for a look: failures, bulk views, night-time access, unmasked
+        exports or reveals."""
+        return bool(
+            self.failures or self.bulk_view_days or self.night or self.unmasked_exports or self.reveals
+        )
+
+
+def monthly_review(repo: CaseRepository, month: str) -> list[ReviewLine]:
+    """Per user: logins, failed unlocks, lockouts, household views and days of bulk viewing,
+    night-time events, exports (unmasked apart) and reveals, for `month` (YYYY-MM, Seoul time)."""
+    lines: dict[str, ReviewLine] = {}
+    views_per_day: dict[tuple[str, dt.date], int] = {}
+    for event in events(repo, month=month):
+        line = lines.setdefault(event.actor, ReviewLine(event.actor))
+        local = event.at_kst
+        if local.hour >= NIGHT[0] or local.hour < NIGHT[1]:
+            line.night += 1
+        if event.action == chain.LOGIN:
+            line.logins += 1
+        elif event.action == chain.LOGIN_FAILURE:
+            line.failures += 1
+        elif event.action == chain.LOCKOUT:
+            line.lockouts += 1
+        elif event.action == chain.VIEW:
+            line.views += 1
+            day = (event.actor, local.date())
+            views_per_day[day] = views_per_day.get(day, 0) + 1
+            if views_per_day[day] == BULK_VIEWS_PER_DAY + 1:
+                line.bulk_view_days += 1
+        elif event.action == chain.EXPORT:
+            line.exports += 1
+            line.unmasked_exports += bool(event.detail.get("unmasked"))
+        elif event.action == chain.REVEAL:
+            line.reveals += 1
+    return sorted(lines.values(), key=lambda line: line.user)
