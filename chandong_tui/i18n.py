@@ -563,6 +563,30 @@ CATALOGUE: dict[str, Label] = {
     "cmd_handoff_cancel": Label("이관: 취소", "hand-off: withdraw"),
     "case_event": Label("사례 기록", "Case step"),
     # -- end collaboration tui --
+    # -- security --
+    "auth_locked": Label(
+        "로그인 실패가 5회 이상이라 30분간 잠겼습니다 (슈퍼바이저가 해제할 수 있습니다)",
+        "Too many failed unlocks: locked for 30 minutes (a supervisor can lift it)",
+    ),
+    "auth_must_change": Label(
+        "임시 비밀번호입니다. 새 비밀번호를 정해 주세요", "This is a one-time passphrase: choose your own"
+    ),
+    "new_passphrase": Label("새 비밀번호", "New passphrase"),
+    "new_passphrase_again": Label("새 비밀번호 확인", "New passphrase again"),
+    "passphrase_policy": Label(
+        "10자 이상, 두 종류 이상의 문자 (영문 · 숫자 · 기호 · 한글), 로그인 ID와 직전 비밀번호 제외",
+        "10+ characters of two kinds (letters, digits, symbols, 한글), not the login, not the last one",
+    ),
+    "passphrases_differ": Label("두 비밀번호가 다릅니다", "The passphrases differ"),
+    "reveal_rrn": Label("주민등록번호 보기", "Show registration number"),
+    "reveal_reason": Label("열람 사유 (접속기록에 남습니다)", "Why (kept in the access log)"),
+    "reveal_forbidden": Label(
+        "이 직무는 주민등록번호를 볼 수 없습니다", "This role may not see registration numbers"
+    ),
+    "idle_locked": Label(
+        "자리 비움으로 잠겼습니다. 비밀번호를 입력하세요", "Locked while idle: enter your passphrase"
+    ),
+    # -- end security --
 }
 
 
