@@ -39,7 +39,12 @@ class _Entry:
     summary: HouseholdSummary
     words: str
     initials: str
-    digits: tuple[str, ...]
+    tail_suffixes: frozenset[str]
+    """Every ending of every phone tail: `term in tail_suffixes` is "a phone number ends with term"."""
+
+
+def _suffixes(tails: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(tail[start:] for tail in tails for start in range(len(tail)))
 
 
 def _tag_labels(value: str) -> str:
@@ -89,35 +94,38 @@ class HouseholdFilter:
                     summary=summary,
                     words=words.casefold(),
                     initials=initials(f"{names} {summary.address}"),
-                    digits=summary.phone_tails,
+                    tail_suffixes=_suffixes(summary.phone_tails),
                 )
             )
 
     def __call__(self, query: str, filters: ListFilters | None = None) -> list[HouseholdSummary]:
-        terms = query.split()
-        tests = [self._test(term) for term in terms]
+        """The filters first, then each term narrows what is left (one pass over the survivors each)."""
+        entries = self._entries
         if filters is not None and filters.active:
-            tests.insert(0, lambda e: filters.accepts(e.summary))
-        if not tests:
-            return list(self.summaries)
-        return [entry.summary for entry in self._entries if all(test(entry) for test in tests)]
+            entries = [entry for entry in entries if filters.accepts(entry.summary)]
+        for term in query.split():
+            entries = self._narrow(term, entries)
+        return [entry.summary for entry in entries]
 
     @staticmethod
-    def _test(term: str):  # noqa: ANN205 - returns a predicate over entries
+    def _narrow(term: str, entries: list[_Entry]) -> list[_Entry]:
+        """The entries matching one term (comprehensions, no per-entry calls: 3,000 in well under 1 ms)."""
         match = _TONG_BAN.match(term)
         if match:
             tong, ban = int(match.group(1)), int(match.group(2))
-            return lambda e: e.summary.tong == tong and e.summary.ban == ban
+            return [e for e in entries if e.summary.tong == tong and e.summary.ban == ban]
         match = _TONG_BAN_WORDS.match(term)
         if match and (match.group(1) or match.group(2)):
             tong = int(match.group(1)) if match.group(1) else None
             ban = int(match.group(2)) if match.group(2) else None
-            return lambda e: (
-                (tong is None or e.summary.tong == tong) and (ban is None or e.summary.ban == ban)
-            )
+            return [
+                e
+                for e in entries
+                if (tong is None or e.summary.tong == tong) and (ban is None or e.summary.ban == ban)
+            ]
         if term.isascii() and term.isdigit():
-            return lambda e: any(tail.endswith(term) for tail in e.digits) or term in e.words
+            return [e for e in entries if term in e.tail_suffixes or term in e.words]
         if all(char in _CHOSEONG for char in term):
-            return lambda e: term in e.initials
+            return [e for e in entries if term in e.initials]
         folded = term.casefold()
-        return lambda e: folded in e.words
+        return [e for e in entries if folded in e.words]

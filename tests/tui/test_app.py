@@ -7,10 +7,15 @@ low-bandwidth mode (no animations, no blinking cursor) except where that mode is
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -22,10 +27,10 @@ from chandong_tui.model.records import Household, Member
 from chandong_tui.tui.app import ChandongApp
 from chandong_tui.tui.household_filter import HouseholdFilter, initials
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
-from chandong_tui.tui.screens.households_screen import HouseholdsScreen
+from chandong_tui.tui.screens.households_screen import HouseholdsScreen, SearchBox
 from chandong_tui.tui.screens.unlock_screen import UnlockScreen
-from chandong_tui.tui.text import cell, safe_text
-from chandong_tui.tui.widgets.household_list import HouseholdList
+from chandong_tui.tui.text import cell, join, safe_text
+from chandong_tui.tui.widgets.household_list import HouseholdList, fit_cell, line_segments
 from chandong_tui.vault.session import unlock
 from tests.tui.driving import run_app, sign_in
 
@@ -235,6 +240,97 @@ def test_safe_text_makes_controls_visible() -> None:
     for width in range(0, 9):
         assert cell_len(cell("김민수 abc", width).plain) == width
     assert cell("abc", 5, align="right").plain == "  abc"
+
+
+LIST_VALUES = [HOSTILE_NAME, HOSTILE_ADDRESS, "김민수", "abc", "", "a\u0301b", "x\u202e"]
+LIST_VALUES.append("가나다라마바사아자차카타")  # wider than any column
+
+
+def test_list_cells_fit_as_text_cell_does() -> None:
+    """Rows are drawn without building a `Text` per cell; the text is what `cell` gives."""
+    for value in LIST_VALUES:
+        for width in range(-1, 20):
+            assert fit_cell(value, width) == cell(value, width).plain, (value, width)
+
+
+@pytest.mark.parametrize("over", [None, Style(bold=True, bgcolor="blue")])
+def test_list_lines_have_the_segments_of_joined_text(over: Style | None) -> None:
+    """`line_segments` gives what `join`ing `cell`s and rendering the `Text` on the list's colours
+    gave (same text, same styles, same segment boundaries, so screenshots do not change)."""
+    base, muted, urgent = Style(color="white", bgcolor="black"), Style(dim=True), Style(color="red")
+    specs = [
+        [("3-2", 5, None), ("김민수", 10, None), (HOSTILE_ADDRESS, 12, None)],
+        [("3-2", 5, None), ("독거", 6, muted), ("긴급", 4, urgent), ("담당자이름", 8, None)],
+        [("주소", 0, muted), ("x", 3, muted), ("", 4, Style()), ("y", 1, None)],
+        [(value, width, urgent) for value, width in zip(LIST_VALUES, range(1, 9), strict=True)],
+    ]
+    console = Console()
+    for spec in specs:
+        line = join([cell(value, width, style or "") for value, width, style in spec])
+        if over is not None:
+            line.stylize(over)
+        rendered = line.render(console)
+        expected = [Segment(seg.text, base + seg.style if seg.style else base) for seg in rendered]
+        cells = [(fit_cell(value, width), style) for value, width, style in spec]
+        assert line_segments(cells, base, over) == expected, spec
+
+
+def _screen_cells(app: ChandongApp) -> list[list[tuple[str, Style | None]]]:
+    return [[(seg.text, seg.style) for seg in strip] for strip in app.screen._compositor.render_strips()]
+
+
+def test_search_repaints_only_changed_rows_yet_shows_what_a_full_repaint_shows(demo_vault: Path) -> None:
+    """A keystroke repaints the lines whose row changed (and the cursor's); after every key, scrolled
+    or not, the screen is what repainting the whole list gives."""
+    summaries = summaries_of(demo_vault, "planner")
+    query = summaries[len(summaries) // 2].head_name
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await sign_in(app, pilot)
+        households = households_list(app)
+
+        async def assert_like_full_repaint(step: str) -> None:
+            await pilot.pause()
+            shown = _screen_cells(app)
+            households.refresh()
+            await pilot.pause()
+            assert shown == _screen_cells(app), step
+
+        for char in query:
+            await pilot.press(char)
+            await assert_like_full_repaint(char)
+        for step in (["backspace"] * len(query), ["pagedown", "down"], [query[0]], ["backspace"], ["down"]):
+            await pilot.press(*step)
+            await assert_like_full_repaint(" ".join(step))
+        assert households.rows == summaries and households.cursor == 1
+
+    run_app(app, scenario, (120, 40))
+
+
+def test_search_box_scrolls_long_text_as_an_input_does() -> None:
+    """The search box skips the screen layout `Input` asks for on each keystroke; a query wider than
+    the box still scrolls with the cursor exactly as in a plain `Input`."""
+
+    class Boxes(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Input(id="plain")
+            yield SearchBox(id="search")
+
+    async def main() -> None:
+        app = Boxes()
+        async with app.run_test(size=(40, 8)) as pilot:
+            plain, search = app.query_one("#plain", Input), app.query_one("#search", SearchBox)
+            for box in (plain, search):
+                box.focus()
+                await pilot.press(*"가상솔밭로 12길 김철수 010-1234-5678 abcdefghij", "left", "left")
+                await pilot.pause()
+            assert search.value == plain.value and search.scroll_offset == plain.scroll_offset
+            assert search.scroll_offset.x > 0
+            for y in range(3):
+                assert search.render_line(y).text == plain.render_line(y).text
+
+    asyncio.run(main())
 
 
 # -- detail and roles -------------------------------------------------------------------------

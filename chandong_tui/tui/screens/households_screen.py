@@ -17,6 +17,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
@@ -92,6 +94,15 @@ class TongPrompt(ModalScreen[int | None]):
         self.dismiss(None)
 
 
+class SearchBox(Input):
+    """The search field. Textual's `Input` makes its scrollable width follow its text and asks for a
+    layout of the whole screen when it changes, on every keystroke. Here no widget moves when it does
+    (the box has a fixed size; scrolling the text reads the new width directly), so the box is only
+    repainted: a keystroke costs the list's repaint, not a layout of the screen too."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+
 class HouseholdsScreen(Screen[None]):
     """Every household of the dong, filtered as the user types and by the filter keys."""
 
@@ -152,10 +163,12 @@ class HouseholdsScreen(Screen[None]):
         self.lang = lang
         self._generation = -1
         """The cache generation the list was read at: coming back after a change, it is read again."""
+        self._count_line: str | None = None
+        """What the count line shows (it is only repainted when that changes)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title")
-        yield Input(placeholder=t("search_hint", self.lang), id="search")
+        yield SearchBox(placeholder=t("search_hint", self.lang), id="search")
         yield Static("", id="count")
         yield HouseholdList(self.lang, id="households")
         yield Footer()
@@ -204,8 +217,10 @@ class HouseholdsScreen(Screen[None]):
         )
         names = self.filter_names()
         line = t("filter_line", self.lang, filters=" · ".join(names), count=count) if names else count
-        # One fixed line: no relayout of the screen on every keystroke.
-        self.query_one("#count", Static).update(text(line), layout=False)
+        if line != self._count_line:
+            self._count_line = line
+            # One fixed line: no relayout of the screen on every keystroke.
+            self.query_one("#count", Static).update(text(line), layout=False)
 
     def filter_names(self) -> list[str]:
         """The active filters, as the count line names them."""

@@ -1,17 +1,22 @@
 """The household list: a virtualised table drawn with Textual's Line API.
 
-Only the rows on screen are rendered (`render_line`), each once per (row, width, cursor) thanks to an
-LRU cache, so 3,000 or 30,000 households cost the same to show and a cursor move repaints two lines.
-Line 0 is a sticky column header; row `i` sits on virtual line `i + 1`.
+Only the rows on screen are rendered (`render_line`), each once per (household, width, cursor) thanks
+to an LRU cache kept across searches, so 3,000 or 30,000 households cost the same to show, a cursor
+move repaints two lines, and a keystroke in the search box builds only the rows not seen before.
+A new search result changes the scrollable height without relaying out the screen, unless the
+scrollbar has to appear or go. Line 0 is a sticky column header; row `i` sits on virtual line `i + 1`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from itertools import groupby
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -25,10 +30,45 @@ from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import CrisisLevel, HouseholdTag
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.household_filter import HouseholdFilter, ListFilters
-from chandong_tui.tui.text import cell, join, safe_text
+from chandong_tui.tui.text import safe_text
 
 _GAP = 1
 _MIN_ADDRESS = 10
+
+Cell = tuple[str, Style | None]
+"""One column of a line: its text fitted to the column's width, and its style (None: the line's own)."""
+
+
+def fit_cell(value: object, width: int) -> str:
+    """The text `tui.text.cell` shows for `value` in `width` cells (made safe, cropped with `…` or
+    padded), without building a `Text`: rows are drawn as the user types."""
+    if width <= 0:
+        return ""
+    plain = safe_text(value)
+    if cell_len(plain) > width:
+        return set_cell_size(plain, width - 1) + "…"
+    return set_cell_size(plain, width)
+
+
+def line_segments(cells: list[Cell], base: Style, over: Style | None = None) -> list[Segment]:
+    """The cells joined by single spaces, segmented as `rich.text.Text` renders them (a styled cell is
+    a segment of its own, the rest runs together), each style drawn on `base` with `over` on top."""
+    plain = base + over if over else base
+    segments: list[Segment] = []
+    run = ""
+    for index, (text, style) in enumerate(cells):
+        if index:
+            run += " " * _GAP
+        if style and text:
+            if run:
+                segments.append(Segment(run, plain))
+            segments.append(Segment(text, base + style + over if over else base + style))
+            run = ""
+        else:
+            run += text
+    if run:
+        segments.append(Segment(run, plain))
+    return segments
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +100,12 @@ class Columns:
                 address += tags + (_GAP if tags == 0 else 0)
                 tags = 0
         return cls(address=max(0, address), tags=tags, **fixed)
+
+    @property
+    def line_width(self) -> int:
+        """Cells of a whole line: every shown column and the gaps between them."""
+        cells = self.tong_ban + self.head + self.address + self.tags + self.flag + self.owner
+        return cells + _GAP * (5 if self.tags else 4)
 
 
 class HouseholdList(ScrollView, can_focus=True):
@@ -121,6 +167,8 @@ class HouseholdList(ScrollView, can_focus=True):
         self.filters = ListFilters()
         """The filters applied with the query (my cases, tag, 통, open flag)."""
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._base: Style | None = None
+        """The list's own colours, under every cached strip (forgotten with them)."""
         self._flag_width = max(cell_len(level.label(lang)) for level in CrisisLevel)
 
     # -- data ------------------------------------------------------------------------------
@@ -143,7 +191,9 @@ class HouseholdList(ScrollView, can_focus=True):
         """Show these households (the current query and filters still apply)."""
         self._filter = HouseholdFilter(summaries)
         self.owner_names = dict(owner_names)
+        self._forget_drawn()  # rows are cached by household id: drawn again from the new data
         self.filter(self._query)
+        self.refresh()
 
     def set_filters(self, filters: ListFilters) -> None:
         """Apply `filters` with the current query; the cursor goes back to the first row."""
@@ -151,14 +201,63 @@ class HouseholdList(ScrollView, can_focus=True):
         self.filter(self._query)
 
     def filter(self, query: str) -> None:
-        """Show only the households matching `query` and the filters; the cursor goes to the first row."""
+        """Show only the households matching `query` and the filters; the cursor goes to the first row.
+
+        Only the lines that show another row (or the cursor moved off or onto) are repainted."""
+        shown = self._shown_rows()
         self._query = query
         self.rows = self._filter(query, self.filters)
-        self._strips.clear()
-        self.virtual_size = Size(0, len(self.rows) + 1)
+        relayout = self._set_virtual_height(len(self.rows) + 1)
         self.set_reactive(HouseholdList.cursor, 0)
-        self.scroll_to(y=0, animate=False, immediate=True)
-        self.refresh()
+        self.scroll_to(y=0, animate=False, immediate=True)  # scrolling repaints everything itself
+        if not relayout:
+            self._refresh_changed_lines(shown)
+
+    def _shown_rows(self) -> list[tuple[str, bool] | None]:
+        """What each line below the header shows: (household id, under the cursor), None when blank."""
+        top = round(self.scroll_offset.y)
+        lines = max(0, self.scrollable_content_region.height - 1)
+        return [
+            (self.rows[index].id, index == self.cursor) if index < len(self.rows) else None
+            for index in range(top, top + lines)
+        ]
+
+    def _refresh_changed_lines(self, before: list[tuple[str, bool] | None]) -> None:
+        """Repaint each run of consecutive lines that differ from `before` (one region per run)."""
+        top = round(self.scroll_offset.y)
+        changed = [
+            line
+            for line, (was, now) in enumerate(zip(before, self._shown_rows(), strict=False), start=1)
+            if was != now
+        ]
+        for _, run in groupby(enumerate(changed), key=lambda pair: pair[1] - pair[0]):
+            lines = [line for _, line in run]
+            self.refresh_lines(top + lines[0], len(lines))
+
+    def _set_virtual_height(self, height: int) -> bool:
+        """Scroll over `height` lines; True when that lays the screen out again.
+
+        The list's own size never depends on its rows: only when the scrollbar appears or goes is
+        there a layout (which repaints every line at the new width, so none is repainted before it).
+        Otherwise only the scrollbar's thumb is redrawn."""
+        size = Size(0, height)
+        if size == self.virtual_size:
+            return False
+        self.set_reactive(HouseholdList.virtual_size, size)
+        if self._scrollbar_would_change(height):
+            self.refresh(layout=True, repaint=False)
+            return True
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = height
+        return False
+
+    def _scrollbar_would_change(self, height: int) -> bool:
+        """Whether `overflow-y: auto` will show or hide the scrollbar at this height (or not laid out yet)."""
+        if self.styles.overflow_y != "auto":
+            return False
+        if not self.container_size:
+            return True
+        return (height > self.container_size.height) != self.show_vertical_scrollbar
 
     # -- cursor ----------------------------------------------------------------------------
     def validate_cursor(self, value: int) -> int:
@@ -214,11 +313,16 @@ class HouseholdList(ScrollView, can_focus=True):
     # -- drawing ---------------------------------------------------------------------------
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._strips.clear()
+        self._forget_drawn()
 
     def on_resize(self) -> None:
-        self._strips.clear()
+        self._forget_drawn()
         self._keep_visible(self.cursor)
+
+    def _forget_drawn(self) -> None:
+        """Drop every cached strip and the colours they were drawn with."""
+        self._strips.clear()
+        self._base = None
 
     def on_focus(self) -> None:
         self.refresh_line(self.cursor + 1)
@@ -228,63 +332,64 @@ class HouseholdList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
-        columns = Columns.for_width(width, self._flag_width)
         if y == 0:
-            key: tuple[object, ...] = ("header", width, self.lang)
-            return self._cached(key, lambda: self._header(columns), width, base)
+            return self._cached(("header", width), lambda: self._drawn(self._header, width))
         index = round(self.scroll_offset.y) + y - 1
         if index >= len(self.rows):
-            return Strip.blank(width, base)
+            return self._cached(("blank", width), lambda: Strip.blank(width, self._base_style()))
         summary = self.rows[index]
         selected = index == self.cursor
-        key = (summary, width, selected, selected and self.has_focus)
-        return self._cached(key, lambda: self._row(summary, columns, selected), width, base)
+        key = (summary.id, width, selected, selected and self.has_focus)
+        return self._cached(key, lambda: self._drawn(partial(self._row, summary), width, selected))
 
-    def _cached(self, key: tuple[object, ...], build, width: int, base: Style) -> Strip:  # noqa: ANN001
+    def _cached(self, key: tuple[object, ...], draw: Callable[[], Strip]) -> Strip:
+        """The strip under `key`, drawn on a miss only."""
         strip = self._strips.get(key)
         if strip is None:
-            line = build()
-            strip = Strip(line.render(self.app.console), cell_len(line.plain)).crop_extend(0, width, base)
-            strip = strip.apply_style(base)
-            self._strips[key] = strip
+            strip = self._strips[key] = draw()
         return strip
+
+    def _drawn(self, cells: Callable[[Columns], list[Cell]], width: int, selected: bool = False) -> Strip:
+        """The header or a row on the list's colours (the cursor's on top if `selected`), `width` cells."""
+        columns = Columns.for_width(width, self._flag_width)
+        base = self._base_style()
+        segments = line_segments(cells(columns), base, self._style("cursor") if selected else None)
+        # Every cell is fitted to its column, so the line is `columns.line_width` cells: no measuring.
+        return Strip(segments, columns.line_width).crop_extend(0, width, base)
+
+    def _base_style(self) -> Style:
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"household-list--{name}", partial=True)
 
-    def _header(self, columns: Columns) -> Text:
-        style = self._style("header")
-        parts = [
-            cell(t("col_tong_ban", self.lang), columns.tong_ban, style),
-            cell(t("col_head", self.lang), columns.head, style),
-            cell(t("address", self.lang), columns.address, style),
+    def _header(self, columns: Columns) -> list[Cell]:
+        labels = [
+            ("col_tong_ban", columns.tong_ban),
+            ("col_head", columns.head),
+            ("address", columns.address),
         ]
         if columns.tags:
-            parts.append(cell(t("tags", self.lang), columns.tags, style))
-        parts += [
-            cell(t("col_flag", self.lang), columns.flag, style),
-            cell(t("owner", self.lang), columns.owner, style),
-        ]
-        return join(parts)
+            labels.append(("tags", columns.tags))
+        labels += [("col_flag", columns.flag), ("owner", columns.owner)]
+        style = self._style("header")
+        return [(fit_cell(t(key, self.lang), width), style) for key, width in labels]
 
-    def _row(self, summary: HouseholdSummary, columns: Columns, selected: bool) -> Text:
+    def _row(self, summary: HouseholdSummary, columns: Columns) -> list[Cell]:
         level_text, level_style = self._level(summary.open_flag_level)
         owner = self.owner_names.get(summary.owner_id or "", summary.owner_id or "")
-        parts = [
-            cell(f"{summary.tong}-{summary.ban}", columns.tong_ban),
-            cell(summary.head_name, columns.head),
-            cell(summary.address, columns.address),
+        cells: list[Cell] = [
+            (fit_cell(f"{summary.tong}-{summary.ban}", columns.tong_ban), None),
+            (fit_cell(summary.head_name, columns.head), None),
+            (fit_cell(summary.address, columns.address), None),
         ]
         if columns.tags:
-            parts.append(
-                cell(",".join(self._tag(tag) for tag in summary.tags), columns.tags, self._style("muted"))
-            )
-        parts += [cell(level_text, columns.flag, level_style), cell(owner, columns.owner)]
-        line = join(parts)
-        if selected:
-            line.stylize(self._style("cursor"))
-        return line
+            tags = ",".join(self._tag(tag) for tag in summary.tags)
+            cells.append((fit_cell(tags, columns.tags), self._style("muted")))
+        cells += [(fit_cell(level_text, columns.flag), level_style), (fit_cell(owner, columns.owner), None)]
+        return cells
 
     def _tag(self, value: str) -> str:
         try:
