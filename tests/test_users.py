@@ -255,3 +255,42 @@ def test_a_vault_made_before_still_opens(tmp_path: Path) -> None:
         assert admin.table("household").get_row("old-1")["tong"] == 7
         assert verify_log(admin).ok
         remove_user(admin, "planner")  # and the new features work on it
+
+
+def test_a_session_open_during_a_removal_publishes_in_the_new_epoch(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = set(_chunks(vault))
+    nurse = unlock(vault, "nurse", NURSE_PASS)  # another PC, open all along
+    monkeypatch.setenv("CHANDONG_HOME", str(tmp_path / "admin-pc"))
+    with unlock(vault, ADMIN, PASSPHRASE) as admin:
+        remove_user(admin, "planner")
+    nurse.write("household", "while-open", {"tong": 5})
+    nurse.close()
+    assert nurse.epoch == 2
+    info = read_marker(vault)
+    identity = unlock_identity(vault, info.vault_id, "planner", PLANNER_PASS)
+    keyring = load_keyring(vault, info.vault_id, info.root_sign_pub)
+    their_keys = {
+        g.epoch: unwrap_grant(g, identity, info.vault_id)
+        for g in keyring.for_user(user_hash(info.vault_id, "planner"))
+    }
+    for path in (p for p in _chunks(vault) if p not in before):
+        with pytest.raises(IntegrityError):
+            open_chunk(path, info.vault_id, path.parent.name, their_keys.get)
+
+
+def test_a_removed_users_open_session_stops_publishing(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planner = unlock(vault, "planner", PLANNER_PASS)
+    monkeypatch.setenv("CHANDONG_HOME", str(tmp_path / "admin-pc"))
+    with unlock(vault, ADMIN, PASSPHRASE) as admin:
+        remove_user(admin, "planner")
+    planner.write("household", "late", {"tong": 9})
+    with pytest.raises(AuthError):
+        planner.publish()
+    planner.close()
+    assert any("removed" in str(p) for p in planner.problems)
+    with unlock(vault, ADMIN, PASSPHRASE) as admin:
+        assert admin.table("household").get_row("late") is None

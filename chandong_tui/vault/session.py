@@ -303,10 +303,25 @@ class VaultSession:
                 self.problems.append(Problem(str(path.relative_to(self.info.root)), str(exc)))
         return 0, seqs[-1] if seqs else 0
 
+    def refresh_keys(self) -> None:
+        """Take up key epochs started since unlock (a user removed meanwhile), so that nothing is
+        published in an epoch a removed user can read; `AuthError` if this login was removed."""
+        info = self.info
+        keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
+        uhash = user_hash(info.vault_id, self.user_id)
+        if not keyring.active(uhash):
+            raise AuthError("this login has been removed from the vault")
+        for grant in keyring.for_user(uhash):
+            if grant.epoch not in self.keys and grant.box_pub == self.identity.box_public:
+                self.keys[grant.epoch] = unwrap_grant(grant, self.identity, info.vault_id)
+        self.epoch = max(self.keys)
+
     def publish(self) -> int:
-        """Write the unpublished ops as one chunk in this device's folder; returns how many."""
+        """Write the unpublished ops as one chunk in this device's folder (in the newest key epoch,
+        re-read from the keyring first); returns how many."""
         if not self._unpublished:
             return 0
+        self.refresh_keys()
         ops = self._unpublished
         header = ChunkHeader(
             vault=self.info.vault_id,
@@ -374,6 +389,8 @@ class VaultSession:
                     self.publish()
                 except OSError as exc:  # share offline: the outbox keeps everything for next time
                     self.problems.append(Problem("devices", f"could not publish ({exc.strerror})"))
+                except AuthError as exc:  # removed meanwhile: what was not published stays here
+                    self.problems.append(Problem("keyring", str(exc)))
             self.flush()
         finally:
             self.outbox.close()
@@ -577,6 +594,9 @@ def remove_user(admin: VaultSession, user_id: str) -> int:
         raise BadInput(f"no active user {user_id!r}")
     latest = keyring.latest_epoch
     epoch, key = latest + 1, random_key()
+    if any((info.root / KEYRING_DIR).glob(f"{epoch:06d}-*")):
+        # another admin started this epoch and its grants are not all verified here yet (still syncing)
+        raise BadInput(f"key epoch {epoch} is being started elsewhere; wait for the folder to sync and retry")
     for uhash in sorted({g.user for g in keyring.grants if g.epoch == latest} - {gone}):
         current = _current_grant(info.root, keyring, uhash, latest)
         if current is None:
