@@ -192,3 +192,43 @@ def test_every_kind_has_a_rule_and_restricted_fields_are_redacted_by_access() ->
 def test_readme_shows_the_matrix() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert perms.render_markdown() in readme
+
+
+@pytest.mark.parametrize("user", list(DEMO_ROLES))
+def test_each_forbidden_read_is_refused(demo_vault: Path, user: str) -> None:
+    from chandong_tui.casework.access import read_field, reveal_rrn
+
+    repo = _opened(demo_vault, user)
+    with repo.session:
+        role = DEMO_ROLES[user]
+        member = next(m for m in repo.all(Member) if m.rrn)
+        visit = next(v for v in repo.all(Visit))
+        reads = {
+            ("member", member.id, "health"): role in ("visiting_nurse", "supervisor"),
+            ("visit", visit.id, "health_measures"): role in ("visiting_nurse", "supervisor"),
+            ("member", member.id, "rrn"): role == "supervisor",
+            ("member", member.id, "name"): True,
+        }
+        for (kind, row_id, field), allowed in reads.items():
+            if allowed:
+                read_field(repo, kind, row_id, field)
+            else:
+                with pytest.raises(Forbidden):
+                    read_field(repo, kind, row_id, field)
+        if role == "neighbourhood_officer":
+            with pytest.raises(Forbidden):
+                reveal_rrn(repo, member.id, "순찰 중 확인")
+        else:
+            assert "*" not in reveal_rrn(repo, member.id, "급여 신청")
+        from chandong_tui.casework.audit import events, monthly_review, verify_log
+
+        for read_log in (
+            lambda: events(repo),
+            lambda: verify_log(repo.session),
+            lambda: monthly_review(repo, "2026-10"),
+        ):
+            if role == "supervisor":
+                read_log()
+            else:
+                with pytest.raises(Forbidden):
+                    read_log()

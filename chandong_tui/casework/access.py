@@ -33,6 +33,7 @@ __all__ = [
     "HEALTH_ROLES",
     "Forbidden",
     "guard_fields",
+    "read_field",
     "redact_member",
     "redact_visit",
     "reveal_rrn",
@@ -127,3 +128,18 @@ def reveal_rrn(repo: CaseRepository, member_id: str, reason: str) -> str:
         raise KeyError(member_id)
     repo.session.audit(REVEAL, target=member_id, detail={"field": "rrn", "reason": text})
     return str(doc.get("rrn") or "")
+
+
+def read_field(repo: CaseRepository, kind: str, row_id: str, field: str) -> object:
+    """One stored field of one record, for a role that reads it in plain; `Forbidden` otherwise
+    (nothing is returned masked or empty here: the refusal is the answer). Masked fields that a role
+    may see with a reason go through their reveal function (`reveal_rrn`), which logs."""
+    from chandong_tui.casework.converters import is_deleted
+    from chandong_tui.casework.permissions import require_read
+
+    require_read(repo.role, kind)
+    require_read(repo.role, kind, field)
+    doc = repo.session.table(kind).get_row(row_id)
+    if doc is None or is_deleted(doc):
+        raise KeyError(row_id)
+    return doc.get(field)
