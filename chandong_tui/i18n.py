@@ -562,6 +562,89 @@ CATALOGUE: dict[str, Label] = {
     "cmd_handoff_answer": Label("이관: 답변 후 재요청", "hand-off: answer"),
     "cmd_handoff_cancel": Label("이관: 취소", "hand-off: withdraw"),
     "case_event": Label("사례 기록", "Case step"),
+    # supervisor queue (tui/screens/queue_screen.py)
+    "key_queue": Label("검토 목록", "Queue"),
+    "tip_queue": Label(
+        "슈퍼바이저 검토 목록: 담당자별 사례, 기한 초과, 이관, 종결 승인",
+        "Supervisor queue: caseloads, overdue, hand-offs, closures",
+    ),
+    "queue_supervisor_only": Label("검토 목록은 슈퍼바이저만 엽니다", "Only supervisors open the queue"),
+    "queue_filters": Label("필터: {filters}", "Filters: {filters}"),
+    "queue_no_filter": Label(
+        "없음 (t 통 · w 담당 · g 태그 · l 수준)", "none (t tong · w worker · g tag · l level)"
+    ),
+    "queue_filter_tong": Label("{tong}통", "tong {tong}"),
+    "queue_filter_worker": Label("담당 {name}", "worker {name}"),
+    "queue_filter_tag": Label("태그 {tag}", "tag {tag}"),
+    "queue_filter_level": Label("위기 {level}", "level {level}"),
+    "queue_marked": Label("{n}가구 선택", "{n} marked"),
+    "queue_caseload_line": Label(
+        "가구 {households} 위기 {flags} 방문지연 {overdue} 할일 {tasks}/{late} 이관 {handoffs}",
+        "{households} cases {flags} flags {overdue} late visits {tasks}/{late} tasks {handoffs} hand-offs",
+    ),
+    "queue_no_owner": Label("담당 없음", "no owner"),
+    "queue_requested_on": Label("요청 {day}", "asked {day}"),
+    "key_mark": Label("선택", "Mark"),
+    "tip_mark": Label(
+        "여러 가구를 한꺼번에 재배정하려면 표시합니다", "Mark households to reassign several at once"
+    ),
+    "key_reassign": Label("재배정", "Reassign"),
+    "tip_reassign": Label(
+        "선택한 가구(없으면 이 가구)를 다른 담당자에게 넘깁니다",
+        "Give the marked cases (or this one) to a worker",
+    ),
+    "key_approve_closure": Label("종결 승인", "Approve"),
+    "tip_approve_closure": Label("의견과 함께 종결을 승인합니다", "Approve the closure, with a comment"),
+    "key_return_closure": Label("종결 반려", "Return"),
+    "tip_return_closure": Label("의견과 함께 종결 요청을 돌려보냅니다", "Return the closure, with a comment"),
+    "key_comment": Label("의견", "Comment"),
+    "tip_comment": Label("이 사례에 의견을 남깁니다", "Comment on this case"),
+    "key_filter_tong": Label("통", "Tong"),
+    "tip_filter_tong": Label("통으로 거릅니다", "Filter by tong"),
+    "key_filter_worker": Label("담당", "Worker"),
+    "tip_filter_worker": Label("담당자로 거릅니다", "Filter by worker"),
+    "key_filter_tag": Label("태그", "Tag"),
+    "tip_filter_tag": Label("가구 태그로 거릅니다", "Filter by household tag"),
+    "key_filter_level": Label("위기 수준", "Level"),
+    "tip_filter_level": Label("위기 수준으로 거릅니다", "Filter by crisis level"),
+    "key_clear_filters": Label("필터 해제", "Clear filters"),
+    "tip_clear_filters": Label("모든 필터를 지웁니다", "Clear every filter"),
+    "tip_refresh_queue": Label("검토 목록을 다시 계산합니다", "Compute the queue again"),
+    "tip_open_queue_item": Label(
+        "가구, 이관을 열거나 담당자 줄에서 그 담당자로 거릅니다",
+        "Open the household or hand-off; on a worker's line, filter by them",
+    ),
+    "queue_any": Label("전체", "All"),
+    "queue_pick_worker": Label("누구에게 재배정할까요? ({n}가구)", "Reassign {n} case(s) to whom?"),
+    "queue_pick_tong": Label("통 고르기", "Pick a tong"),
+    "queue_pick_filter_worker": Label("담당자 고르기", "Pick a worker"),
+    "queue_pick_tag": Label("태그 고르기", "Pick a tag"),
+    "queue_pick_level": Label("위기 수준 고르기", "Pick a level"),
+    "queue_reassigned": Label("{n}가구를 {name}에게 재배정했습니다", "{n} case(s) reassigned to {name}"),
+    "queue_nothing_to_reassign": Label(
+        "재배정할 가구가 없습니다 (가구 줄에서)", "No case to reassign (on a case line)"
+    ),
+    "closure_approve_title": Label("종결 승인 · {household}", "Approve the closure · {household}"),
+    "closure_return_title": Label("종결 반려 · {household}", "Return the closure · {household}"),
+    "comment_title": Label("사례 의견 · {household}", "Comment · {household}"),
+    "comment": Label("의견", "Comment"),
+    "cmd_queue_open": Label("업무: 슈퍼바이저 검토 목록", "work: supervisor queue"),
+    "cmd_queue_open_help": Label(
+        "담당자별 사례, 기한 초과, 이관, 종결 승인", "Caseloads, overdue, hand-offs, closures"
+    ),
+    # closure request (household screen)
+    "key_request_closure": Label("종결 요청", "Ask to close"),
+    "tip_request_closure": Label(
+        "슈퍼바이저에게 사례 종결 승인을 요청합니다", "Ask a supervisor to close the case"
+    ),
+    "closure_request_title": Label("종결 승인 요청 · {household}", "Ask to close · {household}"),
+    "closure_not_owner": Label(
+        "사례 담당자나 슈퍼바이저만 종결을 요청합니다",
+        "Only the case owner or a supervisor asks to close a case",
+    ),
+    "closure_reason": Label("종결 사유", "Why it closes"),
+    "cmd_closure_request": Label("가구: 종결 요청", "household: ask to close"),
+    "cmd_closure_request_help": Label("슈퍼바이저 승인 후 종결됩니다", "Closed once a supervisor approves"),
     # -- end collaboration tui --
     # -- security --
     "auth_locked": Label(

@@ -24,6 +24,7 @@ HOUSEHOLD_COMMANDS = (
     ("cmd_flag_update", "action_update_flag", True),
     ("cmd_flag_resolve", "action_resolve_flag", True),
     ("cmd_handoff_request", "action_handoff", False),
+    ("cmd_closure_request", "action_request_closure", False),
 )
 """Palette entries of one household: (catalogue key, screen action, only with an open flag)."""
 
@@ -35,6 +36,20 @@ HANDOFF_COMMANDS = (
     ("cmd_handoff_cancel", "cancel_handoff"),
 )
 """Palette entries of a hand-off: (catalogue key, screen action), offered when the screen allows it."""
+
+QUEUE_COMMANDS = (
+    ("key_mark", "mark"),
+    ("key_reassign", "reassign"),
+    ("key_approve_closure", "approve_closure"),
+    ("key_return_closure", "return_closure"),
+    ("key_comment", "comment"),
+    ("key_filter_tong", "filter_tong"),
+    ("key_filter_worker", "filter_worker"),
+    ("key_filter_tag", "filter_tag"),
+    ("key_filter_level", "filter_level"),
+    ("key_clear_filters", "clear_filters"),
+)
+"""Palette entries of the supervisor queue: (catalogue key, screen action), when the line allows it."""
 
 
 class ChandongCommands(Provider):
@@ -98,8 +113,28 @@ class ChandongCommands(Provider):
         """Hand-offs, the supervisor queue and case conferences."""
         from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
         from chandong_tui.tui.screens.handoff_screen import HandoffScreen
+        from chandong_tui.tui.screens.queue_screen import QueueScreen, open_queue
+        from chandong_tui.tui.signed_in import SUPERVISOR
 
         screen = self.screen
+        app = self.app
+        repo = getattr(app, "repo", None)
+        if repo is not None and repo.role == SUPERVISOR and not isinstance(screen, QueueScreen):
+            clock = getattr(app, "clock", None)
+            yield (
+                t("cmd_queue_open", lang),
+                t("cmd_queue_open_help", lang),
+                lambda: open_queue(app, repo, lang, clock),  # type: ignore[arg-type]
+            )
+        if isinstance(screen, QueueScreen):
+            for key, action in QUEUE_COMMANDS:
+                if screen.check_action(action, ()):
+                    yield (
+                        f"{t('queue_title', lang)}: {t(key, lang)}",
+                        t(f"tip_{action}", lang),
+                        getattr(screen, f"action_{action}"),
+                    )
+            yield t("cmd_back", lang), t("cmd_back_help", lang), screen.action_back
         if isinstance(screen, DashboardScreen):
             yield t("key_sent_handoffs", lang), t("tip_sent_handoffs", lang), screen.action_sent_handoffs
         if isinstance(screen, HandoffScreen):

@@ -56,6 +56,7 @@ class DashboardScreen(Screen[None]):
         Binding(
             "ctrl+r,r", "open_report", "key_report", id="dashboard.report", show=True, tooltip="tip_report"
         ),
+        Binding("q", "open_queue", "key_queue", id="dashboard.queue", show=True, tooltip="tip_queue"),
         Binding(
             "o",
             "sent_handoffs",
@@ -84,6 +85,7 @@ class DashboardScreen(Screen[None]):
         self._resumed_once = False
         if repo.role != SUPERVISOR:
             hide_binding(self, "open_report")
+            hide_binding(self, "open_queue")
 
     def compose(self) -> ComposeResult:
         yield Static("", id="dashboard-title")
@@ -245,6 +247,17 @@ class DashboardScreen(Screen[None]):
         from chandong_tui.tui.screens.household_screen import HouseholdScreen  # with the forms: not at start
 
         self.app.push_screen(HouseholdScreen(self.repo, event.household_id, self.lang))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The supervisor queue is a supervisor's key only."""
+        if action == "open_queue":
+            return self.repo.role == SUPERVISOR
+        return True
+
+    def action_open_queue(self) -> None:
+        from chandong_tui.tui.screens.queue_screen import open_queue
+
+        open_queue(self.app, self.repo, self.lang, self.clock)
 
     def action_sent_handoffs(self) -> None:
         """Pick one of the hand-offs the user sent that are still open (those returned with a

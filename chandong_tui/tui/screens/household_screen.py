@@ -24,7 +24,7 @@ from textual.widgets import Footer, Static
 from chandong_tui.casework.clock import KST, first_visit_clock, now
 from chandong_tui.casework.handoffs import history_lines, waiting_handoff_of
 from chandong_tui.casework.repository import CaseRepository, TimelineEntry
-from chandong_tui.casework.supervision import case_events_of
+from chandong_tui.casework.supervision import CLOSABLE, case_events_of, request_closure
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import FlagState, HouseholdStatus, HouseholdTag, LabelledEnum, Role
 from chandong_tui.model.fields import mask_phone, mask_rrn
@@ -33,7 +33,7 @@ from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.flag_text import CLOCK_STYLES, LEVEL_STYLES, clock_label
 from chandong_tui.tui.modals.flag_modal import FlagModal, FlagPicker, most_urgent_first
 from chandong_tui.tui.modals.resolve_flag_modal import ResolveFlagModal
-from chandong_tui.tui.modals.visit_modal import VisitModal
+from chandong_tui.tui.modals.visit_modal import VisitModal, household_label
 from chandong_tui.tui.text import cell, join, safe_text, text
 
 _SECTION = "bold"
@@ -89,6 +89,14 @@ class HouseholdScreen(Screen[None]):
             id="household.flag_resolve",
             show=True,
             tooltip="tip_flag_resolve",
+        ),
+        Binding(
+            "c",
+            "request_closure",
+            "key_request_closure",
+            id="household.request_closure",
+            show=True,
+            tooltip="tip_request_closure",
         ),
         Binding("down,j", "scroll('down')", "key_down", id="household.down", show=False),
         Binding("up,k", "scroll('up')", "key_up", id="household.up", show=False),
@@ -356,6 +364,8 @@ class HouseholdScreen(Screen[None]):
         """Forms need the household; updating and resolving need an open flag (hidden otherwise)."""
         if action in ("record_visit", "raise_flag"):
             return self.household is not None
+        if action == "request_closure":
+            return self.household is not None and self.household.status in CLOSABLE
         if action == "handoff":
             return self.household is not None and self.household.status is not HouseholdStatus.CLOSED
         if action in _FLAG_ACTIONS:
@@ -425,6 +435,29 @@ class HouseholdScreen(Screen[None]):
         from chandong_tui.tui.modals.handoff_modal import HandoffModal
 
         self.app.push_screen(HandoffModal(self.repo, household, self.lang), self._saved)
+
+    def action_request_closure(self) -> None:
+        """Ask a supervisor to close the case (its owner or a supervisor), with the reason."""
+        household = self.household
+        if household is None:
+            return
+        if self.repo.user_id != household.owner_id and self.repo.role != Role.SUPERVISOR:
+            self.notify(t("closure_not_owner", self.lang), severity="warning")
+            return
+        from chandong_tui.tui.modals.note_modal import NoteModal
+
+        title = t(
+            "closure_request_title", self.lang, household=household_label(self.repo, household, self.lang)
+        )
+        self.app.push_screen(
+            NoteModal(
+                title,
+                t("closure_reason", self.lang),
+                lambda note: request_closure(self.repo, household.id, note, at=self._now()),
+                self.lang,
+            ),
+            self._saved,
+        )
 
     def action_back(self) -> None:
         self.dismiss()
