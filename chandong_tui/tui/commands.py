@@ -47,7 +47,7 @@ QUEUE_COMMANDS = (
     ("key_filter_worker", "filter_worker"),
     ("key_filter_tag", "filter_tag"),
     ("key_filter_level", "filter_level"),
-    ("key_clear_filters", "clear_filters"),
+    ("key_clear_queue_filters", "clear_queue_filters"),
 )
 """Palette entries of the supervisor queue: (catalogue key, screen action), when the line allows it."""
 

@@ -121,11 +121,11 @@ class QueueScreen(Screen[None]):
         ),
         Binding(
             "x",
-            "clear_filters",
-            "key_clear_filters",
+            "clear_queue_filters",
+            "key_clear_queue_filters",
             id="queue.clear",
             show=True,
-            tooltip="tip_clear_filters",
+            tooltip="tip_clear_queue_filters",
         ),
         Binding("enter", "open_item", "key_open", id="queue.open", show=False, tooltip="tip_open_queue_item"),
         Binding(
@@ -412,7 +412,7 @@ class QueueScreen(Screen[None]):
             return bool(self.marked) or (row is not None and row.kind in CASE_KINDS)
         if action == "comment":
             return row is not None and row.household_id is not None
-        if action == "clear_filters":
+        if action == "clear_queue_filters":
             return self.filters != QueueFilter()
         return True
 
@@ -554,7 +554,7 @@ class QueueScreen(Screen[None]):
             "queue_pick_level", [(level.label(self.lang), level.value) for level in CrisisLevel], "level"
         )
 
-    def action_clear_filters(self) -> None:
+    def action_clear_queue_filters(self) -> None:
         self._filter(tong=None, worker_id=None, tag=None, level=None)
 
     def action_refresh_queue(self) -> None:
