@@ -9,6 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chandong_tui.casework.access import Forbidden, ReasonRequired, reveal_rrn
 from chandong_tui.casework.audit import collect, events, log_view, verify_log
@@ -364,3 +366,70 @@ def test_monthly_review(
     assert main_in_process("audit", "review", str(busy), "--month", month, "--format", "csv") == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out.lstrip("\ufeff"))))
     assert next(r for r in rows if r["user"] == "planner")["failures"] == "1"
+
+
+# -- property: any single tampering of a chain is caught ------------------------------------------
+
+_ALICE = Identity.generate("alice")
+_KEY = b"k" * 32
+_DEV = "a1b2c3d4e5f60718"
+
+
+def _synthetic_chain(n: int) -> list[chain.Found]:
+    prev, found = "", []
+    for seq in range(1, n + 1):
+        event = chain.seal_event(
+            key=_KEY,
+            signer=_ALICE,
+            device=_DEV,
+            seq=seq,
+            prev=prev,
+            epoch=1,
+            action="view",
+            actor="alice",
+            target=f"h{seq}",
+            at=f"2026-10-01T00:00:{seq:02d}.000+00:00",
+        )
+        prev = event["mac"]
+        found.append(chain.Found(event, f"{_DEV}.{seq}", (seq, 0, _DEV), "x"))
+    return found
+
+
+def _problems(found: list[chain.Found], witnessed: dict | None = None) -> list[str]:  # type: ignore[type-arg]
+    return chain.verify_events(
+        found,
+        lambda _e, _d: _KEY,
+        lambda user: {_ALICE.sign_public} if user == "alice" else set(),
+        witnessed or {},
+    ).problems
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(min_value=2, max_value=12),
+    data=st.data(),
+    how=st.sampled_from(["delete", "swap", "alter", "truncate"]),
+)
+def test_any_single_tampering_is_caught(n: int, data: st.DataObject, how: str) -> None:
+    found = _synthetic_chain(n)
+    assert _problems(found) == []
+    witness = {"device b": {_DEV: (n, found[-1].event["mac"])}}
+    if how == "delete":
+        i = data.draw(st.integers(0, n - 2))  # the last one is a truncation
+        tampered = found[:i] + found[i + 1 :]
+    elif how == "swap":
+        i = data.draw(st.integers(0, n - 2))
+        a, b = found[i], found[i + 1]
+        tampered = [*found]
+        tampered[i] = replace(a, event={**b.event, "seq": a.event["seq"]})
+        tampered[i + 1] = replace(b, event={**a.event, "seq": b.event["seq"]})
+    elif how == "alter":
+        i = data.draw(st.integers(0, n - 1))
+        name = data.draw(st.sampled_from(["actor", "action", "target", "at", "detail", "epoch"]))
+        value = {"detail": {"x": 1}, "epoch": 2}.get(name, "changed")
+        tampered = [*found]
+        tampered[i] = replace(found[i], event={**found[i].event, name: value})
+    else:
+        k = data.draw(st.integers(1, n - 1))
+        tampered = found[: n - k]
+    assert _problems(tampered, witness), how
