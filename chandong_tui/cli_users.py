@@ -1,4 +1,4 @@
-"""`chandong user add|remove|list|passwd|reset VAULT …`: one account per worker, managed by an admin.
+"""`chandong user add|remove|list|passwd|reset|role VAULT …`: one account per worker, managed by an admin.
 
 Wired into `cli.build_parser()` by `cli_users.register(sub)`; same conventions as `cli.py` (the
 acting user from `--user`/`CHANDONG_USER`, their passphrase from `CHANDONG_PASSPHRASE` or
@@ -55,6 +55,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     pw.add_argument("--new-passphrase-file", help="read the new passphrase here (or CHANDONG_NEW_PASSPHRASE)")
     _credentials(pw)
     pw.set_defaults(run=cmd_passwd)
+
+    ro = actions.add_parser("role", help="give a user another role (not to demote a supervisor)")
+    ro.add_argument("vault")
+    ro.add_argument("target_user", metavar="USER_ID")
+    ro.add_argument("new_role", metavar="ROLE", choices=[r.value for r in Role])
+    _credentials(ro)
+    ro.set_defaults(run=cmd_role)
 
     rs = actions.add_parser("reset", help="a new one-time passphrase for a user, and lift their lockout")
     rs.add_argument("vault")
@@ -155,7 +162,7 @@ def user_rows(repo) -> list[tuple[str, str, str, str]]:  # noqa: ANN001 - a Case
     rows = []
     for uhash in sorted({g.user for g in keyring.grants}):
         worker = workers.get(uhash)
-        grant = max(keyring.for_user(uhash), key=lambda g: g.epoch)
+        grant = max(keyring.for_user(uhash), key=lambda g: g.order)
         doc = latest_user_doc(info.root, uhash) or {}
         folders = lockout_folders(info.root, local_dir(info.vault_id), uhash)
         trusted = keyring.sign_keys(uhash) | keyring.admin_keys() | {info.root_sign_pub}
@@ -227,4 +234,19 @@ def cmd_reset(args: argparse.Namespace) -> int:
     else:
         print(secret)
         _say(f"{args.target_user} has a new one-time passphrase (above); their lockout is lifted")
+    return EXIT_OK
+
+
+def cmd_role(args: argparse.Namespace) -> int:
+    from chandong_tui.casework.repository import CaseRepository
+    from chandong_tui.model.records import Worker
+    from chandong_tui.vault.session import change_role
+
+    with _unlock(args) as admin:
+        old = change_role(admin, args.target_user, args.new_role)
+        repo = CaseRepository(admin)
+        worker = repo.get(Worker, args.target_user)
+        if worker is not None:
+            repo.save(worker.model_copy(update={"role": Role(args.new_role)}))
+    _say(f"{args.target_user}: {old} → {args.new_role} (from their next unlock)")
     return EXIT_OK

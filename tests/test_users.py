@@ -294,3 +294,24 @@ def test_a_removed_users_open_session_stops_publishing(
     assert any("removed" in str(p) for p in planner.problems)
     with unlock(vault, ADMIN, PASSPHRASE) as admin:
         assert admin.table("household").get_row("late") is None
+
+
+def test_role_change(
+    vault: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from chandong_tui.casework.audit import events
+    from chandong_tui.casework.repository import CaseRepository
+
+    _as(monkeypatch, ADMIN, PASSPHRASE)
+    assert main_in_process("user", "role", str(vault), "planner", "case_manager") == 0
+    assert main_in_process("user", "role", str(vault), ADMIN, "counsellor") == 2  # no demoting a supervisor
+    with unlock(vault, "planner", PLANNER_PASS) as planner:
+        assert planner.role == "case_manager"
+    with unlock(vault, ADMIN, PASSPHRASE) as admin:
+        remove_user(admin, "nurse")  # a new epoch keeps the new role
+        (change,) = events(CaseRepository(admin), action="role_change")
+    assert change.detail == {"from": "welfare_planner", "to": "case_manager"}
+    with unlock(vault, "planner", PLANNER_PASS) as planner:
+        assert planner.role == "case_manager" and planner.epoch == 2
+    _as(monkeypatch, "planner", PLANNER_PASS)
+    assert main_in_process("user", "role", str(vault), "planner", "supervisor") == 3  # not an admin

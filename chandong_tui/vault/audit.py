@@ -57,6 +57,7 @@ REVEAL = "reveal"
 USER_ADD = "user_add"
 USER_REMOVE = "user_remove"
 USER_RESET = "user_reset"
+ROLE_CHANGE = "role_change"
 PASSPHRASE_CHANGE = "passphrase_change"
 ACTIONS = (
     LOGIN,
@@ -69,6 +70,7 @@ ACTIONS = (
     USER_ADD,
     USER_REMOVE,
     USER_RESET,
+    ROLE_CHANGE,
     PASSPHRASE_CHANGE,
 )
 

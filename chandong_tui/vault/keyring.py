@@ -176,6 +176,12 @@ class Grant:
     sign_pub: bytes
     granted_by: str
     sealed_key: dict[str, str]
+    n: int = 0
+    """The n-th grant of this epoch to this user (after a reset or a role change); the newest counts."""
+
+    @property
+    def order(self) -> tuple[int, int]:
+        return (self.epoch, self.n)
 
 
 def write_grant(
@@ -243,6 +249,15 @@ class Keyring:
     def admin_keys(self) -> set[bytes]:
         return {g.sign_pub for g in self.grants if g.role == ADMIN_ROLE}
 
+    def current(self, uhash: str, box_pub: bytes | None = None) -> Grant | None:
+        """The user's newest grant (of the identity with `box_pub`, if given): its role counts."""
+        grants = [g for g in self.for_user(uhash) if box_pub is None or g.box_pub == box_pub]
+        return max(grants, key=lambda g: g.order) if grants else None
+
+    def next_n(self, uhash: str, epoch: int) -> int:
+        """The number of the next grant of `epoch` to this user."""
+        return 1 + max((g.n for g in self.for_user(uhash) if g.epoch == epoch), default=-1)
+
 
 def load_keyring(root: Path, vault_id: str, root_sign_pub: bytes) -> Keyring:
     """Read and verify every grant: signed by the vault's root key or by an admin granted before."""
@@ -300,6 +315,7 @@ def _verified_grant(name: str, doc: dict[str, Any], vault_id: str, signers: set[
             sign_pub=b64d(doc["sign_pub"]),
             granted_by=doc["granted_by"],
             sealed_key=doc["key"],
+            n=int(match.group(3) or 0),
         )
     except (KeyError, TypeError, ValueError):
         return None

@@ -510,7 +510,7 @@ def unlock(root: Path, user_id: str, passphrase: str, *, new_passphrase: str | N
     if state.failures:
         record_clear(folders, uhash, identity, uhash, "unlock", now_ms)
     keys = {g.epoch: unwrap_grant(g, identity, info.vault_id) for g in grants}
-    role = max(grants, key=lambda g: g.epoch).role
+    role = max(grants, key=lambda g: g.order).role
     session = VaultSession(info, identity, role, keys, take_slot(info.vault_id))
     session.problems.extend(Problem(path, reason) for path, reason in keyring.problems)
     session.ingest()
@@ -628,7 +628,7 @@ def _current_grant(root: Path, keyring: Keyring, uhash: str, epoch: int):  # noq
 
         mine = [g for g in grants if g.box_pub == b64d(doc.get("box_pub", ""))]
         grants = mine or grants
-    return grants[-1] if grants else None
+    return max(grants, key=lambda g: g.order) if grants else None
 
 
 def reset_user(admin: VaultSession, user_id: str, one_time: str) -> None:
@@ -641,7 +641,7 @@ def reset_user(admin: VaultSession, user_id: str, one_time: str) -> None:
     doc = latest_user_doc(info.root, uhash)
     if doc is None or not keyring.active(uhash):
         raise BadInput(f"no active user {user_id!r}")
-    role = max(keyring.for_user(uhash), key=lambda g: g.epoch).role
+    role = max(keyring.for_user(uhash), key=lambda g: g.order).role
     identity = Identity.generate(user_id)
     write_user_file(info.root, info.vault_id, identity, one_time, rev=int(doc["rev"]) + 1, one_time=True)
     folder = info.root / KEYRING_DIR
@@ -672,3 +672,37 @@ def clear_lockout(admin: VaultSession, user_id: str, *, audit: bool = True) -> N
     record_clear(folders, uhash, admin.identity, user_hash(info.vault_id, admin.user_id), "reset", _now_ms())
     if audit:
         admin.audit(chain.USER_RESET, target=user_id, detail={"lockout_only": True})
+
+
+def change_role(admin: VaultSession, user_id: str, role: str) -> str:
+    """Give a user another role (a new grant of the newest epoch, signed by this admin); returns the
+    old role. A supervisor is not demoted this way: the grants their key signed stay trusted, so the
+    login is removed (new epoch) and a new one added instead."""
+    keyring = _require_admin(admin)
+    info = admin.info
+    uhash = user_hash(info.vault_id, user_id)
+    latest = keyring.latest_epoch
+    current = _current_grant(info.root, keyring, uhash, latest)
+    if current is None or not keyring.active(uhash):
+        raise BadInput(f"no active user {user_id!r}")
+    if current.role == role:
+        raise BadInput(f"{user_id} already has the role {role}")
+    if current.role == ADMIN_ROLE:
+        raise BadInput(
+            "a supervisor is not demoted (grants their key signed stay trusted): "
+            "remove the login and add a new one"
+        )
+    write_grant(
+        info.root,
+        info.vault_id,
+        admin.identity,
+        latest,
+        user_id,
+        role,
+        current.box_pub,
+        current.sign_pub,
+        admin.keys[latest],
+        n=keyring.next_n(uhash, latest),
+    )
+    admin.audit(chain.ROLE_CHANGE, target=user_id, detail={"from": current.role, "to": role})
+    return current.role
