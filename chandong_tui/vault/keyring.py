@@ -139,7 +139,9 @@ def latest_user_doc(root: Path, uhash: str) -> dict[str, Any] | None:
     return None
 
 
-_DUMMY_KDF = KdfParams(alg="argon2id", salt=b64e(b"chandong-no-user"))
+_DUMMY_KDF = KdfParams(alg=KdfParams.fresh().alg, salt=b64e(b"chandong-no-user"))
+"""What an unknown login costs: the same derivation as a real one (scrypt where Argon2id is missing,
+as for real users' files)."""
 
 
 def unlock_identity(root: Path, vault_id: str, user_id: str, passphrase: str) -> Identity:
