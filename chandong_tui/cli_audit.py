@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from chandong_tui.cli import EXIT_INTEGRITY, EXIT_OK, _credentials, _unlock
@@ -51,6 +52,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--format", choices=("table", "csv"), default="table")
     _credentials(r)
     r.set_defaults(run=cmd_review)
+
+
+def visible(text: str) -> str:
+    """Stored text safe for a terminal: control characters (escape sequences) shown, not run."""
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def cells(text: str) -> int:
+    """Terminal cells: Korean letters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def render_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Aligned columns for a terminal, control characters made visible."""
+    table = [list(header)] + [[visible(str(v)) for v in row] for row in rows]
+    widths = [max(cells(r[i]) for r in table) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(v + " " * (w - cells(v)) for v, w in zip(row, widths, strict=True)).rstrip()
+        for row in table
+    )
 
 
 def _month(text: str) -> str:
@@ -111,7 +134,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(render_csv(columns, rows, header="keys"))
         return EXIT_OK
     for row in rows:
-        print("  ".join(str(v) for v in row[:6] if v != "").rstrip())
+        print(visible("  ".join(str(v) for v in row[:6] if v != "")).rstrip())
     print(f"{len(rows)} event(s)", file=sys.stderr)
     return EXIT_OK
 
@@ -143,8 +166,5 @@ def cmd_review(args: argparse.Namespace) -> int:
         columns = [Column(key, key) for key in REVIEW_COLUMNS]
         sys.stdout.buffer.write(render_csv(columns, rows, header="keys"))
         return EXIT_OK
-    widths = [max(len(k), *(len(str(r[i])) for r in rows)) for i, k in enumerate(REVIEW_COLUMNS)]
-    print("  ".join(k.ljust(w) for k, w in zip(REVIEW_COLUMNS, widths, strict=True)).rstrip())
-    for row in rows:
-        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    print(render_table(REVIEW_COLUMNS, rows))
     return EXIT_OK

@@ -135,10 +135,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.format == "csv":
         sys.stdout.buffer.write(render_csv(columns, rows, header="keys", encoding="utf-8"))
         return EXIT_OK
-    widths = [max(len(c.key), *(len(str(r[i])) for r in rows)) for i, c in enumerate(columns)]
-    print("  ".join(c.key.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
-    for row in rows:
-        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+    from chandong_tui.cli_audit import render_table
+
+    print(render_table([c.key for c in columns], rows))
     return EXIT_OK
 
 

@@ -433,3 +433,17 @@ def test_any_single_tampering_is_caught(n: int, data: st.DataObject, how: str) -
         k = data.draw(st.integers(1, n - 1))
         tampered = found[: n - k]
     assert _problems(tampered, witness), how
+
+
+def test_show_never_prints_control_characters(
+    demo_vault: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with _session(demo_vault, "planner") as session:
+        export_records(CaseRepository(session), "crisis", reason="점검\x1b[2J\x1b]0;pwned\x07")
+    monkeypatch.setenv("CHANDONG_USER", "supervisor")
+    monkeypatch.setenv("CHANDONG_PASSPHRASE", DEMO_PASSPHRASE)
+    capsys.readouterr()
+    assert main_in_process("audit", "show", str(demo_vault), "--action", "export") == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "점검\\x1b[2J" in out
