@@ -76,10 +76,11 @@ def _say(message: str) -> None:
 
 
 def _zone(text: str) -> list[int]:
-    try:
-        return sorted({int(part) for part in text.replace(" ", "").split(",") if part})
-    except ValueError:
-        raise CliError(f"--zone takes 통 numbers separated by commas, not {text!r}") from None
+    """`3,4` → [3, 4]: 통 numbers from 1 to 999, ASCII digits only."""
+    parts = [part for part in text.replace(" ", "").split(",") if part]
+    if not all(part.isascii() and part.isdigit() and 1 <= int(part) <= 999 for part in parts):
+        raise CliError(f"--zone takes 통 numbers (1–999) separated by commas, not {text!r}")
+    return sorted({int(part) for part in parts})
 
 
 def cmd_add(args: argparse.Namespace) -> int:

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chandong_tui.vault.chunks import CHUNK_NAME, open_chunk
 from chandong_tui.vault.errors import AuthError, BadInput, IntegrityError
@@ -315,3 +317,35 @@ def test_role_change(
         assert planner.role == "case_manager" and planner.epoch == 2
     _as(monkeypatch, "planner", PLANNER_PASS)
     assert main_in_process("user", "role", str(vault), "planner", "supervisor") == 3  # not an admin
+
+
+@settings(max_examples=200, deadline=None)
+@given(passphrase=st.text(max_size=40), login=st.text(max_size=12), current=st.none() | st.text(max_size=20))
+def test_policy_on_any_text(passphrase: str, login: str, current: str | None) -> None:
+    """Never raises; whatever it accepts is long enough, mixed, not the login, not the last one."""
+    problem = passphrase_problem(passphrase, login, current)
+    if problem is None:
+        assert len(passphrase) >= 10 and passphrase != current
+        assert not login or login.casefold() not in passphrase.casefold()
+
+
+def test_one_time_passphrases_follow_the_policy() -> None:
+    from chandong_tui.vault.keyring import one_time_passphrase
+
+    secrets = {one_time_passphrase() for _ in range(200)}
+    assert len(secrets) == 200
+    assert all(passphrase_problem(s, "planner") is None for s in secrets)
+
+
+@settings(max_examples=50, deadline=None)
+@given(zone=st.text(max_size=20))
+def test_zone_argument_is_parsed_or_refused(zone: str) -> None:
+    from chandong_tui.cli import CliError
+    from chandong_tui.cli_users import _zone
+
+    try:
+        tongs = _zone(zone)
+    except CliError as exc:
+        assert exc.code == 2
+    else:
+        assert tongs == sorted(set(tongs)) and all(1 <= t <= 999 for t in tongs)
