@@ -139,7 +139,15 @@ def pending_folder(local: Path) -> Path:
     return local / "pending_audit"
 
 
+MAX_PENDING = 1000
+"""Events kept waiting on one PC at most (someone hammering a locked login must not fill the disk;
+the lockout counts every failure anyway)."""
+
+
 def add_pending(local: Path, action: str, actor: str, detail: Mapping[str, Any]) -> None:
+    folder = pending_folder(local)
+    if folder.is_dir() and sum(1 for _ in folder.glob("*.json")) >= MAX_PENDING:
+        return
     body = {"at": now_iso(), "action": action, "actor": actor, "detail": dict(detail)}
     name = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}-{os.urandom(4).hex()}.json"
     with contextlib.suppress(OSError):  # the failure itself is still counted for the lockout
