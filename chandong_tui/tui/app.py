@@ -52,6 +52,7 @@ class ChandongApp(App[None]):
             show=False,
             tooltip="tip_households",
         ),
+        Binding("f4", "show_week", "key_week", id="app.week", show=False, tooltip="tip_week"),
         Binding(
             "f8",
             "toggle_low_bandwidth",
@@ -142,6 +143,8 @@ class ChandongApp(App[None]):
         """내 업무 is offered everywhere but on itself and before unlock."""
         if action == "show_dashboard":
             return self.repo is not None and not self._on_screen("DashboardScreen")
+        if action == "show_week":
+            return self.repo is not None and not self._on_screen("WeekScreen")
         return True
 
     def action_show_dashboard(self) -> None:
@@ -166,6 +169,20 @@ class ChandongApp(App[None]):
             return
         self.action_show_dashboard()
         self.push_screen(HouseholdsScreen(self.repo, self.lang))
+
+    def action_show_week(self) -> None:
+        """The case conferences of this week: back to the week view when it is open below, else
+        opened above 내 업무."""
+        if self.repo is None:
+            return
+        from chandong_tui.tui.screens.week_screen import WeekScreen
+
+        if any(isinstance(screen, WeekScreen) for screen in self.screen_stack):
+            while not isinstance(self.screen, WeekScreen):
+                self.pop_screen()
+            return
+        self.action_show_dashboard()
+        self.push_screen(WeekScreen(self.repo, self.lang, self.clock))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own palette entries, reduced to those that help here and in the user's language."""

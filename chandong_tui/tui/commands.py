@@ -126,6 +126,7 @@ class ChandongCommands(Provider):
                 t("cmd_queue_open_help", lang),
                 lambda: open_queue(app, repo, lang, clock),  # type: ignore[arg-type]
             )
+        yield from self._conference_commands(lang)
         if isinstance(screen, QueueScreen):
             for key, action in QUEUE_COMMANDS:
                 if screen.check_action(action, ()):
@@ -141,6 +142,38 @@ class ChandongCommands(Provider):
             for key, action in HANDOFF_COMMANDS:
                 if screen.check_action(action, ()):
                     yield t(key, lang), t(f"tip_{action}", lang), getattr(screen, f"action_{action}")
+            yield t("cmd_back", lang), t("cmd_back_help", lang), screen.action_back
+
+    def _conference_commands(self, lang: str) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        from chandong_tui.tui.screens.conference_screen import ConferenceScreen
+        from chandong_tui.tui.screens.week_screen import WeekScreen
+
+        app, screen = self.app, self.screen
+        if getattr(app, "repo", None) is not None and not isinstance(screen, WeekScreen):
+            yield t("cmd_week_open", lang), t("cmd_week_open_help", lang), app.action_show_week  # type: ignore[attr-defined]
+        if isinstance(screen, WeekScreen):
+            for key, action in (("key_schedule", "schedule"), ("key_this_week", "this_week")):
+                if screen.check_action(action, ()):
+                    yield (
+                        f"{t('key_week', lang)}: {t(key, lang)}",
+                        t(f"tip_{action}", lang),
+                        getattr(screen, f"action_{action}"),
+                    )
+            yield t("cmd_back", lang), t("cmd_back_help", lang), screen.action_back
+        if isinstance(screen, ConferenceScreen):
+            for key, action in (
+                ("key_meeting", "meeting"),
+                ("key_decide", "decide"),
+                ("key_seal", "seal"),
+                ("key_add_agenda", "add_agenda"),
+                ("key_open_household", "open_household"),
+            ):
+                if screen.check_action(action, ()):
+                    yield (
+                        f"{t('key_week', lang)}: {t(key, lang)}",
+                        t(f"tip_{action}", lang),
+                        getattr(screen, f"action_{action}"),
+                    )
             yield t("cmd_back", lang), t("cmd_back_help", lang), screen.action_back
 
     async def discover(self) -> Hits:

@@ -226,8 +226,8 @@ class DashboardScreen(Screen[None]):
                 text(f" {conference.place}", _MUTED),
             ]
         )
-        # A conference without households leads nowhere yet (its own screen comes with conferences).
-        return WorkItem(line, first, key=f"conference:{conference.id}")
+        # Enter opens the conference (its agenda leads on to the households).
+        return WorkItem(line, first or conference.id, key=f"conference:{conference.id}")
 
     def _task_item(self, task: Task) -> WorkItem:
         line = join([cell("", 1), cell(task.due_on.isoformat(), 10), text(task.title)])
@@ -236,13 +236,19 @@ class DashboardScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------------
     @on(WorkList.Opened)
     def open_item(self, event: WorkList.Opened) -> None:
-        """A hand-off opens its own screen (to answer it); the rest the household."""
+        """A hand-off opens its own screen (to answer it), a conference its agenda; the rest the
+        household."""
         option = self.query_one("#work", WorkList).highlighted_option
         kind, _, record_id = (option.id or "").partition(":") if option is not None else ("", "", "")
         if kind == "handoff":
             from chandong_tui.tui.screens.handoff_screen import HandoffScreen
 
             self.app.push_screen(HandoffScreen(self.repo, record_id, self.lang, self.clock))
+            return
+        if kind == "conference":
+            from chandong_tui.tui.screens.conference_screen import ConferenceScreen
+
+            self.app.push_screen(ConferenceScreen(self.repo, record_id, self.lang, self.clock))
             return
         from chandong_tui.tui.screens.household_screen import HouseholdScreen  # with the forms: not at start
 

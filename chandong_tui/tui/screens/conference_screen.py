@@ -1,0 +1,336 @@
+"""`ConferenceScreen`: one case conference (사례회의): when, where, who, its agenda and minutes.
+
+The agenda is a keyboard list (Enter opens the household). `a` adds a suggested household, `m` runs the
+meeting: it starts it (the facilitator or a supervisor) and walks the agenda, opening the decision form
+of each household still undecided (`conferences.next_undecided`) one after the other (Esc pauses the
+walk, `m` resumes it); `d` decides (again) the household under the cursor; `s` seals the minutes once
+every household is decided. Sealed minutes are read-only here (a correction is a revision).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from chandong_tui.casework.access import Forbidden
+from chandong_tui.casework.clock import KST, now
+from chandong_tui.casework.conferences import (
+    add_to_agenda,
+    agenda_suggestions,
+    next_undecided,
+    revisions_of,
+    seal_minutes,
+    start_meeting,
+)
+from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.i18n import Lang, t
+from chandong_tui.model.enums import ConferenceState, Role
+from chandong_tui.model.records import AgendaItem, Conference, Task
+from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.modals.choice_modal import ChoiceModal
+from chandong_tui.tui.modals.conference_modal import suggestion_label
+from chandong_tui.tui.modals.decision_modal import DecisionModal
+from chandong_tui.tui.modals.note_modal import NoteModal
+from chandong_tui.tui.text import cell, join, text
+
+_MUTED = "dim"
+
+
+class ConferenceScreen(Screen[None]):
+    """A conference and its meeting mode."""
+
+    DEFAULT_CSS = """
+    ConferenceScreen #conference-head { height: auto; max-height: 50%; padding: 0 1; }
+    ConferenceScreen #conference-agenda { height: 1fr; border: none; padding: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("escape,backspace", "back", "key_back", id="conference.back", show=True, tooltip="tip_back"),
+        Binding("m", "meeting", "key_meeting", id="conference.meeting", show=True, tooltip="tip_meeting"),
+        Binding("d", "decide", "key_decide", id="conference.decide", show=True, tooltip="tip_decide"),
+        Binding("s", "seal", "key_seal", id="conference.seal", show=True, tooltip="tip_seal"),
+        Binding(
+            "a", "add_agenda", "key_add_agenda", id="conference.add", show=True, tooltip="tip_add_agenda"
+        ),
+        Binding(
+            "o",
+            "open_household",
+            "key_open_household",
+            id="conference.household",
+            show=False,
+            tooltip="tip_open_household",
+        ),
+        Binding("ctrl+q", "app.quit", "key_quit", id="conference.quit", show=False, tooltip="tip_quit"),
+    ]
+
+    def __init__(
+        self,
+        repo: CaseRepository,
+        conference_id: str,
+        lang: Lang | str = Lang.KO,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        localise_bindings(self, lang)
+        self.repo = repo
+        self.conference_id = conference_id
+        """The conference first opened (sealed minutes show their newest revision)."""
+        self.lang = lang
+        self.clock = clock or now
+        self.conference: Conference | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="conference-head")
+        yield OptionList(id="conference-agenda")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_conference()
+        self.query_one("#conference-agenda", OptionList).focus()
+
+    # -- reading and drawing ---------------------------------------------------------------
+    def refresh_conference(self) -> None:
+        try:
+            self.conference = revisions_of(self.repo, self.conference_id)[-1]
+        except LookupError:
+            self.conference = None
+        self._draw()
+        self.refresh_bindings()
+
+    def _worker(self, worker_id: str | None) -> str:
+        worker = self.repo.worker(worker_id) if worker_id else None
+        return worker.name if worker else (worker_id or "")
+
+    def _field(self, key: str, value: str) -> Text:
+        return join([cell(t(key, self.lang), 12, _MUTED), text(value)])
+
+    def _draw(self) -> None:
+        lang, conference = self.lang, self.conference
+        head = self.query_one("#conference-head", Static)
+        agenda = self.query_one("#conference-agenda", OptionList)
+        if conference is None:
+            head.update(text(t("conference_missing", lang), "bold"))
+            agenda.clear_options()
+            return
+        when = f"{conference.scheduled_at.astimezone(KST):%Y-%m-%d %H:%M}"
+        attendees = ", ".join(
+            f"{a.name}/{a.organisation}" if a.organisation and not a.worker_id else a.name
+            for a in conference.attendees
+        )
+        lines = [
+            text(t("conference_title", lang, kind=conference.conference_kind.label(lang), when=when), "bold"),
+            self._field("conference_state", conference.state.label(lang)),
+            self._field("conference_place", conference.place or t("none", lang)),
+            self._field("conference_facilitator", self._worker(conference.facilitator_id)),
+            self._field("conference_attendees", attendees or t("none", lang)),
+        ]
+        if conference.state is ConferenceState.SEALED:
+            sealed = f"{conference.sealed_at.astimezone(KST):%Y-%m-%d %H:%M}" if conference.sealed_at else ""
+            lines.append(
+                self._field(
+                    "conference_minutes",
+                    t("conference_sealed_by", lang, at=sealed, name=self._worker(conference.sealed_by)),
+                )
+            )
+            if conference.minutes:
+                lines.append(join([cell("", 12), text(conference.minutes)]))
+        lines.append(text(f"{t('conference_agenda', lang)} ({len(conference.agenda)})", "bold"))
+        head.update(Text("\n", end="").join(lines))
+        current = agenda.highlighted
+        tasks = {
+            task.id: task
+            for task in self.repo.where(Task, lambda row: row.get("conference_id") == conference.id)
+        }
+        summaries = {s.id: s for s in self.repo.household_summaries()}
+        options = []
+        for item in conference.agenda:
+            options.append(Option(self._item_line(item, summaries, tasks), id=item.household_id))
+        agenda.clear_options()
+        if options:
+            agenda.add_options(options)
+            agenda.highlighted = min(current or 0, len(options) - 1)
+        else:
+            agenda.add_option(Option(text(t("conference_no_agenda", lang), _MUTED), disabled=True))
+
+    def _item_line(self, item: AgendaItem, summaries: dict[str, object], tasks: dict[str, Task]) -> Text:
+        lang = self.lang
+        summary = summaries.get(item.household_id)
+        name = getattr(summary, "head_name", "") or item.household_id
+        place = f"{getattr(summary, 'tong', '')}-{getattr(summary, 'ban', '')}" if summary else ""
+        decision = item.decision.label(lang) if item.decision else t("conference_undecided", lang)
+        parts = [
+            join(
+                [
+                    cell(place, 6),
+                    cell(name, 10),
+                    cell(decision, 12, "bold" if item.decision else _MUTED),
+                    text(
+                        item.note.splitlines()[0] if item.note else item.reason,
+                        _MUTED if not item.note else "",
+                    ),
+                ]
+            )
+        ]
+        for task_id in item.task_ids:
+            task = tasks.get(task_id)
+            if task is not None:
+                line = t(
+                    "conference_task",
+                    lang,
+                    title=task.title,
+                    owner=self._worker(task.owner_id),
+                    due=task.due_on.isoformat(),
+                )
+                parts.append(join([cell("", 6), text(line, _MUTED)]))
+        return Text("\n", end="").join(parts)
+
+    # -- actions ---------------------------------------------------------------------------
+    def _runs_it(self) -> bool:
+        conference = self.conference
+        return conference is not None and (
+            self.repo.user_id == conference.facilitator_id or self.repo.role == Role.SUPERVISOR
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        conference = self.conference
+        if action == "meeting":
+            return (
+                self._runs_it() and conference is not None and conference.state is not ConferenceState.SEALED
+            )
+        if action == "decide":
+            return (
+                self._runs_it() and conference is not None and conference.state is ConferenceState.IN_PROGRESS
+            )
+        if action == "seal":
+            return (
+                self._runs_it()
+                and conference is not None
+                and conference.state is ConferenceState.IN_PROGRESS
+                and next_undecided(conference) is None
+            )
+        if action == "add_agenda":
+            return (
+                self._runs_it() and conference is not None and conference.state is not ConferenceState.SEALED
+            )
+        if action == "open_household":
+            return conference is not None and bool(conference.agenda)
+        return True
+
+    def _act(self, step: Callable[[], object]) -> bool:
+        try:
+            step()
+        except (Forbidden, LookupError, ValueError) as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        return True
+
+    def action_meeting(self) -> None:
+        """Start the meeting when it is still scheduled, then walk the undecided households."""
+        conference = self.conference
+        if conference is None:
+            return
+        if conference.state is ConferenceState.SCHEDULED:
+            if not self._act(lambda: start_meeting(self.repo, conference.id, at=self.clock())):
+                return
+            self.refresh_conference()
+        self._walk()
+
+    def _walk(self) -> None:
+        conference = self.conference
+        if conference is None or conference.state is not ConferenceState.IN_PROGRESS:
+            return
+        item = next_undecided(conference)
+        if item is None:
+            self.notify(t("conference_all_decided", self.lang), timeout=4)
+            return
+        self._decide(item, then=self._walk)
+
+    def _decide(self, item: AgendaItem, then: Callable[[], None] | None = None) -> None:
+        assert self.conference is not None
+        agenda = self.query_one("#conference-agenda", OptionList)
+        index = next(
+            (i for i, a in enumerate(self.conference.agenda) if a.household_id == item.household_id), None
+        )
+        agenda.highlighted = index
+
+        def done(result: Conference | None) -> None:
+            if result is None:
+                return  # Esc: the walk pauses here (m resumes it)
+            self.refresh_conference()
+            if then is not None:
+                then()
+
+        self.app.push_screen(DecisionModal(self.repo, self.conference, item, self.lang, self.clock), done)
+
+    def action_decide(self) -> None:
+        conference = self.conference
+        agenda = self.query_one("#conference-agenda", OptionList)
+        if conference is None or agenda.highlighted is None or not conference.agenda:
+            return
+        self._decide(conference.agenda[agenda.highlighted])
+
+    def action_seal(self) -> None:
+        conference = self.conference
+        if conference is None:
+            return
+
+        def done(result: object) -> None:
+            if result is not None:
+                self.refresh_conference()
+
+        self.app.push_screen(
+            NoteModal(
+                t("seal_title", self.lang),
+                t("seal_minutes", self.lang),
+                lambda minutes: seal_minutes(self.repo, conference.id, minutes, at=self.clock()),
+                self.lang,
+                required=False,
+            ),
+            done,
+        )
+
+    def action_add_agenda(self) -> None:
+        conference = self.conference
+        if conference is None:
+            return
+        suggestions = agenda_suggestions(self.repo, self.clock())
+        if not suggestions:
+            self.notify(t("conference_no_suggestions", self.lang), timeout=3)
+            return
+        reasons = {s.household_id: ", ".join(r.ko for r in s.reasons) for s in suggestions}
+        options = [(suggestion_label(self.repo, s, self.lang), s.household_id) for s in suggestions]
+
+        def picked(household_id: str | None) -> None:
+            if household_id and self._act(
+                lambda: add_to_agenda(self.repo, conference.id, household_id, reasons.get(household_id, ""))
+            ):
+                self.refresh_conference()
+
+        self.app.push_screen(
+            ChoiceModal(t("conference_pick_household", self.lang), options, self.lang), picked
+        )
+
+    @on(OptionList.OptionSelected, "#conference-agenda")
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open_household()
+
+    def action_open_household(self) -> None:
+        agenda = self.query_one("#conference-agenda", OptionList)
+        option = agenda.highlighted_option
+        if option is None or option.id is None:
+            return
+        from chandong_tui.tui.screens.household_screen import HouseholdScreen
+
+        self.app.push_screen(HouseholdScreen(self.repo, option.id, self.lang))
+
+    def action_back(self) -> None:
+        self.dismiss()

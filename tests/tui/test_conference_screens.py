@@ -1,0 +1,151 @@
+"""사례회의 in the TUI: from the week view (f4) the supervisor schedules a conference with an agenda of
+suggested households, runs meeting mode through it (one decision per household, a follow-up task) and
+seals the minutes; the stored records are read through a fresh unlock after the app has closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from chandong_tui.casework.clock import KST
+from chandong_tui.casework.conferences import agenda_suggestions, current_conferences
+from chandong_tui.casework.deadlines import follow_up_due, settings_of
+from chandong_tui.casework.my_work import my_work
+from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.model.enums import ConferenceKind, ConferenceState, Decision
+from chandong_tui.model.records import Conference, Task
+from chandong_tui.tui.app import ChandongApp
+from chandong_tui.tui.modals.conference_modal import ConferenceModal
+from chandong_tui.tui.modals.decision_modal import DecisionModal
+from chandong_tui.tui.modals.note_modal import NoteModal
+from chandong_tui.tui.screens.conference_screen import ConferenceScreen
+from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
+from chandong_tui.tui.screens.week_screen import WeekScreen
+from chandong_tui.tui.widgets.work_list import WorkList
+from tests.test_handoffs import opened
+from tests.tui.driving import run_app, sign_in
+from tests.tui.test_visit_form import pick_option, read_repo, shown_error, tab_to, type_text
+
+AT = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
+
+
+def app_for(vault: Path, user: str = "supervisor", lang: str = "ko") -> ChandongApp:
+    return ChandongApp(vault, lang=lang, user=user, low_bandwidth=True, clock=lambda: AT)
+
+
+def test_conference_from_scheduling_through_meeting_mode_to_sealed_minutes(demo_vault: Path) -> None:
+    with opened(demo_vault, "supervisor") as repo:
+        suggested = [s.household_id for s in agenda_suggestions(repo, AT)]
+        owners = {hid: repo.household(hid).owner_id for hid in suggested[:2]}  # type: ignore[union-attr]
+        due = follow_up_due(AT.date(), settings_of(repo))
+        before = {c.id for c in repo.all(Conference)}
+    assert len(suggested) >= 2
+    first, second = suggested[:2]
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await sign_in(app, pilot, to_households=False)
+        await pilot.press("f4")
+        await pilot.pause()
+        week = app.screen
+        assert isinstance(week, WeekScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ConferenceModal)
+        await pilot.press("end", *["backspace"] * 10)  # the date: a bad one is refused beside it
+        await type_text(pilot, "11월 4일")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert shown_error(form, "date")
+        await pilot.press("end", *["backspace"] * 10)
+        await type_text(pilot, "2026-11-04")
+        await tab_to(pilot, "place")
+        await type_text(pilot, "상도1동 주민센터 상담실")
+        await tab_to(pilot, "outside")
+        await type_text(pilot, "이다영/동작구정신건강복지센터")
+        await tab_to(pilot, "agenda")
+        await pilot.press("space", "down", "space")  # the first two suggestions
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen), "the new conference opens"
+        assert screen.conference is not None and [i.household_id for i in screen.conference.agenda] == [
+            first,
+            second,
+        ]
+        await pilot.press("m")  # meeting mode: starts, then the first undecided household
+        await pilot.pause()
+        decision = app.screen
+        assert isinstance(decision, DecisionModal) and decision.item.household_id == first
+        await tab_to(pilot, "note")
+        await type_text(pilot, "월 1회 방문 유지")
+        await tab_to(pilot, "title")
+        await type_text(pilot, "긴급지원 서류 확인")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        decision = app.screen
+        assert isinstance(decision, DecisionModal) and decision.item.household_id == second
+        await pick_option(pilot, "긴")  # 긴급지원
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.check_action("seal", ())
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteModal)
+        await type_text(pilot, "두 가구 논의, [bold]끝[/]")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen and screen.conference is not None
+        assert screen.conference.state is ConferenceState.SEALED
+        assert not screen.check_action("meeting", ()) and not screen.check_action("decide", ())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is week
+        assert any(c.id == screen.conference.id for _day, cs in week.days for c in cs)
+
+    run_app(app_for(demo_vault), scenario)
+
+    def stored(repo: CaseRepository) -> tuple[Conference, list[Task]]:
+        (conference,) = [c for c in current_conferences(repo) if c.id not in before]
+        tasks = repo.where(Task, lambda row: row.get("conference_id") == conference.id)
+        return conference, tasks
+
+    conference, tasks = read_repo(demo_vault, "supervisor", stored)  # type: ignore[misc]
+    assert conference.state is ConferenceState.SEALED and conference.sealed_by == "supervisor"
+    assert conference.minutes == "두 가구 논의, [bold]끝[/]"
+    assert conference.conference_kind is ConferenceKind.DONG
+    assert conference.scheduled_at == dt.datetime(2026, 11, 4, 14, 0, tzinfo=KST)
+    assert conference.place == "상도1동 주민센터 상담실" and conference.facilitator_id == "supervisor"
+    assert ("이다영", "동작구정신건강복지센터", None) in [
+        (a.name, a.organisation, a.worker_id) for a in conference.attendees
+    ]
+    assert "supervisor" in [a.worker_id for a in conference.attendees]
+    decided = {item.household_id: item for item in conference.agenda}
+    assert decided[first].decision is Decision.CONTINUE and decided[first].note == "월 1회 방문 유지"
+    assert decided[second].decision is Decision.EMERGENCY_SUPPORT and decided[second].task_ids == []
+    (task,) = tasks
+    assert decided[first].task_ids == [task.id]
+    assert task.title == "긴급지원 서류 확인" and task.household_id == first
+    assert task.owner_id == (owners[first] or "supervisor") and task.due_on == due
+
+
+def test_upcoming_conference_on_my_work_opens_the_conference(demo_vault: Path) -> None:
+    with opened(demo_vault, "supervisor") as repo:
+        upcoming = my_work(repo, AT).conferences
+    assert upcoming
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await sign_in(app, pilot, to_households=False)
+        assert isinstance(app.screen, DashboardScreen)
+        work = app.screen.query_one("#work", WorkList)
+        work.highlighted = work.get_option_index(f"conference:{upcoming[0].id}")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen) and screen.conference is not None
+        assert screen.conference.id == upcoming[0].id
+
+    run_app(app_for(demo_vault, lang="en"), scenario)
