@@ -135,6 +135,7 @@ def test_accepted_handoff_carries_owner_tasks_and_clocks(demo_vault: Path) -> No
     assert lines[0].startswith("2026-11-03 10:40 planner 이관 요청")
     assert lines[1] == "2026-11-03 12:40 nurse 수락: 인수합니다"
     assert history_lines(stored, "en")[1].endswith("nurse Accepted: 인수합니다")
+    assert history_lines(stored, names={"nurse": "이정민"})[1] == "2026-11-03 12:40 이정민 수락: 인수합니다"
 
 
 # -- decline and return keep everything ------------------------------------------------------

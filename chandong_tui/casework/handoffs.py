@@ -21,7 +21,7 @@ handed over with it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.actions import new_id
@@ -109,14 +109,19 @@ def times_declined(handoffs: Iterable[Handoff]) -> int:
     return sum(1 for h in handoffs for e in h.history if e.state is HandoffState.DECLINED)
 
 
-def history_lines(handoff: Handoff, lang: Lang | str = Lang.KO) -> list[str]:
-    """The hand-off's history as lines for people, oldest first."""
+def history_lines(
+    handoff: Handoff, lang: Lang | str = Lang.KO, names: Mapping[str, str] | None = None
+) -> list[str]:
+    """The hand-off's history as lines for people, oldest first; `names` maps worker ids to the
+    names shown (ids stay as they are when absent)."""
+    names = names or {}
     lines = []
     for event in handoff.history:
         what = event.step.label(lang) if event.step is not None else event.state.label(lang)
         note = " ".join(event.note.split())
         when = event.at.astimezone(KST).strftime("%Y-%m-%d %H:%M")
-        lines.append(f"{when} {event.actor_id} {what}" + (f": {note}" if note else ""))
+        actor = names.get(event.actor_id, event.actor_id)
+        lines.append(f"{when} {actor} {what}" + (f": {note}" if note else ""))
     return lines
 
 

@@ -126,7 +126,8 @@ def test_handoff_from_request_to_accept_as_two_users(demo_vault: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, HouseholdScreen)
         timeline = section(app.screen, "timeline")
-        for line in history_lines(screen.handoff):
+        names = {"planner": "박서연", "nurse": "이정민"}
+        for line in history_lines(screen.handoff, names=names):
             assert line in timeline
 
     run_app(app_for(demo_vault, "nurse"), accept)

@@ -46,7 +46,7 @@ class HandoffModal(FormModal[Handoff]):
     """Request a hand-off of `household`; dismisses with the saved hand-off."""
 
     DEFAULT_CSS = """
-    HandoffModal #handoff-hint { height: auto; color: $text-muted; }
+    HandoffModal #handoff-hint { height: auto; color: $text-muted; padding-left: 16; }
     HandoffModal FormField > Horizontal > Select { width: 1fr; }
     HandoffModal FormField > Horizontal > SafeInput { width: 1fr; }
     HandoffModal FormField > Horizontal > SafeTextArea { width: 1fr; height: 4; }

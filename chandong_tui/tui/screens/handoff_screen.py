@@ -135,6 +135,9 @@ class HandoffScreen(Screen[None]):
         self.query_one("#handoff-body", Static).update(self._body())
         self.refresh_bindings()
 
+    def _names(self) -> dict[str, str]:
+        return {w.id: w.name for w in self.repo.workers()}
+
     def _worker(self, worker_id: str | None) -> str:
         worker = self.repo.worker(worker_id) if worker_id else None
         return worker.name if worker else (worker_id or t("none", self.lang))
@@ -173,7 +176,7 @@ class HandoffScreen(Screen[None]):
             )
         lines.append(text(""))
         lines.append(text(t("handoff_history", lang), "bold"))
-        lines += [text(f"  {line}") for line in history_lines(handoff, lang)]
+        lines += [text(f"  {line}") for line in history_lines(handoff, lang, self._names())]
         return Text("\n", end="").join(lines)
 
     # -- actions ---------------------------------------------------------------------------

@@ -311,7 +311,7 @@ class HouseholdScreen(Screen[None]):
             if isinstance(entry.record, Handoff):  # every transition, oldest first, under its line
                 lines += [
                     join([cell("", 10), text(line, _MUTED)])
-                    for line in history_lines(entry.record, self.lang)
+                    for line in history_lines(entry.record, self.lang, self._worker_names)
                 ]
         if not entries:
             lines.append(text(t("no_records", self.lang), _MUTED))
