@@ -14,6 +14,7 @@ from chandong_tui.casework.conferences import agenda_suggestions, current_confer
 from chandong_tui.casework.deadlines import follow_up_due, settings_of
 from chandong_tui.casework.my_work import my_work
 from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.i18n import t
 from chandong_tui.model.enums import ConferenceKind, ConferenceState, Decision
 from chandong_tui.model.records import Conference, Task
 from chandong_tui.tui.app import ChandongApp
@@ -149,3 +150,32 @@ def test_upcoming_conference_on_my_work_opens_the_conference(demo_vault: Path) -
         assert screen.conference.id == upcoming[0].id
 
     run_app(app_for(demo_vault, lang="en"), scenario)
+
+
+def test_week_view_from_anywhere_and_its_help(demo_vault: Path) -> None:
+    from tests.tui.test_help import declared, open_help, rows_of
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await sign_in(app, pilot)  # on the household list
+        await pilot.press("f4")
+        await pilot.pause()
+        week = app.screen
+        assert isinstance(week, WeekScreen)
+        assert not week.check_action("schedule", ())  # a planner does not schedule conferences
+        first = week.days[0][0]
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert week.days[0][0] == first + dt.timedelta(weeks=1)
+        await pilot.press("t")
+        await pilot.pause()
+        assert week.days[0][0] == first
+        help_screen = await open_help(app, pilot)
+        assert declared(WeekScreen, "ko") <= set(rows_of(help_screen))
+        assert "f4" in rows_of(help_screen)[t("key_week")].keys
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+
+    run_app(app_for(demo_vault, "planner"), scenario)

@@ -228,3 +228,19 @@ def test_returned_with_a_question_then_answered_then_withdrawn(demo_vault: Path)
     ]
     owner = read_repo(demo_vault, "planner", lambda repo: repo.household(hid).owner_id)  # type: ignore[union-attr]
     assert owner == "planner"
+
+
+def test_help_lists_the_handoff_keys(demo_vault: Path) -> None:
+    from tests.tui.test_help import declared, open_help, rows_of
+
+    hid = planner_case_with_task(demo_vault)
+    with opened(demo_vault, "planner") as repo:
+        handoff = request_handoff(repo, hid, target="worker", to_worker_id="nurse", reason="건강")
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await open_from_my_work(app, pilot, handoff.id)
+        help_screen = await open_help(app, pilot)
+        assert help_screen.help_title == t("help_title", screen=t("handoff"))
+        assert declared(HandoffScreen, "ko") <= set(rows_of(help_screen))
+
+    run_app(app_for(demo_vault, "nurse"), scenario)

@@ -160,3 +160,19 @@ def test_queue_filters_escalation_and_keys_by_role(demo_vault: Path) -> None:
         assert isinstance(app.screen, DashboardScreen)
 
     run_app(app_for(demo_vault, "planner"), planner)
+
+
+def test_help_lists_every_key_of_the_queue(demo_vault: Path) -> None:
+    from tests.tui.test_help import declared, open_help, rows_of
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        screen = await open_queue(app, pilot)
+        help_screen = await open_help(app, pilot)
+        assert help_screen.help_title == t("help_title", "en", screen=t("queue_title", "en"))
+        assert declared(QueueScreen, "en") <= set(rows_of(help_screen))
+        assert rows_of(help_screen)[t("key_reassign", "en")].keys == ["a"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+    run_app(app_for(demo_vault, "supervisor", "en"), scenario)

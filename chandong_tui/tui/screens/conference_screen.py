@@ -47,6 +47,8 @@ _MUTED = "dim"
 class ConferenceScreen(Screen[None]):
     """A conference and its meeting mode."""
 
+    HELP_TITLE = "conference_screen_name"
+
     DEFAULT_CSS = """
     ConferenceScreen #conference-head { height: auto; max-height: 50%; padding: 0 1; }
     ConferenceScreen #conference-agenda { height: 1fr; border: none; padding: 0 1; }

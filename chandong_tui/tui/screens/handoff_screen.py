@@ -66,6 +66,8 @@ def may_change(handoff: Handoff, user_id: str, role: str) -> bool:
 class HandoffScreen(Screen[None]):
     """One hand-off and what can be done with it."""
 
+    HELP_TITLE = "handoff"
+
     BINDINGS = [
         Binding("escape,backspace", "back", "key_back", id="handoff.back", show=True, tooltip="tip_back"),
         Binding("a", "accept", "key_accept", id="handoff.accept", show=True, tooltip="tip_accept"),

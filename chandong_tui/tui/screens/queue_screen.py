@@ -78,6 +78,8 @@ def open_queue(
 class QueueScreen(Screen[None]):
     """What needs a supervisor now, and the keys to act on it."""
 
+    HELP_TITLE = "queue_title"
+
     DEFAULT_CSS = """
     QueueScreen #queue-title { height: 1; padding: 0 1; background: $primary 30%; }
     QueueScreen #queue-filters { height: 1; padding: 0 1; }

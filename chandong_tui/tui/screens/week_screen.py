@@ -33,6 +33,8 @@ _WEEKDAYS = {"ko": "월화수목금토일", "en": ["Mon", "Tue", "Wed", "Thu", "
 class WeekScreen(Screen[None]):
     """A week of conferences."""
 
+    HELP_TITLE = "week_screen_name"
+
     DEFAULT_CSS = """
     WeekScreen #week-title { height: 1; padding: 0 1; background: $primary 30%; }
     WeekScreen #week-list { height: 1fr; border: none; padding: 0 1;
