@@ -1,4 +1,4 @@
-"""The terminal UI scenarios: search as you type, open to a ready main screen, memory, terminal bytes.
+"""The terminal UI scenarios: search as you type and terminal bytes (open and memory: `ready_scenarios`).
 
 Targets (DESIGN.md), each measured against the bench dong vault (3,000 households):
 
@@ -9,12 +9,6 @@ Targets (DESIGN.md), each measured against the bench dong vault (3,000 household
   compositor update; headless, so without turning the update into escape codes, which the terminal
   scenario counts). Wall time would be mostly the pilot's own idle waits (20 ms steps). Beside it,
   the wall time of `HouseholdList.filter(prefix)` alone, called directly on the mounted list.
-- open: main screen ≤ 2.5 × a minimal Textual app start, after unlock. `open_to_ready` starts
-  `ready_child` processes (see there), alternating the bench app and a bare Textual app, and times
-  each from spawn until the main screen (the screen that replaces the unlock screen; 내 업무 today)
-  has been painted and the process has gone quiet. "After unlock" subtracts the passphrase KDF
-  (Argon2id, slow on purpose), timed inside the child; another row subtracts the whole `unlock()`.
-- memory: ≤ 150 MB RSS with the dong vault open: VmRSS of that child at the ready mark (and its peak).
 - terminal bytes: ≤ 2 KiB per cursor move and ≤ 16 KiB per page scroll at 120×40. `terminal_bytes`
   runs `chandong open` in a pty (TERM=xterm-256color, no COLORTERM, so 256 colours), types the
   passphrase, goes to the household list (`show_household_list`), and counts what the app writes
@@ -24,11 +18,7 @@ Targets (DESIGN.md), each measured against the bench dong vault (3,000 household
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import select
-import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -163,103 +153,6 @@ def search_keystrokes(
         Timing("HouseholdList.filter alone", tuple(per_filter)),
         tuple(used),
         households,
-    )
-
-
-# -- open to ready, memory ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class ReadyResult:
-    minimal: Timing
-    """Spawn → a bare Textual app painted and idle."""
-    total: Timing
-    """Spawn → the main screen after unlock painted and idle (passphrase typed at once)."""
-    after_kdf: Timing
-    """`total` minus the passphrase KDF."""
-    after_unlock: Timing
-    """`total` minus the whole `unlock()` (KDF, keys, cache, ingest)."""
-    kdf: Timing
-    unlock: Timing
-    rss: Timing
-    """VmRSS at the ready mark, KiB."""
-    peak_rss: Timing
-    """Peak RSS at the ready mark, KiB."""
-    screens: tuple[str, ...]
-    stages: dict[str, float]
-    """Median seconds of each stage (see `STAGES`); the unlock stage is as long as the app waits for
-    it, from the drawn unlock screen."""
-
-
-STAGES = (
-    ("imports", "spawned", "imported"),
-    ("unlock screen drawn", "imported", "unlock_screen"),
-    ("passphrase → unlocked", "unlock_screen", "unlocked"),
-    ("unlocked → main screen painted", "unlocked", "painted"),
-    ("painted → idle", "painted", "ready"),
-)
-
-
-def _child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
-    env.update(extra or {})
-    return env
-
-
-def run_ready_child(args: Sequence[str], env: dict[str, str] | None = None) -> dict[str, Any]:
-    """One `ready_child` run: its JSON report plus `spawned` (this process's stamp, `time.time()`)."""
-    command = [sys.executable, "-m", "chandong_tui.bench.ready_child", *args]
-    spawned = time.time()
-    process = subprocess.Popen(  # noqa: S603 - our own module
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
-    )
-    try:
-        assert process.stdout is not None
-        ready, _, _ = select.select([process.stdout], [], [], READY_TIMEOUT_S)
-        line = process.stdout.readline() if ready else b""
-        if not line:
-            process.kill()
-            _, err = process.communicate(timeout=30)
-            raise RuntimeError(f"{' '.join(args[:1])} child reported nothing: {err.decode()[-2000:]}")
-        report = json.loads(line)
-        _, err = process.communicate(timeout=READY_TIMEOUT_S)  # the app closes the vault on its way out
-        if process.returncode:
-            raise RuntimeError(f"child failed ({process.returncode}): {err.decode()[-2000:]}")
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    report["spawned"] = spawned
-    return report
-
-
-def open_to_ready(
-    vault: Path, repeat: int, user: str = BENCH_USER, passphrase: str = BENCH_PASSPHRASE
-) -> ReadyResult:
-    """Alternate the bare app and the bench app, `repeat` times each."""
-    env = _child_env({"CHANDONG_PASSPHRASE": passphrase})
-    minimal, runs = [], []
-    for _ in range(repeat):
-        report = run_ready_child(["minimal"], env)
-        minimal.append(report["ready"] - report["spawned"])
-        runs.append(run_ready_child(["chandong", str(vault), user], env))
-    total = [r["ready"] - r["spawned"] for r in runs]
-    kdf = [r["kdf_s"] for r in runs]
-    unlock = [r["unlock_s"] for r in runs]
-    screen = runs[0]["screen"]
-    return ReadyResult(
-        minimal=Timing("minimal Textual app ready (baseline)", tuple(minimal)),
-        total=Timing(f"open → {screen} ready, total", tuple(total)),
-        after_kdf=Timing(
-            f"open → {screen} ready, minus KDF", tuple(t - k for t, k in zip(total, kdf, strict=True))
-        ),
-        after_unlock=Timing(
-            f"open → {screen} ready, minus unlock()", tuple(t - u for t, u in zip(total, unlock, strict=True))
-        ),
-        kdf=Timing("passphrase KDF in the app", tuple(kdf)),
-        unlock=Timing("unlock() in the app", tuple(unlock)),
-        rss=Timing("RSS, dong vault open, main screen", tuple(r["rss_kib"] or 0 for r in runs), "KiB"),
-        peak_rss=Timing("peak RSS, dong vault open", tuple(r["peak_rss_kib"] for r in runs), "KiB"),
-        screens=tuple(r["screen"] for r in runs),
-        stages={name: statistics.median(r[end] - r[begin] for r in runs) for name, begin, end in STAGES},
     )
 
 
