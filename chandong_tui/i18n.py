@@ -717,6 +717,9 @@ CATALOGUE: dict[str, Label] = {
     "tip_open_conference": Label("이 회의를 엽니다", "Open this conference"),
     "cmd_week_open": Label("사례회의: 주간 보기", "conferences: week view"),
     "cmd_week_open_help": Label("이번 주 사례회의와 일정 잡기", "This week's conferences; schedule one"),
+    "queue_more": Label(
+        "외 {n}건 (t·w·g·l 필터로 좁히세요)", "{n} more (narrow with the t, w, g, l filters)"
+    ),
     "conference_screen_name": Label("사례회의", "Case conference"),
     "week_screen_name": Label("사례회의 주간 보기", "Conferences of the week"),
     # -- end collaboration tui --

@@ -267,7 +267,8 @@ def escalate_overdue(repo: CaseRepository, *, at: dt.datetime | None = None) -> 
     at = at or now()
     settings = settings_of(repo)
     escalated = []
-    for handoff in repo.all(Handoff):
+    # Only requested hand-offs can escalate: the others are not validated (a thousand at dong size).
+    for handoff in repo.where(Handoff, lambda row: row.get("state") == HandoffState.REQUESTED):
         due = escalation_at(handoff, settings)
         if not _marked_escalated(handoff) and due is not None and at >= due:
             step = _step(repo, handoff, at, HandoffStep.ESCALATE, HandoffState.REQUESTED)

@@ -49,6 +49,9 @@ if TYPE_CHECKING:
 _SECTION = "bold underline"
 _MUTED = "dim"
 _MARK = "●"
+SECTION_LIMIT = 100
+"""Lines drawn per section, the most urgent first (the header counts them all; filters narrow the rest):
+at dong size a section can hold a thousand late visits, and a list that long helps nobody."""
 CASE_KINDS = frozenset({"visit", "clock", "unowned", "closure"})
 """Row kinds that stand for one household (they can be marked, reassigned, commented)."""
 
@@ -156,6 +159,7 @@ class QueueScreen(Screen[None]):
         self._names: dict[str, str] = {}
         self._households: dict[str, HouseholdSummary] = {}
         self._lines: dict[str, Callable[[], Text]] = {}
+        self._cursor_kind: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="queue-title")
@@ -211,12 +215,15 @@ class QueueScreen(Screen[None]):
                     disabled=True,
                 )
             )
-            for row, line in entries:
+            for row, line in entries[:SECTION_LIMIT]:
                 if row.key in self.rows:
                     continue  # one line per record (a household can be late and unowned: both sections)
                 self.rows[row.key] = row
                 self._lines[row.key] = line
                 items.append(Option(line(), id=row.key))
+            if len(entries) > SECTION_LIMIT:
+                more = t("queue_more", self.lang, n=len(entries) - SECTION_LIMIT)
+                items.append(Option(text(f"  {more}", _MUTED), id=f"more:{key}", disabled=True))
             if not entries:
                 items.append(
                     Option(
@@ -390,7 +397,13 @@ class QueueScreen(Screen[None]):
 
     @on(OptionList.OptionHighlighted, "#queue-list")
     def follow_cursor(self) -> None:
-        self.refresh_bindings()  # the keys offered follow the line (approve only on a closure)
+        """The keys offered follow the kind of line (approve only on a closure); the footer is
+        redrawn only when that kind changes, not on every move."""
+        row = self.current
+        kind = row.kind if row is not None else None
+        if kind != self._cursor_kind:
+            self._cursor_kind = kind
+            self.refresh_bindings()
 
     @on(OptionList.OptionSelected, "#queue-list")
     def selected(self, event: OptionList.OptionSelected) -> None:
