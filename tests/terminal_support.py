@@ -450,7 +450,7 @@ def vault_facts(vault: Path, name: str = HEAD, verify: bool = False) -> VaultFac
     from chandong_tui.vault.verify import verify_vault
 
     with unlock(vault, "planner", DEMO_PASSPHRASE) as session:
-        unpublished = session.unpublished
+        unpublished = session.carried_over  # (not `unpublished`: this unlock's own login event is there)
         repo = CaseRepository(session)
         (household,) = [h for h in repo.household_summaries() if h.head_name == name]
         visits = len(repo.visits_of(household.id))

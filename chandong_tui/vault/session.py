@@ -108,6 +108,8 @@ class VaultSession:
         self._sweep_own_temp_files()
         self._published_upto, self._chunk_seq = self._own_chunk_marks()
         self._unpublished: list[Op] = [op for op in scan.ops if _seq_of(op) > self._published_upto]
+        self.carried_over = len(self._unpublished)
+        """Saves an earlier session on this PC left unpublished (found in the outbox at unlock)."""
         self._op_seq = max(scan.last_seq, self._published_upto, int(self.cache.meta.get("op_seq", 0)))
         hlc = self.cache.meta.get("hlc")
         if hlc:

@@ -35,8 +35,9 @@ def app_for(vault: Path, lang: str = "ko") -> ChandongApp:
 
 
 def stored(vault: Path) -> tuple[dict[str, Household], dict[str, list[Member]]]:
-    """Every household and the members of each, read through a fresh unlock."""
-    with unlock(vault, "planner", DEMO_PASSPHRASE) as session:
+    """Every household and the members of each, read through a fresh unlock by the supervisor (who
+    reads registration numbers in plain; the planner who typed them reads them masked)."""
+    with unlock(vault, "supervisor", DEMO_PASSPHRASE) as session:
         repo = CaseRepository(session)
         households = {household.id: household for household in repo.all(Household)}
         return households, {hid: repo.members_of(hid) for hid in households}
