@@ -6,8 +6,8 @@ only by an explicit `flush()` (atomic replace) — never on each save, which is 
 TinyDB's copy of the whole table.
 
 Merge (`apply_op`) is last-writer-wins per field by (HLC stamp, op id): a row keeps the clock of its
-first op in `_c` and the clocks of fields overwritten later in `_f`. Any delivery order gives the
-same values.
+first op in `_c` and the clocks of fields overwritten later in `_f`; sensitive fields keep every
+concurrent value in `_v` (`merge.py`). Any delivery order gives the same values.
 
 Opening a dong-size cache (18 MB, ~200,000 containers) is dominated by parsing it. Python's cyclic
 garbage collector made that 3–4× slower (every collection triggered while parsing walked everything
@@ -37,6 +37,7 @@ from tinydb.table import Table
 from chandong_tui.vault.atomic import write_atomic
 from chandong_tui.vault.crypto import derive_key, open_sealed, seal
 from chandong_tui.vault.errors import IntegrityError
+from chandong_tui.vault.merge import SUPERSEDES, VALUES, is_sensitive, merge_sensitive
 from chandong_tui.vault.ops import Op
 
 CLOCK = "_c"
@@ -176,17 +177,24 @@ def field_clock(doc: Mapping[str, Any], name: str) -> list[Any]:
 
 
 def apply_op(db: RowDB, op: Op) -> bool:
-    """Merge one op into the cache; True when a visible value changed. Idempotent and commutative."""
+    """Merge one op into the cache; True when a visible value changed. Idempotent and commutative.
+
+    Sensitive fields (`merge.SENSITIVE`) keep every concurrent value (`merge.merge_sensitive`)."""
     table = db.table(op.table)
     current = table.get_row(op.row)
     clock = _clock(op)
-    if current is None:
+    sensitive = [name for name in op.set if is_sensitive(op.table, name)]
+    if current is None and not sensitive:
         table.put_row(op.row, {**op.set, CLOCK: clock})
         return True
-    doc = dict(current)
+    doc = dict(current) if current is not None else {CLOCK: clock}
     field_clocks = dict(doc.get(FIELD_CLOCKS, {}))
-    changed = False
+    changed = current is None
+    sup = op.meta.get(SUPERSEDES) or {}
     for name, value in op.set.items():
+        if name in sensitive:
+            changed |= merge_sensitive(doc, op.table, name, value, clock, op.id, op.actor, sup.get(name))
+            continue
         if name in doc and field_clock(doc, name) >= clock:
             continue
         doc[name] = value
@@ -202,9 +210,12 @@ def apply_op(db: RowDB, op: Op) -> bool:
     return changed
 
 
+_BOOKKEEPING = frozenset({CLOCK, FIELD_CLOCKS, VALUES})
+
+
 def visible(doc: Mapping[str, Any]) -> dict[str, Any]:
     """A row's fields without the merge bookkeeping."""
-    return {k: v for k, v in doc.items() if k not in (CLOCK, FIELD_CLOCKS)}
+    return {k: v for k, v in doc.items() if k not in _BOOKKEEPING}
 
 
 class LocalCache:

@@ -52,6 +52,7 @@ from chandong_tui.vault.keyring import (
     write_user_file,
 )
 from chandong_tui.vault.local_state import DeviceSlot, check_pin, remember_vault, state_home, take_slot
+from chandong_tui.vault.merge import SENSITIVE, SUPERSEDES, supersedes
 from chandong_tui.vault.ops import Op, decode_ops, encode_ops
 from chandong_tui.vault.outbox import Outbox
 
@@ -250,6 +251,7 @@ class VaultSession:
                     row=row,
                     set=fields,
                     base=self._base_of(table, row, fields),
+                    meta=self._meta_of(table, row, fields),
                 )
             )
         if not ops:
@@ -268,6 +270,13 @@ class VaultSession:
         doc = self.table(table).get_row(row)
         clocks = [field_clock(doc, name) for name in fields if name in doc] if doc else []
         return Stamp(*max(clocks)[:3]) if clocks else None
+
+    def _meta_of(self, table: str, row: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """For sensitive fields: the live writes this change supersedes (see `merge.py`)."""
+        if table not in SENSITIVE:
+            return {}
+        sup = supersedes(table, self.table(table).get_row(row), fields)
+        return {SUPERSEDES: sup} if sup else {}
 
     def _apply(self, ops: list[Op]) -> int:
         for op in ops:
