@@ -135,6 +135,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def _run_tui(root: Path, args: argparse.Namespace) -> int:
     from chandong_tui.tui.app import ChandongApp
+    from chandong_tui.tui.idle_lock import DEFAULT_MINUTES
 
     low_bandwidth = getattr(args, "low_bandwidth", False) or bool(os.environ.get("SSH_CONNECTION"))
     app = ChandongApp(
@@ -142,6 +143,7 @@ def _run_tui(root: Path, args: argparse.Namespace) -> int:
         lang=getattr(args, "lang", "ko"),
         low_bandwidth=low_bandwidth,
         user=getattr(args, "user", None) or os.environ.get("CHANDONG_USER"),
+        idle_minutes=getattr(args, "idle_minutes", None) or DEFAULT_MINUTES,
     )
     app.run()
     return app.return_code or EXIT_OK
@@ -212,6 +214,21 @@ def _tui_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--low-bandwidth", action="store_true", help="no animations or blinking (automatic over SSH)"
     )
+    parser.add_argument(
+        "--idle-minutes",
+        type=_idle_minutes,
+        help="lock the screen after this many minutes without a key "
+        "(1-60, default 10; it cannot be turned off)",
+    )
+
+
+def _idle_minutes(text: str) -> int:
+    from chandong_tui.tui.idle_lock import idle_minutes
+
+    try:
+        return idle_minutes(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> Parser:

@@ -723,6 +723,31 @@ CATALOGUE: dict[str, Label] = {
     "conference_screen_name": Label("사례회의", "Case conference"),
     "week_screen_name": Label("사례회의 주간 보기", "Conferences of the week"),
     # -- end collaboration tui --
+    # -- pausing deadline clocks (household screen `p`, tui/modals/clock_modal.py) --
+    "key_clock_pause": Label("기한 정지/재개", "Pause/resume clock"),
+    "tip_clock_pause": Label(
+        "72시간 첫 방문·다음 방문·과제 기한을 사유와 함께 멈추거나 다시 시작합니다",
+        "Stop a deadline clock (72-hour first visit, next visit, task) with a reason, or start it again",
+    ),
+    "cmd_clock_pause": Label("기한: 정지/재개", "clock: pause or resume"),
+    "cmd_clock_pause_help": Label(
+        "사유를 남기고 기한을 멈추거나 다시 시작합니다", "Stop a clock with a reason, or start it again"
+    ),
+    "clock_pick_title": Label("어느 기한을 멈추거나 다시 시작할까요?", "Which clock to pause or resume?"),
+    "clock_do_pause": Label("정지", "Pause"),
+    "clock_do_resume": Label("재개", "Resume"),
+    "clock_due_day": Label("기한 {day}", "due {day}"),
+    "clock_pause_title": Label("기한 일시정지 · {clock} · {household}", "Pause · {clock} · {household}"),
+    "clock_resume_title": Label("기한 다시 시작 · {clock} · {household}", "Resume · {clock} · {household}"),
+    "clock_pause_reason": Label("정지 사유", "Why it stops"),
+    "clock_resume_note": Label("메모 (선택)", "Note (optional)"),
+    "clock_now": Label("지금: {state}", "Now: {state}"),
+    "clock_paused_by": Label("{at} {name} 일시정지: {reason}", "Paused {at} by {name}: {reason}"),
+    "clock_none": Label("멈추거나 다시 시작할 기한이 없습니다", "No clock to pause or resume"),
+    "clock_step_refused": Label("기한을 바꾸지 못했습니다: {reason}", "The clock did not change: {reason}"),
+    "clock_step_paused": Label("기한 정지", "Clock paused"),
+    "clock_step_resumed": Label("기한 재개", "Clock resumed"),
+    # -- end pausing deadline clocks --
     # -- security --
     "auth_locked": Label(
         "로그인 실패가 5회 이상이라 30분간 잠겼습니다 (슈퍼바이저가 해제할 수 있습니다)",
@@ -745,6 +770,10 @@ CATALOGUE: dict[str, Label] = {
     ),
     "idle_locked": Label(
         "자리 비움으로 잠겼습니다. 비밀번호를 입력하세요", "Locked while idle: enter your passphrase"
+    ),
+    "idle_sign_in_again": Label(
+        "이 로그인의 비밀번호가 재설정되었습니다. 다시 로그인하세요",
+        "This login's passphrase was reset: sign in again",
     ),
     # -- end security --
 }

@@ -24,6 +24,7 @@ from chandong_tui.casework.clock import now
 from chandong_tui.i18n import Lang, t
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.commands import ChandongCommands
+from chandong_tui.tui.idle_lock import DEFAULT_MINUTES, IdleLock
 from chandong_tui.tui.preload import preload
 from chandong_tui.tui.screens.help_screen import toggle_help
 from chandong_tui.tui.screens.unlock_screen import UnlockScreen
@@ -74,6 +75,7 @@ class ChandongApp(App[None]):
         low_bandwidth: bool = False,
         user: str | None = None,
         clock: Callable[[], dt.datetime] = now,
+        idle_minutes: int = DEFAULT_MINUTES,
     ) -> None:
         super().__init__()
         self.clock = clock
@@ -89,6 +91,8 @@ class ChandongApp(App[None]):
         self.repo: CaseRepository | None = None
         self._session_lock = threading.Lock()
         self._closing = False
+        self.idle_lock = IdleLock(self, idle_minutes)
+        """Locks the screen after `idle_minutes` without a key (1–60; `IdleMinutesError` otherwise)."""
         localise_bindings(self, self.lang)
         self.title = t("app_title", self.lang)
         self.set_low_bandwidth(low_bandwidth)
@@ -138,9 +142,30 @@ class ChandongApp(App[None]):
 
         self.repo = CaseRepository(event.session)
         self.switch_screen(DashboardScreen(self.repo, self.lang, self.clock))
+        self.idle_lock.start()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self.idle_lock.touch()  # any key counts as presence for the idle lock
+        await super().on_event(event)
+
+    def sign_out(self, message: str = "") -> None:
+        """End the session (published and closed as on quit) and go back to the unlock screen with
+        `message`; whatever was open is dropped. After a lockout on the idle lock."""
+        user = self.session.user_id if self.session is not None else self.initial_user
+        self.close_session(final=False)
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        screen = UnlockScreen(self.vault_root, self.keep_session, self.lang, user)
+        self.switch_screen(screen)
+        if message:
+            self.call_after_refresh(screen.show_failure, UnlockScreen.Failed(message))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """내 업무 is offered everywhere but on itself and before unlock."""
+        """내 업무 is offered everywhere but on itself and before unlock; nothing but quitting while
+        the idle lock is on."""
+        if self.idle_lock.blocks(action):
+            return False
         if action == "show_dashboard":
             return self.repo is not None and not self._on_screen("DashboardScreen")
         if action == "show_week":
@@ -189,10 +214,11 @@ class ChandongApp(App[None]):
         yield SystemCommand(t("cmd_keys", self.lang), t("cmd_keys_help", self.lang), self.action_help)
 
     # -- closing ---------------------------------------------------------------------------
-    def close_session(self) -> None:
-        """Publish, seal and release the session; safe to call more than once."""
+    def close_session(self, *, final: bool = True) -> None:
+        """Publish, seal and release the session; safe to call more than once. `final=False` lets
+        a later unlock in this app take a new session (after signing out)."""
         with self._session_lock:
-            self._closing = True
+            self._closing = final
             session, self.session, self.repo = self.session, None, None
         if session is not None:
             session.close()
