@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from chandong_tui.vault.cache import visible
 from chandong_tui.vault.chunks import CHUNK_NAME
 from chandong_tui.vault.errors import AuthError, NotAVault
 from chandong_tui.vault.session import add_user, create_vault, unlock
@@ -110,7 +111,15 @@ def test_truncated_chunk_is_never_applied(tmp_path: Path, chandong_home: Path, k
         assert not any(outbox.iterdir())  # published: the chunk is the only copy
     with unlock(root, "boss", PASSPHRASE) as session:
         assert session.table("household").get_row("hh-1") is None
-        assert session.problems
+        assert session.pending == [str(chunk.relative_to(root))] and not session.problems  # still copying?
+    old = time.time() - 3600
+    os.utime(chunk, (old, old))
+    with unlock(root, "boss", PASSPHRASE) as session:
+        assert session.table("household").get_row("hh-1") is None
+        assert [p.path for p in session.problems] == [str(chunk.relative_to(root))]  # an hour on: reported
+    chunk.write_bytes(data)  # the copy completes
+    with unlock(root, "boss", PASSPHRASE) as session:
+        assert visible(session.table("household").get_row("hh-1") or {}) == {"tong": 1}
 
 
 def test_chunk_moved_to_another_name_is_refused(tmp_path: Path, chandong_home: Path) -> None:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from chandong_tui.vault.atomic import write_atomic
-from chandong_tui.vault.crypto import derive_key, open_sealed, seal
+from chandong_tui.vault.crypto import NONCE_SIZE, derive_key, open_sealed, seal
 from chandong_tui.vault.errors import IntegrityError
 
 MAGIC = b"CHDNG\x01"
@@ -39,9 +39,16 @@ class ChunkHeader:
     epoch: int
     first_op: int
     last_op: int
+    sealed_length: int = 0
+    """Bytes after the header (chunks written before it was recorded: 0). A shorter file is still
+    being copied; a file of the right length that does not verify was altered."""
 
     def encode(self) -> bytes:
         return orjson.dumps(self.__dict__, option=orjson.OPT_SORT_KEYS)
+
+
+class Incomplete(IntegrityError):
+    """A chunk shorter than its header says, or with a cut header: probably still being copied."""
 
 
 def chunk_name(seq: int) -> str:
@@ -55,6 +62,7 @@ def _file_key(vault_key: bytes, header: ChunkHeader) -> bytes:
 
 def write_chunk(folder: Path, header: ChunkHeader, payload: bytes, vault_key: bytes) -> Path:
     """Seal `payload` and write it once under `folder/<seq>.chunk` (fsync, then rename)."""
+    header = replace(header, sealed_length=NONCE_SIZE + len(payload) + 16)  # nonce, ciphertext, tag
     header_bytes = header.encode()
     prefix = MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes
     sealed = seal(_file_key(vault_key, header), payload, prefix)
@@ -66,11 +74,11 @@ def write_chunk(folder: Path, header: ChunkHeader, payload: bytes, vault_key: by
 def read_header(data: bytes) -> tuple[ChunkHeader, int]:
     """The header and the offset where the sealed part starts; `IntegrityError` if malformed."""
     if len(data) < len(MAGIC) + 4 or not data.startswith(MAGIC):
-        raise IntegrityError("not a chandong chunk (bad magic or truncated)")
+        raise Incomplete("not a chandong chunk (bad magic or truncated)")
     (length,) = struct.unpack(">I", data[len(MAGIC) : len(MAGIC) + 4])
     start = len(MAGIC) + 4
     if length > _MAX_HEADER or len(data) < start + length:
-        raise IntegrityError("truncated or malformed header")
+        raise Incomplete("truncated or malformed header")
     try:
         raw: dict[str, Any] = orjson.loads(data[start : start + length])
         header = ChunkHeader(**raw)
@@ -80,16 +88,27 @@ def read_header(data: bytes) -> tuple[ChunkHeader, int]:
 
 
 def open_chunk(
-    path: Path, vault_id: str, device: str, key_for_epoch: Callable[[int], bytes | None]
+    path: Path,
+    vault_id: str,
+    device: str,
+    key_for_epoch: Callable[[int], bytes | None],
+    seq: int | None = None,
 ) -> tuple[ChunkHeader, bytes]:
-    """Read, check place and authenticate a chunk; returns its header and plaintext payload."""
+    """Read, check place and authenticate a chunk; returns its header and plaintext payload.
+
+    The chunk must claim the sequence number of its file name, or `seq` for a sync tool's conflict
+    copy (whose name carries more than the number)."""
     data = path.read_bytes()
     header, offset = read_header(data)
     match = CHUNK_NAME.match(path.name)
+    expected = seq if seq is not None else int(match.group(1)) if match else None
     if header.vault != vault_id:
         raise IntegrityError("chunk belongs to another vault")
-    if header.device != device or match is None or int(match.group(1)) != header.seq:
+    if header.device != device or expected != header.seq:
         raise IntegrityError("chunk is not where it was written (renamed, moved or replayed)")
+    if len(data) - offset < header.sealed_length:
+        got = len(data) - offset
+        raise Incomplete(f"incomplete: {got} of {header.sealed_length} bytes (still being copied?)")
     key = key_for_epoch(header.epoch)
     if key is None:
         raise IntegrityError(f"no key for epoch {header.epoch}")

@@ -10,24 +10,22 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from chandong_tui.vault import audit as chain
-from chandong_tui.vault.atomic import TEMP_PREFIX
+from chandong_tui.vault.atomic import TEMP_PREFIX, write_atomic
 from chandong_tui.vault.cache import META_TABLE, LocalCache, RowTable, field_clock
 from chandong_tui.vault.chunks import (
     CHUNK_NAME,
     ChunkHeader,
     chunk_name,
-    open_chunk,
     read_header,
     write_chunk,
 )
 from chandong_tui.vault.crypto import random_key
 from chandong_tui.vault.errors import AuthError, BadInput, IntegrityError
-from chandong_tui.vault.folder import DEVICE_NAME, VaultInfo, create_marker, read_marker
+from chandong_tui.vault.folder import VaultInfo, create_marker, read_marker
 from chandong_tui.vault.hlc import HybridClock, Stamp
 from chandong_tui.vault.keyring import (
     ADMIN_ROLE,
@@ -53,33 +51,20 @@ from chandong_tui.vault.keyring import (
 )
 from chandong_tui.vault.local_state import DeviceSlot, check_pin, remember_vault, state_home, take_slot
 from chandong_tui.vault.merge import SENSITIVE, SUPERSEDES, supersedes
-from chandong_tui.vault.ops import Op, decode_ops, encode_ops
+from chandong_tui.vault.ops import Op, encode_ops
 from chandong_tui.vault.outbox import Outbox
+from chandong_tui.vault.sync import (
+    CloneDetected,
+    IngestReport,
+    Problem,
+    ShareRefused,
+    apply_collected,
+    check_share,
+    collect,
+)
 
 Change = tuple[str, str, dict[str, Any]]
 """(table, row id, fields to set)."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A file that could not be used, and why (paths are relative to the vault)."""
-
-    path: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
-
-
-@dataclass
-class IngestReport:
-    """What one ingest round did."""
-
-    chunks: int = 0
-    ops: int = 0
-    changed: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    far_future: int = 0
 
 
 class VaultSession:
@@ -108,6 +93,11 @@ class VaultSession:
         )
         self._sweep_own_temp_files()
         self._published_upto, self._chunk_seq = self._own_chunk_marks()
+        self.pending: list[str] = []
+        """Chunks seen incomplete by the last ingest (probably still being copied; retried)."""
+        self.publishing_stopped = ""
+        """Why this session publishes nothing (a cloned PC), or empty."""
+        self._check_own_mark()
         self._unpublished: list[Op] = [op for op in scan.ops if _seq_of(op) > self._published_upto]
         self.carried_over = len(self._unpublished)
         """Saves an earlier session on this PC left unpublished (found in the outbox at unlock)."""
@@ -329,11 +319,17 @@ class VaultSession:
 
     def publish(self) -> int:
         """Write the unpublished ops as one chunk in this device's folder (in the newest key epoch,
-        re-read from the keyring first); returns how many."""
+        re-read from the keyring first); returns how many. `OSError` when the share is unreachable,
+        `ShareRefused` when it does not look like the vault, `CloneDetected` when another PC writes as us.
+
+        Saves made while a chunk is being written stay for the next one."""
         if not self._unpublished:
             return 0
+        if self.publishing_stopped:
+            raise CloneDetected(self.publishing_stopped)
+        check_share(self)  # never create `devices/` in an empty or unmounted folder
         self.refresh_keys()
-        ops = self._unpublished
+        ops = list(self._unpublished)
         header = ChunkHeader(
             vault=self.info.vault_id,
             device=self.device,
@@ -343,45 +339,63 @@ class VaultSession:
             first_op=_seq_of(ops[0]),
             last_op=_seq_of(ops[-1]),
         )
-        write_chunk(self._own_folder(), header, encode_ops(ops), self.keys[self.epoch])
+        write_atomic(self._mark_path, str(header.seq).encode())
+        try:
+            write_chunk(self._own_folder(), header, encode_ops(ops), self.keys[self.epoch])
+        except FileExistsError:
+            self.stop_publishing(
+                f"chunk {header.seq} of this PC's folder already exists: another PC writes with the same "
+                "device id (a copied PC or state folder?); publishing stopped, saves stay in the outbox"
+            )
+            raise CloneDetected(self.publishing_stopped) from None
         self._chunk_seq = header.seq
         self._published_upto = header.last_op
         self.cache.mark_chunk(self.device, header.seq)
-        self._unpublished = []
+        del self._unpublished[: len(ops)]
         self.outbox.prune(self._published_upto)
         return len(ops)
 
     def ingest(self) -> IngestReport:
-        """Apply every verified chunk not applied yet; report (and keep) the rest."""
-        report = IngestReport()
-        devices = self.info.devices
-        for folder in sorted(devices.iterdir()) if devices.is_dir() else []:
-            if not folder.is_dir() or not DEVICE_NAME.match(folder.name):
-                continue
-            for path in sorted(folder.iterdir()):
-                match = CHUNK_NAME.match(path.name)
-                if match is None or self.cache.chunk_applied(folder.name, int(match.group(1))):
-                    continue
-                self._ingest_chunk(path, folder.name, report)
-        self.problems.extend(report.problems)
-        return report
+        """Apply every verified chunk not applied yet; report (and keep) the rest (see `sync.py`)."""
+        return apply_collected(self, collect(self))
 
-    def _ingest_chunk(self, path: Path, device: str, report: IngestReport) -> None:
-        relative = str(path.relative_to(self.info.root))
+    def merge_ops(self, ops: list[Op]) -> int:
+        """Merge ops read from the share (their clocks already observed); how many changed something."""
+        return self._merge(ops)
+
+    def note_problems(self, problems: Iterable[Problem]) -> None:
+        """Keep problems found in the share, each once however many rounds see it."""
+        self.problems.extend(p for p in problems if p not in self.problems)
+
+    @property
+    def own_chunk_seq(self) -> int:
+        """The sequence number of the last chunk this PC wrote into its folder."""
+        return self._chunk_seq
+
+    def stop_publishing(self, reason: str) -> None:
+        """Publish nothing more in this session (saves stay durable in the outbox)."""
+        if not self.publishing_stopped:
+            self.publishing_stopped = reason
+            self.note_problems([Problem(f"devices/{self.device}", reason)])
+
+    # -- this PC's own chunk numbering -----------------------------------------------------
+    @property
+    def _mark_path(self) -> Path:
+        return self.slot.folder / "published"
+
+    def _check_own_mark(self) -> None:
+        """Compare the folder's newest own chunk with the number this PC last wrote (kept in its state
+        folder, written before each chunk): a newer one was written by another PC with our id."""
         try:
-            header, payload = open_chunk(path, self.info.vault_id, device, self.keys.get)
-            ops = decode_ops(payload)
-        except IntegrityError as exc:
-            report.problems.append(Problem(relative, str(exc)))
+            mark = int(self._mark_path.read_text())
+        except (OSError, ValueError):
+            write_atomic(self._mark_path, str(self._chunk_seq).encode())  # first time on this PC
             return
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            report.problems.append(Problem(relative, f"unreadable ({exc.__class__.__name__})"))
-            return
-        report.far_future += sum(not self.clock.observe(op.hlc) for op in ops)
-        report.changed += self._merge(ops)
-        report.ops += len(ops)
-        report.chunks += 1
-        self.cache.mark_chunk(device, header.seq)
+        if self._chunk_seq > mark:
+            self.stop_publishing(
+                f"chunk {self._chunk_seq} in this PC's folder was written by another PC with the same "
+                "device id (a copied PC or state folder?); publishing stopped, saves stay in the outbox"
+            )
 
     def flush(self) -> None:
         """Seal the cache to disk (the outbox already holds every save)."""
@@ -402,6 +416,8 @@ class VaultSession:
                     self.problems.append(Problem("devices", f"could not publish ({exc.strerror})"))
                 except AuthError as exc:  # removed meanwhile: what was not published stays here
                     self.problems.append(Problem("keyring", str(exc)))
+                except (CloneDetected, ShareRefused) as exc:  # kept in the outbox for a later session
+                    self.note_problems([Problem("devices", str(exc))])
             self.flush()
         finally:
             self.outbox.close()

@@ -1,0 +1,282 @@
+"""Sharing through the folder: read other PCs' chunks, and one sync round (publish + ingest).
+
+A round is split so that a terminal UI can keep typing while a slow share is read:
+`collect` does the file work (list the device folders, read and decrypt what is new) and changes
+nothing; `apply_collected` merges what it found into the session, and is quick. `sync_round` does
+both and publishes, for scripts (`chandong sync`) and tests.
+
+Faults, each reported and none losing anything (DESIGN.md §3):
+- the share is offline: publishing fails, the outbox keeps every save for the next round;
+- `VAULT.json` is missing, or most chunks this PC has applied are gone (a wrong or unmounted folder):
+  the round refuses to read or write, never treating absence as deletion;
+- a chunk shorter than its header says: *pending* while it is young (a sync tool may still be copying
+  it), then reported; one that does not verify: reported as damaged. Both are retried every round,
+  never applied in part, never moved or deleted;
+- a sync tool's conflict copy of a chunk: verified against the folder's device and the number in its
+  name, its ops ingested once (merge is idempotent), reported, left in place;
+- foreign files (`desktop.ini`, `Thumbs.db`, Office locks) and temp files: left alone;
+- a file that vanishes while being read: skipped, looked at again next round;
+- ops stamped far in the future (a PC's clock set wrong): stored and merged, the local clock is not
+  moved, the round counts them;
+- another PC writing into this PC's device folder (a cloned PC): publishing stops (`CloneDetected`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from chandong_tui.vault.chunks import Incomplete, open_chunk
+from chandong_tui.vault.errors import IntegrityError
+from chandong_tui.vault.folder import DEVICE_NAME, DEVICES_DIR, MARKER
+from chandong_tui.vault.ops import Op, decode_ops
+from chandong_tui.vault.share_files import classify
+
+if TYPE_CHECKING:
+    from chandong_tui.vault.session import VaultSession
+
+PENDING_SECONDS = 600
+"""An incomplete chunk is taken for one still being copied while younger than this."""
+
+MISSING_SHARE_FRACTION = 0.5
+"""Refuse a round when fewer than this share of the chunks already applied here are still there."""
+
+MISSING_SHARE_MINIMUM = 10
+"""… and this PC has applied at least this many (a new vault has too few to judge)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file that could not be used, and why (paths are relative to the vault)."""
+
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass
+class IngestReport:
+    """What one ingest round did, and what it left alone."""
+
+    chunks: int = 0
+    ops: int = 0
+    changed: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    far_future: int = 0
+    pending: list[str] = field(default_factory=list)
+    """Chunks that do not verify yet and are young: probably still being copied; retried."""
+    copies: list[Problem] = field(default_factory=list)
+    """Conflict copies made by sync tools, and what was done with each."""
+    foreign: list[str] = field(default_factory=list)
+    """Files that are not the vault's (left alone)."""
+    vanished: int = 0
+    present: int = 0
+    """Chunk files seen in the share (the missing-files guard compares it with what was applied)."""
+    clone: str = ""
+    """Set when a chunk in this PC's own folder was not written by this PC."""
+
+
+@dataclass
+class Found:
+    """One verified chunk (or conflict copy) read by `collect`."""
+
+    device: str
+    seq: int
+    ops: list[Op]
+    path: str
+    copy_digest: str = ""
+    """For a conflict copy: the hash of its bytes (each copy is ingested once)."""
+
+
+@dataclass
+class Collected:
+    found: list[Found] = field(default_factory=list)
+    report: IngestReport = field(default_factory=IngestReport)
+
+
+class CloneDetected(IntegrityError):
+    """Another PC writes into this PC's device folder: its state folder was copied (a cloned PC)."""
+
+
+class ShareRefused(IntegrityError):
+    """The folder does not look like the vault any more (marker or most files gone): nothing done."""
+
+
+def check_share(session: VaultSession) -> None:
+    """`ShareRefused` when `VAULT.json` is gone or most chunks applied here have disappeared."""
+    root = session.info.root
+    if not (root / MARKER).is_file():
+        raise ShareRefused(
+            f"{MARKER} is missing from the vault folder: a wrong or unmounted folder? nothing read or written"
+        )
+
+
+def collect(session: VaultSession) -> Collected:
+    """Read every chunk not applied yet (and conflict copies not seen yet); change nothing."""
+    out = Collected()
+    report = out.report
+    root = session.info.root
+    devices = root / DEVICES_DIR
+    try:
+        folders = sorted(os.listdir(devices))
+    except FileNotFoundError:
+        folders = []
+    now = time.time()
+    seen_copies = session.cache.meta.get("copies", {})
+    for name in folders:
+        folder = devices / name
+        if not DEVICE_NAME.match(name):
+            report.foreign.append(f"{DEVICES_DIR}/{name}")
+            continue
+        try:
+            entries = sorted(os.listdir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            kind, seq = classify(entry)
+            relative = f"{DEVICES_DIR}/{name}/{entry}"
+            if kind == "temp":
+                continue
+            if kind == "foreign":
+                report.foreign.append(relative)
+                continue
+            if kind == "chunk":
+                report.present += 1
+                if session.cache.chunk_applied(name, seq):
+                    continue
+                if name == session.device and seq > session.own_chunk_seq:
+                    report.clone = relative
+            _read(session, folder / entry, name, seq, kind == "copy", seen_copies, now, out)
+    return out
+
+
+def _read(
+    session: VaultSession,
+    path: Path,
+    device: str,
+    seq: int,
+    is_copy: bool,
+    seen_copies: dict[str, str],
+    now: float,
+    out: Collected,
+) -> None:
+    relative = str(path.relative_to(session.info.root))
+    report = out.report
+    try:
+        data_digest = ""
+        if is_copy:
+            data_digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if seen_copies.get(relative) == data_digest:
+                return
+        header, payload = open_chunk(path, session.info.vault_id, device, session.keys.get, seq=seq)
+        ops = decode_ops(payload)
+    except FileNotFoundError:
+        report.vanished += 1
+        return
+    except Incomplete:
+        if _young(path, now):
+            report.pending.append(relative)
+        else:
+            report.problems.append(
+                Problem(relative, "incomplete for a long time: a copy that never finished")
+            )
+        return
+    except IntegrityError as exc:  # retried every round all the same: never applied in part
+        if is_copy:
+            report.copies.append(Problem(relative, f"conflict copy that does not verify, left alone ({exc})"))
+        else:
+            report.problems.append(Problem(relative, str(exc)))
+        return
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        report.problems.append(Problem(relative, f"unreadable ({exc.__class__.__name__})"))
+        return
+    out.found.append(Found(device, header.seq, ops, relative, data_digest))
+
+
+def _young(path: Path, now: float) -> bool:
+    try:
+        return now - path.stat().st_mtime < PENDING_SECONDS
+    except OSError:
+        return True
+
+
+def apply_collected(session: VaultSession, collected: Collected) -> IngestReport:
+    """Merge what `collect` found (quick; on the thread that owns the session)."""
+    report = collected.report
+    meta = session.cache.meta
+    for found in collected.found:
+        if not found.copy_digest and session.cache.chunk_applied(found.device, found.seq):
+            continue  # applied meanwhile (two rounds raced)
+        report.far_future += sum(not session.clock.observe(op.hlc) for op in found.ops)
+        changed = session.merge_ops(found.ops)
+        report.changed += changed
+        report.ops += len(found.ops)
+        if found.copy_digest:
+            meta.setdefault("copies", {})[found.path] = found.copy_digest
+            session.cache.storage.dirty = True
+            report.copies.append(
+                Problem(
+                    found.path, f"conflict copy made by a sync tool: verified, {changed} change(s) taken in"
+                )
+            )
+        else:
+            report.chunks += 1
+            session.cache.mark_chunk(found.device, found.seq)
+    if report.clone:
+        session.stop_publishing(
+            f"{report.clone}: another PC writes as this one (a copied PC or state folder?); "
+            "publishing stopped, saves stay in this PC's outbox"
+        )
+    session.note_problems(report.problems)
+    session.pending = report.pending
+    return report
+
+
+def check_not_emptied(session: VaultSession, report: IngestReport) -> None:
+    """`ShareRefused` when most chunks this PC has applied are no longer in the folder."""
+    applied = sum(len(seqs) for seqs in session.cache.meta.get("chunks", {}).values())
+    if applied >= MISSING_SHARE_MINIMUM and report.present < applied * MISSING_SHARE_FRACTION:
+        raise ShareRefused(
+            f"only {report.present} of the {applied} chunk files this PC has read are in the vault folder: "
+            "a wrong, unmounted or half-synced folder? nothing changed here; the records stay as they were"
+        )
+
+
+@dataclass
+class SyncReport:
+    """What `sync_round` did."""
+
+    published: int = 0
+    ingest: IngestReport = field(default_factory=IngestReport)
+    waiting: int = 0
+    """Saves still only in this PC's outbox."""
+    offline: str = ""
+    """Why publishing failed (share unreachable), if it did."""
+    refused: str = ""
+    conflicts: int = 0
+    at: float = 0.0
+
+
+def sync_round(session: VaultSession) -> SyncReport:
+    """Ingest what is new, then publish what waits; never raises for a share problem (see `refused`)."""
+    result = SyncReport(at=time.time())
+    try:
+        check_share(session)
+        collected = collect(session)
+        check_not_emptied(session, collected.report)
+        result.ingest = apply_collected(session, collected)
+        result.published = session.publish()
+    except ShareRefused as exc:
+        result.refused = str(exc)
+    except CloneDetected as exc:
+        result.refused = str(exc)
+    except OSError as exc:
+        result.offline = f"the shared folder is unreachable ({exc.strerror or exc.__class__.__name__})"
+    result.waiting = session.unpublished
+    return result
