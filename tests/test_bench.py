@@ -216,3 +216,29 @@ def test_a_tampered_cache_is_not_loaded(tmp_path: Path) -> None:
     assert storage.read() is None
     assert not storage.frozen
     assert cache._frozen_caches == before
+
+
+# -- the supervisor queue -----------------------------------------------------------------------
+def test_queue_timings_come_with_the_queue_measured(demo_vault: Path) -> None:
+    from chandong_tui.bench import queue_scenarios
+    from chandong_tui.casework.queue import supervisor_queue
+    from tests.conftest import opened
+
+    result = queue_scenarios.supervisor_queue_timing(
+        demo_vault, 2, user="supervisor", passphrase=DEMO_PASSPHRASE
+    )
+    assert len(result.after_change.samples) == len(result.indices_kept.samples) == 2
+    assert all(sample > 0 for sample in result.after_change.samples + result.indices_kept.samples)
+    with opened(demo_vault, "supervisor") as repo:
+        queue = supervisor_queue(repo, queue_scenarios.bench_now())
+    assert result.sizes == queue_scenarios.queue_sizes(queue)
+    assert result.sizes["caseload"] > 0
+
+
+def test_queue_screen_opens_once_per_sample(demo_vault: Path) -> None:
+    from chandong_tui.bench import queue_scenarios
+
+    result = queue_scenarios.queue_screen_open(demo_vault, 2, user="supervisor", passphrase=DEMO_PASSPHRASE)
+    assert len(result.open.samples) == len(result.noop.samples) == 2
+    assert all(sample > 0 for sample in result.open.samples)
+    assert result.lines > 6  # six section headers and their lines

@@ -143,6 +143,21 @@ def _warn_from(due_on: dt.date) -> dt.date:
     return add_working_days(due_on, -1)
 
 
+def last_pressing_due(at: dt.datetime) -> dt.date:
+    """The last due day whose date clock, never paused, is pressing (warning or breached) at `at`.
+
+    A clock due on a later day is running, so a scan of thousands (the supervisor queue's next
+    visits) compares dates instead of building a `Deadline` for each. Before today it is breached;
+    from today on it warns from the working day before it, and that day only moves later with the
+    due day, so the pressing days are today and the days after it up to the one returned.
+    """
+    today = at.astimezone(KST).date()
+    day = today
+    while _warn_from(day + dt.timedelta(days=1)) <= today:
+        day += dt.timedelta(days=1)
+    return day
+
+
 def task_deadline(task: Task, at: dt.datetime) -> Deadline:
     """A follow-up task's clock; done or cancelled tasks are stopped at `done_at` (or `at`)."""
     done_at = task.done_at or (at if task.state is not TaskState.OPEN else None)

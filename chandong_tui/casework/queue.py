@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from chandong_tui.casework.clock import KST, ClockState, Deadline, first_visit_clock
 from chandong_tui.casework.converters import from_row, is_deleted
-from chandong_tui.casework.deadlines import date_deadline, settings_of, task_deadline
+from chandong_tui.casework.deadlines import date_deadline, last_pressing_due, settings_of, task_deadline
 from chandong_tui.casework.handoffs import WAITING, escalation_at, is_escalated, sent_at
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.enums import CaseAction, FlagState, HandoffState, HouseholdStatus, TaskState
@@ -206,15 +206,23 @@ def _visits(
 ) -> tuple[list[OverdueVisit], list[ClockItem]]:
     """Overdue next visits, and those about to be (as clocks), of the shown households."""
     households = repo.rows(Household.kind)
+    running_after = last_pressing_due(at)
     overdue, soon = [], []
     for hid, (visited, due) in repo.latest_visits().items():
         if hid not in shown:
             continue
         try:
-            due_on, last_on = dt.date.fromisoformat(due), dt.date.fromisoformat(visited)
+            due_on = dt.date.fromisoformat(due)
         except ValueError:
             continue  # no next visit planned, or an unreadable date
-        pauses = [ClockPause.model_validate(p) for p in households[hid].get("pauses") or ()]
+        stored_pauses = households[hid].get("pauses")
+        if due_on > running_after and not stored_pauses:
+            continue  # still running: most of the dong's households on most days
+        try:
+            last_on = dt.date.fromisoformat(visited)
+        except ValueError:
+            continue
+        pauses = [ClockPause.model_validate(p) for p in stored_pauses or ()]
         deadline = date_deadline(due_on, pauses, at)
         if deadline.state is ClockState.BREACHED:
             overdue.append(OverdueVisit(shown[hid], due_on, last_on, deadline))
