@@ -94,6 +94,8 @@ class VaultSession:
         self._sweep_own_temp_files()
         self._published_upto, self._chunk_seq = self._own_chunk_marks()
         self.pending: list[str] = []
+        self.last_ingest = IngestReport()
+        """What the last ingest took in (at unlock, then each sync round)."""
         """Chunks seen incomplete by the last ingest (probably still being copied; retried)."""
         self.publishing_stopped = ""
         """Why this session publishes nothing (a cloned PC), or empty."""

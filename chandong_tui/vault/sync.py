@@ -235,6 +235,7 @@ def apply_collected(session: VaultSession, collected: Collected) -> IngestReport
         )
     session.note_problems(report.problems)
     session.pending = report.pending
+    session.last_ingest = report
     return report
 
 
