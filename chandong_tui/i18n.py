@@ -771,6 +771,22 @@ CATALOGUE: dict[str, Label] = {
     "idle_locked": Label(
         "자리 비움으로 잠겼습니다. 비밀번호를 입력하세요", "Locked while idle: enter your passphrase"
     ),
+    "key_reveal": Label("주민번호", "RRN"),
+    "tip_reveal": Label(
+        "가구원의 주민등록번호를 사유를 남기고 이 화면에서만 봅니다",
+        "Show a member's registration number on this screen, with a reason (logged)",
+    ),
+    "cmd_reveal_rrn": Label("가구: 주민등록번호 보기 (사유)", "household: show registration number"),
+    "cmd_reveal_rrn_help": Label(
+        "사유를 입력하면 접속기록에 남고 이 화면에서만 보입니다",
+        "With a reason, kept in the access log; shown on this screen only",
+    ),
+    "reveal_title": Label("주민등록번호 보기 · {name}", "Show registration number · {name}"),
+    "reveal_pick_member": Label("누구의 주민등록번호입니까?", "Whose registration number?"),
+    "reveal_no_number": Label(
+        "이 가구에는 주민등록번호가 등록된 가구원이 없습니다",
+        "No member of this household has a registration number on record",
+    ),
     "idle_sign_in_again": Label(
         "이 로그인의 비밀번호가 재설정되었습니다. 다시 로그인하세요",
         "This login's passphrase was reset: sign in again",

@@ -25,6 +25,7 @@ HOUSEHOLD_COMMANDS = (
     ("cmd_flag_resolve", "action_resolve_flag", True),
     ("cmd_handoff_request", "action_handoff", False),
     ("cmd_closure_request", "action_request_closure", False),
+    ("cmd_reveal_rrn", "action_reveal_rrn", False),
 )
 """Palette entries of one household: (catalogue key, screen action, only with an open flag)."""
 

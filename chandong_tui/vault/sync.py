@@ -209,7 +209,6 @@ def _young(path: Path, now: float) -> bool:
 def apply_collected(session: VaultSession, collected: Collected) -> IngestReport:
     """Merge what `collect` found (quick; on the thread that owns the session)."""
     report = collected.report
-    meta = session.cache.meta
     for found in collected.found:
         if not found.copy_digest and session.cache.chunk_applied(found.device, found.seq):
             continue  # applied meanwhile (two rounds raced)
@@ -218,7 +217,7 @@ def apply_collected(session: VaultSession, collected: Collected) -> IngestReport
         report.changed += changed
         report.ops += len(found.ops)
         if found.copy_digest:
-            meta.setdefault("copies", {})[found.path] = found.copy_digest
+            session.cache.meta.setdefault("copies", {})[found.path] = found.copy_digest
             session.cache.storage.dirty = True
             report.copies.append(
                 Problem(

@@ -29,10 +29,11 @@ from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import FlagState, HouseholdStatus, HouseholdTag, LabelledEnum, Role
 from chandong_tui.model.fields import mask_phone, mask_rrn
 from chandong_tui.model.records import CaseEvent, Conference, CrisisFlag, Handoff, Household, Member, Visit
-from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.bindings import hide_binding, localise_bindings
 from chandong_tui.tui.flag_text import CLOCK_STYLES, LEVEL_STYLES, clock_label
 from chandong_tui.tui.modals.flag_modal import FlagModal, FlagPicker, most_urgent_first
 from chandong_tui.tui.modals.resolve_flag_modal import ResolveFlagModal
+from chandong_tui.tui.modals.reveal_modal import ask_reveal, may_reveal
 from chandong_tui.tui.modals.visit_modal import VisitModal, household_label
 from chandong_tui.tui.text import cell, join, safe_text, text
 
@@ -106,6 +107,7 @@ class HouseholdScreen(Screen[None]):
         Binding("pageup", "scroll('page_up')", "key_page_up", id="household.page_up", show=False),
         Binding("home", "scroll('home')", "key_first", id="household.first", show=False),
         Binding("end", "scroll('end')", "key_last", id="household.last", show=False),
+        Binding("r", "reveal_rrn", "key_reveal", id="household.reveal", show=True, tooltip="tip_reveal"),
     ]
 
     def __init__(
@@ -117,6 +119,10 @@ class HouseholdScreen(Screen[None]):
     ) -> None:
         super().__init__()
         localise_bindings(self, lang)
+        if not may_reveal(repo):
+            hide_binding(self, "reveal_rrn")  # the key still answers why not
+        self.revealed: dict[str, str] = {}
+        """Registration numbers revealed (with a logged reason) in this view, by member id."""
         self.repo = repo
         self.household_id = household_id
         """The household shown."""
@@ -233,7 +239,7 @@ class HouseholdScreen(Screen[None]):
                         cell(member.name, 12),
                         cell(t("age_value", self.lang, n=_age(member.birth_date, self.today)), 5),
                         cell(member.relation.label(self.lang), 8),
-                        cell(mask_rrn(member.rrn) or "-", 15),
+                        self._rrn_cell(member),
                         cell(mask_phone(member.phone) or "-", 14),
                     ]
                 )
@@ -257,6 +263,31 @@ class HouseholdScreen(Screen[None]):
         if not members:
             lines.append(text(t("none", self.lang), _MUTED))
         return Text("\n", end="").join(lines)
+
+    # -- reveal with a reason (`r`) ----------------------------------------------------------
+    def _rrn_cell(self, member: Member) -> Text:
+        """The member's number masked, or in plain (bold) when revealed in this view."""
+        if member.id in self.revealed:
+            return cell(self.revealed[member.id], 15, "bold")
+        return cell(mask_rrn(member.rrn) or "-", 15)
+
+    def action_reveal_rrn(self) -> None:
+        """Show a member's registration number in plain, for this view, after asking why (logged);
+        roles that never see it get a line saying so."""
+        if self.household is None:
+            return
+        ask_reveal(self, self.repo, self.repo.members_of(self.household_id), self.lang, self._show_revealed)
+
+    def _show_revealed(self, member_id: str, number: str) -> None:
+        self.revealed[member_id] = number
+        self.refresh_sections()
+
+    def forget_revealed(self) -> None:
+        """Mask every revealed number again (the idle lock calls this before covering the screen)."""
+        if self.revealed:
+            self.revealed.clear()
+            if self.is_mounted:
+                self.refresh_sections()
 
     def _clock(self, flag: CrisisFlag, at: dt.datetime) -> Text:
         """Where the flag's 72-hour first-visit clock stands, as a 16-cell column."""
