@@ -787,6 +787,54 @@ CATALOGUE: dict[str, Label] = {
         "이 가구에는 주민등록번호가 등록된 가구원이 없습니다",
         "No member of this household has a registration number on record",
     ),
+    "key_access_log": Label("접속기록", "Access log"),
+    "tip_access_log": Label(
+        "접속기록 무결성 검사와 사용자별 월간 점검 (슈퍼바이저)",
+        "The access log's check and the monthly review per user (supervisors)",
+    ),
+    "cmd_access_log_open": Label("접속기록: 열기", "access log: open"),
+    "cmd_access_log_open_help": Label(
+        "무결성 검사, 사용자별 월간 점검, 사용자의 기록", "Chain check, monthly review per user, their events"
+    ),
+    "access_log_supervisor_only": Label(
+        "접속기록은 슈퍼바이저만 봅니다", "Only supervisors read the access log"
+    ),
+    "access_log_checking": Label("접속기록 검사 중…", "Checking the access log…"),
+    "access_log_ok": Label(
+        "접속기록 검사: 이상 없음 (기기 {devices}대, 기록 {events}건)",
+        "Access log check: no problem ({events} events on {devices} devices)",
+    ),
+    "access_log_bad": Label(
+        "접속기록 검사: 문제 {n}건 (삭제·변조·순서 변경·잘림·위조)",
+        "Access log check: {n} problem(s) (deleted, altered, reordered, truncated or forged events)",
+    ),
+    "access_log_check_failed": Label(
+        "접속기록을 검사할 수 없습니다: {reason}", "Cannot check the log: {reason}"
+    ),
+    "access_log_title": Label(
+        "접속기록 월간 점검 · {month} · [ ] 달 이동 · Enter 사용자의 기록",
+        "Access log review · {month} · [ ] months · Enter: the user's events",
+    ),
+    "access_log_empty": Label("이 달의 기록이 없습니다", "No events this month"),
+    "access_log_more": Label("외 {n}건 (chandong audit 명령으로 보세요)", "{n} more (see chandong audit)"),
+    "access_events_title": Label(
+        "{name} ({user}) · {month} 접속기록", "{name} ({user}) · access log of {month}"
+    ),
+    "log_loading": Label("읽는 중…", "Reading…"),
+    "key_log_previous_month": Label("이전 달", "Previous month"),
+    "tip_log_previous_month": Label("한 달 앞의 점검", "The month before"),
+    "key_log_next_month": Label("다음 달", "Next month"),
+    "tip_log_next_month": Label("한 달 뒤의 점검", "The month after"),
+    "log_col_user": Label("사용자", "User"),
+    "log_col_logins": Label("로그인", "Login"),
+    "log_col_failures": Label("실패", "Fail"),
+    "log_col_lockouts": Label("잠금", "Lock"),
+    "log_col_views": Label("열람", "Views"),
+    "log_col_bulk_view_days": Label("대량", "Bulk"),
+    "log_col_night": Label("야간", "Night"),
+    "log_col_exports": Label("반출", "Exp"),
+    "log_col_unmasked_exports": Label("원문", "Unm"),
+    "log_col_reveals": Label("주민", "RRN"),
     "idle_sign_in_again": Label(
         "이 로그인의 비밀번호가 재설정되었습니다. 다시 로그인하세요",
         "This login's passphrase was reset: sign in again",

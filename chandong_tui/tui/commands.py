@@ -127,6 +127,14 @@ class ChandongCommands(Provider):
                 t("cmd_queue_open_help", lang),
                 lambda: open_queue(app, repo, lang, clock),  # type: ignore[arg-type]
             )
+        if repo is not None and repo.role == SUPERVISOR and type(screen).__name__ != "AccessLogScreen":
+            from chandong_tui.tui.screens.access_log_screen import open_access_log
+
+            yield (
+                t("cmd_access_log_open", lang),
+                t("cmd_access_log_open_help", lang),
+                lambda: open_access_log(app, repo, lang, getattr(app, "clock", None)),  # type: ignore[arg-type]
+            )
         yield from self._conference_commands(lang)
         if isinstance(screen, QueueScreen):
             for key, action in QUEUE_COMMANDS:

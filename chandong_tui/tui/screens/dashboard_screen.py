@@ -58,6 +58,14 @@ class DashboardScreen(Screen[None]):
         ),
         Binding("q", "open_queue", "key_queue", id="dashboard.queue", show=True, tooltip="tip_queue"),
         Binding(
+            "a",
+            "open_access_log",
+            "key_access_log",
+            id="dashboard.access_log",
+            show=True,
+            tooltip="tip_access_log",
+        ),
+        Binding(
             "o",
             "sent_handoffs",
             "key_sent_handoffs",
@@ -86,6 +94,7 @@ class DashboardScreen(Screen[None]):
         if repo.role != SUPERVISOR:
             hide_binding(self, "open_report")
             hide_binding(self, "open_queue")
+            hide_binding(self, "open_access_log")
 
     def compose(self) -> ComposeResult:
         yield Static("", id="dashboard-title")
@@ -255,8 +264,8 @@ class DashboardScreen(Screen[None]):
         self.app.push_screen(HouseholdScreen(self.repo, event.household_id, self.lang))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The supervisor queue is a supervisor's key only."""
-        if action == "open_queue":
+        """The supervisor queue and the access log are a supervisor's keys only."""
+        if action in ("open_queue", "open_access_log"):
             return self.repo.role == SUPERVISOR
         return True
 
@@ -264,6 +273,11 @@ class DashboardScreen(Screen[None]):
         from chandong_tui.tui.screens.queue_screen import open_queue
 
         open_queue(self.app, self.repo, self.lang, self.clock)
+
+    def action_open_access_log(self) -> None:
+        from chandong_tui.tui.screens.access_log_screen import open_access_log
+
+        open_access_log(self.app, self.repo, self.lang, self.clock)
 
     def action_sent_handoffs(self) -> None:
         """Pick one of the hand-offs the user sent that are still open (those returned with a
