@@ -17,12 +17,10 @@ from typing import Any
 from chandong_tui.casework.permissions import require_read
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.vault import audit as chain
-from chandong_tui.vault.chunks import CHUNK_NAME, open_chunk
 from chandong_tui.vault.errors import IntegrityError
-from chandong_tui.vault.folder import DEVICE_NAME
 from chandong_tui.vault.keyring import load_keyring, user_hash
-from chandong_tui.vault.ops import decode_ops
 from chandong_tui.vault.session import VaultSession
+from chandong_tui.vault.stored import device_folders, op_files, open_ops
 
 KST = dt.timezone(dt.timedelta(hours=9))
 LOG_KIND = "audit_event"
@@ -118,17 +116,11 @@ def collect(session: VaultSession) -> tuple[list[chain.Found], list[str]]:
     info = session.info
     found: list[chain.Found] = []
     problems: list[str] = []
-    devices = info.devices
-    for folder in sorted(devices.iterdir()) if devices.is_dir() else []:
-        if not folder.is_dir() or not DEVICE_NAME.match(folder.name):
-            continue
-        for path in sorted(folder.iterdir()):
-            if not CHUNK_NAME.match(path.name):
-                continue
-            where = f"devices/{folder.name}/{path.name}"
+    for device in device_folders(info.devices):
+        for path, entry in op_files(info.devices, device):
+            where = f"devices/{device}/{path.name}"
             try:
-                _header, payload = open_chunk(path, info.vault_id, folder.name, session.keys.get)
-                ops = decode_ops(payload)
+                _header, ops = open_ops(path, entry, info.vault_id, device, session.keys.get)
             except IntegrityError as exc:
                 problems.append(f"{where}: {exc} (its events cannot be checked)")
                 continue

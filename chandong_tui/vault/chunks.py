@@ -40,6 +40,8 @@ class ChunkHeader:
     first_op: int
     last_op: int
     sealed_length: int = 0
+    first_seq: int = 0
+    """For a pack: the first chunk number it holds (`seq` is the last); 0 otherwise."""
     """Bytes after the header (chunks written before it was recorded: 0). A shorter file is still
     being copied; a file of the right length that does not verify was altered."""
 
@@ -60,13 +62,15 @@ def _file_key(vault_key: bytes, header: ChunkHeader) -> bytes:
     return derive_key(vault_key, purpose)
 
 
-def write_chunk(folder: Path, header: ChunkHeader, payload: bytes, vault_key: bytes) -> Path:
-    """Seal `payload` and write it once under `folder/<seq>.chunk` (fsync, then rename)."""
+def write_chunk(
+    folder: Path, header: ChunkHeader, payload: bytes, vault_key: bytes, name: str | None = None
+) -> Path:
+    """Seal `payload` and write it once under `folder/<seq>.chunk` (or `name`; fsync, then link)."""
     header = replace(header, sealed_length=NONCE_SIZE + len(payload) + 16)  # nonce, ciphertext, tag
     header_bytes = header.encode()
     prefix = MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes
     sealed = seal(_file_key(vault_key, header), payload, prefix)
-    path = folder / chunk_name(header.seq)
+    path = folder / (name or chunk_name(header.seq))
     write_atomic(path, prefix + sealed, exclusive=True)
     return path
 
@@ -93,18 +97,21 @@ def open_chunk(
     device: str,
     key_for_epoch: Callable[[int], bytes | None],
     seq: int | None = None,
+    *,
+    kind: str = "ops",
+    first: int = 0,
 ) -> tuple[ChunkHeader, bytes]:
     """Read, check place and authenticate a chunk; returns its header and plaintext payload.
 
-    The chunk must claim the sequence number of its file name, or `seq` for a sync tool's conflict
-    copy (whose name carries more than the number)."""
+    The file must claim what its name says: the sequence number (or `seq`, for a sync tool's conflict
+    copy whose name carries more than the number), its `kind`, and for a pack its `first` chunk."""
     data = path.read_bytes()
     header, offset = read_header(data)
     match = CHUNK_NAME.match(path.name)
     expected = seq if seq is not None else int(match.group(1)) if match else None
     if header.vault != vault_id:
         raise IntegrityError("chunk belongs to another vault")
-    if header.device != device or expected != header.seq:
+    if header.device != device or expected != header.seq or header.kind != kind or header.first_seq != first:
         raise IntegrityError("chunk is not where it was written (renamed, moved or replayed)")
     if len(data) - offset < header.sealed_length:
         got = len(data) - offset

@@ -17,9 +17,7 @@ from chandong_tui.vault import audit as chain
 from chandong_tui.vault.atomic import TEMP_PREFIX, write_atomic
 from chandong_tui.vault.cache import META_TABLE, LocalCache, RowTable, field_clock
 from chandong_tui.vault.chunks import (
-    CHUNK_NAME,
     ChunkHeader,
-    chunk_name,
     read_header,
     write_chunk,
 )
@@ -53,6 +51,8 @@ from chandong_tui.vault.local_state import DeviceSlot, check_pin, remember_vault
 from chandong_tui.vault.merge import SENSITIVE, SUPERSEDES, supersedes
 from chandong_tui.vault.ops import Op, encode_ops
 from chandong_tui.vault.outbox import Outbox
+from chandong_tui.vault.packs import pack_own
+from chandong_tui.vault.stored import op_files
 from chandong_tui.vault.sync import (
     CloneDetected,
     IngestReport,
@@ -286,25 +286,23 @@ class VaultSession:
             path.unlink(missing_ok=True)
 
     def _own_chunk_marks(self) -> tuple[int, int]:
-        """(last op seq published, last chunk seq) from this device's folder in the vault.
+        """(last op seq published, last chunk seq) from this device's folder in the vault (chunks and
+        packs).
 
-        Our own chunks are written atomically; a damaged one was tampered with: it is reported and
+        Our own files are written atomically; a damaged one was tampered with: it is reported and
         the newest readable header gives the op numbering instead.
         """
-        folder = self._own_folder()
-        seqs = (
-            sorted(int(m.group(1)) for p in folder.iterdir() if (m := CHUNK_NAME.match(p.name)))
-            if folder.is_dir()
-            else []
-        )
-        for seq in reversed(seqs):
-            path = folder / chunk_name(seq)
+        files = sorted(op_files(self.info.devices, self.device), key=lambda f: f[1].seq)
+        last_chunk = files[-1][1].seq if files else 0
+        for path, entry in reversed(files):
             try:
                 header, _ = read_header(path.read_bytes())
-                return header.last_op, seqs[-1]
+                if header.seq != entry.seq:
+                    raise IntegrityError("chunk is not where it was written (renamed, moved or replayed)")
+                return header.last_op, last_chunk
             except (OSError, IntegrityError) as exc:
                 self.problems.append(Problem(str(path.relative_to(self.info.root)), str(exc)))
-        return 0, seqs[-1] if seqs else 0
+        return 0, last_chunk
 
     def refresh_keys(self) -> None:
         """Take up key epochs started since unlock (a user removed meanwhile), so that nothing is
@@ -365,6 +363,16 @@ class VaultSession:
         """Merge ops read from the share (their clocks already observed); how many changed something."""
         return self._merge(ops)
 
+    def fold_own_chunks(self) -> None:
+        """Pack this PC's chunks when there are many (`packs.py`); a failure only waits for next time."""
+        if self.publishing_stopped:
+            return
+        try:
+            report = pack_own(self)
+        except OSError:
+            return
+        self.note_problems(Problem(f"devices/{self.device}", text) for text in report.problems)
+
     def note_problems(self, problems: Iterable[Problem]) -> None:
         """Keep problems found in the share, each once however many rounds see it."""
         self.problems.extend(p for p in problems if p not in self.problems)
@@ -420,6 +428,8 @@ class VaultSession:
                     self.problems.append(Problem("keyring", str(exc)))
                 except (CloneDetected, ShareRefused) as exc:  # kept in the outbox for a later session
                     self.note_problems([Problem("devices", str(exc))])
+                else:
+                    self.fold_own_chunks()
             self.flush()
         finally:
             self.outbox.close()

@@ -30,11 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chandong_tui.vault.chunks import Incomplete, open_chunk
+from chandong_tui.vault.chunks import Incomplete
 from chandong_tui.vault.errors import IntegrityError
 from chandong_tui.vault.folder import DEVICE_NAME, DEVICES_DIR, MARKER
-from chandong_tui.vault.ops import Op, decode_ops
-from chandong_tui.vault.share_files import classify
+from chandong_tui.vault.ops import Op
+from chandong_tui.vault.share_files import Entry, classify
+from chandong_tui.vault.stored import open_ops
 
 if TYPE_CHECKING:
     from chandong_tui.vault.session import VaultSession
@@ -92,6 +93,8 @@ class Found:
     path: str
     copy_digest: str = ""
     """For a conflict copy: the hash of its bytes (each copy is ingested once)."""
+    first: int = 0
+    """For a pack: the first chunk number it holds (`seq` is the last)."""
 
 
 @dataclass
@@ -118,11 +121,10 @@ def check_share(session: VaultSession) -> None:
 
 
 def collect(session: VaultSession) -> Collected:
-    """Read every chunk not applied yet (and conflict copies not seen yet); change nothing."""
+    """Read every chunk or pack not applied yet (and conflict copies not seen yet); change nothing."""
     out = Collected()
     report = out.report
-    root = session.info.root
-    devices = root / DEVICES_DIR
+    devices = session.info.root / DEVICES_DIR
     try:
         folders = sorted(os.listdir(devices))
     except FileNotFoundError:
@@ -130,52 +132,49 @@ def collect(session: VaultSession) -> Collected:
     now = time.time()
     seen_copies = session.cache.meta.get("copies", {})
     for name in folders:
-        folder = devices / name
         if not DEVICE_NAME.match(name):
             report.foreign.append(f"{DEVICES_DIR}/{name}")
             continue
         try:
-            entries = sorted(os.listdir(folder))
+            files = sorted(os.listdir(devices / name))
         except (FileNotFoundError, NotADirectoryError):
             continue
-        for entry in entries:
-            kind, seq = classify(entry)
-            relative = f"{DEVICES_DIR}/{name}/{entry}"
-            if kind == "temp":
+        for file in files:
+            entry = classify(file)
+            relative = f"{DEVICES_DIR}/{name}/{file}"
+            if entry.kind in ("temp", "snapshot"):
                 continue
-            if kind == "foreign":
+            if entry.kind == "foreign":
                 report.foreign.append(relative)
                 continue
-            if kind == "chunk":
-                report.present += 1
-                if session.cache.chunk_applied(name, seq):
+            if entry.kind in ("chunk", "pack"):
+                report.present += entry.seq - entry.first + 1
+                if all(session.cache.chunk_applied(name, seq) for seq in range(entry.first, entry.seq + 1)):
                     continue
-                if name == session.device and seq > session.own_chunk_seq:
+                if name == session.device and entry.seq > session.own_chunk_seq:
                     report.clone = relative
-            _read(session, folder / entry, name, seq, kind == "copy", seen_copies, now, out)
+            if entry.kind == "copy" and _seen(devices / name / file, relative, seen_copies, report):
+                continue
+            _read(session, devices / name / file, name, entry, now, out)
     return out
 
 
-def _read(
-    session: VaultSession,
-    path: Path,
-    device: str,
-    seq: int,
-    is_copy: bool,
-    seen_copies: dict[str, str],
-    now: float,
-    out: Collected,
-) -> None:
+def _seen(path: Path, relative: str, seen_copies: dict[str, str], report: IngestReport) -> bool:
+    """Whether this conflict copy, byte for byte, was taken in before."""
+    try:
+        return seen_copies.get(relative) == hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        report.vanished += 1
+        return True
+
+
+def _read(session: VaultSession, path: Path, device: str, entry: Entry, now: float, out: Collected) -> None:
     relative = str(path.relative_to(session.info.root))
     report = out.report
+    is_copy = entry.kind == "copy"
     try:
-        data_digest = ""
-        if is_copy:
-            data_digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            if seen_copies.get(relative) == data_digest:
-                return
-        header, payload = open_chunk(path, session.info.vault_id, device, session.keys.get, seq=seq)
-        ops = decode_ops(payload)
+        data = path.read_bytes() if is_copy else b""
+        header, ops = open_ops(path, entry, session.info.vault_id, device, session.keys.get)
     except FileNotFoundError:
         report.vanished += 1
         return
@@ -196,7 +195,9 @@ def _read(
     except (OSError, ValueError, KeyError, TypeError) as exc:
         report.problems.append(Problem(relative, f"unreadable ({exc.__class__.__name__})"))
         return
-    out.found.append(Found(device, header.seq, ops, relative, data_digest))
+    digest = hashlib.sha256(data).hexdigest() if is_copy else ""
+    first = header.first_seq or header.seq
+    out.found.append(Found(device, header.seq, ops, relative, digest, first))
 
 
 def _young(path: Path, now: float) -> bool:
@@ -210,7 +211,8 @@ def apply_collected(session: VaultSession, collected: Collected) -> IngestReport
     """Merge what `collect` found (quick; on the thread that owns the session)."""
     report = collected.report
     for found in collected.found:
-        if not found.copy_digest and session.cache.chunk_applied(found.device, found.seq):
+        seqs = range(found.first or found.seq, found.seq + 1)
+        if not found.copy_digest and all(session.cache.chunk_applied(found.device, seq) for seq in seqs):
             continue  # applied meanwhile (two rounds raced)
         report.far_future += sum(not session.clock.observe(op.hlc) for op in found.ops)
         changed = session.merge_ops(found.ops)
@@ -226,7 +228,9 @@ def apply_collected(session: VaultSession, collected: Collected) -> IngestReport
             )
         else:
             report.chunks += 1
-            session.cache.mark_chunk(found.device, found.seq)
+            for seq in seqs:
+                if not session.cache.chunk_applied(found.device, seq):
+                    session.cache.mark_chunk(found.device, seq)
     if report.clone:
         session.stop_publishing(
             f"{report.clone}: another PC writes as this one (a copied PC or state folder?); "
@@ -272,6 +276,7 @@ def sync_round(session: VaultSession) -> SyncReport:
         check_not_emptied(session, collected.report)
         result.ingest = apply_collected(session, collected)
         result.published = session.publish()
+        session.fold_own_chunks()
     except ShareRefused as exc:
         result.refused = str(exc)
     except CloneDetected as exc:

@@ -6,13 +6,12 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from chandong_tui.vault.atomic import TEMP_PREFIX
-from chandong_tui.vault.chunks import CHUNK_NAME, open_chunk
 from chandong_tui.vault.errors import IntegrityError
 from chandong_tui.vault.folder import DEVICE_NAME, DEVICES_DIR, MARKER
 from chandong_tui.vault.keyring import KEYRING_DIR, USERS_DIR, load_keyring
-from chandong_tui.vault.ops import decode_ops
 from chandong_tui.vault.session import Problem, VaultSession
+from chandong_tui.vault.share_files import classify
+from chandong_tui.vault.stored import open_ops
 
 _KNOWN_TOP = {MARKER, USERS_DIR, KEYRING_DIR, DEVICES_DIR}
 
@@ -57,15 +56,18 @@ def verify_vault(session: VaultSession) -> VerifyReport:
             continue
         for path in sorted(folder.iterdir()):
             relative = f"{DEVICES_DIR}/{folder.name}/{path.name}"
-            if not CHUNK_NAME.match(path.name):
-                reason = (
-                    "unfinished write (temp file)" if path.name.startswith(TEMP_PREFIX) else "foreign file"
-                )
+            entry = classify(path.name)
+            if entry.kind == "snapshot":
+                continue  # checked when a new PC starts from it
+            if entry.kind not in ("chunk", "pack"):
+                reason = "unfinished write (temp file)" if entry.kind == "temp" else "foreign file"
+                if entry.kind == "copy":
+                    reason = "a sync tool's conflict copy"
                 report.notes.append(Problem(relative, f"{reason}; left alone"))
                 continue
             try:
-                _header, payload = open_chunk(path, info.vault_id, folder.name, session.keys.get)
-                report.ops += len(decode_ops(payload))
+                _header, ops = open_ops(path, entry, info.vault_id, folder.name, session.keys.get)
+                report.ops += len(ops)
                 report.chunks += 1
             except IntegrityError as exc:
                 report.problems.append(Problem(relative, str(exc)))

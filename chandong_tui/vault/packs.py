@@ -1,0 +1,126 @@
+"""Packs: each PC folds its own published chunks into one file, so the shared folder stays small.
+
+A PC publishes a chunk every few seconds while people save; over a year that would be thousands of
+files per PC, which sync tools and shared drives handle badly. So a PC that finds `PACK_AT` of its own
+chunks in its folder writes them (and, once it has `MERGE_AT` packs, those packs too) into one pack
+`<first>-<last>.pack`: the same ops, in order, sealed like a chunk with kind `pack` and the first and
+last chunk numbers authenticated in its header. The pack is read back and checked before the files it
+replaces are deleted; only this PC's own files, which no other PC ever writes. History is kept: every
+op (and every access-log event) stays, in the pack.
+
+A PC that has not read some of those chunks yet finds the pack instead (a chunk vanishing mid-read is
+skipped and the pack read next round); a pack whose chunks were all applied is not even opened.
+Crash between writing a pack and deleting its sources: both are there, merge is idempotent, and the
+next packing folds them again.
+
+Bound: at most `PACK_AT - 1` chunks and `MERGE_AT` packs per device folder (after packing runs),
+whatever the age of the vault.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from chandong_tui.vault.atomic import fsync_dir
+from chandong_tui.vault.chunks import ChunkHeader, write_chunk
+from chandong_tui.vault.errors import IntegrityError
+from chandong_tui.vault.ops import Op, encode_ops
+from chandong_tui.vault.share_files import Entry, classify, pack_name
+from chandong_tui.vault.stored import op_files, open_ops
+
+if TYPE_CHECKING:
+    from chandong_tui.vault.session import VaultSession
+
+PACK_AT = 64
+"""Own chunks in the folder that make a PC pack them."""
+
+MERGE_AT = 8
+"""Own packs in the folder that make the next packing fold them in too."""
+
+
+@dataclass
+class PackReport:
+    packed: int = 0
+    """Files folded into the new pack (and deleted)."""
+    pack: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def pack_own(session: VaultSession, *, pack_at: int = PACK_AT, merge_at: int = MERGE_AT) -> PackReport:
+    """Fold this PC's published chunks into a pack when there are enough of them (see module doc)."""
+    report = PackReport()
+    devices = session.info.devices
+    files = [(p, e) for p, e in op_files(devices, session.device) if e.seq <= session.own_chunk_seq]
+    chunks = [(p, e) for p, e in files if e.kind == "chunk"]
+    packs = [(p, e) for p, e in files if e.kind == "pack"]
+    if len(chunks) < pack_at:
+        return report
+    sources = sorted(
+        chunks + (packs if len(packs) + 1 >= merge_at else []), key=lambda f: (f[1].first, f[1].seq)
+    )
+    sources = _contiguous(sources)
+    if len(sources) < 2:
+        return report
+    ops: list[Op] = []
+    seen: set[str] = set()
+    try:
+        for path, entry in sources:
+            _, found = open_ops(path, entry, session.info.vault_id, session.device, session.keys.get)
+            ops += [op for op in found if op.id not in seen]
+            seen.update(op.id for op in found)
+    except (IntegrityError, OSError, ValueError) as exc:
+        report.problems.append(f"packing skipped: {path.name} cannot be read ({exc})")
+        return report
+    first, last = sources[0][1].first, sources[-1][1].seq
+    path = _write_pack(session, ops, first, last)
+    for source, _ in sources:
+        if source != path:
+            with contextlib.suppress(FileNotFoundError):
+                source.unlink()
+    fsync_dir(path.parent)
+    report.packed, report.pack = len(sources), path.name
+    return report
+
+
+def _contiguous(sources: list[tuple[Path, Entry]]) -> list[tuple[Path, Entry]]:
+    """The run of files from the first whose chunk numbers follow on without a gap (a missing
+    chunk is never declared packed)."""
+    run: list[tuple[Path, Entry]] = []
+    upto = 0
+    for path, entry in sources:
+        if run and entry.first > upto + 1:
+            break
+        if entry.seq <= upto:
+            run.append((path, entry))  # inside what the run covers already (a pack and its chunks)
+            continue
+        run.append((path, entry))
+        upto = entry.seq
+    return run
+
+
+def _write_pack(session: VaultSession, ops: list[Op], first: int, last: int) -> Path:
+    """Write the pack and read it back (`IntegrityError` if it does not verify)."""
+    seqs = [int(op.id.rsplit(".", 1)[1]) for op in ops if op.id.startswith(f"{session.device}.")]
+    header = ChunkHeader(
+        vault=session.info.vault_id,
+        device=session.device,
+        seq=last,
+        kind="pack",
+        epoch=session.epoch,
+        first_op=min(seqs, default=0),
+        last_op=max(seqs, default=0),
+        first_seq=first,
+    )
+    name = pack_name(first, last)
+    folder = session.info.devices / session.device
+    try:
+        path = write_chunk(folder, header, encode_ops(ops), session.keys[session.epoch], name=name)
+    except FileExistsError:  # written before a crash that kept its sources: check it, then go on
+        path = folder / name
+    _, back = open_ops(path, classify(name), session.info.vault_id, session.device, session.keys.get)
+    if [op.id for op in back] != [op.id for op in ops]:
+        raise IntegrityError(f"{name}: the pack does not read back as written")
+    return path

@@ -1,0 +1,51 @@
+"""The op files of a vault's device folders (chunks and packs), listed and opened one way for every
+reader: ingest, `verify`, the access-log check and packing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from chandong_tui.vault.chunks import ChunkHeader, open_chunk
+from chandong_tui.vault.folder import DEVICE_NAME
+from chandong_tui.vault.ops import Op, decode_ops
+from chandong_tui.vault.share_files import Entry, classify
+
+KeyForEpoch = Callable[[int], bytes | None]
+
+
+def open_ops(
+    path: Path, entry: Entry, vault_id: str, device: str, keys: KeyForEpoch
+) -> tuple[ChunkHeader, list[Op]]:
+    """Verify and decode a chunk, a conflict copy of one, or a pack (`IntegrityError`, `OSError`,
+    `ValueError` when it cannot be used)."""
+    if entry.kind == "pack":
+        header, payload = open_chunk(path, vault_id, device, keys, entry.seq, kind="pack", first=entry.first)
+    else:
+        header, payload = open_chunk(path, vault_id, device, keys, entry.seq)
+    return header, decode_ops(payload)
+
+
+def device_folders(devices: Path) -> Iterator[str]:
+    """The names of the device folders (16 hex digits), sorted; nothing when `devices` is absent."""
+    try:
+        names = sorted(os.listdir(devices))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    yield from (name for name in names if DEVICE_NAME.match(name) and (devices / name).is_dir())
+
+
+def op_files(devices: Path, device: str) -> list[tuple[Path, Entry]]:
+    """The chunks and packs of one device folder, in file-name order (a vanished folder: none)."""
+    folder = devices / device
+    try:
+        names = sorted(os.listdir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found = []
+    for name in names:
+        entry = classify(name)
+        if entry.kind in ("chunk", "pack"):
+            found.append((folder / name, entry))
+    return found
