@@ -4,11 +4,19 @@ Everything is checked before anything is written: the format, each record agains
 unique, references pointing at records in the file or the vault, and the dong matching the vault's.
 Records already in the vault unchanged are skipped; changed ones are refused (import never
 overwrites). Then one atomic batch: a crash leaves the vault as it was or with the whole file.
+
+Hostile files are refused before they cost much: only regular files are read (not a pipe or a
+device that never ends), at most `MAX_IMPORT_BYTES` of them, and a file with more JSON values than
+`MAX_IMPORT_VALUES` is refused before it is parsed (a 12 MB file of `{},` is four million Python
+dicts). orjson refuses nesting deeper than 1024; the models refuse wrong types and over-long text.
+Names taken from the file (unknown sections, field paths) are shortened and their control characters
+escaped, so the one-line error stays one short line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,8 +31,13 @@ from chandong_tui.model.records import Dong, Record
 from chandong_tui.model.sample_format import SAMPLE_FORMAT, SECTIONS
 from chandong_tui.vault.errors import BadInput
 
-MAX_IMPORT_BYTES = 128 * 1024 * 1024
-"""Larger files are refused before they are read (a dong's ten years are about 30 MB)."""
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+"""Larger files are refused before they are read (a dong's ten years are about 15 MB)."""
+MAX_IMPORT_VALUES = 3_000_000
+"""At most this many JSON values (counted as commas, colons and opening brackets, an upper bound)
+in a file: a dong's ten years have about 1.4 million; parsing is what takes the memory."""
+_SHOWN = 60
+"""Characters of a name from the file that an error message quotes."""
 MAX_REPORTED_ERRORS = 10
 
 
@@ -38,22 +51,44 @@ class ImportResult:
 
 def read_sample_file(path: Path) -> dict[str, Any]:
     """The parsed file; `BadInput` for anything that is not a readable sample-format document."""
+    too_big = f"{path} is larger than the import limit of {MAX_IMPORT_BYTES // 2**20} MiB"
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise BadInput(f"{path} is not a regular file")
+        if info.st_size > MAX_IMPORT_BYTES:
+            raise BadInput(too_big)
+        with path.open("rb") as file:
+            data = file.read(MAX_IMPORT_BYTES + 1)  # the file may grow while it is read
     except OSError as exc:
         raise BadInput(f"cannot read {path}: {exc.strerror}") from None
-    if size > MAX_IMPORT_BYTES:
-        raise BadInput(f"{path} is {size // 2**20} MiB; the import limit is {MAX_IMPORT_BYTES // 2**20} MiB")
+    if len(data) > MAX_IMPORT_BYTES:
+        raise BadInput(too_big)
+    values = data.count(b",") + data.count(b":") + data.count(b"{") + data.count(b"[")
+    if values > MAX_IMPORT_VALUES:
+        raise BadInput(
+            f"{path} holds more than {MAX_IMPORT_VALUES:,} values (about {values:,}); "
+            "import a dong's data at most, nothing imported"
+        )
     try:
-        doc = orjson.loads(path.read_bytes())
+        doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise BadInput(f"{path} is not valid JSON ({exc})") from None
+        raise BadInput(f"{path} is not valid JSON ({shown(exc, 200)})") from None
+    del data
     if not isinstance(doc, dict) or doc.get("format") != SAMPLE_FORMAT:
         raise BadInput(f"{path} is not a chandong data file (expected format {SAMPLE_FORMAT!r})")
     unknown = set(doc) - set(SECTIONS) - {"format"}
     if unknown:
-        raise BadInput(f"{path} has unknown sections: {', '.join(sorted(unknown))}")
+        names = ", ".join(shown(name) for name in sorted(unknown)[:5])
+        raise BadInput(f"{path} has {len(unknown)} unknown section(s): {names}")
     return doc
+
+
+def shown(name: object, limit: int = _SHOWN) -> str:
+    """A name from the file for an error line: control characters escaped, at most `limit` long."""
+    text = str(name)
+    escaped = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text[:limit])
+    return escaped + ("…" if len(text) > limit else "")
 
 
 def parse_records(doc: dict[str, Any], today: dt.date) -> list[Record]:
@@ -66,13 +101,13 @@ def parse_records(doc: dict[str, Any], today: dt.date) -> list[Record]:
             continue
         items = [raw] if section == "dong" else raw
         if not isinstance(items, list):
-            raise BadInput(f"section {section!r} must be a list")
+            raise BadInput(f"section {section!r} must be a list; nothing imported")
         for index, item in enumerate(items):
             try:
                 records.append(cls.model_validate(item, context={"today": today}))
             except ValidationError as exc:
                 for error in exc.errors():
-                    where = ".".join(str(part) for part in error["loc"])
+                    where = shown(".".join(str(part) for part in error["loc"]))
                     errors.append(f"{section}[{index}].{where}: {explain_error(dict(error), 'en')}")
             if len(errors) >= MAX_REPORTED_ERRORS:
                 break
