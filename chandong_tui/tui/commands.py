@@ -95,6 +95,8 @@ class ChandongCommands(Provider):
             for key, action, needs_open_flag in HOUSEHOLD_COMMANDS:
                 if screen.open_flags or not needs_open_flag:
                     yield t(key, lang), t(f"{key}_help", lang), getattr(screen, action)
+            if screen.clocks:  # a clock to pause or resume
+                yield t("cmd_clock_pause", lang), t("cmd_clock_pause_help", lang), screen.action_pause_clock
         yield from self._collaboration_commands(lang)
         if isinstance(screen, (HouseholdsScreen, DashboardScreen)) and screen.repo.role == SUPERVISOR:
             yield t("cmd_report_open", lang), t("cmd_report_open_help", lang), screen.action_open_report

@@ -332,8 +332,17 @@ class LocalCache:
 
     @property
     def meta(self) -> dict[str, Any]:
-        tables = self.storage.read() or {}
+        tables = self.storage.read()
+        if tables is None:
+            tables = {}
+            self.storage.write(tables)
         return tables.setdefault(META_TABLE, {}).setdefault("state", {"chunks": {}, "outbox_upto": 0})
+
+    def replace_tables(self, tables: dict[str, Any]) -> None:
+        """Start from these tables (a snapshot's), forgetting what this cache held."""
+        self.storage.write(tables)
+        self._applied = {}
+        self.generation += 1
 
     def chunk_applied(self, device: str, seq: int) -> bool:
         applied = self._applied.get(device)

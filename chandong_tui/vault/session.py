@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from chandong_tui.vault import audit as chain
+from chandong_tui.vault import snapshots
 from chandong_tui.vault.atomic import TEMP_PREFIX, write_atomic
 from chandong_tui.vault.cache import META_TABLE, LocalCache, RowTable, field_clock
 from chandong_tui.vault.chunks import (
@@ -86,6 +87,8 @@ class VaultSession:
         self.cache = LocalCache(slot.cache_path, keys[min(keys)], info.vault_id, self.device)
         self.outbox = Outbox(slot.outbox_dir, info.vault_id, self.device, keys.get)
         self.problems: list[Problem] = []
+        self.bootstrapped_from = self._start_from_snapshot() if self.cache.rebuilt else ""
+        """The snapshot a new PC started from (empty when it had its cache, or found none)."""
         scan = self.outbox.scan()
         self.problems.extend(
             Problem(f"(local outbox) {name}", "torn tail after a crash; unsaved end ignored")
@@ -94,9 +97,9 @@ class VaultSession:
         self._sweep_own_temp_files()
         self._published_upto, self._chunk_seq = self._own_chunk_marks()
         self.pending: list[str] = []
+        """Chunks seen incomplete by the last ingest (probably still being copied; retried)."""
         self.last_ingest = IngestReport()
         """What the last ingest took in (at unlock, then each sync round)."""
-        """Chunks seen incomplete by the last ingest (probably still being copied; retried)."""
         self.publishing_stopped = ""
         """Why this session publishes nothing (a cloned PC), or empty."""
         self._check_own_mark()
@@ -152,6 +155,8 @@ class VaultSession:
         where `casework.audit` reads them): only each chain's head is kept."""
         records = [op for op in ops if op.table != chain.AUDIT_LOG]
         changed = self.cache.apply(records) if records else 0
+        if ops:
+            self.cache.meta["ops_total"] = snapshots.ops_total(self.cache) + len(ops)
         if len(records) < len(ops):
             if not self.cache.storage.read():  # an empty cache: `meta` would be a throwaway dict
                 self.cache.storage.write({META_TABLE: {}})
@@ -363,6 +368,18 @@ class VaultSession:
         """Merge ops read from the share (their clocks already observed); how many changed something."""
         return self._merge(ops)
 
+    def _start_from_snapshot(self) -> str:
+        """Fill an empty cache from the newest snapshot that verifies; its name, or empty."""
+        tables, path, failed = snapshots.load_newest(self.info, self.keys.get)
+        self.note_problems(Problem(path, reason) for path, reason in failed)
+        if tables is None:
+            return ""
+        hlc = tables["_meta"]["state"].get("hlc")
+        self.cache.replace_tables(tables)
+        if hlc:
+            self.clock.observe(Stamp.decode(hlc))
+        return path
+
     def fold_own_chunks(self) -> None:
         """Pack this PC's chunks when there are many (`packs.py`); a failure only waits for next time."""
         if self.publishing_stopped:
@@ -430,6 +447,8 @@ class VaultSession:
                     self.note_problems([Problem("devices", str(exc))])
                 else:
                     self.fold_own_chunks()
+                    with contextlib.suppress(OSError):
+                        snapshots.maybe_write(self)
             self.flush()
         finally:
             self.outbox.close()

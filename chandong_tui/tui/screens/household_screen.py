@@ -1,6 +1,8 @@
 """One household: header, members, open crisis flags and its timeline (newest first), and the keys
 that record what happens to it: `v` a visit, `f` a new crisis flag, `u` / `x` update / resolve an open
-flag (a picker asks which when there are several). After a save the sections are read again.
+flag (a picker asks which when there are several), `p` pause a deadline clock with a reason or resume
+it (`modals/clock_modal.py`; pauses and resumes show on the timeline). After a save the sections are
+read again.
 
 Everything shown comes from `CaseRepository`, which already removed what the user's role may not see
 (health details for non-nurses); identifiers are masked here. Every section is a `Text` built from
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pydantic import ValidationError
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +26,7 @@ from textual.widgets import Footer, Static
 
 from chandong_tui.casework.clock import KST, first_visit_clock, now
 from chandong_tui.casework.handoffs import history_lines, waiting_handoff_of
+from chandong_tui.casework.pausable import PausableClock, PauseStep, clocks_of_household, pause_steps
 from chandong_tui.casework.repository import CaseRepository, TimelineEntry
 from chandong_tui.casework.supervision import CLOSABLE, case_events_of, request_closure
 from chandong_tui.i18n import Lang, t
@@ -31,6 +35,7 @@ from chandong_tui.model.fields import mask_phone, mask_rrn
 from chandong_tui.model.records import CaseEvent, Conference, CrisisFlag, Handoff, Household, Member, Visit
 from chandong_tui.tui.bindings import hide_binding, localise_bindings
 from chandong_tui.tui.flag_text import CLOCK_STYLES, LEVEL_STYLES, clock_label
+from chandong_tui.tui.modals.clock_modal import ask_clock_step, kind_label
 from chandong_tui.tui.modals.flag_modal import FlagModal, FlagPicker, most_urgent_first
 from chandong_tui.tui.modals.resolve_flag_modal import ResolveFlagModal
 from chandong_tui.tui.modals.reveal_modal import ask_reveal, may_reveal
@@ -53,6 +58,14 @@ class CaseStep:
 
     at: dt.datetime
     record: CaseEvent
+
+
+@dataclass(frozen=True)
+class ClockStep:
+    """A pause or resume of one of the household's clocks, on the timeline with who and why."""
+
+    at: dt.datetime
+    record: PauseStep
 
 
 def _age(birth: dt.date, today: dt.date) -> int:
@@ -99,6 +112,14 @@ class HouseholdScreen(Screen[None]):
             show=True,
             tooltip="tip_request_closure",
         ),
+        Binding(
+            "p",
+            "pause_clock",
+            "key_clock_pause",
+            id="household.clock_pause",
+            show=True,
+            tooltip="tip_clock_pause",
+        ),
         Binding("down,j", "scroll('down')", "key_down", id="household.down", show=False),
         Binding("up,k", "scroll('up')", "key_up", id="household.up", show=False),
         Binding(
@@ -135,6 +156,8 @@ class HouseholdScreen(Screen[None]):
         """The household as last read (None when missing or unreadable)."""
         self.open_flags: list[CrisisFlag] = []
         """Its open crisis flags as last read, most urgent first."""
+        self.clocks: list[PausableClock] = []
+        """Its deadline clocks that can be paused or resumed (`p`), as last read."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
@@ -167,6 +190,7 @@ class HouseholdScreen(Screen[None]):
 
     def _sections(self) -> list[Text]:
         self.household, self.open_flags = None, []
+        self.clocks = []
         try:
             household = self.repo.household(self.household_id)
             if household is None:
@@ -174,14 +198,16 @@ class HouseholdScreen(Screen[None]):
             members = self.repo.members_of(self.household_id)
             flags = [f for f in self.repo.flags_of(self.household_id) if f.state is FlagState.OPEN]
             timeline = sorted(
-                [*self.repo.timeline(self.household_id), *self._case_events()],
+                [*self.repo.timeline(self.household_id), *self._case_events(), *self._clock_steps()],
                 key=lambda e: (e.at, e.record.id),
                 reverse=True,
             )
+            clocks = clocks_of_household(self.repo, household, self._now())
         except ValidationError as exc:  # a stored row this version cannot read; show, don't crash
             reason = f"{exc.error_count()} × {exc.errors()[0]['type']}"
             return [text(t("household_unreadable", self.lang, reason=reason), "bold")]
         self.household, self.open_flags = household, most_urgent_first(flags)
+        self.clocks = clocks
         return [self._header(household), self._members(members), self._flags(flags), self._timeline(timeline)]
 
     # -- sections --------------------------------------------------------------------------
@@ -290,9 +316,11 @@ class HouseholdScreen(Screen[None]):
                 self.refresh_sections()
 
     def _clock(self, flag: CrisisFlag, at: dt.datetime) -> Text:
-        """Where the flag's 72-hour first-visit clock stands, as a 16-cell column."""
+        """Where the flag's 72-hour first-visit clock stands, as a 16-cell column (wider when it
+        says more: `일시정지 · 남은 62:00` is read whole)."""
         clock = first_visit_clock(flag, at)
-        return cell(clock_label(clock, self.lang), 16, CLOCK_STYLES[clock.state])
+        label = clock_label(clock, self.lang)
+        return cell(label, max(16, cell_len(label)), CLOCK_STYLES[clock.state])
 
     def _flags(self, flags: list[CrisisFlag]) -> Text:
         lines = [self._title("open_flags")]
@@ -353,6 +381,10 @@ class HouseholdScreen(Screen[None]):
         as timeline entries."""
         return [CaseStep(event.at, event) for event in case_events_of(self.repo, self.household_id)]  # type: ignore[misc]
 
+    def _clock_steps(self) -> list[TimelineEntry]:
+        """Each pause and resume of the household's clocks (its flags', its own, its tasks')."""
+        return [ClockStep(step.at, step) for step in pause_steps(self.repo, self.household_id)]  # type: ignore[misc]
+
     def _describe(self, entry: TimelineEntry) -> tuple[str, str, str]:
         """(kind, worker, one-line summary) of a timeline entry."""
         record = entry.record
@@ -388,6 +420,10 @@ class HouseholdScreen(Screen[None]):
             if record.note:
                 summary += f" · {record.note.splitlines()[0]}"
             return t("case_event", lang), self._worker(record.actor_id), summary
+        if isinstance(record, PauseStep):
+            step = t("clock_step_resumed" if record.resumed else "clock_step_paused", lang)
+            summary = " · ".join(x for x in (kind_label(record.kind, lang), record.text) if x)
+            return step, self._worker(record.actor_id), summary
         return type(record).__name__, "", ""
 
     # -- actions ---------------------------------------------------------------------------
@@ -401,6 +437,8 @@ class HouseholdScreen(Screen[None]):
             return self.household is not None and self.household.status is not HouseholdStatus.CLOSED
         if action in _FLAG_ACTIONS:
             return self.household is not None and bool(self.open_flags)
+        if action == "pause_clock":
+            return self.household is not None and bool(self.clocks)
         return True
 
     def _saved(self, result: object) -> None:
@@ -489,6 +527,21 @@ class HouseholdScreen(Screen[None]):
             ),
             self._saved,
         )
+
+    def action_pause_clock(self) -> None:
+        """Pause one of the household's clocks with a reason, or resume a paused one (a picker asks
+        which when there are several); read again first, another PC may have changed one."""
+        self.refresh_sections()
+        if self.household is not None:
+            ask_clock_step(
+                self.app,
+                self.repo,
+                self.household,
+                self.clocks,
+                self.lang,
+                self._now,
+                lambda _: self.refresh_sections(),
+            )
 
     def action_back(self) -> None:
         self.dismiss()

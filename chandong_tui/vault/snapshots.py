@@ -1,0 +1,124 @@
+"""Snapshots: a new PC starts from the records another PC has merged, then reads only what is newer.
+
+Now and then (when `SNAPSHOT_EVERY_OPS` ops were merged since the newest snapshot in the folder, and
+nothing of its own waits unpublished) a PC closing the vault writes `snapshot-<ops>.snap` into its own
+folder: its cache tables (every record with its merge bookkeeping) and which chunks they include, sealed
+like a chunk (kind `snapshot`, AES-256-GCM in the newest key epoch, header authenticated). It then
+deletes its own older snapshots; chunks and packs stay (they are the history and the access log).
+
+A PC without a local cache tries the snapshots newest first and takes the first that verifies; chunks
+not named in it are ingested as usual. Merge being idempotent and order-free, this gives the same
+state as replaying every op (tested). A snapshot that does not verify is reported and skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from chandong_tui.vault.chunks import ChunkHeader, open_chunk, write_chunk
+from chandong_tui.vault.errors import IntegrityError
+from chandong_tui.vault.share_files import classify, snapshot_name
+from chandong_tui.vault.stored import device_folders
+
+if TYPE_CHECKING:
+    from chandong_tui.vault.cache import LocalCache
+    from chandong_tui.vault.folder import VaultInfo
+    from chandong_tui.vault.session import VaultSession
+    from chandong_tui.vault.stored import KeyForEpoch
+
+SNAPSHOT_EVERY_OPS = 20_000
+"""Ops merged since the newest snapshot in the folder that make a closing PC write one."""
+
+LOCAL_META = ("hlc", "op_seq", "outbox_upto", "ops_total")
+"""Cache meta that belongs to the PC, not to the records (not carried over)."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    device: str
+    ops: int
+    path: Path
+
+
+def snapshots(info: VaultInfo) -> list[Snapshot]:
+    """Every snapshot file in the device folders, newest (most ops) first."""
+    found = []
+    for device in device_folders(info.devices):
+        with contextlib.suppress(OSError):
+            for path in (info.devices / device).iterdir():
+                entry = classify(path.name)
+                if entry.kind == "snapshot":
+                    found.append(Snapshot(device, entry.seq, path))
+    return sorted(found, key=lambda s: (s.ops, s.device), reverse=True)
+
+
+def ops_total(cache: LocalCache) -> int:
+    return int(cache.meta.get("ops_total", 0))
+
+
+def maybe_write(session: VaultSession, every: int | None = None) -> Path | None:
+    """Write a snapshot when `every` (default `SNAPSHOT_EVERY_OPS`) ops were merged since the newest
+    one in the folder, and nothing of this PC waits unpublished."""
+    every = SNAPSHOT_EVERY_OPS if every is None else every
+    if session.unpublished or session.publishing_stopped:
+        return None
+    total = ops_total(session.cache)
+    newest = max((s.ops for s in snapshots(session.info)), default=0)
+    if total - newest < every:
+        return None
+    return write(session, total)
+
+
+def write(session: VaultSession, total: int) -> Path:
+    """Seal the cache's records and applied-chunk list into this PC's folder; drop its older ones."""
+    tables = dict(session.cache.storage.read() or {})
+    meta = dict(session.cache.meta)
+    for name in LOCAL_META:
+        meta.pop(name, None)
+    meta["hlc"] = session.clock.tick().encode()  # later than every stamp in it: readers' clocks move past
+    tables["_meta"] = {"state": meta}
+    header = ChunkHeader(
+        vault=session.info.vault_id,
+        device=session.device,
+        seq=total,
+        kind="snapshot",
+        epoch=session.epoch,
+        first_op=0,
+        last_op=0,
+    )
+    folder = session.info.devices / session.device
+    name = snapshot_name(total)
+    try:
+        path = write_chunk(folder, header, orjson.dumps(tables), session.keys[session.epoch], name=name)
+    except FileExistsError:
+        path = folder / name
+    for older in snapshots(session.info):
+        if older.device == session.device and older.path != path:
+            older.path.unlink(missing_ok=True)
+    return path
+
+
+def load_newest(
+    info: VaultInfo, keys: KeyForEpoch
+) -> tuple[dict[str, Any] | None, str, list[tuple[str, str]]]:
+    """The tables of the newest snapshot that verifies (None if none), its path, and the ones that
+    did not verify (path, reason)."""
+    failed = []
+    for snap in snapshots(info):
+        relative = str(snap.path.relative_to(info.root))
+        try:
+            _, payload = open_chunk(snap.path, info.vault_id, snap.device, keys, snap.ops, kind="snapshot")
+            tables = orjson.loads(payload)
+            if not isinstance(tables, dict) or not isinstance(tables.get("_meta", {}).get("state"), dict):
+                raise ValueError("not a snapshot")
+        except (IntegrityError, OSError, ValueError) as exc:
+            failed.append((relative, f"snapshot skipped: {exc}"))
+            continue
+        tables["_meta"]["state"]["ops_total"] = snap.ops
+        return tables, relative, failed
+    return None, "", failed
