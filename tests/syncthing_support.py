@@ -25,6 +25,7 @@ import copy
 import json
 import os
 import shutil
+import socket
 import subprocess
 import time
 import urllib.error
@@ -37,7 +38,7 @@ from typing import Any
 
 import pytest
 
-from tests.terminal_support import IN_CI, alive, children_of, free_port, kill_all
+from tests.terminal_support import IN_CI, alive, children_of, kill_all
 
 SYNCTHING = shutil.which("syncthing")
 
@@ -82,12 +83,11 @@ class SyncthingError(AssertionError):
 class Instance:
     """One `syncthing serve` with its home, folder copy, ports and REST client."""
 
-    def __init__(self, name: str, home: Path, folder: Path) -> None:
+    def __init__(self, name: str, home: Path, folder: Path, ports: tuple[int, int]) -> None:
         self.name = name
         self.home = home
         self.folder = folder
-        self.gui_port = free_port()
-        self.sync_port = free_port()
+        self.gui_port, self.sync_port = ports
         self.log = home / "syncthing.log"
         self.api_key = ""
         self.device_id = ""
@@ -290,8 +290,9 @@ class SyncthingPair:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.pc1 = Instance("pc1", root / "pc1" / "syncthing", root / "pc1" / "vault")
-        self.pc2 = Instance("pc2", root / "pc2" / "syncthing", root / "pc2" / "vault")
+        ports = free_ports(4)
+        self.pc1 = Instance("pc1", root / "pc1" / "syncthing", root / "pc1" / "vault", ports[:2])
+        self.pc2 = Instance("pc2", root / "pc2" / "syncthing", root / "pc2" / "vault", ports[2:])
 
     @property
     def both(self) -> tuple[Instance, Instance]:
@@ -363,8 +364,14 @@ class SyncthingPair:
         are picked up by the file watcher within ~1 s, or the next rescan).
         """
         deadline = time.monotonic() + timeout
-        if rescan:
-            self.rescan()
+        while rescan:
+            try:  # a folder just resumed may still be starting
+                self.rescan()
+                break
+            except SyncthingError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
         last_global: tuple[Any, ...] | None = None
         seen: dict[str, Any] = {}
         while time.monotonic() < deadline:
@@ -406,6 +413,15 @@ def syncthing_pair(root: Path) -> Iterator[SyncthingPair]:
         yield pair
     finally:
         pair.stop()
+
+
+def free_ports(count: int) -> tuple[int, ...]:
+    """`count` different free TCP ports on 127.0.0.1 (all held open while picking)."""
+    with contextlib.ExitStack() as held:
+        probes = [held.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) for _ in range(count)]
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return tuple(probe.getsockname()[1] for probe in probes)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
