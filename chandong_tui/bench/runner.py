@@ -15,6 +15,7 @@ from chandong_tui.bench import (
     ready_scenarios,
     report_scenarios,
     scenarios,
+    sync_scenarios,
     tui_scenarios,
 )
 from chandong_tui.bench.dataset import bench_home, ensure_vault
@@ -140,7 +141,9 @@ def run_bench(
                 scenarios.minimal_textual_app(n(5, 2)),
                 "(storage part of 'open ≤ 2.5× minimal app')",
             ),
-            Comparison(scenarios.open_rebuild(vault, n(3, 1)), None, "bootstrap ≤ 2 s"),
+            Comparison(scenarios.open_rebuild(vault, n(3, 1)), None, "(bootstrap without a snapshot)"),
+            Comparison(sync_scenarios.bootstrap_from_snapshot(vault, n(3, 1)), kdf, "bootstrap ≤ 2 s"),
+            Comparison(*sync_scenarios.ingest_month(vault, n(5, 2)), "ingest ≤ 0.1 s"),
             Comparison(report_scenarios.monthly_report(vault, n(20, 5)), None, "dong report ≤ 0.5 s"),
             Comparison(
                 report_scenarios.monthly_report_with_unlock(vault, n(5, 2)), kdf, "(dong report incl. unlock)"
@@ -168,6 +171,11 @@ def run_bench(
         if screen is not None:
             results.append(Comparison(screen.open, screen.noop, "(q on 내 업무 → queue drawn and idle)"))
         notes = _tui_notes(search, ready, terminal) + queue_scenarios.describe(queue, screen)
+        files, saves, bound = sync_scenarios.share_file_count(10, n(300, 80))
+        notes.append(
+            f"shared folder: {files} files in devices/ after 10 PCs published {saves:,} saves one chunk each "
+            f"(packing as they go); the bound is {bound} (fewer than 64 chunks, 8 packs, 1 snapshot per PC)"
+        )
         _say(f"measured in {time.perf_counter() - started:.0f} s")
     if scale == "gu":
         results.append(

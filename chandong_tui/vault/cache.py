@@ -178,6 +178,14 @@ class EncryptedMemoryStorage(Storage):
         self._thaw = weakref.finalize(self, release_frozen)
         return True
 
+    def adopt_json(self, plain: bytes) -> Any:  # noqa: ANN401 - a JSON document
+        """Take a JSON document (a snapshot's tables) as this storage's, parsed as a loaded cache is."""
+        document = parse_frozen(plain)
+        self.release()
+        self._thaw = weakref.finalize(self, release_frozen)
+        self.write(document)
+        return document
+
     @property
     def frozen(self) -> bool:
         """Whether this storage's document still counts as frozen (see `parse_frozen`)."""
@@ -338,11 +346,11 @@ class LocalCache:
             self.storage.write(tables)
         return tables.setdefault(META_TABLE, {}).setdefault("state", {"chunks": {}, "outbox_upto": 0})
 
-    def replace_tables(self, tables: dict[str, Any]) -> None:
-        """Start from these tables (a snapshot's), forgetting what this cache held."""
-        self.storage.write(tables)
+    def start_from(self, plain: bytes) -> Any:  # noqa: ANN401 - a JSON document
+        """Start from a JSON document of tables (a snapshot's), forgetting what this cache held."""
         self._applied = {}
         self.generation += 1
+        return self.storage.adopt_json(plain)
 
     def chunk_applied(self, device: str, seq: int) -> bool:
         applied = self._applied.get(device)

@@ -370,12 +370,9 @@ class VaultSession:
 
     def _start_from_snapshot(self) -> str:
         """Fill an empty cache from the newest snapshot that verifies; its name, or empty."""
-        tables, path, failed = snapshots.load_newest(self.info, self.keys.get)
-        self.note_problems(Problem(path, reason) for path, reason in failed)
-        if tables is None:
-            return ""
-        hlc = tables["_meta"]["state"].get("hlc")
-        self.cache.replace_tables(tables)
+        path, failed = snapshots.load_newest(self.info, self.keys.get, self.cache)
+        self.note_problems(Problem(name, reason) for name, reason in failed)
+        hlc = self.cache.meta.get("hlc") if path else None
         if hlc:
             self.clock.observe(Stamp.decode(hlc))
         return path

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -103,22 +103,22 @@ def write(session: VaultSession, total: int) -> Path:
     return path
 
 
-def load_newest(
-    info: VaultInfo, keys: KeyForEpoch
-) -> tuple[dict[str, Any] | None, str, list[tuple[str, str]]]:
-    """The tables of the newest snapshot that verifies (None if none), its path, and the ones that
-    did not verify (path, reason)."""
+def load_newest(info: VaultInfo, keys: KeyForEpoch, cache: LocalCache) -> tuple[str, list[tuple[str, str]]]:
+    """Fill `cache` from the newest snapshot that verifies; its path (empty if none), and the
+    snapshots that did not verify (path, reason)."""
     failed = []
     for snap in snapshots(info):
         relative = str(snap.path.relative_to(info.root))
         try:
             _, payload = open_chunk(snap.path, info.vault_id, snap.device, keys, snap.ops, kind="snapshot")
-            tables = orjson.loads(payload)
+            tables = cache.start_from(payload)
             if not isinstance(tables, dict) or not isinstance(tables.get("_meta", {}).get("state"), dict):
                 raise ValueError("not a snapshot")
         except (IntegrityError, OSError, ValueError) as exc:
             failed.append((relative, f"snapshot skipped: {exc}"))
             continue
         tables["_meta"]["state"]["ops_total"] = snap.ops
-        return tables, relative, failed
-    return None, "", failed
+        return relative, failed
+    if failed:
+        cache.start_from(b"{}")
+    return "", failed
