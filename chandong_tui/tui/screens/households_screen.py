@@ -11,7 +11,9 @@ all but supervisors) but is offered on 내 업무, not in this footer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -98,9 +100,20 @@ class SearchBox(Input):
     """The search field. Textual's `Input` makes its scrollable width follow its text and asks for a
     layout of the whole screen when it changes, on every keystroke. Here no widget moves when it does
     (the box has a fixed size; scrolling the text reads the new width directly), so the box is only
-    repainted: a keystroke costs the list's repaint, not a layout of the screen too."""
+    repainted: a keystroke costs the list's repaint, not a layout of the screen too.
+
+    `on_value` is called as soon as the text changes, so the list narrows in the same screen update
+    as the box is repainted (`Input.Changed` arrives after the screen was updated for the box alone:
+    a second update of the screen per keystroke)."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def __init__(self, on_value: Callable[[str], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._on_value = on_value
+
+    def watch_value(self, value: str) -> None:
+        self._on_value(value)
 
 
 class HouseholdsScreen(Screen[None]):
@@ -168,7 +181,7 @@ class HouseholdsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title")
-        yield SearchBox(placeholder=t("search_hint", self.lang), id="search")
+        yield SearchBox(self._narrow, placeholder=t("search_hint", self.lang), id="search")
         yield Static("", id="count")
         yield HouseholdList(self.lang, id="households")
         yield Footer()
@@ -255,8 +268,11 @@ class HouseholdsScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def narrow_list(self, event: Input.Changed) -> None:
-        if event.value != self.household_list.query:
-            self.household_list.filter(event.value)
+        self._narrow(event.value)  # (already done by the box itself: see `SearchBox`)
+
+    def _narrow(self, query: str) -> None:
+        if self.is_mounted and query != self.household_list.query:
+            self.household_list.filter(query)
             self._show_count()
 
     @on(Input.Submitted, "#search")

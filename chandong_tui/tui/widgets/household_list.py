@@ -13,16 +13,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
+from typing import Self
 
 from rich.cells import cell_len, set_cell_size
+from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
 from chandong_tui.casework.repository import HouseholdSummary
@@ -108,6 +111,65 @@ class Columns:
         return cells + _GAP * (5 if self.tags else 4)
 
 
+class LineScrollBar(ScrollBar):
+    """A vertical scroll bar drawn line by line from `ScrollBarRender.render_bar`'s segments.
+
+    Textual repaints all of a scroll bar (through Rich's console) each time its position or size
+    changes, which a new search result does on every keystroke: that cost as much as the list's rows.
+    Here each line is one segment of `render_bar` (the same glyphs, colours and mouse actions) made a
+    strip directly, and a change repaints only the lines that look different (the thumb's ends)."""
+
+    def __init__(self, thickness: int) -> None:
+        super().__init__(vertical=True, name="vertical", thickness=thickness)
+        self._drawn: tuple[tuple[object, ...], list[Strip]] | None = None
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        before = self._drawn
+        if regions or layout or recompose or not repaint or before is None or not self.is_mounted:
+            return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        self._rich_style_cache.clear()  # as a full refresh does (the colours may have changed)
+        after = self._strips()
+        if len(after) != len(before[1]):
+            return super().refresh(repaint=True)
+        changed = [y for y, (old, new) in enumerate(zip(before[1], after, strict=True)) if old != new]
+        for _, run in groupby(enumerate(changed), key=lambda pair: pair[1] - pair[0]):
+            lines = [y for _, y in run]
+            super().refresh(Region(0, lines[0], self.size.width, len(lines)))
+        return self
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._strips()  # once per repaint, not per line
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        strips = self._drawn[1] if self._drawn is not None else self._strips()
+        return strips[y] if 0 <= y < len(strips) else Strip.blank(self.size.width)
+
+    def _strips(self) -> list[Strip]:
+        bar = self.render()
+        assert isinstance(bar, ScrollBarRender)
+        style = bar.style if isinstance(bar.style, Style) else Style.parse(str(bar.style))
+        height, width = self.size.height, self.size.width
+        base = self.rich_style  # under each segment, as Textual renders the bar
+        key = (height, width, bar.virtual_size, bar.window_size, bar.position, style, base)
+        if self._drawn is None or self._drawn[0] != key:
+            segments = bar.render_bar(
+                size=height,
+                virtual_size=bar.virtual_size,
+                window_size=bar.window_size,
+                position=bar.position,
+                thickness=width,
+                vertical=True,
+                back_color=style.bgcolor or RichColor.parse("#555555"),
+                bar_color=style.color or RichColor.parse("bright_magenta"),
+            )
+            lines = [Segment(text, base + line_style) for text, line_style, _ in segments.segments]
+            self._drawn = (key, [Strip([line], width) for line in lines])
+        return self._drawn[1]
+
+
 class HouseholdList(ScrollView, can_focus=True):
     """Households as rows: 통-반, head, address, tags, open crisis level, owner."""
 
@@ -170,6 +232,15 @@ class HouseholdList(ScrollView, can_focus=True):
         self._base: Style | None = None
         """The list's own colours, under every cached strip (forgotten with them)."""
         self._flag_width = max(cell_len(level.label(lang)) for level in CrisisLevel)
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """The vertical scroll bar, a `LineScrollBar` (created as Textual creates its own)."""
+        if self._vertical_scrollbar is None:
+            self._vertical_scrollbar = LineScrollBar(self.scrollbar_size_vertical)
+            self._vertical_scrollbar.display = False
+            self.app._start_widget(self, self._vertical_scrollbar)
+        return self._vertical_scrollbar
 
     # -- data ------------------------------------------------------------------------------
     @property
