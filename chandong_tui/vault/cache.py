@@ -50,7 +50,7 @@ from tinydb.table import Table
 from chandong_tui.vault.atomic import write_atomic
 from chandong_tui.vault.crypto import derive_key, open_sealed, seal
 from chandong_tui.vault.errors import IntegrityError
-from chandong_tui.vault.merge import SUPERSEDES, VALUES, is_sensitive, merge_sensitive
+from chandong_tui.vault.merge import SENSITIVE, SUPERSEDES, VALUES, merge_sensitive
 from chandong_tui.vault.ops import Op
 
 CLOCK = "_c"
@@ -288,7 +288,8 @@ def apply_op(db: RowDB, op: Op) -> bool:
     table = db.table(op.table)
     current = table.get_row(op.row)
     clock = _clock(op)
-    sensitive = [name for name in op.set if is_sensitive(op.table, name)]
+    names = SENSITIVE.get(op.table)
+    sensitive = [name for name in op.set if name in names] if names else []
     if current is None and not sensitive:
         table.put_row(op.row, {**op.set, CLOCK: clock})
         return True

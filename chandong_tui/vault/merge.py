@@ -47,10 +47,6 @@ PREFERRED: dict[tuple[str, str], tuple[Any, ...]] = {
 a concurrent clear, the more urgent level beats the less. Other fields show the newest write."""
 
 
-def is_sensitive(table: str, name: str) -> bool:
-    return name in SENSITIVE.get(table, ())
-
-
 def live_writes(doc: Mapping[str, Any], name: str) -> dict[str, list[Any]]:
     """`{op id: [value, clock, actor, without_sup]}`: the live writes of one sensitive field."""
     register = doc.get(VALUES, {}).get(name)
