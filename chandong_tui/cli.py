@@ -282,7 +282,7 @@ def build_parser() -> Parser:
     p.add_argument("--repeat", type=int, default=None, help="repetitions per scenario")
     p.set_defaults(run=cmd_bench)
 
-    from chandong_tui import cli_audit, cli_clock, cli_queue, cli_reports, cli_sync, cli_users
+    from chandong_tui import cli_audit, cli_clock, cli_queue, cli_reports, cli_settings, cli_sync, cli_users
 
     cli_reports.register(sub)
     cli_queue.register(sub)
@@ -290,6 +290,7 @@ def build_parser() -> Parser:
     cli_audit.register(sub)
     cli_clock.register(sub)
     cli_sync.register(sub)
+    cli_settings.register(sub)
     return parser
 
 
