@@ -242,3 +242,23 @@ def test_queue_screen_opens_once_per_sample(demo_vault: Path) -> None:
     assert len(result.open.samples) == len(result.noop.samples) == 2
     assert all(sample > 0 for sample in result.open.samples)
     assert result.lines > 6  # six section headers and their lines
+
+
+def test_the_queue_screen_is_timed_in_the_search_scenarios_app(demo_vault: Path) -> None:
+    from chandong_tui.bench import queue_scenarios
+    from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
+
+    opened: list[queue_scenarios.QueueScreenResult] = []
+    screens: list[str] = []
+
+    async def then(app, pilot) -> None:  # noqa: ANN001 - the app, a Pilot
+        screens.append(type(app.screen).__name__)
+        opened.append(await queue_scenarios.time_queue_opens(app, pilot, 2))
+        assert isinstance(app.screen, DashboardScreen)
+
+    result = tui_scenarios.search_keystrokes(
+        demo_vault, queries=["1"], user="supervisor", passphrase=DEMO_PASSPHRASE, then=then
+    )
+    assert len(result.keystroke.samples) == 1
+    assert screens == ["HouseholdsScreen"]  # after the search, in the same app
+    assert len(opened) == 1 and len(opened[0].open.samples) == 2 and opened[0].lines > 6

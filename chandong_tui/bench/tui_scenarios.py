@@ -18,10 +18,11 @@ Targets (DESIGN.md), each measured against the bench dong vault (3,000 household
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,8 +103,12 @@ def search_keystrokes(
     queries: Sequence[str] | None = None,
     user: str = BENCH_USER,
     passphrase: str = BENCH_PASSPHRASE,
+    then: Callable[[Any, Any], Awaitable[None]] | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
 ) -> SearchResult:
-    """Type each query into the household list's search box of the headless app, key by key."""
+    """Type each query into the household list's search box of the headless app, key by key; then
+    run `then(app, pilot)` in the same app, if given (another scenario saves an unlock that way).
+    `clock` is the app's "now" (the real one by default)."""
     from textual.widgets import Input
 
     from chandong_tui.tui.app import ChandongApp
@@ -116,7 +121,7 @@ def search_keystrokes(
 
     async def main() -> None:
         nonlocal households
-        app = ChandongApp(vault, user=user)
+        app = ChandongApp(vault, user=user) if clock is None else ChandongApp(vault, user=user, clock=clock)
         async with app.run_test(size=SIZE) as pilot:
             await sign_in_headless(app, pilot, passphrase)
             screen = await show_household_list_headless(app, pilot)
@@ -145,6 +150,8 @@ def search_keystrokes(
                     listing.filter(query[:end])
                     per_filter.append(time.perf_counter() - start)
                 await pilot.pause()
+            if then is not None:
+                await then(app, pilot)
 
     asyncio.run(main())
     return SearchResult(
