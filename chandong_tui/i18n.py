@@ -454,6 +454,79 @@ CATALOGUE: dict[str, Label] = {
     "tip_refresh": Label("업무 목록을 다시 읽습니다", "Read the work lists again"),
     "key_my_work": Label("내 업무", "My work"),
     "tip_my_work": Label("내 업무 화면으로 돌아갑니다", "Back to my work"),
+    # -- sync: the status line and 충돌 검토 (tui/sync_status.py, tui/screens/conflicts_screen.py) --
+    "sync_at": Label("동기화 {at}", "Synced {at}"),
+    "sync_last": Label("마지막 동기화 {at}", "last synced {at}"),
+    "sync_waiting": Label("보낼 변경 {n}건", "{n} to send"),
+    "sync_kept": Label("이 PC에 보관 {n}건", "{n} kept on this PC"),
+    "sync_conflicts": Label("충돌 검토 {n}건", "{n} conflicts to review"),
+    "sync_problems": Label("읽지 못한 파일 {n}개", "{n} unreadable files"),
+    "sync_offline": Label("공유 폴더 연결 안 됨", "Shared folder unreachable"),
+    "sync_refused": Label(
+        "공유 폴더를 쓰지 않음: 볼트 폴더가 아니거나 파일 대부분이 없음",
+        "Shared folder refused: not the vault, or most files gone",
+    ),
+    "sync_clone": Label(
+        "다른 PC가 이 PC로 기록함 (복제된 PC?): 보내기 멈춤",
+        "Another PC writes as this one (a copied PC?): publishing stopped",
+    ),
+    "sync_removed": Label(
+        "이 로그인은 볼트에서 제거됨: 보내기 멈춤",
+        "This login was removed from the vault: publishing stopped",
+    ),
+    "sync_started": Label("동기화를 시작합니다", "Sync started"),
+    "sync_busy": Label("동기화가 이미 진행 중입니다", "A sync round is already running"),
+    "cmd_sync_now": Label("동기화: 지금", "sync: now"),
+    "cmd_sync_now_help": Label(
+        "공유 폴더에서 다른 PC의 변경을 받고 이 PC의 저장을 보냅니다",
+        "Take in other PCs' changes and send this PC's saves now",
+    ),
+    "cmd_sync_conflicts": Label("동기화: 충돌 검토", "sync: conflicts"),
+    "cmd_sync_conflicts_help": Label(
+        "두 PC에서 같은 때 바뀐 값 중 남길 값을 고릅니다",
+        "Pick the value to keep where two PCs changed a field at once",
+    ),
+    "cmd_conflict_keep": Label("충돌 검토: 이 값 남기기", "conflicts: keep this value"),
+    "key_conflicts": Label("충돌 검토", "Conflicts"),
+    "tip_conflicts": Label(
+        "두 PC에서 같은 때 바뀐 값을 검토하고 남길 값을 고릅니다",
+        "Review fields changed on two PCs at once and pick the value to keep",
+    ),
+    "key_keep": Label("이 값 남기기", "Keep this value"),
+    "tip_keep": Label(
+        "커서의 값을 남깁니다 (확인 후); 다른 값은 모든 PC에서 이 값으로 바뀝니다",
+        "Keep the value under the cursor (after a confirmation); every PC takes it",
+    ),
+    "key_keep_number": Label("n번째 값 남기기", "Keep value n"),
+    "tip_keep_number": Label(
+        "커서가 있는 충돌의 n번째 값을 남깁니다 (확인 후)",
+        "Keep the n-th value of the conflict under the cursor (after a confirmation)",
+    ),
+    "conflicts_screen_name": Label("충돌 검토", "Conflicts to review"),
+    "conflicts_title": Label("충돌 검토 · {n}건", "Conflicts to review · {n}"),
+    "conflicts_hint": Label(
+        "두 PC에서 같은 때 바뀐 값입니다. 남길 값에서 Enter 또는 1–9",
+        "Changed on two PCs at once: Enter on the value to keep, or 1–9",
+    ),
+    "conflicts_none": Label("검토할 충돌이 없습니다", "No conflicts to review"),
+    "conflict_shown": Label("표시 중", "shown"),
+    "conflict_household": Label("{name} 가구", "{name} household"),
+    "conflict_tong_ban": Label("{tong}통 {ban}반", "tong {tong} ban {ban}"),
+    "conflict_kind_crisis_flag": Label("위기가구", "Crisis flag"),
+    "conflict_kind_handoff": Label("사례 이관", "Hand-off"),
+    "conflict_kind_conference": Label("사례회의", "Conference"),
+    "conflict_field_flag_state": Label("상태", "State"),
+    "conflict_field_agenda": Label("안건과 결정", "Agenda and decisions"),
+    "conflict_agenda_value": Label("안건 {n}가구 · 결정 {decided}", "{n} households · {decided} decided"),
+    "conflict_confirm": Label(
+        "{where}: '{value}' ({worker}, {at}) 값을 남깁니까? 다른 값은 모든 PC에서 이 값으로 바뀝니다.",
+        "{where}: keep '{value}' ({worker}, {at})? Every PC replaces the other values with it.",
+    ),
+    "conflict_gone": Label(
+        "이 충돌은 이미 해결되었습니다 (다른 PC에서)", "This conflict was already resolved (on another PC)"
+    ),
+    "conflict_no_value": Label("{n}번째 값이 없습니다", "There is no value {n}"),
+    # -- end sync --
     "key_low_bandwidth": Label("저대역 모드", "Low bandwidth"),
     "tip_low_bandwidth": Label(
         "애니메이션과 커서 깜박임을 끄거나 켭니다", "Turn animations and blinking off or on"

@@ -28,6 +28,7 @@ from chandong_tui.tui.idle_lock import DEFAULT_MINUTES, IdleLock
 from chandong_tui.tui.preload import preload
 from chandong_tui.tui.screens.help_screen import toggle_help
 from chandong_tui.tui.screens.unlock_screen import UnlockScreen
+from chandong_tui.tui.sync_status import SYNC_SECONDS, BackgroundSync
 from chandong_tui.tui.terminal_watch import watch_terminal
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class ChandongApp(App[None]):
         user: str | None = None,
         clock: Callable[[], dt.datetime] = now,
         idle_minutes: int = DEFAULT_MINUTES,
+        sync_seconds: float = SYNC_SECONDS,
     ) -> None:
         super().__init__()
         self.clock = clock
@@ -93,6 +95,8 @@ class ChandongApp(App[None]):
         self._closing = False
         self.idle_lock = IdleLock(self, idle_minutes)
         """Locks the screen after `idle_minutes` without a key (1–60; `IdleMinutesError` otherwise)."""
+        self.sync = BackgroundSync(self, sync_seconds)
+        """Sync rounds every `sync_seconds` and after saves, and the status line (`tui/sync_status.py`)."""
         localise_bindings(self, self.lang)
         self.title = t("app_title", self.lang)
         self.set_low_bandwidth(low_bandwidth)
@@ -143,6 +147,7 @@ class ChandongApp(App[None]):
         self.repo = CaseRepository(event.session)
         self.switch_screen(DashboardScreen(self.repo, self.lang, self.clock))
         self.idle_lock.start()
+        self.sync.start()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):

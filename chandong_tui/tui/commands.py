@@ -104,6 +104,7 @@ class ChandongCommands(Provider):
             yield t("cmd_report_export", lang), t("cmd_report_export_help", lang), screen.action_export
         if isinstance(screen, (HouseholdScreen, ReportScreen)):
             yield t("cmd_back", lang), t("cmd_back_help", lang), screen.action_back
+        yield from self._sync_commands(lang)
         if hasattr(app, "action_toggle_low_bandwidth"):
             yield (
                 t("cmd_low_bandwidth", lang),
@@ -154,6 +155,26 @@ class ChandongCommands(Provider):
                 if screen.check_action(action, ()):
                     yield t(key, lang), t(f"tip_{action}", lang), getattr(screen, f"action_{action}")
             yield t("cmd_back", lang), t("cmd_back_help", lang), screen.action_back
+
+    def _sync_commands(self, lang: str) -> Iterator[tuple[str, str, Callable[[], object]]]:
+        """A sync round now, and the 충돌 검토 screen (its own keys when it is open)."""
+        from chandong_tui.tui.screens.conflicts_screen import ConflictsScreen
+        from chandong_tui.tui.sync_status import open_conflicts, sync_now
+
+        app, screen = self.app, self.screen
+        if getattr(app, "repo", None) is None:
+            return
+        yield t("cmd_sync_now", lang), t("cmd_sync_now_help", lang), lambda: sync_now(app)  # type: ignore[arg-type]
+        if not isinstance(screen, ConflictsScreen):
+            yield (
+                t("cmd_sync_conflicts", lang),
+                t("cmd_sync_conflicts_help", lang),
+                lambda: open_conflicts(app),  # type: ignore[arg-type]
+            )
+            return
+        if screen.check_action("keep", ()):
+            yield t("cmd_conflict_keep", lang), t("tip_keep", lang), screen.action_keep
+        yield t("cmd_back", lang), t("cmd_back_help", lang), screen.action_back
 
     def _conference_commands(self, lang: str) -> Iterator[tuple[str, str, Callable[[], object]]]:
         from chandong_tui.tui.screens.conference_screen import ConferenceScreen

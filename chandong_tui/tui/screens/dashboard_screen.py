@@ -74,6 +74,14 @@ class DashboardScreen(Screen[None]):
             tooltip="tip_sent_handoffs",
         ),
         Binding(
+            "k",
+            "open_conflicts",
+            "key_conflicts",
+            id="dashboard.conflicts",
+            show=True,
+            tooltip="tip_conflicts",
+        ),
+        Binding(
             "f5", "refresh_work", "key_refresh", id="dashboard.refresh", show=False, tooltip="tip_refresh"
         ),
         Binding("ctrl+q", "app.quit", "key_quit", id="dashboard.quit", show=True, tooltip="tip_quit"),
@@ -304,6 +312,12 @@ class DashboardScreen(Screen[None]):
         from chandong_tui.tui.modals.choice_modal import ChoiceModal
 
         self.app.push_screen(ChoiceModal(t("sent_handoffs_title", self.lang), options, self.lang), picked)
+
+    def action_open_conflicts(self) -> None:
+        """충돌 검토: values changed on two PCs at once, to pick the one to keep."""
+        from chandong_tui.tui.sync_status import open_conflicts
+
+        open_conflicts(self.app)  # type: ignore[arg-type]
 
     def action_search(self) -> None:
         self.app.action_show_households()  # type: ignore[attr-defined]
