@@ -165,8 +165,15 @@ class LineScrollBar(ScrollBar):
                 back_color=style.bgcolor or RichColor.parse("#555555"),
                 bar_color=style.color or RichColor.parse("bright_magenta"),
             )
-            lines = [Segment(text, base + line_style) for text, line_style, _ in segments.segments]
-            self._drawn = (key, [Strip([line], width) for line in lines])
+            made: dict[Segment, Strip] = {}  # a bar has a few different lines: one strip each
+            strips = []
+            for text, line_style, _ in segments.segments:
+                line = Segment(text, base + line_style)
+                strip = made.get(line)
+                if strip is None:
+                    strip = made[line] = Strip([line], width)
+                strips.append(strip)
+            self._drawn = (key, strips)
         return self._drawn[1]
 
 
