@@ -18,6 +18,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
+from chandong_tui.casework import conflicts as conflicts_module
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.conflicts import conflicts
 from chandong_tui.casework.repository import CaseRepository
@@ -303,32 +304,47 @@ def test_unreachable_share_is_said_saves_stay_in_the_outbox_and_it_recovers(
 
 
 # -- low bandwidth, keys, palette ------------------------------------------------------------------
-def test_low_bandwidth_status_line_repaints_only_on_news(demo_vault: Path) -> None:
+def test_low_bandwidth_status_line_repaints_only_on_news(
+    demo_vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     hid = a_household(demo_vault)
     clock = MovingClock()
     app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock, sync_seconds=HOUR)
+    counted: list[int] = []
+    real_conflicts = conflicts_module.conflicts
+
+    def counting(repo: CaseRepository) -> list[conflicts_module.Conflict]:
+        counted.append(1)
+        return real_conflicts(repo)
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
         await sign_in(app, pilot, to_households=False)
         line = sync_line(app)
         before, repaints = line.shown, line.repaints
         assert before == t("sync_at", at="09:30")
+        monkeypatch.setattr(conflicts_module, "conflicts", counting)
         clock.at += dt.timedelta(minutes=7)
         await tick(app, pilot)
         await tick(app, pilot)
         assert line.shown == before and line.repaints == repaints  # quiet rounds: not a byte
+        change(app.session, hid, address_detail="가상동 1층")  # a save here: sent, no conflict possible
+        await tick(app, pilot)
+        assert line.shown == t("sync_at", at="09:37") and line.repaints == repaints + 1
+        assert counted == []  # conflicts are not counted again for a save made here
         b = pc_b(demo_vault)
         try:
             change(b, hid, tong=3)
             b.publish()
         finally:
             b.close()
-        await tick(app, pilot)
-        assert line.shown == t("sync_at", at="09:37") and line.repaints == repaints + 1
-        app.set_low_bandwidth(False)  # otherwise the time moves with every round
         clock.at += dt.timedelta(minutes=1)
         await tick(app, pilot)
         assert line.shown == t("sync_at", at="09:38") and line.repaints == repaints + 2
+        assert counted == [1]  # another PC's change came in: counted once
+        app.set_low_bandwidth(False)  # otherwise the time moves with every round
+        clock.at += dt.timedelta(minutes=1)
+        await tick(app, pilot)
+        assert line.shown == t("sync_at", at="09:39") and line.repaints == repaints + 3
 
     run_app(app, scenario)
 
