@@ -150,3 +150,18 @@ def test_a_sealed_document_of_another_shape_is_refused(tmp_path: Path) -> None:
     plain = pickle.dumps(["not", "a", "cache"])
     (tmp_path / "cache.tdb").write_bytes(cache._MAGIC + seal(KEY, plain, cache._MAGIC + AAD))
     assert not storage(tmp_path).load()
+
+
+def test_rows_are_not_noted_one_by_one_while_the_whole_cache_is_shared_anyway(tmp_path: Path) -> None:
+    fresh = storage(tmp_path)  # nothing loaded, as in a rebuild: every row is shared at the flush
+    fresh.write({})
+    db = cache.RowDB(storage=lambda: fresh)
+    for i in range(3):
+        db.table("visit").put_row(f"v-{i}", {"_c": list(CLOCK), "worker_id": "planner"})
+    assert fresh.written == set()
+    fresh.flush()
+    visits = reloaded(tmp_path)["visit"]
+    assert (
+        visits["v-0"]["_c"] is visits["v-2"]["_c"]
+        and visits["v-1"]["worker_id"] is visits["v-2"]["worker_id"]
+    )

@@ -150,7 +150,8 @@ class EncryptedMemoryStorage(Storage):
         self._shared = False
         """Whether the rows as loaded have their values shared (see `_Sharer`)."""
         self.written: set[tuple[str, str]] = set()
-        """(table, row id) of rows written since the load (`RowTable.put_row`): not shared yet."""
+        """(table, row id) of rows written since the load (`RowTable.put_row`) into shared tables: not
+        shared yet. (Unshared tables are shared whole at the flush: nothing to note, e.g. in a rebuild.)"""
 
     def load(self) -> bool:
         """Read the sealed file if there is one; False when absent or unreadable (then rebuild)."""
@@ -204,6 +205,10 @@ class EncryptedMemoryStorage(Storage):
             self._shared = False  # other tables altogether: none of their rows is shared yet
         self._tables = data
         self.dirty = True
+
+    def note_written(self, table: str, row_id: str) -> None:
+        if self._shared:
+            self.written.add((table, row_id))
 
     def flush(self, share: bool = True) -> None:
         """Seal and atomically replace the cache file; with `share`, the rows written since the load
@@ -262,7 +267,7 @@ class RowTable(Table):
 
         self._update_table(updater)
         if isinstance(self._storage, EncryptedMemoryStorage):
-            self._storage.written.add((self.name, row_id))
+            self._storage.note_written(self.name, row_id)
 
 
 class RowDB(TinyDB):
