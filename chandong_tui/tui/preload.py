@@ -21,6 +21,8 @@ AFTER_UNLOCK = (
     "chandong_tui.tui.screens.dashboard_screen",
     "chandong_tui.tui.screens.households_screen",
     "chandong_tui.tui.screens.household_screen",
+    "chandong_tui.casework.conflicts",  # the sync status line counts conflicts to review
+    "cryptography.hazmat.primitives.serialization",  # reading the user's keys in unlock()
 )
 """Modules in the order the screens after the unlock need them."""
 
