@@ -22,6 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sync", help="one sync round with the shared folder: take in, then publish")
     p.add_argument("vault")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--new-device",
+        action="store_true",
+        help="after a cloned PC was reported: a new device id for this PC, its waiting saves carried over",
+    )
     _credentials(p)
     p.set_defaults(run=cmd_sync)
 
@@ -39,6 +44,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from chandong_tui.casework.repository import CaseRepository
     from chandong_tui.vault.sync import sync_round
 
+    if args.new_device:
+        return _new_device(args)
     with _unlock(args) as session:
         at_unlock = session.last_ingest  # what the unlock itself took in
         result = sync_round(session)
@@ -67,6 +74,20 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if result.refused or problems:
         return EXIT_INTEGRITY
     return EXIT_UNREACHABLE if result.offline else EXIT_OK
+
+
+def _new_device(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from chandong_tui.cli import resolve_passphrase, resolve_user
+    from chandong_tui.vault.new_device import move_to_new_device
+
+    moved = move_to_new_device(Path(args.vault), resolve_user(args), resolve_passphrase(args))
+    print(
+        f"this PC is now device {moved.new_device} (was {moved.old_device}); carried over {moved.records} "
+        f"saved change(s) and {moved.events} access-log event(s); published {moved.published}"
+    )
+    return EXIT_OK
 
 
 def _print_summary(s: dict[str, Any]) -> None:

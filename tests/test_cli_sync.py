@@ -100,3 +100,10 @@ def test_concurrent_owner_changes_are_listed_and_resolved(
             assert conflicts(repo) == []
             stored = repo.get(Household, hid)
             assert stored is not None and stored.owner_id == "officer"
+
+
+def test_new_device_is_refused_where_nothing_was_cloned(
+    demo_vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main_in_process("sync", demo_vault.as_posix(), "--user", "planner", "--new-device") == 2
+    assert "publishes normally" in capsys.readouterr().err

@@ -14,9 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from chandong_tui.casework.audit import all_events, verify_log
 from chandong_tui.vault import session as session_module
 from chandong_tui.vault.cache import visible
 from chandong_tui.vault.chunks import CHUNK_NAME
+from chandong_tui.vault.errors import BadInput
+from chandong_tui.vault.new_device import move_to_new_device
 from chandong_tui.vault.session import VaultSession, create_vault, unlock
 from chandong_tui.vault.sync import collect, sync_round
 from chandong_tui.vault.verify import verify_vault
@@ -216,6 +219,18 @@ def test_a_cloned_pc_is_detected_and_stops_publishing(
     with pc("b", vault, monkeypatch) as b:
         assert row(b, "household", "h2") == {"tong": 2} and row(b, "household", "h3") is None
         assert verify_vault(b).ok  # PC A's chunks are intact
+    monkeypatch.setenv("CHANDONG_HOME", str(tmp_path / "pc-clone"))
+    moved = move_to_new_device(vault, "boss", PASSPHRASE)  # the fix: a new id, the saves carried over
+    assert moved.new_device != moved.old_device and moved.records >= 1 and moved.events >= 1
+    with pc("clone", vault, monkeypatch) as clone:
+        assert clone.device == moved.new_device and not clone.publishing_stopped
+    with pc("b", vault, monkeypatch) as b:
+        assert row(b, "household", "h3") == {"tong": 3} and verify_vault(b).ok
+        events = [e for e in all_events(b) if e.detail.get("carried_from", "").startswith(moved.old_device)]
+        assert events  # the clone's access-log events were carried, not dropped
+        assert verify_log(b).ok
+    with pytest.raises(BadInput):  # nothing to fix any more
+        move_to_new_device(vault, "boss", PASSPHRASE)
 
 
 def test_a_clock_far_ahead_is_stored_flagged_and_does_not_move_ours(

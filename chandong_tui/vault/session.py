@@ -135,6 +135,11 @@ class VaultSession:
         return len(self._unpublished)
 
     @property
+    def unpublished_ops(self) -> tuple[Op, ...]:
+        """This PC's saves not yet in the shared folder, oldest first."""
+        return tuple(self._unpublished)
+
+    @property
     def local_dir(self) -> Path:
         """This PC's state folder for the vault (never shared)."""
         return local_dir(self.info.vault_id)
