@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from chandong_tui.casework.audit import verify_log
 from chandong_tui.vault.packs import MERGE_AT, PACK_AT
-from chandong_tui.vault.session import VaultSession, create_vault, unlock
+from chandong_tui.vault.session import VaultSession
 from chandong_tui.vault.share_files import classify
 from chandong_tui.vault.sync import sync_round
 from chandong_tui.vault.verify import verify_vault
-from tests.conftest import PASSPHRASE
+from tests.share_support import pc, shared_vault
 
 
 @pytest.fixture
 def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "share" / "vault"
-    monkeypatch.setenv("CHANDONG_HOME", str(tmp_path / "pc-a"))
-    create_vault(root, "1159053000", "boss", PASSPHRASE).close()
-    return root
-
-
-@contextmanager
-def pc(name: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[VaultSession]:
-    monkeypatch.setenv("CHANDONG_HOME", str(root.parent.parent / f"pc-{name}"))
-    with unlock(root, "boss", PASSPHRASE) as session:
-        yield session
+    return shared_vault(tmp_path, monkeypatch)
 
 
 def kinds(root: Path, device: str) -> dict[str, int]:

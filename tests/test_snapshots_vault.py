@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -11,25 +9,15 @@ import pytest
 from chandong_tui.vault import snapshots
 from chandong_tui.vault.cache import visible
 from chandong_tui.vault.merge import VALUES
-from chandong_tui.vault.session import VaultSession, create_vault, unlock
+from chandong_tui.vault.session import VaultSession
 from chandong_tui.vault.sync import sync_round
-from tests.conftest import PASSPHRASE
+from tests.share_support import pc, shared_vault
 
 
 @pytest.fixture
 def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "share" / "vault"
-    monkeypatch.setenv("CHANDONG_HOME", str(tmp_path / "pc-a"))
     monkeypatch.setattr(snapshots, "SNAPSHOT_EVERY_OPS", 100)
-    create_vault(root, "1159053000", "boss", PASSPHRASE).close()
-    return root
-
-
-@contextmanager
-def pc(name: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[VaultSession]:
-    monkeypatch.setenv("CHANDONG_HOME", str(root.parent.parent / f"pc-{name}"))
-    with unlock(root, "boss", PASSPHRASE) as session:
-        yield session
+    return shared_vault(tmp_path, monkeypatch)
 
 
 def state(session: VaultSession) -> dict[str, object]:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,28 +18,16 @@ from chandong_tui.vault.cache import visible
 from chandong_tui.vault.chunks import CHUNK_NAME
 from chandong_tui.vault.errors import BadInput
 from chandong_tui.vault.new_device import move_to_new_device
-from chandong_tui.vault.session import VaultSession, create_vault, unlock
+from chandong_tui.vault.session import VaultSession, create_vault
 from chandong_tui.vault.sync import collect, sync_round
 from chandong_tui.vault.verify import verify_vault
 from tests.conftest import PASSPHRASE
-
-DONG = "1159053000"
+from tests.share_support import DONG, pc, shared_vault
 
 
 @pytest.fixture
 def vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "share" / "vault"
-    monkeypatch.setenv("CHANDONG_HOME", str(tmp_path / "pc-a"))
-    create_vault(root, DONG, "boss", PASSPHRASE).close()
-    return root
-
-
-@contextmanager
-def pc(name: str, root: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[VaultSession]:
-    """The vault unlocked on PC `name` (its own state folder beside the share)."""
-    monkeypatch.setenv("CHANDONG_HOME", str(root.parent.parent / f"pc-{name}"))
-    with unlock(root, "boss", PASSPHRASE) as session:
-        yield session
+    return shared_vault(tmp_path, monkeypatch)
 
 
 def row(session: VaultSession, table: str, row_id: str) -> dict[str, object] | None:

@@ -74,6 +74,9 @@ class FormModal(ModalScreen[T | None], Generic[T]):
     FormModal #form-message.-error { color: $error; text-style: bold; }
     """
 
+    SAVED_TOAST = True
+    """Whether a successful submit says "저장됨" (False for forms that store no record)."""
+
     BINDINGS = [
         Binding(
             "ctrl+s", "save", "key_save", id="form.save", show=True, priority=True, tooltip="tip_save_form"
@@ -159,7 +162,8 @@ class FormModal(ModalScreen[T | None], Generic[T]):
             self.say(str(exc), error=True)
             return
         self._saved = True
-        self.app.notify(t("saved", self.lang), timeout=3)
+        if self.SAVED_TOAST:
+            self.app.notify(t("saved", self.lang), timeout=3)
         self.dismiss(result)
 
     def clear_errors(self) -> None:

@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from chandong_tui.casework.access import Forbidden, reveal_rrn
+from chandong_tui.casework.access import reveal_rrn
 from chandong_tui.casework.permissions import can_reveal
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.fields import mask_rrn
@@ -30,20 +28,7 @@ if TYPE_CHECKING:
 class RevealModal(NoteModal[str]):
     """The reason for one reveal; dismisses with the number (nothing is saved but the log event)."""
 
-    def action_save(self) -> None:
-        if self._saved:
-            return
-        self.clear_errors()
-        try:
-            result = self.submit()
-        except ValidationError as exc:
-            self.show_errors(exc)
-            return
-        except (Forbidden, LookupError, ValueError) as exc:
-            self.say(str(exc), error=True)
-            return
-        self._saved = True  # no "saved" toast: only the access-log event was written
-        self.dismiss(result)
+    SAVED_TOAST = False  # nothing is saved: only the access-log event was written
 
 
 def may_reveal(repo: CaseRepository) -> bool:
