@@ -5,7 +5,8 @@ A demo vault is built on pc1, Syncthing copies it to pc2, and each PC has its ow
 the same household's `road_address`. Then, as users do: `chandong sync VAULT` on each PC, Syncthing
 carries the published files across, `chandong sync VAULT` again. Both PCs must read the same
 address, and both must list the household in `chandong conflicts VAULT --format json` with both
-values (the address is a sensitive field: concurrent values are kept for a person to decide).
+values (the address is a sensitive field: concurrent values are kept for a person to decide), and
+show it in the terminal UI's 충돌 검토 screen (k on 내 업무).
 
 Contract of `chandong conflicts VAULT --format json`: a JSON list of objects with at least `table`,
 `row`, `field` and `values`, a list of `{value, actor, at}`.
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 pytest.importorskip("chandong_tui.vault.sync")
 
@@ -142,7 +144,7 @@ def a_household() -> str:
     ids=["different-users", "same-user"],
 )
 def test_a_concurrent_address_change_on_two_pcs_is_kept_as_a_conflict_on_both(
-    two_pcs: tuple[SyncthingPair, Pc, Pc], user1: str, user2: str
+    two_pcs: tuple[SyncthingPair, Pc, Pc], user1: str, user2: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pair, pc1, pc2 = two_pcs
     household = a_household()
@@ -186,3 +188,31 @@ def test_a_concurrent_address_change_on_two_pcs_is_kept_as_a_conflict_on_both(
         assert {v["actor"] for v in values} == {user1, user2}
         assert all(v["at"] for v in values)
         assert listed[0]["shown"] == settled
+
+    # And the 충돌 검토 screen of the terminal UI shows it on both PCs, with both values.
+    for pc, user in ((pc1, user1), (pc2, user2)):
+        monkeypatch.setenv("CHANDONG_HOME", str(pc.home))
+        shown = review_screen_values(pc.vault, user, household)
+        assert sorted(shown) == sorted([on_pc1, on_pc2]), f"{pc.name}: {shown}"
+
+
+def review_screen_values(vault: Path, user: str, household: str) -> list[str]:
+    """Open the app as `user` on this PC, press k on 내 업무, and read the address conflict listed."""
+    from chandong_tui.tui.app import ChandongApp
+    from chandong_tui.tui.screens.conflicts_screen import ConflictsScreen
+    from tests.tui.driving import run_app, sign_in
+
+    found: list[str] = []
+    app = ChandongApp(vault, user=user, low_bandwidth=True, sync_seconds=3600.0)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await sign_in(app, pilot, to_households=False)
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictsScreen)
+        for conflict in app.screen.conflicts:
+            if (conflict.table, conflict.row, conflict.field) == ("household", household, "road_address"):
+                found.extend(str(v.value) for v in conflict.values)
+
+    run_app(app, scenario)
+    return found
