@@ -25,11 +25,9 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-pytest.importorskip("chandong_tui.vault.sync")
-
-from chandong_tui.casework.setup import DEMO_PASSPHRASE, sample_path  # noqa: E402
-from tests.conftest import REPO, run_cli  # noqa: E402
-from tests.syncthing_support import SyncthingPair, needs_syncthing, syncthing_pair, tree  # noqa: E402
+from chandong_tui.casework.setup import DEMO_PASSPHRASE, sample_path
+from tests.conftest import REPO, run_cli
+from tests.syncthing_support import SyncthingPair, needs_syncthing, syncthing_pair, tree
 
 pytestmark = [needs_syncthing, pytest.mark.timeout(240)]
 
