@@ -312,10 +312,12 @@ def test_search_box_scrolls_long_text_as_an_input_does() -> None:
     """The search box skips the screen layout `Input` asks for on each keystroke; a query wider than
     the box still scrolls with the cursor exactly as in a plain `Input`."""
 
+    seen: list[str] = []
+
     class Boxes(App[None]):
         def compose(self) -> ComposeResult:
             yield Input(id="plain")
-            yield SearchBox(id="search")
+            yield SearchBox(seen.append, id="search")
 
     async def main() -> None:
         app = Boxes()
@@ -326,6 +328,7 @@ def test_search_box_scrolls_long_text_as_an_input_does() -> None:
                 await pilot.press(*"가상솔밭로 12길 김철수 010-1234-5678 abcdefghij", "left", "left")
                 await pilot.pause()
             assert search.value == plain.value and search.scroll_offset == plain.scroll_offset
+            assert seen[-1] == search.value  # the list is told of every change as it happens
             assert search.scroll_offset.x > 0
             for y in range(3):
                 assert search.render_line(y).text == plain.render_line(y).text
