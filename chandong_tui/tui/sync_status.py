@@ -204,14 +204,12 @@ class BackgroundSync:
     def _collect(self, session: VaultSession) -> None:
         """In the worker thread: read the share (nothing changed), then finish on the app's thread."""
         from chandong_tui.vault.errors import VaultError
-        from chandong_tui.vault.sync import ShareRefused, check_not_emptied, check_share, collect
+        from chandong_tui.vault.sync import ShareRefused, read_share
 
         collected: Collected | None = None
         trouble = detail = ""
         try:
-            check_share(session)
-            collected = collect(session)
-            check_not_emptied(session, collected.report)
+            collected = read_share(session)
         except (ShareRefused, VaultError) as exc:
             collected, trouble, detail = None, REFUSED, str(exc)
         except OSError as exc:

@@ -93,11 +93,8 @@ def _contiguous(sources: list[tuple[Path, Entry]]) -> list[tuple[Path, Entry]]:
     for path, entry in sources:
         if run and entry.first > upto + 1:
             break
-        if entry.seq <= upto:
-            run.append((path, entry))  # inside what the run covers already (a pack and its chunks)
-            continue
-        run.append((path, entry))
-        upto = entry.seq
+        run.append((path, entry))  # a file inside what the run covers already (a pack's chunk) too
+        upto = max(upto, entry.seq)
     return run
 
 

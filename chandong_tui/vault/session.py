@@ -17,7 +17,7 @@ from typing import Any
 from chandong_tui.vault import audit as chain
 from chandong_tui.vault import snapshots
 from chandong_tui.vault.atomic import TEMP_PREFIX, write_atomic
-from chandong_tui.vault.cache import META_TABLE, LocalCache, RowTable, field_clock
+from chandong_tui.vault.cache import LocalCache, RowTable, field_clock
 from chandong_tui.vault.chunks import (
     ChunkHeader,
     read_header,
@@ -156,16 +156,15 @@ class VaultSession:
         raw = self.cache.meta.get("audit_heads") or {}
         return {dev: (int(head[0]), str(head[1])) for dev, head in raw.items()}
 
-    def _merge(self, ops: list[Op]) -> int:
-        """Merge ops into the cache; access-log events are not cached (they stay in the chunks,
-        where `casework.audit` reads them): only each chain's head is kept."""
+    def merge_ops(self, ops: list[Op]) -> int:
+        """Merge ops into the cache (local saves, or ops read from the share, their clocks observed);
+        how many changed something. Access-log events are not cached (they stay in the chunks, where
+        `casework.audit` reads them): only each chain's head is kept."""
         records = [op for op in ops if op.table != chain.AUDIT_LOG]
         changed = self.cache.apply(records) if records else 0
         if ops:
             self.cache.meta["ops_total"] = snapshots.ops_total(self.cache) + len(ops)
         if len(records) < len(ops):
-            if not self.cache.storage.read():  # an empty cache: `meta` would be a throwaway dict
-                self.cache.storage.write({META_TABLE: {}})
             heads = self.cache.meta.setdefault("audit_heads", {})
             for op in ops:
                 if op.table != chain.AUDIT_LOG:
@@ -284,7 +283,7 @@ class VaultSession:
     def _apply(self, ops: list[Op]) -> int:
         for op in ops:
             self.clock.observe(op.hlc)
-        return self._merge(ops)
+        return self.merge_ops(ops)
 
     # -- sharing ---------------------------------------------------------------------------
     def _own_folder(self) -> Path:
@@ -333,7 +332,8 @@ class VaultSession:
         re-read from the keyring first); returns how many. `OSError` when the share is unreachable,
         `ShareRefused` when it does not look like the vault, `CloneDetected` when another PC writes as us.
 
-        Saves made while a chunk is being written stay for the next one."""
+        Saves made while a chunk is being written stay for the next one. Once written, this PC's
+        chunks are packed when there are many (`fold_own_chunks`)."""
         if not self._unpublished:
             return 0
         if self.publishing_stopped:
@@ -364,6 +364,7 @@ class VaultSession:
         self.cache.mark_chunk(self.device, header.seq)
         del self._unpublished[: len(ops)]
         self.outbox.prune(self._published_upto)
+        self.fold_own_chunks()
         return len(ops)
 
     def ingest(self) -> IngestReport:
@@ -378,10 +379,6 @@ class VaultSession:
         finally:
             if enabled:
                 gc.enable()
-
-    def merge_ops(self, ops: list[Op]) -> int:
-        """Merge ops read from the share (their clocks already observed); how many changed something."""
-        return self._merge(ops)
 
     def _start_from_snapshot(self) -> str:
         """Fill an empty cache from the newest snapshot that verifies; its name, or empty."""
@@ -398,7 +395,10 @@ class VaultSession:
             return
         try:
             report = pack_own(self)
-        except OSError:
+        except OSError:  # the share hiccuped: the chunks stay, packing is tried again next time
+            return
+        except IntegrityError as exc:  # the pack did not read back: the chunks stay, and it is said
+            self.note_problems([Problem(f"devices/{self.device}", f"packing skipped: {exc}")])
             return
         self.note_problems(Problem(f"devices/{self.device}", text) for text in report.problems)
 
@@ -458,7 +458,6 @@ class VaultSession:
                 except (CloneDetected, ShareRefused) as exc:  # kept in the outbox for a later session
                     self.note_problems([Problem("devices", str(exc))])
                 else:
-                    self.fold_own_chunks()
                     with contextlib.suppress(OSError):
                         snapshots.maybe_write(self)
             self.flush()

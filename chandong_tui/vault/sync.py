@@ -112,7 +112,7 @@ class ShareRefused(IntegrityError):
 
 
 def check_share(session: VaultSession) -> None:
-    """`ShareRefused` when `VAULT.json` is gone or most chunks applied here have disappeared."""
+    """`ShareRefused` when `VAULT.json` is gone (a wrong or unmounted folder)."""
     root = session.info.root
     if not (root / MARKER).is_file():
         raise ShareRefused(
@@ -153,27 +153,31 @@ def collect(session: VaultSession) -> Collected:
                     continue
                 if name == session.device and entry.seq > session.own_chunk_seq:
                     report.clone = relative
-            if entry.kind == "copy" and _seen(devices / name / file, relative, seen_copies, report):
-                continue
-            _read(session, devices / name / file, name, entry, now, out)
+            digest = ""
+            if entry.kind == "copy":
+                digest = _digest(devices / name / file, report)
+                if digest is None or seen_copies.get(relative) == digest:
+                    continue  # vanished, or this copy was taken in before, byte for byte
+            _read(session, devices / name / file, name, entry, now, out, digest)
     return out
 
 
-def _seen(path: Path, relative: str, seen_copies: dict[str, str], report: IngestReport) -> bool:
-    """Whether this conflict copy, byte for byte, was taken in before."""
+def _digest(path: Path, report: IngestReport) -> str | None:
+    """The hash of a conflict copy's bytes (None when it vanished)."""
     try:
-        return seen_copies.get(relative) == hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:
         report.vanished += 1
-        return True
+        return None
 
 
-def _read(session: VaultSession, path: Path, device: str, entry: Entry, now: float, out: Collected) -> None:
+def _read(
+    session: VaultSession, path: Path, device: str, entry: Entry, now: float, out: Collected, digest: str
+) -> None:
     relative = str(path.relative_to(session.info.root))
     report = out.report
     is_copy = entry.kind == "copy"
     try:
-        data = path.read_bytes() if is_copy else b""
         header, ops = open_ops(path, entry, session.info.vault_id, device, session.keys.get)
     except FileNotFoundError:
         report.vanished += 1
@@ -195,7 +199,6 @@ def _read(session: VaultSession, path: Path, device: str, entry: Entry, now: flo
     except (OSError, ValueError, KeyError, TypeError) as exc:
         report.problems.append(Problem(relative, f"unreadable ({exc.__class__.__name__})"))
         return
-    digest = hashlib.sha256(data).hexdigest() if is_copy else ""
     first = header.first_seq or header.seq
     out.found.append(Found(device, header.seq, ops, relative, digest, first))
 
@@ -229,8 +232,7 @@ def apply_collected(session: VaultSession, collected: Collected) -> IngestReport
         else:
             report.chunks += 1
             for seq in seqs:
-                if not session.cache.chunk_applied(found.device, seq):
-                    session.cache.mark_chunk(found.device, seq)
+                session.cache.mark_chunk(found.device, seq)
     if report.clone:
         session.stop_publishing(
             f"{report.clone}: another PC writes as this one (a copied PC or state folder?); "
@@ -263,23 +265,24 @@ class SyncReport:
     offline: str = ""
     """Why publishing failed (share unreachable), if it did."""
     refused: str = ""
-    conflicts: int = 0
-    at: float = 0.0
+
+
+def read_share(session: VaultSession) -> Collected:
+    """`collect`, in a folder that still looks like the vault (`ShareRefused` otherwise); file work
+    only, nothing changed (a terminal UI runs it in a thread)."""
+    check_share(session)
+    collected = collect(session)
+    check_not_emptied(session, collected.report)
+    return collected
 
 
 def sync_round(session: VaultSession) -> SyncReport:
     """Ingest what is new, then publish what waits; never raises for a share problem (see `refused`)."""
-    result = SyncReport(at=time.time())
+    result = SyncReport()
     try:
-        check_share(session)
-        collected = collect(session)
-        check_not_emptied(session, collected.report)
-        result.ingest = apply_collected(session, collected)
+        result.ingest = apply_collected(session, read_share(session))
         result.published = session.publish()
-        session.fold_own_chunks()
-    except ShareRefused as exc:
-        result.refused = str(exc)
-    except CloneDetected as exc:
+    except (ShareRefused, CloneDetected) as exc:
         result.refused = str(exc)
     except OSError as exc:
         result.offline = f"the shared folder is unreachable ({exc.strerror or exc.__class__.__name__})"
