@@ -9,6 +9,7 @@ records they wrote one of the values of, or whose household they own.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +49,7 @@ class Conflict:
         return f"{self.table}/{self.row}/{self.field}"
 
 
-def _values(doc: dict[str, Any], name: str) -> tuple[ConflictValue, ...]:
+def _values(doc: Mapping[str, Any], name: str) -> tuple[ConflictValue, ...]:
     found = [
         ConflictValue(write_id, write[0], str(write[2]), dt.datetime.fromtimestamp(write[1][0] / 1000, KST))
         for write_id, write in live_writes(doc, name).items()
@@ -67,7 +68,7 @@ def conflicts(repo: CaseRepository) -> list[Conflict]:
                 continue
             household_id = row if table == "household" else doc.get("household_id")
             for name in names:
-                conflict = Conflict(table, row, name, household_id, doc.get(name), _values(dict(doc), name))
+                conflict = Conflict(table, row, name, household_id, doc.get(name), _values(doc, name))
                 if _may_review(repo, conflict, owners.get(household_id or "")):
                     found.append(conflict)
     return found

@@ -32,6 +32,7 @@ from chandong_tui.model.records import Conference
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.sync_status import request_round
 from chandong_tui.tui.text import cell, join, text
+from chandong_tui.tui.widgets.option_lists import replace_options
 
 _MUTED = "dim"
 
@@ -142,15 +143,7 @@ class ConflictsScreen(Screen[None]):
                 options.append(Option(text(""), id=f"gap:{index}", disabled=True))
         if not options:
             options.append(Option(text(f"  {t('conflicts_none', lang)}", _MUTED), id="none", disabled=True))
-        listing = self.query_one("#conflicts-list", OptionList)
-        current = listing.highlighted_option.id if listing.highlighted_option is not None else None
-        listing.clear_options()
-        listing.add_options(options)
-        ids = [option.id for option in options]
-        if current in ids:
-            listing.highlighted = ids.index(current)
-        else:
-            listing.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+        replace_options(self.query_one("#conflicts-list", OptionList), options)
         self.refresh_bindings()
 
     def _heading(self, conflict: Conflict, summaries: dict[str, HouseholdSummary]) -> Text:

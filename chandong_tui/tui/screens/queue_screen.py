@@ -26,7 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets.option_list import Option
 
 from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.clock import KST, now
@@ -42,6 +42,7 @@ from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.handoff_modal import worker_options
 from chandong_tui.tui.modals.note_modal import NoteModal
 from chandong_tui.tui.text import cell, join, text
+from chandong_tui.tui.widgets.option_lists import replace_options
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -196,7 +197,6 @@ class QueueScreen(Screen[None]):
         )
         self._draw_filters()
         options = self.query_one("#queue-list", OptionList)
-        current = options.highlighted_option.id if options.highlighted_option is not None else None
         self.rows, self._lines = {}, {}
         items: list[Option] = []
         sections: list[tuple[str, list[tuple[QueueRow, Callable[[], Text]]]]] = [
@@ -230,17 +230,7 @@ class QueueScreen(Screen[None]):
                         text(f"  {t('nothing_to_do', self.lang)}", _MUTED), id=f"none:{key}", disabled=True
                     )
                 )
-        options.clear_options()
-        options.add_options(items)
-        target = None
-        if current is not None:
-            try:
-                target = options.get_option_index(current)
-            except OptionDoesNotExist:
-                target = None
-        if target is None:
-            target = next((i for i, option in enumerate(items) if not option.disabled), None)
-        options.highlighted = target
+        replace_options(options, items)
         self.refresh_bindings()
 
     def _draw_filters(self) -> None:

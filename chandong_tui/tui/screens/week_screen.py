@@ -25,6 +25,7 @@ from chandong_tui.i18n import Lang, t
 from chandong_tui.model.records import Conference
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.text import cell, join, text
+from chandong_tui.tui.widgets.option_lists import replace_options
 
 _MUTED = "dim"
 _WEEKDAYS = {"ko": "월화수목금토일", "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
@@ -127,15 +128,7 @@ class WeekScreen(Screen[None]):
                 options.append(
                     Option(text(f"  {t('week_none', lang)}", _MUTED), id=f"none:{day}", disabled=True)
                 )
-        week = self.query_one("#week-list", OptionList)
-        current = week.highlighted_option.id if week.highlighted_option is not None else None
-        week.clear_options()
-        week.add_options(options)
-        ids = [o.id for o in options]
-        if current in ids:
-            week.highlighted = ids.index(current)
-        else:
-            week.highlighted = next((i for i, o in enumerate(options) if not o.disabled), None)
+        replace_options(self.query_one("#week-list", OptionList), options)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "schedule":

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets.option_list import Option
+
+from chandong_tui.tui.widgets.option_lists import replace_options
 
 
 @dataclass(frozen=True)
@@ -41,20 +43,10 @@ class WorkList(OptionList):
 
     def show(self, items: list[WorkItem]) -> None:
         """Replace the items, keeping the cursor on the same item when it is still there."""
-        current = self.highlighted_option.id if self.highlighted_option is not None else None
-        self.clear_options()
-        self.add_options(
-            [Option(item.line, id=item.key or None, disabled=item.household_id is None) for item in items]
-        )
-        target = None
-        if current is not None:
-            try:
-                target = self.get_option_index(current)
-            except OptionDoesNotExist:  # the item is gone (done): fall back to the first one
-                target = None
-        if target is None:
-            target = next((i for i, item in enumerate(items) if item.household_id), None)
-        self.highlighted = target
+        options = [
+            Option(item.line, id=item.key or None, disabled=item.household_id is None) for item in items
+        ]
+        replace_options(self, options)  # a line gone (done): the cursor goes to the first one
         self._households = {item.key: item.household_id for item in items if item.household_id}
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
