@@ -191,6 +191,10 @@ def cmd_schemas(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.constrained:
+        from chandong_tui.bench.constrained import run_constrained
+
+        return run_constrained(scale=args.scale, quick=args.quick, as_json=args.json, repeat=args.repeat)
     from chandong_tui.bench.runner import run_bench
 
     return run_bench(scale=args.scale, quick=args.quick, as_json=args.json, repeat=args.repeat)
@@ -280,6 +284,11 @@ def build_parser() -> Parser:
     p.add_argument("--quick", action="store_true", help="fewer repetitions (under a minute)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--repeat", type=int, default=None, help="repetitions per scenario")
+    p.add_argument(
+        "--constrained",
+        action="store_true",
+        help="run the suite three times (as is, on one core, with a bounded heap) and compare",
+    )
     p.set_defaults(run=cmd_bench)
 
     from chandong_tui import cli_audit, cli_clock, cli_queue, cli_reports, cli_settings, cli_sync, cli_users

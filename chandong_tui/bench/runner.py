@@ -39,6 +39,15 @@ class Comparison:
             return None
         return self.scenario.median / self.baseline.median
 
+    def as_dict(self) -> dict[str, object]:
+        """The row as `--json` prints it."""
+        return {
+            "scenario": self.scenario.as_dict(),
+            "baseline": self.baseline.as_dict() if self.baseline else None,
+            "ratio": self.ratio,
+            "target": self.target,
+        }
+
     def ratio_text(self) -> str:
         ratio = self.ratio
         if ratio is None:
@@ -51,7 +60,8 @@ def _say(message: str) -> None:
 
 
 def _attempt(name: str, failures: list[str], measure: Callable[[], T]) -> T | None:
-    """Run one terminal-UI scenario; a failure is reported (and fails the run) without losing the rest."""
+    """Run one scenario; a failure (a MemoryError under a bounded heap too) is reported and fails the
+    run without losing the rest: its rows are missing from the table and the failure is listed."""
     start = time.perf_counter()
     try:
         return measure()
@@ -61,6 +71,12 @@ def _attempt(name: str, failures: list[str], measure: Callable[[], T]) -> T | No
         return None
     finally:
         _say(f"  {name}: {time.perf_counter() - start:.1f} s")
+
+
+def _rows(*rows: tuple[Timing | None, Timing | None, str]) -> list[Comparison]:
+    """(scenario, baseline, target) as comparisons; a scenario that failed has no row (a failed
+    baseline leaves its scenario without a ratio)."""
+    return [Comparison(scenario, baseline, target) for scenario, baseline, target in rows if scenario]
 
 
 def _tui_rows(
@@ -137,33 +153,38 @@ def run_bench(
     with bench_home(folder):
         _say("measuring…")
         started = time.perf_counter()
-        kdf = scenarios.passphrase_kdf(vault, n(3, 1))
-        save = scenarios.save_visit(vault, n(300, 50))
-        results = [
-            Comparison(
-                save, scenarios.tinydb_insert(vault, n(7, 3)), "≤ 5 ms median; ≥ 50× faster than plain TinyDB"
-            ),
-            Comparison(save, scenarios.fsync_append(n(300, 50)), "(what a save costs over a bare fsync)"),
-            Comparison(
-                scenarios.open_warm(vault, n(5, 2)),
-                scenarios.minimal_textual_app(n(5, 2)),
-                "(storage part of 'open ≤ 2.5× minimal app')",
-            ),
-            Comparison(scenarios.open_rebuild(vault, n(3, 1)), None, "(bootstrap without a snapshot)"),
-            Comparison(sync_scenarios.bootstrap_from_snapshot(vault, n(3, 1)), kdf, "bootstrap ≤ 2 s"),
-            Comparison(*sync_scenarios.ingest_month(vault, n(5, 2)), "ingest ≤ 0.1 s"),
-            Comparison(report_scenarios.monthly_report(vault, n(20, 5)), None, "dong report ≤ 0.5 s"),
-            Comparison(
-                report_scenarios.monthly_report_with_unlock(vault, n(5, 2)), kdf, "(dong report incl. unlock)"
-            ),
-        ]
-        queue = queue_scenarios.supervisor_queue_timing(vault, n(10, 5))
-        results += [
-            Comparison(queue.after_change, None, "≤ 0.2 s (vault open; indices rebuilt, as after a save)"),
-            Comparison(queue.indices_kept, None, "≤ 0.2 s (opened from 내 업무)"),
-        ]
-        _say(f"  storage, report and queue scenarios: {time.perf_counter() - started:.1f} s")
         failures: list[str] = []
+
+        def attempt(name: str, measure: Callable[[], T]) -> T | None:
+            return _attempt(name, failures, measure)
+
+        kdf = attempt("passphrase KDF", lambda: scenarios.passphrase_kdf(vault, n(3, 1)))
+        save = attempt("save one visit", lambda: scenarios.save_visit(vault, n(300, 50)))
+        tinydb = attempt("plain TinyDB insert", lambda: scenarios.tinydb_insert(vault, n(7, 3)))
+        fsync = attempt("fsync'ed append", lambda: scenarios.fsync_append(n(300, 50)))
+        warm = attempt("open, warm cache", lambda: scenarios.open_warm(vault, n(5, 2)))
+        minimal = attempt("minimal Textual app", lambda: scenarios.minimal_textual_app(n(5, 2)))
+        rebuild = attempt("open, rebuild", lambda: scenarios.open_rebuild(vault, n(3, 1)))
+        snapshot = attempt("new PC", lambda: sync_scenarios.bootstrap_from_snapshot(vault, n(3, 1)))
+        ingest = attempt("ingest a month", lambda: sync_scenarios.ingest_month(vault, n(5, 2)))
+        report = attempt("monthly report", lambda: report_scenarios.monthly_report(vault, n(20, 5)))
+        report_unlock = attempt(
+            "monthly report with unlock", lambda: report_scenarios.monthly_report_with_unlock(vault, n(5, 2))
+        )
+        queue = attempt("supervisor queue", lambda: queue_scenarios.supervisor_queue_timing(vault, n(10, 5)))
+        results = _rows(
+            (save, tinydb, "≤ 5 ms median; ≥ 50× faster than plain TinyDB"),
+            (save, fsync, "(what a save costs over a bare fsync)"),
+            (warm, minimal, "(storage part of 'open ≤ 2.5× minimal app')"),
+            (rebuild, None, "(bootstrap without a snapshot)"),
+            (snapshot, kdf, "bootstrap ≤ 2 s"),
+            (*(ingest or (None, None)), "ingest ≤ 0.1 s"),
+            (report, None, "dong report ≤ 0.5 s"),
+            (report_unlock, kdf, "(dong report incl. unlock)"),
+            (queue and queue.after_change, None, "≤ 0.2 s (vault open; indices rebuilt, as after a save)"),
+            (queue and queue.indices_kept, None, "≤ 0.2 s (opened from 내 업무)"),
+        )
+        _say(f"  storage, report and queue scenarios: {time.perf_counter() - started:.1f} s")
         ready = _attempt(
             "open to main screen", failures, lambda: ready_scenarios.open_to_ready(vault, n(5, 2))
         )
@@ -190,33 +211,27 @@ def run_bench(
         if screen is not None:
             results.append(Comparison(screen.open, screen.noop, "(q on 내 업무 → queue drawn and idle)"))
         notes = _tui_notes(search, ready, terminal) + queue_scenarios.describe(queue, screen)
-        files, saves, bound = sync_scenarios.share_file_count(10, n(300, 80))
-        notes.append(
-            f"shared folder: {files} files in devices/ after 10 PCs published {saves:,} saves one chunk each "
-            f"(packing as they go); the bound is {bound} (fewer than 64 chunks, 8 packs, 1 snapshot per PC)"
-        )
+        share = attempt("shared folder", lambda: sync_scenarios.share_file_count(10, n(300, 80)))
+        if share is not None:
+            files, saves, bound = share
+            notes.append(
+                f"shared folder: {files} files in devices/ after 10 PCs published {saves:,} saves one chunk "
+                f"each (packing as they go); the bound is {bound} (fewer than 64 chunks, 8 packs, 1 snapshot "
+                "per PC)"
+            )
         _say(f"measured in {time.perf_counter() - started:.0f} s")
     if scale == "gu":
-        results.append(
-            Comparison(report_scenarios.gu_monthly_report(n(3, 1), say=_say), None, "gu report ≤ 10 s")
-        )
+        gu = _attempt("gu report", failures, lambda: report_scenarios.gu_monthly_report(n(3, 1), say=_say))
+        results += _rows((gu, None, "gu report ≤ 10 s"))
     if as_json:
         print(
             json.dumps(
                 {
                     "scale": scale,
-                    "kdf": kdf.as_dict(),
+                    "kdf": kdf.as_dict() if kdf else None,
                     "notes": notes,
                     "failures": failures,
-                    "results": [
-                        {
-                            "scenario": c.scenario.as_dict(),
-                            "baseline": c.baseline.as_dict() if c.baseline else None,
-                            "ratio": c.ratio,
-                            "target": c.target,
-                        }
-                        for c in results
-                    ],
+                    "results": [c.as_dict() for c in results],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -234,7 +249,8 @@ def run_bench(
         base = f"{b.name:44} {b.format(b.median):>10}" if b else f"{'':44} {'':>10}"
         ratio = f"{c.ratio_text():>15}"
         print(f"{s.name:44} {s.format(s.median):>10} {spread:>22}   {base} {ratio}  {c.target}")
-    print(f"passphrase KDF alone: {format_ms(kdf.median)} (included in both unlock rows)")
+    if kdf is not None:
+        print(f"passphrase KDF alone: {format_ms(kdf.median)} (included in both unlock rows)")
     for note in notes:
         print(note)
     for failure in failures:
