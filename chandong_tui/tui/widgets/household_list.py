@@ -3,8 +3,9 @@
 Only the rows on screen are rendered (`render_line`), each once per (household, width, cursor) thanks
 to an LRU cache kept across searches, so 3,000 or 30,000 households cost the same to show, a cursor
 move repaints two lines, and a keystroke in the search box builds only the rows not seen before.
-A new search result changes the scrollable height without relaying out the screen, unless the
-scrollbar has to appear or go. Line 0 is a sticky column header; row `i` sits on virtual line `i + 1`.
+The scrollbar is always there (an empty track when every row fits): a new search result changes the
+scrollable height without laying the screen out again, and the columns never shift while the user
+types. Line 0 is a sticky column header; row `i` sits on virtual line `i + 1`.
 """
 
 from __future__ import annotations
@@ -203,7 +204,7 @@ class HouseholdList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     HouseholdList {
         overflow-x: hidden;
-        overflow-y: auto;
+        overflow-y: scroll;
         scrollbar-size-vertical: 1;
         & > .household-list--header { text-style: bold; color: $text-muted; }
         & > .household-list--cursor { background: $panel; }
@@ -285,11 +286,10 @@ class HouseholdList(ScrollView, can_focus=True):
         shown = self._shown_rows()
         self._query = query
         self.rows = self._filter(query, self.filters)
-        relayout = self._set_virtual_height(len(self.rows) + 1)
+        self._set_virtual_height(len(self.rows) + 1)
         self.set_reactive(HouseholdList.cursor, 0)
         self.scroll_to(y=0, animate=False, immediate=True)  # scrolling repaints everything itself
-        if not relayout:
-            self._refresh_changed_lines(shown)
+        self._refresh_changed_lines(shown)
 
     def _shown_rows(self) -> list[tuple[str, bool] | None]:
         """What each line below the header shows: (household id, under the cursor), None when blank."""
@@ -312,30 +312,13 @@ class HouseholdList(ScrollView, can_focus=True):
             lines = [line for _, line in run]
             self.refresh_lines(top + lines[0], len(lines))
 
-    def _set_virtual_height(self, height: int) -> bool:
-        """Scroll over `height` lines; True when that lays the screen out again.
-
-        The list's own size never depends on its rows: only when the scrollbar appears or goes is
-        there a layout (which repaints every line at the new width, so none is repainted before it).
-        Otherwise only the scrollbar's thumb is redrawn."""
+    def _set_virtual_height(self, height: int) -> None:
+        """Scroll over `height` lines: only the scrollbar's thumb is redrawn, the screen is not laid out
+        again (the list's size never depends on its rows, and its scrollbar is always there)."""
         size = Size(0, height)
-        if size == self.virtual_size:
-            return False
-        self.set_reactive(HouseholdList.virtual_size, size)
-        if self._scrollbar_would_change(height):
-            self.refresh(layout=True, repaint=False)
-            return True
-        if self.show_vertical_scrollbar:
+        if size != self.virtual_size:
+            self.set_reactive(HouseholdList.virtual_size, size)
             self.vertical_scrollbar.window_virtual_size = height
-        return False
-
-    def _scrollbar_would_change(self, height: int) -> bool:
-        """Whether `overflow-y: auto` will show or hide the scrollbar at this height (or not laid out yet)."""
-        if self.styles.overflow_y != "auto":
-            return False
-        if not self.container_size:
-            return True
-        return (height > self.container_size.height) != self.show_vertical_scrollbar
 
     # -- cursor ----------------------------------------------------------------------------
     def validate_cursor(self, value: int) -> int:
