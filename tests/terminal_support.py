@@ -185,15 +185,17 @@ def tmux_session() -> Iterator[Tmux]:
 
 
 # -- the app ----------------------------------------------------------------------------------
-def app_command(vault: Path, home: Path) -> str:
+def app_command(vault: Path, home: Path, unset: tuple[str, ...] = ()) -> str:
     """The shell command that runs `chandong demo` building `vault`, with the state dir `home`.
 
-    Everything it needs is on the command line (sshd starts from a clean environment).
+    Everything it needs is on the command line (sshd starts from a clean environment). `unset` names
+    environment variables the app must not see (`SSH_CONNECTION`: not in low-bandwidth mode over SSH).
     """
     app = " ".join(
         shlex.quote(part)
         for part in (
             "env",
+            *(f"--unset={name}" for name in unset),
             f"CHANDONG_HOME={home}",
             "TERM=xterm-256color",
             "LANG=C.UTF-8",
@@ -221,11 +223,18 @@ def free_port() -> int:
 
 
 class Sshd:
-    """An `sshd -D` on 127.0.0.1 with throwaway host and client keys, for the current user."""
+    """An `sshd -D` on 127.0.0.1 with throwaway host and client keys, for the current user.
 
-    def __init__(self, folder: Path) -> None:
+    `address` is where it listens, `prefix` what runs it (`ip netns exec NS`: in a network namespace).
+    """
+
+    def __init__(
+        self, folder: Path, address: str = "127.0.0.1", prefix: tuple[str, ...] = (), port: int | None = None
+    ) -> None:
         self.folder = folder
-        self.port = free_port()
+        self.address = address
+        self.prefix = prefix
+        self.port = port or free_port()
         self.host_key = folder / "host_ed25519"
         self.client_key = folder / "client_ed25519"
         self.config = folder / "sshd_config"
@@ -248,7 +257,7 @@ class Sshd:
             "\n".join(
                 [
                     f"Port {self.port}",
-                    "ListenAddress 127.0.0.1",
+                    f"ListenAddress {self.address}",
                     f"HostKey {self.host_key}",
                     f"AuthorizedKeysFile {authorized}",
                     f"PidFile {self.folder / 'sshd.pid'}",
@@ -274,7 +283,7 @@ class Sshd:
             Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # privilege separation dir
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [SSHD, "-D", "-e", "-f", str(self.config)],
+                [*self.prefix, SSHD, "-D", "-e", "-f", str(self.config)],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -284,22 +293,26 @@ class Sshd:
             if self.process.poll() is not None:
                 raise AssertionError(f"sshd exited with {self.process.returncode}:\n{self.log.read_text()}")
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                with socket.create_connection((self.address, self.port), timeout=1):
                     return
             except OSError:
                 time.sleep(0.1)
-        raise AssertionError(f"sshd never listened on port {self.port}:\n{self.log.read_text()}")
+        raise AssertionError(
+            f"sshd never listened on {self.address} port {self.port}:\n{self.log.read_text()}"
+        )
 
-    def ssh_argv(self, remote_command: str) -> list[str]:
-        """`ssh -tt` into this server running `remote_command` (a shell command line)."""
+    def ssh_argv(self, remote_command: str, via: tuple[str, int] | None = None) -> list[str]:
+        """`ssh -tt` into this server running `remote_command` (a shell command line); `via` is the
+        (host, port) to connect to when that is not the server's own (a relay in between)."""
         assert SSH
+        host, port = via or (self.address, self.port)
         return [
             SSH,
             "-tt",
             "-i",
             str(self.client_key),
             "-p",
-            str(self.port),
+            str(port),
             "-o",
             "StrictHostKeyChecking=no",
             "-o",
@@ -312,13 +325,13 @@ class Sshd:
             "LogLevel=ERROR",
             "-o",
             "ConnectTimeout=10",
-            f"{_current_user()}@127.0.0.1",
+            f"{_current_user()}@{host}",
             remote_command,
         ]
 
-    def ssh_command(self, remote_command: str) -> str:
+    def ssh_command(self, remote_command: str, via: tuple[str, int] | None = None) -> str:
         """`ssh_argv` as one shell command line (for tmux)."""
-        return shlex.join(self.ssh_argv(remote_command))
+        return shlex.join(self.ssh_argv(remote_command, via))
 
     def stop(self) -> None:
         if self.process is None:
