@@ -148,12 +148,20 @@ def test_open_to_ready_reports_the_screen_after_unlock(demo_vault: Path) -> None
 
 def test_terminal_bytes_of_the_household_list(demo_vault: Path) -> None:
     result = tui_scenarios.terminal_bytes(
-        demo_vault, moves=3, pages=1, user="planner", passphrase=DEMO_PASSPHRASE
+        demo_vault, moves=3, pages=1, rounds=1, user="planner", passphrase=DEMO_PASSPHRASE
     )
     assert len(result.cursor_move.samples) == 3
     assert len(result.page_scroll.samples) == 1
     assert all(sample > 0 for sample in result.cursor_move.samples)
     assert result.startup > 0
+    typed = result.search
+    assert len(typed.cpu.samples) == sum(len(query) for query in tui_scenarios.PTY_QUERIES)
+    # every key was drawn (the search box shows it), and cost the app CPU time before its last byte
+    assert all(written > 0 for written in typed.written.samples)
+    assert all(cpu > 0 for cpu in typed.cpu.samples)
+    assert all(0 < latency < 10 for latency in typed.latency.samples)
+    assert len(typed.noop_cpu.samples) == tui_scenarios.NOOP_KEYS
+    assert typed.idle_cpu >= 0
 
 
 # -- the open-speed work in the vault -----------------------------------------------------------

@@ -3,8 +3,9 @@
 `PtyProgram` starts a command with the slave side of a new pty as its controlling terminal (and as
 stdin, stdout and stderr), sized with `TIOCSWINSZ` before the command starts. The bench reads what
 the program draws (`read_until`, `drain`), sends keys (`send`), and counts the bytes a key caused
-(`bytes_for`: everything written from the key until the terminal has been quiet for a while).
-Linux and macOS only (`pty` needs POSIX).
+(`bytes_for`: everything written from the key until the terminal has been quiet for a while), and
+what a key cost (`respond`: those bytes, the time to the last of them and the program's CPU time by
+then, read from /proc). Linux only for `respond` (/proc); the rest needs POSIX (`pty`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import subprocess
 import termios
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 DOWN = b"\x1b[B"
 UP = b"\x1b[A"
@@ -28,6 +31,9 @@ PAGE_UP = b"\x1b[5~"
 ESCAPE = b"\x1b"
 ENTER = b"\r"
 CTRL_Q = b"\x11"
+F12 = b"\x1b[24~"
+BACKSPACE = b"\x7f"
+SLASH = b"/"
 F3 = b"\x1bOR"
 
 
@@ -41,6 +47,18 @@ def set_window_size(fd: int, columns: int, rows: int) -> None:
 
 def _become_controlling_terminal() -> None:  # runs in the child between fork and exec
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+@dataclass(frozen=True)
+class KeyCost:
+    """What one key cost the program in a terminal."""
+
+    written: int
+    """Bytes written in answer."""
+    latency: float
+    """Seconds from the key to the last byte of the answer (0 when nothing was written)."""
+    cpu: float
+    """CPU seconds of all the program's threads until that last byte."""
 
 
 class PtyProgram:
@@ -143,6 +161,29 @@ class PtyProgram:
     def send(self, keys: bytes) -> None:
         while keys:
             keys = keys[os.write(self.fd, keys) :]
+
+    def respond(self, keys: bytes, quiet: float = 0.25, timeout: float = 10.0) -> KeyCost:
+        """Send `keys` and follow the program until it is quiet again: what it wrote, when the last
+        byte came and its CPU time by then (so the quiet wait itself is not counted)."""
+        cpu = self.cpu_seconds()
+        self.send(keys)
+        sent = time.perf_counter()
+        written, last, cpu_then = 0, sent, cpu
+        deadline = sent + timeout
+        while data := self.read_some(min(quiet, max(0.0, deadline - time.perf_counter()))):
+            written += len(data)
+            last, cpu_then = time.perf_counter(), self.cpu_seconds()
+        if not written:  # nothing drawn: the key's work is done within the quiet wait
+            cpu_then = self.cpu_seconds()
+        return KeyCost(written, last - sent, cpu_then - cpu)
+
+    def cpu_seconds(self) -> float:
+        """CPU time the program's threads have used so far (nanosecond counts from /proc)."""
+        total = 0
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            with contextlib.suppress(OSError):  # a thread that just ended
+                total += int((task / "schedstat").read_text().split()[0])
+        return total / 1e9
 
     def bytes_for(self, keys: bytes, quiet: float = 0.25, timeout: float = 10.0) -> int:
         """Send `keys` and count what the program writes until it is quiet again."""

@@ -110,6 +110,9 @@ def _tui_rows(
         rows += [
             Comparison(terminal.cursor_move, None, "≤ 2 KiB per cursor move (120×40, pty)"),
             Comparison(terminal.page_scroll, None, "≤ 16 KiB per page scroll (120×40, pty)"),
+            Comparison(terminal.search.cpu, terminal.search.noop_cpu, "≤ 10 ms per keystroke (app CPU)"),
+            Comparison(terminal.search.latency, None, "(what the user waits, on this PC)"),
+            Comparison(terminal.search.written, None, "(a new result set: most list lines change)"),
         ]
     return rows
 
@@ -135,7 +138,8 @@ def _tui_notes(
         notes.append(
             f"terminal: `chandong open` in a 120×40 pty, TERM=xterm-256color; "
             f"{terminal.startup / 1024:.0f} KiB written until the list was shown, "
-            f"{terminal.idle} B in a quiet second on the list"
+            f"{terminal.idle} B and {format_ms(terminal.search.idle_cpu)} of CPU in a quiet second on "
+            f"the list; search typed {', '.join(map(repr, tui_scenarios.PTY_QUERIES))} key by key"
         )
     return notes
 
@@ -205,7 +209,9 @@ def run_bench(
             "terminal bytes",
             failures,
             # keys within one run of the app, not repetitions: --repeat does not change them
-            lambda: tui_scenarios.terminal_bytes(vault, moves=8 if quick else 40, pages=4 if quick else 10),
+            lambda: tui_scenarios.terminal_bytes(
+                vault, moves=8 if quick else 40, pages=4 if quick else 10, rounds=2 if quick else 5
+            ),
         )
         results += _tui_rows(search, ready, terminal)
         if screen is not None:

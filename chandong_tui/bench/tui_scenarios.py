@@ -13,6 +13,9 @@ Targets (DESIGN.md), each measured against the bench dong vault (3,000 household
   runs `chandong open` in a pty (TERM=xterm-256color, no COLORTERM, so 256 colours), types the
   passphrase, goes to the household list (`show_household_list`), and counts what the app writes
   after each ↓ and each PgDn until the terminal is quiet again.
+- search in the real app: in that same pty, search keys typed into the search box (`type_searches`),
+  each timed from the key to the last byte of the repaint, with the app's CPU time (all its threads:
+  input, event loop, writer) by then. No test pilot: this is what a keystroke costs the user's PC.
 """
 
 from __future__ import annotations
@@ -29,7 +32,19 @@ from typing import Any
 
 from chandong_tui.bench.dataset import BENCH_PASSPHRASE, BENCH_USER
 from chandong_tui.bench.measure import Timing
-from chandong_tui.bench.pty_driver import CTRL_Q, DOWN, ENTER, ESCAPE, F3, PAGE_DOWN, PtyProgram, PtyTimeout
+from chandong_tui.bench.pty_driver import (
+    BACKSPACE,
+    CTRL_Q,
+    DOWN,
+    ENTER,
+    ESCAPE,
+    F3,
+    F12,
+    PAGE_DOWN,
+    SLASH,
+    PtyProgram,
+    PtyTimeout,
+)
 
 SIZE = (120, 40)
 READY_TIMEOUT_S = 90.0
@@ -174,6 +189,27 @@ class TerminalBytes:
     """Bytes written in one quiet second on the list before the first key (0: nothing animates)."""
     startup: int
     """Bytes written from start until the list was shown and quiet."""
+    search: TypedKeys
+
+
+@dataclass(frozen=True)
+class TypedKeys:
+    """Search keys typed into the real app in its pty, one sample per key."""
+
+    cpu: Timing
+    """CPU seconds of the app (every thread) from the key to the last byte of the repaint."""
+    noop_cpu: Timing
+    """The same for a key that does nothing (F12): the app's floor for any key."""
+    latency: Timing
+    """Seconds from the key to the last byte of the repaint."""
+    written: Timing
+    """Bytes of each repaint."""
+    idle_cpu: float
+    """CPU seconds the app used in one quiet second on the list (timers, the sync thread)."""
+
+
+PTY_QUERIES = ("ㄱㅊㅅ", "김철", "12", "서울")
+"""Typed key by key into the search box of the real app: initials, a name, digits, an address word."""
 
 
 QUIET_S = 0.25
@@ -214,10 +250,12 @@ def terminal_bytes(
     moves: int,
     pages: int,
     low_bandwidth: bool = False,
+    rounds: int = 2,
     user: str = BENCH_USER,
     passphrase: str = BENCH_PASSPHRASE,
 ) -> TerminalBytes:
-    """`chandong open` in a 120×40 pty: bytes per cursor move and per page scroll in the list."""
+    """`chandong open` in a 120×40 pty: bytes per cursor move and per page scroll in the list, then
+    `rounds` of search keys typed (`type_searches`)."""
     prompt, list_header = _markers()
     command = [sys.executable, "-m", "chandong_tui", "open", str(vault), "--user", user]
     if low_bandwidth:
@@ -227,10 +265,13 @@ def terminal_bytes(
         term.drain(QUIET_S, timeout=30)
         term.send(passphrase.encode() + ENTER)
         show_household_list(term, list_header)
+        cpu_before = term.cpu_seconds()
         idle = len(term.collect(1.0))
+        idle_cpu = term.cpu_seconds() - cpu_before
         startup = term.total
         move = [term.bytes_for(DOWN, QUIET_S) for _ in range(moves)]
         page = [term.bytes_for(PAGE_DOWN, QUIET_S) for _ in range(pages)]
+        search = type_searches(term, rounds, idle_cpu)
         code = term.close(CTRL_Q, timeout=60)
         if code is None:
             raise RuntimeError("the app did not quit on ctrl+q within 60 s (killed)")
@@ -240,4 +281,27 @@ def terminal_bytes(
         Timing(f"terminal bytes per PgDn in list{suffix}", tuple(map(float, page)), "B"),
         idle,
         startup,
+        search,
+    )
+
+
+def type_searches(term: PtyProgram, rounds: int, idle_cpu: float) -> TypedKeys:
+    """From the list: `/` to the search box, F12 (bound to nothing) a few times, then each of
+    `PTY_QUERIES` typed key by key and erased (unmeasured), `rounds` times over."""
+    term.bytes_for(SLASH, QUIET_S)
+    noop = [term.respond(F12, QUIET_S) for _ in range(NOOP_KEYS)]
+    typed = []
+    for _ in range(rounds):
+        for query in PTY_QUERIES:
+            typed += [term.respond(char.encode(), QUIET_S) for char in query]
+            for _ in query:
+                term.bytes_for(BACKSPACE, QUIET_S)
+    if any(cost.written == 0 for cost in typed):
+        raise RuntimeError("a search key drew nothing: the search box did not have the keyboard")
+    return TypedKeys(
+        Timing("search keystroke, real app in a pty (CPU)", tuple(cost.cpu for cost in typed)),
+        Timing("F12 (no action) in that pty (CPU)", tuple(cost.cpu for cost in noop)),
+        Timing("  key → last byte of the repaint (wall)", tuple(cost.latency for cost in typed)),
+        Timing("  bytes written per search keystroke", tuple(float(cost.written) for cost in typed), "B"),
+        idle_cpu,
     )
