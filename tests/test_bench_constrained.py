@@ -144,3 +144,37 @@ def test_the_comparison_of_real_reports() -> None:
     assert as_json["one_core_ratio"] == 2.0 and as_json["bounded_heap_ratio"] == 1.0
     assert "as_is_ratio" not in as_json
     assert rss.as_dict(runs)["bounded_heap"] is None
+
+
+# -- what the bounded heap found ----------------------------------------------------------------
+PARSE = """
+import json, sys
+from pathlib import Path
+import orjson
+from chandong_tui.vault.ops import loads_lean
+parse = loads_lean if sys.argv[1] == "lean" else orjson.loads
+print(json.dumps({"visits": len(parse(Path(sys.argv[2]).read_bytes())["visit"])}))
+"""
+
+
+def test_a_big_document_parses_under_a_heap_where_orjson_cannot(tmp_path: Path) -> None:
+    """8 MB of snapshot-like tables under a 128 MiB heap: orjson's parsed tree does not fit (it raises
+    or crashes), the lean parse does, with the same result."""
+    import orjson
+
+    from chandong_tui.vault.ops import LEAN_PARSE_BYTES, loads_lean
+
+    rows = {
+        f"v{i}": {"note": "방문 기록", "n": i, "tags": ["a"], "_c": [1, 0, "d", "d.1"]}
+        for i in range(100_000)
+    }
+    doc = tmp_path / "tables.json"
+    doc.write_bytes(orjson.dumps({"visit": rows}))
+    assert doc.stat().st_size > LEAN_PARSE_BYTES
+    assert loads_lean(doc.read_bytes()) == {"visit": rows}
+
+    heap = constrained.bounded_heap(128)
+    lean = constrained.run_child([sys.executable, "-c", PARSE, "lean", str(doc)], heap)
+    assert lean.report == {"visits": 100_000}
+    fast = constrained.run_child([sys.executable, "-c", PARSE, "orjson", str(doc)], heap)
+    assert fast.report is None and fast.exit_code != 0

@@ -51,7 +51,7 @@ from chandong_tui.vault.atomic import write_atomic
 from chandong_tui.vault.crypto import derive_key, open_sealed, seal
 from chandong_tui.vault.errors import IntegrityError
 from chandong_tui.vault.merge import SENSITIVE, SUPERSEDES, VALUES, merge_sensitive
-from chandong_tui.vault.ops import Op
+from chandong_tui.vault.ops import Op, loads_lean
 
 CLOCK = "_c"
 FIELD_CLOCKS = "_f"
@@ -181,7 +181,7 @@ class EncryptedMemoryStorage(Storage):
 
     def adopt_json(self, plain: bytes) -> Any:  # noqa: ANN401 - a JSON document
         """Take a JSON document (a snapshot's tables) as this storage's, parsed as a loaded cache is."""
-        document = parse_frozen(plain)
+        document = parse_frozen(plain, loads_lean)  # a snapshot: tens of MB
         self.release()
         self._thaw = weakref.finalize(self, release_frozen)
         self.write(document)
