@@ -36,8 +36,11 @@ HEAP_LIMIT_MIB = 448
 """The bounded heap, per process. Measured unbounded (VmData peaks, sampled every 20 ms in a quick
 run): the app with the dong vault open on 내 업무 about 170 MiB, `chandong open` in the pty about
 190 MiB, a minimal Textual app 23 MiB, and the bench's own process 577 MiB — it runs every storage
-scenario and a headless app one after the other. The bound sits above what the app needs and below
-what the bench process took, so it constrains that process without failing the app."""
+scenario and a headless app one after the other, and malloc keeps what one freed for the next.
+Alone, in a fresh process: a warm open fits in 160 MiB, a new PC from the snapshot in 224 MiB and a
+rebuild from every op in 256 MiB (since big documents are parsed with `json`; with orjson the
+snapshot failed at 448 MiB and crashed at 384). 448 MiB sits below the bench process's unbounded
+peak, so it constrains that process, and above every app process's need."""
 
 TAIL_LINES = 30
 
