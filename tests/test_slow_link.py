@@ -36,6 +36,7 @@ from tests.terminal_support import (
     app_command,
     app_pids,
     kill_all,
+    open_household,
     sign_in,
     then_report_exit,
     tmux_session,
@@ -166,6 +167,8 @@ class Figures:
     """What one app session on the household list sent and how fast it answered."""
 
     mode: str
+    opening: int = 0
+    """Bytes from the key that opens the list until the screen is quiet."""
     first_move: int = 0
     """Bytes of the first cursor move after the list opened."""
     moves: list[int] = field(default_factory=list)
@@ -180,14 +183,14 @@ class Figures:
     def row(self) -> str:
         med = statistics.median
         return (
-            f"{self.mode:<14} {med(self.moves):>8.0f} {max(self.moves):>7} {self.first_move:>8} "
-            f"{med(self.late):>6.0f} {med(self.pages):>8.0f} {med(self.move_ms):>7.0f} "
+            f"{self.mode:<14} {self.opening:>7} {med(self.moves):>8.0f} {max(self.moves):>7} "
+            f"{self.first_move:>8} {med(self.late):>6.0f} {med(self.pages):>8.0f} {med(self.move_ms):>7.0f} "
             f"{med(self.page_ms):>8.0f} {self.idle_per_s:>9.0f}"
         )
 
 
 HEADER = (
-    f"{'mode':<14} {'↓ bytes':>8} {'↓ max':>7} {'1st ↓':>8} {'late':>6} {'page B':>8} "
+    f"{'mode':<14} {'open B':>7} {'↓ bytes':>8} {'↓ max':>7} {'1st ↓':>8} {'late':>6} {'page B':>8} "
     f"{'↓ ms':>7} {'page ms':>8} {'idle B/s':>9}"
 )
 
@@ -216,9 +219,14 @@ def timed_key(tmux: Tmux, link: SlowLink, top: int, key: str) -> tuple[float, in
 
 
 def measure(tmux: Tmux, link: SlowLink, mode: str) -> Figures:
-    """On the household list just opened: idle bytes, then cursor moves, then page scrolls."""
+    """From 내 업무: the bytes that open the household list, then on the list idle bytes, cursor
+    moves and page scrolls."""
     figures = Figures(mode)
+    sent = link.server_tx_bytes()
+    tmux.keys("l")
+    tmux.wait_for("200가구")
     tmux.settle(quiet=1.0)
+    figures.opening = link.server_tx_bytes() - sent
     plain = tmux.screen().splitlines()
     (top,) = [i for i, line in enumerate(plain) if "통-반" in line]
     sent = link.server_tx_bytes()
@@ -254,14 +262,16 @@ def test_bytes_and_latency_per_action_over_slow_link(
         with contextlib.contextmanager(tmux_session)() as tmux:
             tmux.start(then_report_exit(command), width=120, height=40)
             sign_in(tmux)
-            tmux.keys("l")
-            tmux.wait_for("200가구")
+            tmux.settle(quiet=1.0)
             results.append(measure(tmux, link, mode))
             tmux.keys("Escape", "C-q")
             assert "EXITED 0" in tmux.wait_for("EXITED")
 
     print(f"\n{link.describe()}")
-    print(f"household list, 120x40; medians of {MOVES} moves (↓) and {PAGES} pages (PgDn)")
+    print(
+        f"household list, 120x40; bytes sent by the server; medians of {MOVES} moves (↓, after the "
+        f"first) and {PAGES} pages (PgDn); ms: key sent until the screen showed it"
+    )
     print(HEADER)
     for figures in results:
         print(figures.row())
@@ -277,3 +287,54 @@ def test_bytes_and_latency_per_action_over_slow_link(
     assert low.idle_per_s <= normal.idle_per_s / 10
     # the link is slow (two one-way delays at least), the app still answers within a second
     assert 2 * DELAY_S <= med(low.move_ms) / 1000 < 1.0
+
+
+def idle_bytes(tmux: Tmux, link: SlowLink, seconds: float = 3.0) -> int:
+    """Bytes the server sends in `seconds` once the screen has been still for a second."""
+    tmux.settle(quiet=1.0)
+    sent = link.server_tx_bytes()
+    time.sleep(seconds)
+    return link.server_tx_bytes() - sent
+
+
+@needs_netns
+@pytest.mark.timeout(240)
+def test_low_bandwidth_mode_sends_nothing_while_idle(
+    link: SlowLink,
+    server: tuple[Sshd, tuple[str, int]],
+    vaults: list[Path],
+    chandong_home: Path,
+) -> None:
+    """Over SSH (low-bandwidth mode by itself) no screen sends a byte while nobody types: no blinking
+    cursor in the passphrase box, the search box, a form's note or the command palette, no clock."""
+    sshd, via = server
+    vaults.append(sshd.folder.parent / "demo")
+    idle: dict[str, int] = {}
+    with contextlib.contextmanager(tmux_session)() as tmux:
+        tmux.start(then_report_exit(sshd.ssh_command(app_command(vaults[-1], chandong_home), via)))
+        tmux.wait_for("사용자 ID", timeout=60)
+        idle["unlock"] = idle_bytes(tmux, link)
+        sign_in(tmux)
+        idle["내 업무"] = idle_bytes(tmux, link)
+        tmux.keys("l")
+        tmux.wait_for("200가구")
+        idle["household list (search box)"] = idle_bytes(tmux, link)
+        tmux.keys("F2")  # back to 내 업무
+        tmux.wait_gone("200가구")
+        open_household(tmux)
+        idle["household"] = idle_bytes(tmux, link)
+        tmux.keys("v")
+        tmux.wait_for("방문상담 기록")
+        tmux.settle()
+        tmux.keys(*["Tab"] * 16)  # to 메모, a text area
+        idle["visit form (note)"] = idle_bytes(tmux, link)
+        tmux.keys("Escape")
+        tmux.settle()
+        tmux.keys("C-p")
+        idle["command palette"] = idle_bytes(tmux, link)
+        tmux.keys("Escape", "Escape", "C-q")
+        tmux.wait_for("EXITED")
+    print(f"\n{link.describe()}")
+    for screen, sent in idle.items():
+        print(f"idle, low-bandwidth mode, {screen}: {sent} bytes in 3 s")
+    assert idle == dict.fromkeys(idle, 0)

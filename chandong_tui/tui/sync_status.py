@@ -167,7 +167,7 @@ class BackgroundSync:
         if self._timer is None:
             self._timer = self.app.set_interval(POLL_SECONDS, self.poll, name="sync")
         if not self._subscribed:
-            self.app.screen_change_signal.subscribe(self.app, self._screen_changed)
+            self.app.screen_change_signal.subscribe(self.app, self._screen_changed, immediate=True)
             self._subscribed = True
         self._screen_changed(self.app.screen)
 
@@ -345,10 +345,9 @@ class BackgroundSync:
         """A screen came to the front: give it the status line if it is a main screen."""
         if self.app.repo is None or screen.is_modal or type(screen).__name__ in NO_LINE_SCREENS:
             return
-        if not screen.is_mounted:
-            self.app.call_after_refresh(self._screen_changed, screen)
-            return
         if screen not in self._lined:
+            # Mounted as the screen comes in, before its first layout: mounted after it, the line
+            # lays the screen out again and every line of it is sent to the terminal a second time.
             self._lined.add(screen)
             screen.mount(SyncLine())
             self.app.call_after_refresh(self.show)
