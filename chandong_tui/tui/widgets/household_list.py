@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from itertools import groupby
-from typing import Self
 
 from rich.cells import cell_len, set_cell_size
 from rich.color import Color as RichColor
@@ -22,11 +21,11 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar, ScrollBarRender
+from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 
 from chandong_tui.casework.repository import HouseholdSummary
@@ -112,70 +111,28 @@ class Columns:
         return cells + _GAP * (5 if self.tags else 4)
 
 
-class LineScrollBar(ScrollBar):
-    """A vertical scroll bar drawn line by line from `ScrollBarRender.render_bar`'s segments.
-
-    Textual repaints all of a scroll bar (through Rich's console) each time its position or size
-    changes, which a new search result does on every keystroke: that cost as much as the list's rows.
-    Here each line is one segment of `render_bar` (the same glyphs, colours and mouse actions) made a
-    strip directly, and a change repaints only the lines that look different (the thumb's ends)."""
-
-    def __init__(self, thickness: int) -> None:
-        super().__init__(vertical=True, name="vertical", thickness=thickness)
-        self._drawn: tuple[tuple[object, ...], list[Strip]] | None = None
-
-    def refresh(
-        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
-    ) -> Self:
-        before = self._drawn
-        if regions or layout or recompose or not repaint or before is None or not self.is_mounted:
-            return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-        self._rich_style_cache.clear()  # as a full refresh does (the colours may have changed)
-        after = self._strips()
-        if len(after) != len(before[1]):
-            return super().refresh(repaint=True)
-        changed = [y for y, (old, new) in enumerate(zip(before[1], after, strict=True)) if old != new]
-        for _, run in groupby(enumerate(changed), key=lambda pair: pair[1] - pair[0]):
-            lines = [y for _, y in run]
-            super().refresh(Region(0, lines[0], self.size.width, len(lines)))
-        return self
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        self._strips()  # once per repaint, not per line
-        return super().render_lines(crop)
-
-    def render_line(self, y: int) -> Strip:
-        strips = self._drawn[1] if self._drawn is not None else self._strips()
-        return strips[y] if 0 <= y < len(strips) else Strip.blank(self.size.width)
-
-    def _strips(self) -> list[Strip]:
-        bar = self.render()
-        assert isinstance(bar, ScrollBarRender)
-        style = bar.style if isinstance(bar.style, Style) else Style.parse(str(bar.style))
-        height, width = self.size.height, self.size.width
-        base = self.rich_style  # under each segment, as Textual renders the bar
-        key = (height, width, bar.virtual_size, bar.window_size, bar.position, style, base)
-        if self._drawn is None or self._drawn[0] != key:
-            segments = bar.render_bar(
-                size=height,
-                virtual_size=bar.virtual_size,
-                window_size=bar.window_size,
-                position=bar.position,
-                thickness=width,
-                vertical=True,
-                back_color=style.bgcolor or RichColor.parse("#555555"),
-                bar_color=style.color or RichColor.parse("bright_magenta"),
-            )
-            made: dict[Segment, Strip] = {}  # a bar has a few different lines: one strip each
-            strips = []
-            for text, line_style, _ in segments.segments:
-                line = Segment(text, base + line_style)
-                strip = made.get(line)
-                if strip is None:
-                    strip = made[line] = Strip([line], width)
-                strips.append(strip)
-            self._drawn = (key, strips)
-        return self._drawn[1]
+def bar_cells(height: int, virtual: int, position: int, style: Style, base: Style) -> tuple[Segment, ...]:
+    """The scroll bar's cell on each of `height` lines: the glyphs and colours (`style`, on `base`)
+    that `ScrollBarRender` draws for a window of `height` lines at `position` over `virtual` lines
+    (an empty track when everything fits), without its mouse actions (the bar is part of the
+    list's lines)."""
+    window = height if height < virtual else 0
+    bar = ScrollBarRender.render_bar(
+        size=height,
+        virtual_size=virtual,
+        window_size=window,
+        position=position,
+        thickness=1,
+        vertical=True,
+        back_color=style.bgcolor or RichColor.parse("#555555"),
+        bar_color=style.color or RichColor.parse("bright_magenta"),
+    )
+    made: dict[Segment, Segment] = {}  # a bar has a few different cells: one segment each
+    cells = []
+    for text, cell_style, _ in bar.segments:
+        cell = Segment(text, base + cell_style.clear_meta_and_links() if cell_style else base)
+        cells.append(made.setdefault(cell, cell))
+    return tuple(cells)
 
 
 class HouseholdList(ScrollView, can_focus=True):
@@ -204,8 +161,7 @@ class HouseholdList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     HouseholdList {
         overflow-x: hidden;
-        overflow-y: scroll;
-        scrollbar-size-vertical: 1;
+        overflow-y: hidden;
         & > .household-list--header { text-style: bold; color: $text-muted; }
         & > .household-list--cursor { background: $panel; }
         &:focus > .household-list--cursor { background: $accent 40%; text-style: bold; }
@@ -238,17 +194,16 @@ class HouseholdList(ScrollView, can_focus=True):
         """The filters applied with the query (my cases, tag, 통, open flag)."""
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._base: Style | None = None
+        self._bar_drawn: tuple[tuple[object, ...], tuple[Segment, ...]] | None = None
+        """The scroll bar's cells and what they were drawn for."""
         """The list's own colours, under every cached strip (forgotten with them)."""
         self._flag_width = max(cell_len(level.label(lang)) for level in CrisisLevel)
 
     @property
-    def vertical_scrollbar(self) -> ScrollBar:
-        """The vertical scroll bar, a `LineScrollBar` (created as Textual creates its own)."""
-        if self._vertical_scrollbar is None:
-            self._vertical_scrollbar = LineScrollBar(self.scrollbar_size_vertical)
-            self._vertical_scrollbar.display = False
-            self.app._start_widget(self, self._vertical_scrollbar)
-        return self._vertical_scrollbar
+    def allow_vertical_scroll(self) -> bool:
+        """The mouse wheel scrolls the list when there is more than a screenful (Textual asks for a
+        scrollbar widget; this list draws its bar itself)."""
+        return not self._check_disabled() and self.max_scroll_y > 0
 
     # -- data ------------------------------------------------------------------------------
     @property
@@ -291,21 +246,24 @@ class HouseholdList(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False, immediate=True)  # scrolling repaints everything itself
         self._refresh_changed_lines(shown)
 
-    def _shown_rows(self) -> list[tuple[str, bool] | None]:
-        """What each line below the header shows: (household id, under the cursor), None when blank."""
+    def _shown_rows(self) -> list[tuple[object, Segment]]:
+        """What each line shows: the header, (household id, under the cursor) or None when blank,
+        and the scroll bar's cell at its end."""
         top = round(self.scroll_offset.y)
         lines = max(0, self.scrollable_content_region.height - 1)
-        return [
+        rows: list[object] = ["header"]
+        rows += [
             (self.rows[index].id, index == self.cursor) if index < len(self.rows) else None
             for index in range(top, top + lines)
         ]
+        return list(zip(rows, self._bar(), strict=False))
 
-    def _refresh_changed_lines(self, before: list[tuple[str, bool] | None]) -> None:
+    def _refresh_changed_lines(self, before: list[tuple[object, Segment]]) -> None:
         """Repaint each run of consecutive lines that differ from `before` (one region per run)."""
         top = round(self.scroll_offset.y)
         changed = [
             line
-            for line, (was, now) in enumerate(zip(before, self._shown_rows(), strict=False), start=1)
+            for line, (was, now) in enumerate(zip(before, self._shown_rows(), strict=False))
             if was != now
         ]
         for _, run in groupby(enumerate(changed), key=lambda pair: pair[1] - pair[0]):
@@ -313,12 +271,11 @@ class HouseholdList(ScrollView, can_focus=True):
             self.refresh_lines(top + lines[0], len(lines))
 
     def _set_virtual_height(self, height: int) -> None:
-        """Scroll over `height` lines: only the scrollbar's thumb is redrawn, the screen is not laid out
-        again (the list's size never depends on its rows, and its scrollbar is always there)."""
+        """Scroll over `height` lines; the screen is not laid out again (the list's size never
+        depends on its rows), only the lines whose row or bar cell changed are repainted."""
         size = Size(0, height)
         if size != self.virtual_size:
             self.set_reactive(HouseholdList.virtual_size, size)
-            self.vertical_scrollbar.window_virtual_size = height
 
     # -- cursor ----------------------------------------------------------------------------
     def validate_cursor(self, value: int) -> int:
@@ -384,6 +341,7 @@ class HouseholdList(ScrollView, can_focus=True):
         """Drop every cached strip and the colours they were drawn with."""
         self._strips.clear()
         self._base = None
+        self._bar_drawn = None
 
     def on_focus(self) -> None:
         self.refresh_line(self.cursor + 1)
@@ -392,16 +350,34 @@ class HouseholdList(ScrollView, can_focus=True):
         self.refresh_line(self.cursor + 1)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self.scrollable_content_region.width - 1  # the last cell is the scroll bar's
+        bars = self._bar()
+        bar = bars[y] if y < len(bars) else Segment(" ", self._base_style())
         if y == 0:
-            return self._cached(("header", width), lambda: self._drawn(self._header, width))
+            return self._cached(("header", width, bar), lambda: self._drawn(self._header, width, bar))
         index = round(self.scroll_offset.y) + y - 1
         if index >= len(self.rows):
-            return self._cached(("blank", width), lambda: Strip.blank(width, self._base_style()))
+            blank = Segment(" " * width, self._base_style())
+            return self._cached(("blank", width, bar), lambda: Strip([blank, bar], width + 1))
         summary = self.rows[index]
         selected = index == self.cursor
-        key = (summary.id, width, selected, selected and self.has_focus)
-        return self._cached(key, lambda: self._drawn(partial(self._row, summary), width, selected))
+        key = (summary.id, width, selected, selected and self.has_focus, bar)
+        return self._cached(key, lambda: self._drawn(partial(self._row, summary), width, bar, selected))
+
+    def _bar(self) -> tuple[Segment, ...]:
+        """The scroll bar's cell on each line, drawn again only when the rows, the scroll position,
+        the height or the colours changed."""
+        styles = self.styles
+        background = styles.scrollbar_background
+        if background.a < 1:
+            background = self.background_colors[0] + background
+        color = background + styles.scrollbar_color
+        style = Style.from_color(color.rich_color, background.rich_color)
+        height, virtual = self.scrollable_content_region.height, self.virtual_size.height
+        key = (height, virtual, round(self.scroll_offset.y), style, self._base_style())
+        if self._bar_drawn is None or self._bar_drawn[0] != key:
+            self._bar_drawn = (key, bar_cells(*key))
+        return self._bar_drawn[1]
 
     def _cached(self, key: tuple[object, ...], draw: Callable[[], Strip]) -> Strip:
         """The strip under `key`, drawn on a miss only."""
@@ -410,13 +386,20 @@ class HouseholdList(ScrollView, can_focus=True):
             strip = self._strips[key] = draw()
         return strip
 
-    def _drawn(self, cells: Callable[[Columns], list[Cell]], width: int, selected: bool = False) -> Strip:
-        """The header or a row on the list's colours (the cursor's on top if `selected`), `width` cells."""
+    def _drawn(
+        self, cells: Callable[[Columns], list[Cell]], width: int, bar: Segment, selected: bool = False
+    ) -> Strip:
+        """The header or a row on the list's colours (the cursor's on top if `selected`) in `width`
+        cells, then the scroll bar's cell `bar`."""
         columns = Columns.for_width(width, self._flag_width)
         base = self._base_style()
         segments = line_segments(cells(columns), base, self._style("cursor") if selected else None)
         # Every cell is fitted to its column, so the line is `columns.line_width` cells: no measuring.
-        return Strip(segments, columns.line_width).crop_extend(0, width, base)
+        if columns.line_width < width:
+            segments.append(Segment(" " * (width - columns.line_width), base))
+        elif columns.line_width > width:
+            segments = list(Strip(segments, columns.line_width).crop(0, width))
+        return Strip([*segments, bar], width + 1)
 
     def _base_style(self) -> Style:
         if self._base is None:
