@@ -9,7 +9,8 @@ A query is split on spaces; a household matches when every term does. A term is 
 `ListFilters` narrow further, whatever the query: the owner (my cases), a tag, a 통, an open crisis flag.
 
 Each household's searchable text is built once, so a keystroke over 3,000 households is a few
-milliseconds. (This belongs in `casework` once more screens search; it has no Textual in it.)
+milliseconds; a key that only narrows the last query (a letter more, or another term) searches only
+what the last query found. (This belongs in `casework` once more screens search; it has no Textual in it.)
 """
 
 from __future__ import annotations
@@ -80,6 +81,23 @@ class ListFilters:
         )
 
 
+def _narrows(old: str, new: str) -> bool:
+    """Whether every household `new` matches is one `old` matches: `new` extends `old` and both are
+    names/addresses or both initials (a digit term is not: `12` is a phone ending `12`, and `123`
+    may end another way; nor are 통/반 terms)."""
+    if not new.startswith(old) or _is_number_like(old) or _is_number_like(new):
+        return False
+    return _is_initials(old) == _is_initials(new)
+
+
+def _is_number_like(term: str) -> bool:
+    return any(char.isdigit() for char in term)
+
+
+def _is_initials(term: str) -> bool:
+    return all(char in _CHOSEONG for char in term)
+
+
 class HouseholdFilter:
     """The households matching a query, in their original order."""
 
@@ -97,15 +115,34 @@ class HouseholdFilter:
                     tail_suffixes=_suffixes(summary.phone_tails),
                 )
             )
+        self._last: tuple[list[str], ListFilters | None, list[_Entry]] | None = None
+        """The last query's terms, its filters and what they found."""
 
     def __call__(self, query: str, filters: ListFilters | None = None) -> list[HouseholdSummary]:
         """The filters first, then each term narrows what is left (one pass over the survivors each)."""
+        terms = query.split()
+        entries, todo = self._start(terms, filters)
+        for term in todo:
+            entries = self._narrow(term, entries)
+        self._last = (terms, filters, entries)
+        return [entry.summary for entry in entries]
+
+    def _start(self, terms: list[str], filters: ListFilters | None) -> tuple[list[_Entry], list[str]]:
+        """Where to search from and which terms are left to apply: the last result when `terms` only
+        narrow the last query's (the same terms and more, or its last term longer by a prefix match),
+        every household otherwise."""
+        if self._last is not None and self._last[1] == filters:
+            before, _, found = self._last
+            if terms[: len(before)] == before:
+                return found, terms[len(before) :]
+            last = len(before) - 1
+            same_but_last = 0 <= last < len(terms) and terms[:last] == before[:last]
+            if same_but_last and _narrows(before[last], terms[last]):
+                return found, terms[last:]
         entries = self._entries
         if filters is not None and filters.active:
             entries = [entry for entry in entries if filters.accepts(entry.summary)]
-        for term in query.split():
-            entries = self._narrow(term, entries)
-        return [entry.summary for entry in entries]
+        return entries, terms
 
     @staticmethod
     def _narrow(term: str, entries: list[_Entry]) -> list[_Entry]:
@@ -125,7 +162,7 @@ class HouseholdFilter:
             ]
         if term.isascii() and term.isdigit():
             return [e for e in entries if term in e.tail_suffixes or term in e.words]
-        if all(char in _CHOSEONG for char in term):
+        if _is_initials(term):
             return [e for e in entries if term in e.initials]
         folded = term.casefold()
         return [e for e in entries if folded in e.words]

@@ -10,6 +10,8 @@ import asyncio
 import time
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -224,6 +226,31 @@ def _summary(i: int) -> HouseholdSummary:
         open_flag_level="urgent" if i % 7 == 0 else None,
         phone_tails=(f"{i:04d}",),
     )
+
+
+KEYS = ["김", "이", "1", "2", "0", "ㄱ", "ㅅ", "ㄷ", "상", "도", "통", "반", "-", " ", "a", "⌫"]
+"""What the property test types: name and address syllables, digits, initials, 통/반, a space, a
+letter, and a backspace."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    keys=st.lists(st.sampled_from(KEYS), max_size=12),
+    filters=st.sampled_from([None, ListFilters(), ListFilters(owner_id="planner"), ListFilters(tong=2)]),
+    switch_at=st.integers(min_value=0, max_value=12),
+)
+def test_typing_key_by_key_finds_what_a_fresh_search_finds(
+    keys: list[str], filters: ListFilters | None, switch_at: int
+) -> None:
+    """One filter that searches from its last result when a key only narrows it, against a fresh
+    filter for every query (the filters change once on the way, as the list's filter keys do)."""
+    many = [_summary(i) for i in range(120)]
+    typing = HouseholdFilter(many)
+    query = ""
+    for step, key in enumerate(keys):
+        query = query[:-1] if key == "⌫" else query + key
+        used = filters if step < switch_at else ListFilters(open_flag=True)
+        assert typing(query, used) == HouseholdFilter(many)(query, used), (query, used)
 
 
 def test_list_filters_on_their_own() -> None:

@@ -365,19 +365,21 @@ class HouseholdList(ScrollView, can_focus=True):
         return self._cached(key, lambda: self._drawn(partial(self._row, summary), width, bar, selected))
 
     def _bar(self) -> tuple[Segment, ...]:
-        """The scroll bar's cell on each line, drawn again only when the rows, the scroll position,
-        the height or the colours changed."""
+        """The scroll bar's cell on each line, drawn again only when the rows, the scroll position
+        or the height changed (or the colours: that forgets it)."""
+        key = (self.scrollable_content_region.height, self.virtual_size.height, round(self.scroll_offset.y))
+        if self._bar_drawn is None or self._bar_drawn[0] != key:
+            self._bar_drawn = (key, bar_cells(*key, self._bar_style(), self._base_style()))
+        return self._bar_drawn[1]
+
+    def _bar_style(self) -> Style:
+        """The scroll bar's colours, as Textual's own scroll bar takes them from the list's styles."""
         styles = self.styles
         background = styles.scrollbar_background
         if background.a < 1:
             background = self.background_colors[0] + background
         color = background + styles.scrollbar_color
-        style = Style.from_color(color.rich_color, background.rich_color)
-        height, virtual = self.scrollable_content_region.height, self.virtual_size.height
-        key = (height, virtual, round(self.scroll_offset.y), style, self._base_style())
-        if self._bar_drawn is None or self._bar_drawn[0] != key:
-            self._bar_drawn = (key, bar_cells(*key))
-        return self._bar_drawn[1]
+        return Style.from_color(color.rich_color, background.rich_color)
 
     def _cached(self, key: tuple[object, ...], draw: Callable[[], Strip]) -> Strip:
         """The strip under `key`, drawn on a miss only."""
