@@ -185,6 +185,34 @@ def test_clocks_tick_without_reading_again(demo_vault: Path) -> None:
     run_app(app, scenario, (120, 40))
 
 
+def test_a_hidden_dashboard_does_not_redraw_on_its_tick(demo_vault: Path) -> None:
+    """Under the household list the clocks wait: no work, no repaint of the list above (bytes over
+    SSH); back on top they show the time again."""
+    moment = [AT]
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=lambda: moment[0])
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await sign_in(app, pilot, to_households=False)
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen)
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.screen is not dashboard and dashboard in app._background_screens
+        items = dashboard.query_one("#work", WorkList)
+        before = [items.get_option_at_index(index).prompt for index in range(items.option_count)]
+        moment[0] = AT + dt.timedelta(hours=8)
+        dashboard.tick()
+        await pilot.pause()
+        after = [items.get_option_at_index(index).prompt for index in range(items.option_count)]
+        assert after == before  # not redrawn while hidden
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen is dashboard
+        assert "기한 초과 1:00" in prompts(app)[f"flag:{WARNING_FLAG}"].plain
+
+    run_app(app, scenario, (120, 40))
+
+
 def test_enter_on_a_flag_opens_its_household(demo_vault: Path) -> None:
     expected = work_of(demo_vault)
     app = dashboard_app(demo_vault)

@@ -130,8 +130,10 @@ class DashboardScreen(Screen[None]):
         self._draw()
 
     def tick(self) -> None:
-        """Move the clocks on without reading the vault again."""
-        if self.work is None or not self.is_current:
+        """Move the clocks on without reading the vault again, while this screen is on top (Textual
+        counts the screen right under the top one as current too: a redraw there would cost work
+        and repaint the screen above it; coming back draws it anew anyway)."""
+        if self.work is None or self.app.screen is not self:
             return
         at = self.clock()
         self.work.at = at
