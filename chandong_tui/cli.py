@@ -235,7 +235,8 @@ def _idle_minutes(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def build_parser() -> Parser:
+def build_parser(*, scripts: bool = True) -> Parser:
+    """The whole command line; without `scripts`, only the commands defined here (what opens the TUI)."""
     parser = Parser(
         prog="chandong", description="찾동 case management: a terminal tool for dong welfare teams"
     )
@@ -290,6 +291,8 @@ def build_parser() -> Parser:
         help="run the suite three times (as is, on one core, with a bounded heap) and compare",
     )
     p.set_defaults(run=cmd_bench)
+    if not scripts:
+        return parser
 
     from chandong_tui import cli_audit, cli_clock, cli_queue, cli_reports, cli_settings, cli_sync, cli_users
 
@@ -301,6 +304,30 @@ def build_parser() -> Parser:
     cli_sync.register(sub)
     cli_settings.register(sub)
     return parser
+
+
+TUI_COMMANDS = ("open", "demo")
+_VALUED_OPTIONS = ("--lang", "--idle-minutes", "--user")
+"""The options before the command that take a separate value (`--lang en`)."""
+
+
+def _opens_tui(argv: Sequence[str]) -> bool:
+    """Whether `argv` opens the terminal UI (`open`, `demo` or no command) and asks for no help.
+
+    Then the script commands (reports, users, sync, ...) are left out of the parser: registering
+    them imports the records' models, pydantic and the vault (about 0.12 s, a third of the start)
+    before the unlock screen is drawn. Anything else gets the whole parser, so a misreading only
+    costs that time, never a command.
+    """
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help"):
+            return False
+        if word in _VALUED_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word in TUI_COMMANDS
+    return True
 
 
 def _error_code(exc: BaseException) -> int | None:
@@ -331,7 +358,7 @@ def _message(exc: BaseException) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(scripts=not _opens_tui(sys.argv[1:] if argv is None else argv)).parse_args(argv)
         run: Callable[[argparse.Namespace], int] = getattr(args, "run", cmd_open)
         return run(args)
     except CliError as exc:

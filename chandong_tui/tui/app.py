@@ -20,13 +20,11 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from chandong_tui.casework.clock import now
 from chandong_tui.i18n import Lang, t
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.commands import ChandongCommands
 from chandong_tui.tui.idle_lock import DEFAULT_MINUTES, IdleLock
 from chandong_tui.tui.preload import preload
-from chandong_tui.tui.screens.help_screen import toggle_help
 from chandong_tui.tui.screens.unlock_screen import UnlockScreen
 from chandong_tui.tui.sync_status import SYNC_SECONDS, BackgroundSync
 from chandong_tui.tui.terminal_watch import watch_terminal
@@ -34,6 +32,13 @@ from chandong_tui.tui.terminal_watch import watch_terminal
 if TYPE_CHECKING:
     from chandong_tui.casework.repository import CaseRepository
     from chandong_tui.vault.session import VaultSession
+
+
+def _now() -> dt.datetime:
+    """Korean time now (`casework.clock.now`), imported on first use: not before the unlock screen."""
+    from chandong_tui.casework.clock import now
+
+    return now()
 
 
 class ChandongApp(App[None]):
@@ -75,7 +80,7 @@ class ChandongApp(App[None]):
         lang: str = "ko",
         low_bandwidth: bool = False,
         user: str | None = None,
-        clock: Callable[[], dt.datetime] = now,
+        clock: Callable[[], dt.datetime] = _now,
         idle_minutes: int = DEFAULT_MINUTES,
         sync_seconds: float = SYNC_SECONDS,
     ) -> None:
@@ -118,6 +123,8 @@ class ChandongApp(App[None]):
 
     def action_help(self) -> None:
         """The keys of the screen the user is on (f1 again closes)."""
+        from chandong_tui.tui.screens.help_screen import toggle_help  # on first f1, not before unlock
+
         toggle_help(self)
 
     def action_toggle_low_bandwidth(self) -> None:

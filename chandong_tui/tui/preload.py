@@ -23,13 +23,18 @@ AFTER_UNLOCK = (
     "chandong_tui.tui.screens.household_screen",
     "chandong_tui.casework.conflicts",  # the sync status line counts conflicts to review
     "cryptography.hazmat.primitives.serialization",  # reading the user's keys in unlock()
+    "chandong_tui.tui.screens.help_screen",  # f1
 )
 """Modules in the order the screens after the unlock need them."""
 
 
 def preload(modules: tuple[str, ...] = AFTER_UNLOCK) -> threading.Thread:
-    """Start importing `modules` in a daemon thread; returns the thread (joined only by tests)."""
-    thread = threading.Thread(target=_import_all, args=(modules,), name="chandong-preload", daemon=True)
+    """Start importing `modules` in a thread; returns the thread (joined only by tests).
+
+    Not a daemon: the interpreter waits for it on the way out. A daemon thread still importing when
+    the user quits (ctrl+q in the first half second) was stopped inside the extension modules' native
+    code, which aborted the process (exit 134, "FATAL: exception not rethrown")."""
+    thread = threading.Thread(target=_import_all, args=(modules,), name="chandong-preload", daemon=False)
     thread.start()
     return thread
 

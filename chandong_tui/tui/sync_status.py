@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 from textual.widgets import Static
 
-from chandong_tui.casework.clock import KST
 from chandong_tui.i18n import t
 from chandong_tui.tui.text import text
 
@@ -315,6 +314,8 @@ class BackgroundSync:
         if self.app.low_bandwidth and key == self._shown_key and self._shown_at is not None:
             at = self._shown_at  # nothing new: the same line, not a repaint for the minute
         self._shown_key, self._shown_at = key, at
+        from chandong_tui.casework.clock import KST  # the casework layer loads after the unlock screen
+
         lang = self.app.lang
         clock = f"{at.astimezone(KST):%H:%M}" if at is not None else "--:--"
         parts = []
