@@ -29,6 +29,18 @@ lists, strings and numbers only and refuses any class (and it is AES-GCM sealed 
 Sharing lists is safe because rows are never modified in place (`apply_op` and `merge_sensitive`
 copy what they change; readers must not modify rows); `_meta`, which is, is never shared. A cache in
 format 1 (JSON) is still read, and written in format 2 at its next flush.
+
+Closing without a change: every open merges at least its own `login` event, and a close publishes it
+as a chunk, so `_meta` always moves (applied chunks, each access-log chain's head, the op count, the
+clock and op number), while the rows, most often, do not. Rewriting the whole file for that cost
+~0.3 s at dong size, most of an open with a warm cache. So when every row is as the file holds it
+(format 2, shared: `as_on_disk`), `flush` writes `_meta` alone into a small sealed file beside it,
+`cache.meta`, bound to the cache file it completes: its header names that file's nonce, which is also
+in its associated data. Loading takes `_meta` from it when it names the file loaded; one naming
+another file is stale (a crash between writing a new cache file and removing it) and left out, which
+is safe: that `_meta` is older than the rows, and the session merges again the chunks and outbox ops
+it lacks, as after any crash. One that names the file but does not verify was tampered with: the
+cache is not loaded (rebuilt, as for a tampered cache file). A full write removes it.
 """
 
 from __future__ import annotations
@@ -48,7 +60,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from chandong_tui.vault.atomic import write_atomic
-from chandong_tui.vault.crypto import derive_key, open_sealed, seal
+from chandong_tui.vault.crypto import NONCE_SIZE, derive_key, open_sealed, seal
 from chandong_tui.vault.errors import IntegrityError
 from chandong_tui.vault.merge import SENSITIVE, SUPERSEDES, VALUES, merge_sensitive
 from chandong_tui.vault.ops import Op, loads_lean
@@ -60,6 +72,8 @@ _MAGIC = b"CHDNGC2"
 """Format 2: a pickle of plain data, `{"tables": …, "shared": bool}` (see the module docstring)."""
 _MAGIC_JSON = b"CHDNGC1"
 """Format 1: the tables as JSON (read; never written any more)."""
+_MAGIC_META = b"CHDNGM1"
+"""The `_meta` file: magic ‖ nonce of the cache file it completes ‖ sealed pickle of `_meta`."""
 _SHAREABLE = frozenset({str, int, bool, type(None)})
 """Types of the items of a list that `_Sharer` may share (not floats: `0.0 == -0.0`)."""
 
@@ -152,6 +166,16 @@ class EncryptedMemoryStorage(Storage):
         self.written: set[tuple[str, str]] = set()
         """(table, row id) of rows written since the load (`RowTable.put_row`) into shared tables: not
         shared yet. (Unshared tables are shared whole at the flush: nothing to note, e.g. in a rebuild.)"""
+        self.as_on_disk = False
+        """Whether the cache file holds every table but `_meta` as it is now (format 2, shared): then
+        `flush` writes `_meta` alone (`meta_path`). `_meta` is modified in place, never by `write`."""
+        self._file_id = b""
+        """The nonce of the cache file loaded or last written (names it in the `_meta` file)."""
+
+    @property
+    def meta_path(self) -> Path:
+        """The small sealed file holding `_meta` when only it changed since the cache file was written."""
+        return self.path.with_suffix(".meta")
 
     def load(self) -> bool:
         """Read the sealed file if there is one; False when absent or unreadable (then rebuild)."""
@@ -162,9 +186,11 @@ class EncryptedMemoryStorage(Storage):
         magic = next((m for m in (_MAGIC, _MAGIC_JSON) if data.startswith(m)), None)
         if magic is None:
             return False
+        file_id = data[len(magic) : len(magic) + NONCE_SIZE]
         try:
             with memoryview(data) as view:  # AES-GCM reads views: no copies of 18 MB (peak memory)
                 plain = open_sealed(self._key, view[len(magic) :], magic + self._aad)  # type: ignore[arg-type]
+            meta = self._load_meta(file_id) if magic == _MAGIC else None
         except IntegrityError:
             return False
         del data
@@ -172,12 +198,34 @@ class EncryptedMemoryStorage(Storage):
             if magic == _MAGIC:
                 document = parse_frozen(plain, _load_pickle)
                 self._tables, self._shared = document["tables"], bool(document.get("shared"))
+                if meta is not None:
+                    self._tables[META_TABLE] = meta
+                self.as_on_disk, self._file_id = self._shared, file_id
             else:
                 self._tables, self._shared = parse_frozen(plain), False
         except (pickle.UnpicklingError, ValueError, EOFError):  # sealed by us, yet unreadable: rebuild
             return False  # (`parse_frozen` froze nothing: it raised before)
         self._thaw = weakref.finalize(self, release_frozen)
         return True
+
+    def _load_meta(self, file_id: bytes) -> dict[str, Any] | None:
+        """`_meta` from the `_meta` file when it completes the cache file `file_id`, else None;
+        `IntegrityError` when it names that file yet does not verify (tampered with)."""
+        try:
+            data = self.meta_path.read_bytes()
+        except FileNotFoundError:
+            return None
+        head = _MAGIC_META + file_id
+        if not data.startswith(head):
+            return None  # another cache file's (stale), or not ours: the rows' own `_meta` is used
+        plain = open_sealed(self._key, data[len(head) :], head + self._aad)
+        try:
+            meta = _DataUnpickler(io.BytesIO(plain)).load()
+        except (pickle.UnpicklingError, ValueError, EOFError) as exc:
+            raise IntegrityError("unreadable cache meta") from exc
+        if not isinstance(meta, dict) or not isinstance(meta.get("state"), dict):
+            raise IntegrityError("not a cache meta document")
+        return meta
 
     def adopt_json(self, plain: bytes) -> Any:  # noqa: ANN401 - a JSON document
         """Take a JSON document (a snapshot's tables) as this storage's, parsed as a loaded cache is."""
@@ -205,6 +253,7 @@ class EncryptedMemoryStorage(Storage):
             self._shared = False  # other tables altogether: none of their rows is shared yet
         self._tables = data
         self.dirty = True
+        self.as_on_disk = False
 
     def note_written(self, table: str, row_id: str) -> None:
         if self._shared:
@@ -212,18 +261,28 @@ class EncryptedMemoryStorage(Storage):
 
     def flush(self, share: bool = True) -> None:
         """Seal and atomically replace the cache file; with `share`, the rows written since the load
-        (every row, when those loaded were not shared) are written with their values shared."""
+        (every row, when those loaded were not shared) are written with their values shared. When
+        the file holds every row as it is (`as_on_disk`), `_meta` alone is written (`meta_path`)."""
         if self._tables is None:
+            return
+        if self.as_on_disk:
+            head = _MAGIC_META + self._file_id
+            plain = pickle.dumps(self._tables.get(META_TABLE, {}), protocol=pickle.HIGHEST_PROTOCOL)
+            write_atomic(self.meta_path, head + seal(self._key, plain, head + self._aad))
+            self.dirty = False
             return
         if share:
             tables, shared = self._shared_tables(), True
         else:
             tables, shared = self._tables, self._shared and not self.written
         plain = pickle.dumps({"tables": tables, "shared": shared}, protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(self.path, _MAGIC + seal(self._key, plain, _MAGIC + self._aad))
+        sealed = seal(self._key, plain, _MAGIC + self._aad)
+        write_atomic(self.path, _MAGIC + sealed)
+        self.meta_path.unlink(missing_ok=True)  # completed an older file (left behind: named stale)
         self.dirty = False
         self._shared = shared
         self.written = set()
+        self.as_on_disk, self._file_id = shared, sealed[:NONCE_SIZE]
 
     def _shared_tables(self) -> dict[str, dict[str, Any]]:
         """The tables to seal: rows not shared yet replaced by shared copies (the live rows stay)."""

@@ -111,8 +111,12 @@ class VaultSession:
         hlc = self.cache.meta.get("hlc")
         if hlc:
             self.clock.observe(Stamp.decode(hlc))
-        self._apply(scan.ops)
         self._audit_head = self._find_audit_head()
+        """(seq, mac) of this device's last access-log event. Merging moves it on when this device's
+        own events come in again (`merge_ops`): from the outbox, or from chunks published after the
+        cache was last written (a crash between publishing and `flush`), so that the next event
+        never reuses a number."""
+        self._apply(scan.ops)
         self.log_edits = True
         """Whether saves of records add an `edit` event to the access log (in the same batch)."""
         self.closed = False
@@ -172,6 +176,9 @@ class VaultSession:
                 dev, seq = op.set.get("dev"), op.set.get("seq")
                 if isinstance(dev, str) and isinstance(seq, int) and seq > heads.get(dev, (0, ""))[0]:
                     heads[dev] = [seq, str(op.set.get("mac", ""))]
+            own = heads.get(self.device)
+            if own and own[0] > self._audit_head[0]:
+                self._audit_head = (int(own[0]), str(own[1]))
             self.cache.storage.dirty = True
         return changed
 
@@ -437,7 +444,8 @@ class VaultSession:
             )
 
     def flush(self) -> None:
-        """Seal the cache to disk (the outbox already holds every save)."""
+        """Seal the cache to disk (the outbox already holds every save): only its `_meta` when no row
+        changed since the cache file was written (a session without saves: see `cache.py`)."""
         self.cache.meta["hlc"] = self.clock.tick().encode()
         self.cache.meta["op_seq"] = self._op_seq
         self.cache.storage.dirty = True
