@@ -65,6 +65,10 @@ def run(app, *args, **kwargs):
         await app.screen.wait_for_refresh()
         seen["at_paint"] = loaded(names)
         seen["screen"] = type(app.screen).__name__
+        for _ in range(5000):  # the preload is asked for after the first refresh
+            if "at_preload" in seen:
+                break
+            await pilot.pause(0.001)
         app.exit()
     return app_module.App.run(app, headless=True, size=(80, 24), auto_pilot=when_drawn)
 
