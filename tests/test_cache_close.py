@@ -202,3 +202,17 @@ def test_kill_9_after_closes_that_left_the_file_loses_nothing(vault: Path) -> No
     assert open_and_close(vault).last_ingest.chunks == 0  # and that file had every chunk
     with unlock(vault, "boss", PASSPHRASE) as again:
         check_whole(again, {"hh-1": 1, "hh-2": 2, "hh-3": 3, "hh-4": 4})
+
+
+def test_this_pcs_numbers_are_kept_when_its_newest_chunk_vanishes(vault: Path) -> None:
+    session = open_and_close(vault)  # its login published as this PC's newest chunk; the cache file kept
+    login = logins(session)
+    folder = vault / "devices" / session.device
+    newest = max((p for p in folder.iterdir() if p.name.endswith(".chunk")), key=lambda p: p.name)
+    used = int(session.cache.meta["op_seq"])
+    newest.unlink()
+    with unlock(vault, "boss", PASSPHRASE) as again:
+        assert logins(again) == login + 1  # the vanished event's number is not taken again
+        assert min(int(op.id.rsplit(".", 1)[1]) for op in again.unpublished_ops) == used + 1
+        problems = verify_log(again).problems
+    assert any(f"event {login} missing" in p for p in problems), problems

@@ -3,7 +3,7 @@
 ```
 <home>/last_vault                 path of the vault opened last
 <home>/vaults/<vault id>/pin.json   vault id and root key seen first (a swapped VAULT.json is refused)
-<home>/vaults/<vault id>/slots/<device>/  lock, outbox/, cache.tdb
+<home>/vaults/<vault id>/slots/<device>/  lock, outbox/, cache.tdb (and cache.meta: see `cache.py`)
 ```
 A slot is one device id: one writer. A second process on this PC takes another slot (and so another
 device id) instead of waiting, so two windows never write the same files.
