@@ -8,16 +8,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from chandong_tui.i18n import Lang
 from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.screens.steady import SteadyModalScreen
 from chandong_tui.tui.text import text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 
 
-class ChoiceModal(ModalScreen[str | None]):
+class ChoiceModal(SteadyModalScreen[str | None]):
     """`options` are (label, value) pairs; dismisses with the value picked, or None."""
 
     DEFAULT_CSS = """
@@ -54,7 +55,7 @@ class ChoiceModal(ModalScreen[str | None]):
         with Vertical(id="choice-box"):
             yield Static(text(self.choice_title), id="choice-title")
             yield OptionList(*[Option(text(label), id=value) for label, value in self.options], id="choices")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from chandong_tui.i18n import Lang
 from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.screens.steady import SteadyModalScreen
 from chandong_tui.tui.text import text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 
 
-class ConfirmModal(ModalScreen[bool]):
+class ConfirmModal(SteadyModalScreen[bool]):
     """Asks one question; dismisses with True (yes) or False (no)."""
 
     BINDINGS = [
@@ -29,7 +30,7 @@ class ConfirmModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
             yield Static(text(self.question), id="confirm-question")
-        yield Footer()
+        yield SteadyFooter()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

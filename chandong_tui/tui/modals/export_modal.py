@@ -9,13 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from chandong_tui.i18n import Lang, t
 from chandong_tui.reports.csv_out import Header
 from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.screens.steady import SteadyModalScreen
 from chandong_tui.tui.text import text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class ExportRequest:
     header: Header
 
 
-class ExportModal(ModalScreen[ExportRequest | None]):
+class ExportModal(SteadyModalScreen[ExportRequest | None]):
     """Asks for the file path and the header style of a report export."""
 
     BINDINGS = [
@@ -51,7 +52,7 @@ class ExportModal(ModalScreen[ExportRequest | None]):
             with RadioSet(id="export-header"):
                 yield RadioButton(t("export_header_ko", self.lang), value=True, id="header-ko")
                 yield RadioButton(t("export_header_keys", self.lang), id="header-keys")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()

@@ -14,8 +14,7 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Select, Static
+from textual.widgets import OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from chandong_tui.casework.actions import raise_flag, update_flag
@@ -28,7 +27,9 @@ from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.flag_text import clock_label
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
 from chandong_tui.tui.modals.visit_modal import SafeTextArea, enum_options, household_label, in_enum_order
+from chandong_tui.tui.screens.steady import SteadyModalScreen
 from chandong_tui.tui.text import text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.pick_list import PickList
 
 LEVEL_ORDER = {level: rank for rank, level in enumerate(CrisisLevel)}
@@ -130,7 +131,7 @@ class FlagModal(FormModal[CrisisFlag]):
         return update_flag(self.repo, self.flag.id, data)
 
 
-class FlagPicker(ModalScreen[str | None]):
+class FlagPicker(SteadyModalScreen[str | None]):
     """Which open flag: most urgent first, Enter picks the highlighted one, Esc picks none."""
 
     DEFAULT_CSS = """
@@ -163,7 +164,7 @@ class FlagPicker(ModalScreen[str | None]):
                 *[Option(text(flag_summary(flag, self.lang)), id=flag.id) for flag in self.flags],
                 id="pick-flags",
             )
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

@@ -17,16 +17,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
 from chandong_tui.casework.access import Forbidden
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.fields import explain_error
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.modals.confirm_modal import ConfirmModal
+from chandong_tui.tui.screens.steady import SteadyModalScreen
 from chandong_tui.tui.text import text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 
 T = TypeVar("T")
 
@@ -61,7 +62,7 @@ class FormField(Vertical):
             widget.compact = True  # type: ignore[attr-defined]
 
 
-class FormModal(ModalScreen[T | None], Generic[T]):
+class FormModal(SteadyModalScreen[T | None], Generic[T]):
     """A data-entry form; subclasses implement `fields()` and `submit()`."""
 
     DEFAULT_CSS = """
@@ -111,7 +112,7 @@ class FormModal(ModalScreen[T | None], Generic[T]):
             with VerticalScroll(id="form-fields"):
                 yield from self.fields()
             yield Static("", id="form-message")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         fields = self.query(FormField)

@@ -25,16 +25,17 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from chandong_tui.casework.audit import KST, Event, ReviewLine, events, monthly_review, verify_log
 from chandong_tui.casework.clock import now
 from chandong_tui.i18n import Lang, t
 from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.signed_in import SUPERVISOR
 from chandong_tui.tui.text import cell, join, text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 
 if TYPE_CHECKING:
     from chandong_tui.casework.repository import CaseRepository
@@ -90,7 +91,7 @@ def verify_lines(report: ChainReport, lang: Lang | str) -> Text:
     return Text("\n", end="").join(lines)
 
 
-class AccessLogScreen(Screen[None]):
+class AccessLogScreen(SteadyScreen[None]):
     """The monthly review of the access log, per user, and the chain's check."""
 
     DEFAULT_CSS = """
@@ -155,7 +156,7 @@ class AccessLogScreen(Screen[None]):
         yield Static("", id="log-title")
         yield Static(self._header(), id="log-header")
         yield OptionList(id="log-users")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self._names = {worker.id: worker.name for worker in self.repo.workers()}
@@ -258,7 +259,7 @@ def describe_detail(detail: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-class AccessEventsScreen(Screen[None]):
+class AccessEventsScreen(SteadyScreen[None]):
     """One user's access-log events of one month, newest first."""
 
     DEFAULT_CSS = """
@@ -294,7 +295,7 @@ class AccessEventsScreen(Screen[None]):
         yield Static(text(title), id="events-title")
         with VerticalScroll(id="events"):
             yield Static(text(t("log_loading", self.lang)), id="events-body")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#events", VerticalScroll).focus()

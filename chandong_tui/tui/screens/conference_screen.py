@@ -16,8 +16,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from chandong_tui.casework.access import Forbidden
@@ -39,12 +38,14 @@ from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.conference_modal import suggestion_label
 from chandong_tui.tui.modals.decision_modal import DecisionModal
 from chandong_tui.tui.modals.note_modal import NoteModal
+from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.text import cell, join, text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 
 _MUTED = "dim"
 
 
-class ConferenceScreen(Screen[None]):
+class ConferenceScreen(SteadyScreen[None]):
     """A conference and its meeting mode."""
 
     HELP_TITLE = "conference_screen_name"
@@ -92,7 +93,7 @@ class ConferenceScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="conference-head")
         yield OptionList(id="conference-agenda")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.refresh_conference()

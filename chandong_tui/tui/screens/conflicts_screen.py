@@ -17,8 +17,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from chandong_tui.casework.access import Forbidden
@@ -30,8 +29,10 @@ from chandong_tui.i18n import CATALOGUE, Lang, t
 from chandong_tui.model.enums import CrisisLevel, FlagState, HandoffState, HouseholdStatus, LabelledEnum
 from chandong_tui.model.records import Conference
 from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.sync_status import request_round
 from chandong_tui.tui.text import cell, join, text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.option_lists import replace_options
 
 _MUTED = "dim"
@@ -60,7 +61,7 @@ ENUMS: dict[tuple[str, str], type[LabelledEnum]] = {
 WORKER_FIELDS = frozenset({("household", "owner_id"), ("handoff", "to_worker_id")})
 
 
-class ConflictsScreen(Screen[None]):
+class ConflictsScreen(SteadyScreen[None]):
     """The 충돌 검토 queue of the signed-in worker."""
 
     HELP_TITLE = "conflicts_screen_name"
@@ -104,7 +105,7 @@ class ConflictsScreen(Screen[None]):
         yield Static("", id="conflicts-title")
         yield Static(text(t("conflicts_hint", self.lang)), id="conflicts-hint")
         yield OptionList(id="conflicts-list")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.refresh_conflicts()

@@ -16,8 +16,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from chandong_tui.casework.clock import KST, ClockState, first_visit_clock, now
 from chandong_tui.casework.my_work import FlagWithClock, MyWork, my_work
@@ -26,8 +25,10 @@ from chandong_tui.i18n import Lang, t
 from chandong_tui.model.records import Conference, Handoff, Task
 from chandong_tui.tui.bindings import hide_binding, localise_bindings
 from chandong_tui.tui.flag_text import CLOCK_STYLES, LEVEL_STYLES, clock_label
+from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.signed_in import SUPERVISOR, open_report, signed_in_line
 from chandong_tui.tui.text import cell, join, text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.work_list import WorkItem, WorkList
 
 TICK_S = 30
@@ -40,7 +41,7 @@ _SECTION = "bold underline"
 _MUTED = "dim"
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(SteadyScreen[None]):
     """What the signed-in worker has to do now."""
 
     BINDINGS = [
@@ -108,7 +109,7 @@ class DashboardScreen(Screen[None]):
         yield Static("", id="dashboard-title")
         yield Static("", id="dashboard-summary")
         yield WorkList(id="work")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self._names = {worker.id: worker.name for worker in self.repo.workers()}

@@ -16,8 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.clock import KST, now
@@ -42,7 +41,9 @@ from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.note_modal import NoteModal
 from chandong_tui.tui.modals.visit_modal import household_label
+from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.text import cell, join, text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 
 _MUTED = "dim"
 RECEIVER_ACTIONS = ("accept", "decline", "return_question")
@@ -63,7 +64,7 @@ def may_change(handoff: Handoff, user_id: str, role: str) -> bool:
     return handoff.state in WAITING and (handoff.from_worker_id == user_id or role == Role.SUPERVISOR)
 
 
-class HandoffScreen(Screen[None]):
+class HandoffScreen(SteadyScreen[None]):
     """One hand-off and what can be done with it."""
 
     HELP_TITLE = "handoff"
@@ -119,7 +120,7 @@ class HandoffScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="handoff-detail"):
             yield Static(id="handoff-body")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.refresh_handoff()

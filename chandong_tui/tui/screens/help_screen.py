@@ -20,12 +20,14 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.screen import Screen
+from textual.widgets import Static
 
 from chandong_tui.i18n import CATALOGUE, Lang, t
 from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.screens.steady import SteadyModalScreen
 from chandong_tui.tui.text import text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 
 
 @dataclass
@@ -91,7 +93,7 @@ def screen_name(source: Screen[object], lang: Lang | str) -> str | None:
     return t(key, lang) if isinstance(key, str) and key in CATALOGUE else None
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(SteadyModalScreen[None]):
     """The keys of `source` (the screen the user was on) and the global ones, in a scrollable table."""
 
     HELP_TITLE = "key_help"
@@ -127,7 +129,7 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(
                         self._render_section(section), id=f"help-section-{index}", classes="help-section"
                     )
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-body", VerticalScroll).focus()

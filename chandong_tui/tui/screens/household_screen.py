@@ -21,8 +21,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from chandong_tui.casework.clock import KST, first_visit_clock, now
 from chandong_tui.casework.handoffs import history_lines, waiting_handoff_of
@@ -40,7 +39,9 @@ from chandong_tui.tui.modals.flag_modal import FlagModal, FlagPicker, most_urgen
 from chandong_tui.tui.modals.resolve_flag_modal import ResolveFlagModal
 from chandong_tui.tui.modals.reveal_modal import ask_reveal, may_reveal
 from chandong_tui.tui.modals.visit_modal import VisitModal, household_label
+from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.text import cell, join, safe_text, text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 
 _SECTION = "bold"
 _MUTED = "dim"
@@ -72,7 +73,7 @@ def _age(birth: dt.date, today: dt.date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
-class HouseholdScreen(Screen[None]):
+class HouseholdScreen(SteadyScreen[None]):
     """The detail of one household."""
 
     BINDINGS = [
@@ -165,7 +166,7 @@ class HouseholdScreen(Screen[None]):
             yield Static(id="detail-members")
             yield Static(id="detail-flags")
             yield Static(id="detail-timeline")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         if self._given_today is None:

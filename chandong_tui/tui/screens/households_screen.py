@@ -21,8 +21,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
@@ -32,8 +31,10 @@ from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.household_filter import ListFilters
 from chandong_tui.tui.modals.household_modal import HouseholdModal
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
+from chandong_tui.tui.screens.steady import SteadyModalScreen, SteadyScreen
 from chandong_tui.tui.signed_in import open_report, signed_in_line
 from chandong_tui.tui.text import text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.household_list import HouseholdList
 
 LIST_ONLY = frozenset({"toggle_mine", "next_tag", "ask_tong", "toggle_open_flag", "clear_filters"})
@@ -43,7 +44,7 @@ TAGS: tuple[HouseholdTag, ...] = tuple(HouseholdTag)
 """The order `t` cycles through (then back to no tag)."""
 
 
-class TongPrompt(ModalScreen[int | None]):
+class TongPrompt(SteadyModalScreen[int | None]):
     """Asks for a 통 number. Dismisses with the number, 0 to clear the 통 filter, None when cancelled."""
 
     BINDINGS = [
@@ -72,7 +73,7 @@ class TongPrompt(ModalScreen[int | None]):
                 str(self.current) if self.current else "", type="integer", max_length=2, id="tong-input"
             )
             yield Static("", id="tong-message")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#tong-input", Input).focus()
@@ -116,7 +117,7 @@ class SearchBox(Input):
         self._on_value(value)
 
 
-class HouseholdsScreen(Screen[None]):
+class HouseholdsScreen(SteadyScreen[None]):
     """Every household of the dong, filtered as the user types and by the filter keys."""
 
     HELP_TITLE = "households"
@@ -184,7 +185,7 @@ class HouseholdsScreen(Screen[None]):
         yield SearchBox(self._narrow, placeholder=t("search_hint", self.lang), id="search")
         yield Static("", id="count")
         yield HouseholdList(self.lang, id="households")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#title", Static).update(text(signed_in_line(self.repo, self.lang)))

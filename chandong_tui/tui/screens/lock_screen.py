@@ -16,12 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from chandong_tui.i18n import Lang, t
 from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.text import text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.vault.errors import AuthError, VaultError
 from chandong_tui.vault.keyring import LockedOut
 from chandong_tui.vault.relock import IdentityChanged, confirm_passphrase
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from chandong_tui.vault.session import VaultSession
 
 
-class LockScreen(Screen[bool | str]):
+class LockScreen(SteadyScreen[bool | str]):
     """Locked while idle: the same user's passphrase opens it again."""
 
     DEFAULT_CSS = """
@@ -67,7 +68,7 @@ class LockScreen(Screen[bool | str]):
             yield Label(text(f"{t('user_id', self.lang)}: {self.session.user_id}"), id="lock-user")
             yield Input(id="lock-passphrase", password=True)
             yield Static("", id="lock-message")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#lock-passphrase", Input).focus()

@@ -24,8 +24,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from chandong_tui.casework.access import Forbidden
@@ -41,7 +40,9 @@ from chandong_tui.tui.flag_text import CLOCK_STYLES, LEVEL_STYLES, clock_label
 from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.handoff_modal import worker_options
 from chandong_tui.tui.modals.note_modal import NoteModal
+from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.text import cell, join, text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.option_lists import replace_options
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def open_queue(
     app.push_screen(QueueScreen(repo, lang, clock))
 
 
-class QueueScreen(Screen[None]):
+class QueueScreen(SteadyScreen[None]):
     """What needs a supervisor now, and the keys to act on it."""
 
     HELP_TITLE = "queue_title"
@@ -166,7 +167,7 @@ class QueueScreen(Screen[None]):
         yield Static("", id="queue-title")
         yield Static("", id="queue-filters")
         yield OptionList(id="queue-list")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         escalate_overdue(self.repo, at=self.clock())

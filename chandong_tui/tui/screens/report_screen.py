@@ -19,8 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
 from chandong_tui.casework.repository import CaseRepository
@@ -31,8 +30,10 @@ from chandong_tui.reports.month import BadMonth, Month
 from chandong_tui.reports.monthly import monthly_report
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.modals.export_modal import ExportModal, ExportRequest, expand
+from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.signed_in import SUPERVISOR
 from chandong_tui.tui.text import text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.month_chart import ChartPoint, MonthChart
 
 CHART_MONTHS = 12
@@ -91,7 +92,7 @@ VALUE_WIDTH = 14
 """Cells of the value column: enough for 1,234,567,890원 or 100.0%."""
 
 
-class ReportScreen(Screen[None]):
+class ReportScreen(SteadyScreen[None]):
     """A month's figures and a chart of the 12 months ending with it (supervisors only)."""
 
     BINDINGS = [
@@ -153,7 +154,7 @@ class ReportScreen(Screen[None]):
         with Horizontal(id="report-body"):
             yield DataTable(cursor_type="row", zebra_stripes=False, id="report-figures")
             yield MonthChart(self.lang, id="report-chart")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         if not self.allowed:

@@ -16,20 +16,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from chandong_tui.i18n import Lang, t
 from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.text import text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.vault.errors import AuthError, VaultError
 
 if TYPE_CHECKING:
     from chandong_tui.vault.session import VaultSession
 
 
-class UnlockScreen(Screen[None]):
+class UnlockScreen(SteadyScreen[None]):
     """Asks who is there and opens the vault."""
 
     BINDINGS = [
@@ -73,7 +74,7 @@ class UnlockScreen(Screen[None]):
             yield Label(t("passphrase", self.lang))
             yield Input(id="passphrase", password=True)
             yield Static("", id="unlock-message")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         target = "#passphrase" if self.initial_user else "#user"

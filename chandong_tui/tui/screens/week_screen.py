@@ -13,8 +13,7 @@ from collections.abc import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from chandong_tui.casework.clock import KST, now
@@ -24,14 +23,16 @@ from chandong_tui.casework.workdays import holiday_name
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.records import Conference
 from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.text import cell, join, text
+from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.option_lists import replace_options
 
 _MUTED = "dim"
 _WEEKDAYS = {"ko": "월화수목금토일", "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
 
 
-class WeekScreen(Screen[None]):
+class WeekScreen(SteadyScreen[None]):
     """A week of conferences."""
 
     HELP_TITLE = "week_screen_name"
@@ -84,7 +85,7 @@ class WeekScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="week-title")
         yield OptionList(id="week-list")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.refresh_week()
