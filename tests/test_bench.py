@@ -162,6 +162,10 @@ def test_terminal_bytes_of_the_household_list(demo_vault: Path) -> None:
     assert all(0 < latency < 10 for latency in typed.latency.samples)
     assert len(typed.noop_cpu.samples) == tui_scenarios.NOOP_KEYS
     assert typed.idle_cpu >= 0
+    assert len(result.tab.samples) == tui_scenarios.FORM_TABS
+    assert all(written > 0 for written in result.tab.samples)  # each Tab moved the focus on screen
+    # a focus move repaints what it changes, not the whole screen (about 19 KB at 120×40)
+    assert max(result.tab.samples) < 8 * 1024
 
 
 # -- the open-speed work in the vault -----------------------------------------------------------

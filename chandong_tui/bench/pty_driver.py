@@ -34,6 +34,7 @@ CTRL_Q = b"\x11"
 F12 = b"\x1b[24~"
 BACKSPACE = b"\x7f"
 SLASH = b"/"
+TAB = b"\t"
 F3 = b"\x1bOR"
 
 

@@ -113,6 +113,8 @@ def _tui_rows(
             Comparison(terminal.search.cpu, terminal.search.noop_cpu, "≤ 10 ms per keystroke (app CPU)"),
             Comparison(terminal.search.latency, None, "(what the user waits, on this PC)"),
             Comparison(terminal.search.written, None, "(a new result set: most list lines change)"),
+            Comparison(terminal.tab, None, "(a focus move repaints what it changes)"),
+            Comparison(terminal.tab_cpu, None, ""),
         ]
     return rows
 

@@ -42,6 +42,8 @@ from chandong_tui.bench.pty_driver import (
     F12,
     PAGE_DOWN,
     SLASH,
+    TAB,
+    KeyCost,
     PtyProgram,
     PtyTimeout,
 )
@@ -190,6 +192,10 @@ class TerminalBytes:
     startup: int
     """Bytes written from start until the list was shown and quiet."""
     search: TypedKeys
+    tab: Timing
+    """Bytes written per Tab between the fields of the visit form."""
+    tab_cpu: Timing
+    """The app's CPU seconds per Tab (to its last byte)."""
 
 
 @dataclass(frozen=True)
@@ -272,6 +278,7 @@ def terminal_bytes(
         move = [term.bytes_for(DOWN, QUIET_S) for _ in range(moves)]
         page = [term.bytes_for(PAGE_DOWN, QUIET_S) for _ in range(pages)]
         search = type_searches(term, rounds, idle_cpu)
+        tabs = visit_form_tabs(term, FORM_TABS)
         code = term.close(CTRL_Q, timeout=60)
         if code is None:
             raise RuntimeError("the app did not quit on ctrl+q within 60 s (killed)")
@@ -282,7 +289,29 @@ def terminal_bytes(
         idle,
         startup,
         search,
+        Timing(f"terminal bytes per Tab in visit form{suffix}", tuple(float(c.written) for c in tabs), "B"),
+        Timing("  CPU per Tab in the visit form", tuple(cost.cpu for cost in tabs)),
     )
+
+
+FORM_TABS = 8
+"""Tabs through the visit form's fields (방문일 → 방문 유형 → 대상 → 확인된 욕구 → the resource rows)."""
+
+
+def visit_form_tabs(term: PtyProgram, tabs: int) -> list[KeyCost]:
+    """From the search box: Enter opens the first household, `v` its visit form; then `tabs` Tabs, each
+    measured; Esc leaves the form unsaved (nothing was typed)."""
+    from chandong_tui.i18n import Lang, t
+
+    term.send(ENTER)
+    term.read_until(t("members", Lang.KO).encode(), timeout=30)
+    term.drain(QUIET_S, timeout=30)
+    term.send(b"v")
+    term.read_until(t("visit_title", Lang.KO, household="").split("·")[0].strip().encode(), timeout=30)
+    term.drain(QUIET_S, timeout=30)
+    costs = [term.respond(TAB, QUIET_S) for _ in range(tabs)]
+    term.bytes_for(ESCAPE, QUIET_S)
+    return costs
 
 
 def type_searches(term: PtyProgram, rounds: int, idle_cpu: float) -> TypedKeys:
