@@ -456,3 +456,32 @@ def test_hostile_note_is_stored_exactly_and_shown_literally(demo_vault: Path, si
     run_app(app, scenario, size)
     new = [visit for visit in visits_of(demo_vault, household.id) if visit.id not in before]
     assert [visit.note for visit in new] == [note]
+
+
+# -- what a Tab repaints ------------------------------------------------------------------------
+def test_a_tab_keeps_the_footer_when_its_keys_stay(demo_vault: Path) -> None:
+    """The footer is rebuilt only when the keys it shows change: a Tab between fields that offer the
+    same keys leaves its key widgets in place (a rebuild lays the screen out and repaints it whole)."""
+    from textual.widgets._footer import FooterKey
+
+    from chandong_tui.tui.widgets.footer import keys_shown
+
+    household = quiet_household(demo_vault)
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        form = await open_form(app, pilot, household.id, "v", VisitModal)
+        kept = 0
+        for _ in range(6):
+            before, widgets = keys_shown(form), list(form.query(FooterKey))
+            await pilot.press("tab")
+            await pilot.pause()
+            after = list(form.query(FooterKey))
+            shown = {key for key, *_ in keys_shown(form)}
+            assert after and {widget.key for widget in after} <= shown  # the keys that work now
+            if keys_shown(form) == before:
+                assert after == widgets  # the same widgets: nothing rebuilt
+                kept += 1
+        assert kept > 0
+
+    run_app(app, scenario, (120, 40))
