@@ -213,16 +213,25 @@ def _credentials(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _tui_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=("ko", "en"), default="ko", help="interface language")
+def _tui_options(parser: argparse.ArgumentParser, *, on_command: bool = False) -> None:
+    """The options of the terminal UI. On a command they default to nothing, so one left out there
+    keeps what was given before the command (`chandong --lang en open V`)."""
+    unset = {"default": argparse.SUPPRESS} if on_command else {}
     parser.add_argument(
-        "--low-bandwidth", action="store_true", help="no animations or blinking (automatic over SSH)"
+        "--lang", choices=("ko", "en"), help="interface language", **(unset or {"default": "ko"})
+    )
+    parser.add_argument(
+        "--low-bandwidth",
+        action="store_true",
+        help="no animations or blinking (automatic over SSH)",
+        **unset,
     )
     parser.add_argument(
         "--idle-minutes",
         type=_idle_minutes,
         help="lock the screen after this many minutes without a key "
         "(1-60, default 10; it cannot be turned off)",
+        **unset,
     )
 
 
@@ -261,13 +270,13 @@ def build_parser(*, scripts: bool = True) -> Parser:
     p = sub.add_parser("demo", help="build a demo vault from the sample data and open it")
     p.add_argument("--dir", help="where to build it (default: a new folder in the state dir)")
     p.add_argument("--no-tui", action="store_true", help="build only")
-    _tui_options(p)
+    _tui_options(p, on_command=True)
     p.set_defaults(run=cmd_demo)
 
     p = sub.add_parser("open", help="open a vault in the terminal UI")
     p.add_argument("vault", nargs="?")
-    p.add_argument("--user", help="login id to prefill")
-    _tui_options(p)
+    p.add_argument("--user", help="login id to prefill", default=argparse.SUPPRESS)
+    _tui_options(p, on_command=True)
     p.set_defaults(run=cmd_open)
 
     p = sub.add_parser("verify", help="check every file of a vault")

@@ -153,3 +153,32 @@ def test_demo_builds_without_tui(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert str(tmp_path / "d") in result.stderr and DEMO_PASSPHRASE in result.stderr
     assert (tmp_path / "d" / "VAULT.json").exists()
+
+
+def test_terminal_options_count_before_or_after_the_command() -> None:
+    """`chandong --lang en open V` and `chandong open V --lang en` both open in English; left out
+    everywhere, the defaults hold (the command's own options do not overwrite what came before)."""
+    from chandong_tui.cli import build_parser
+
+    parser = build_parser()
+
+    def opened(*argv: str) -> tuple[str, bool, int | None, str | None]:
+        args = parser.parse_args(argv)
+        return args.lang, args.low_bandwidth, args.idle_minutes, args.user
+
+    assert opened("open", "V") == ("ko", False, None, None)
+    assert opened("--lang", "en", "--low-bandwidth", "--idle-minutes", "5", "--user", "me", "open", "V") == (
+        "en",
+        True,
+        5,
+        "me",
+    )
+    assert opened("open", "V", "--lang", "en", "--low-bandwidth", "--idle-minutes", "5", "--user", "me") == (
+        "en",
+        True,
+        5,
+        "me",
+    )
+    assert opened("--lang", "en", "open", "V", "--lang", "ko") == ("ko", False, None, None)  # the later wins
+    demo = parser.parse_args(["--lang", "en", "demo"])
+    assert (demo.lang, demo.low_bandwidth) == ("en", False)
