@@ -22,6 +22,8 @@ NOT_BEFORE_UNLOCK = (
     "pydantic_core",
     "annotated_types",
     "tinydb",
+    "cryptography",
+    "chandong_tui.vault.crypto",
     "chandong_tui.model.records",
     "chandong_tui.model.enums",
     "chandong_tui.vault.session",
@@ -36,10 +38,8 @@ NOT_BEFORE_UNLOCK = (
 )
 """Modules (and their submodules) that must not be loaded when the unlock screen is first drawn."""
 
-NOT_WITH_THE_APP = (*NOT_BEFORE_UNLOCK, "cryptography", "orjson", "chandong_tui.vault.crypto")
-"""Nor by importing the app module (what the bench's start-up child imports). `chandong open` itself
-still loads `cryptography` before the first paint, through the vault folder check
-(`vault.folder` imports `vault.crypto` for its base64 helpers)."""
+NOT_WITH_THE_APP = (*NOT_BEFORE_UNLOCK, "orjson")
+"""Nor by importing the app module (what the bench's start-up child imports)."""
 
 _LOADED = """
 def loaded(names):

@@ -6,7 +6,6 @@ AES-256-GCM everywhere (authenticated, associated data bound). Passphrases go th
 
 from __future__ import annotations
 
-import base64
 import os
 from dataclasses import asdict, dataclass
 
@@ -18,18 +17,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from chandong_tui.vault.encoding import b64d, b64e
 from chandong_tui.vault.errors import IntegrityError
 
 NONCE_SIZE = 12
 KEY_SIZE = 32
-
-
-def b64e(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def b64d(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
 
 
 def random_key() -> bytes:

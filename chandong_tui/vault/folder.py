@@ -18,7 +18,7 @@ from pathlib import Path
 import orjson
 
 from chandong_tui.vault.atomic import write_atomic
-from chandong_tui.vault.crypto import b64d, b64e
+from chandong_tui.vault.encoding import b64d, b64e
 from chandong_tui.vault.errors import BadInput, IntegrityError, NotAVault
 
 MARKER = "VAULT.json"

@@ -21,7 +21,7 @@ from typing import IO
 import orjson
 
 from chandong_tui.vault.atomic import write_atomic
-from chandong_tui.vault.crypto import b64e
+from chandong_tui.vault.encoding import b64e
 from chandong_tui.vault.errors import IntegrityError
 from chandong_tui.vault.folder import VaultInfo
 
