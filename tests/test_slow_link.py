@@ -156,10 +156,11 @@ def test_visit_flow_over_slow_link(
     print(f"\n{link.describe()}")
     vault = sshd.folder.parent / "demo"
     vaults.append(vault)
-    started = time.monotonic()
+    started, sent = time.monotonic(), link.server_tx_bytes()
     with contextlib.contextmanager(tmux_session)() as tmux:
         visit_and_flag_with_keys_alone(tmux, sshd.ssh_command(app_command(vault, chandong_home), via), vault)
-    print(f"visit-recording flow over the slow link: done in {time.monotonic() - started:.1f} s")
+    took, sent = time.monotonic() - started, link.server_tx_bytes() - sent
+    print(f"visit-recording flow over the slow link: {took:.1f} s, {sent / 1000:.0f} kB from the server")
 
 
 @dataclass
