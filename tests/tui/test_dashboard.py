@@ -166,14 +166,24 @@ def test_dashboard_sections_match_my_work(demo_vault: Path) -> None:
     run_app(app, scenario, (120, 40))
 
 
+def clocked_app(vault: Path, moment: list[dt.datetime]) -> ChandongApp:
+    """The planner's app, whose "now" is `moment[0]` (move it to move the clocks)."""
+    return ChandongApp(vault, user="planner", low_bandwidth=True, clock=lambda: moment[0])
+
+
+async def on_dashboard(app: ChandongApp, pilot: Pilot) -> DashboardScreen:
+    """Signed in, on 내 업무."""
+    await sign_in(app, pilot, to_households=False)
+    assert isinstance(app.screen, DashboardScreen)
+    return app.screen
+
+
 def test_clocks_tick_without_reading_again(demo_vault: Path) -> None:
     moment = [AT]
-    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=lambda: moment[0])
+    app = clocked_app(demo_vault, moment)
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
-        await sign_in(app, pilot, to_households=False)
-        screen = app.screen
-        assert isinstance(screen, DashboardScreen)
+        screen = await on_dashboard(app, pilot)
         moment[0] = AT + dt.timedelta(hours=8)  # the highlighted flag is now an hour late
         screen.tick()
         await pilot.pause()
@@ -189,12 +199,10 @@ def test_a_hidden_dashboard_does_not_redraw_on_its_tick(demo_vault: Path) -> Non
     """Under the household list the clocks wait: no work, no repaint of the list above (bytes over
     SSH); back on top they show the time again."""
     moment = [AT]
-    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=lambda: moment[0])
+    app = clocked_app(demo_vault, moment)
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
-        await sign_in(app, pilot, to_households=False)
-        dashboard = app.screen
-        assert isinstance(dashboard, DashboardScreen)
+        dashboard = await on_dashboard(app, pilot)
         await pilot.press("f3")
         await pilot.pause()
         assert app.screen is not dashboard and dashboard in app._background_screens
