@@ -3,9 +3,10 @@
 Only the rows on screen are rendered (`render_line`), each once per (household, width, cursor) thanks
 to an LRU cache kept across searches, so 3,000 or 30,000 households cost the same to show, a cursor
 move repaints two lines, and a keystroke in the search box builds only the rows not seen before.
-The scrollbar is always there (an empty track when every row fits): a new search result changes the
-scrollable height without laying the screen out again, and the columns never shift while the user
-types. Line 0 is a sticky column header; row `i` sits on virtual line `i + 1`.
+The scroll bar is the last cell of each line the list draws (an empty track when every row fits), not
+a widget beside it: a new search result changes the scrollable height without laying the screen out
+again, repaints only the lines whose row or bar cell changed, and the columns never shift.
+Line 0 is a sticky column header; row `i` sits on virtual line `i + 1`.
 """
 
 from __future__ import annotations
@@ -194,9 +195,9 @@ class HouseholdList(ScrollView, can_focus=True):
         """The filters applied with the query (my cases, tag, 통, open flag)."""
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._base: Style | None = None
+        """The list's own colours, under every cached strip (forgotten with them)."""
         self._bar_drawn: tuple[tuple[object, ...], tuple[Segment, ...]] | None = None
         """The scroll bar's cells and what they were drawn for."""
-        """The list's own colours, under every cached strip (forgotten with them)."""
         self._flag_width = max(cell_len(level.label(lang)) for level in CrisisLevel)
 
     @property
