@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 EXIT_OK, EXIT_USAGE, EXIT_AUTH, EXIT_INTEGRITY = 0, 2, 3, 4
 MIN_PASSPHRASE = 10
@@ -216,7 +216,7 @@ def _credentials(parser: argparse.ArgumentParser) -> None:
 def _tui_options(parser: argparse.ArgumentParser, *, on_command: bool = False) -> None:
     """The options of the terminal UI. On a command they default to nothing, so one left out there
     keeps what was given before the command (`chandong --lang en open V`)."""
-    unset = {"default": argparse.SUPPRESS} if on_command else {}
+    unset: dict[str, Any] = {"default": argparse.SUPPRESS} if on_command else {}
     parser.add_argument(
         "--lang", choices=("ko", "en"), help="interface language", **(unset or {"default": "ko"})
     )

@@ -187,8 +187,12 @@ def run_bench(
             (*(ingest or (None, None)), "ingest ≤ 0.1 s"),
             (report, None, "dong report ≤ 0.5 s"),
             (report_unlock, kdf, "(dong report incl. unlock)"),
-            (queue and queue.after_change, None, "≤ 0.2 s (vault open; indices rebuilt, as after a save)"),
-            (queue and queue.indices_kept, None, "≤ 0.2 s (opened from 내 업무)"),
+            (
+                queue.after_change if queue else None,
+                None,
+                "≤ 0.2 s (vault open; indices rebuilt, as after a save)",
+            ),
+            (queue.indices_kept if queue else None, None, "≤ 0.2 s (opened from 내 업무)"),
         )
         _say(f"  storage, report and queue scenarios: {time.perf_counter() - started:.1f} s")
         ready = _attempt(

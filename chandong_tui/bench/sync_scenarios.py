@@ -68,13 +68,11 @@ def ingest_month(vault: Path, repeat: int) -> tuple[Timing, Timing]:
     with unlock(vault, BENCH_USER, BENCH_PASSPHRASE) as session:
         for run in range(repeat):
             files = _write_month(vault, run)
-            raw.append(
-                time_each(
-                    "",
-                    lambda f=files: [open_ops(p, e, info.vault_id, d, session.keys.get) for p, e, d in f],
-                    1,
-                ).samples[0]
-            )
+
+            def read_raw(files: list[tuple[Path, Entry, str]] = files) -> list[object]:
+                return [open_ops(p, e, info.vault_id, d, session.keys.get) for p, e, d in files]
+
+            raw.append(time_each("", read_raw, 1).samples[0])
             ingest.append(time_each("", session.ingest, 1).samples[0])
     ops = f"{MONTH_OPS:,} ops in {MONTH_OPS // OPS_PER_CHUNK} chunks"
     return (
