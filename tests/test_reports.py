@@ -6,12 +6,14 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
 
+from chandong_tui.casework.queue import supervisor_queue
 from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.reports.figures import FIGURES, figures_markdown
+from chandong_tui.reports.figures import DEFINITIONS, FIGURES, figures_markdown
 from chandong_tui.reports.month import BadMonth, Month
 from chandong_tui.reports.monthly import MonthlyReport, monthly_report
 from chandong_tui.vault.session import unlock
@@ -19,7 +21,8 @@ from tests import test_reports_dataset as dataset
 from tests.conftest import main_in_process
 from tests.test_reports_dataset import ADMIN, HYPERLINK, PASS
 
-report_vaults = dataset.report_vaults  # the fixture
+report_vaults = dataset.report_vaults  # the fixtures
+handoff_vaults = dataset.handoff_vaults
 
 OCTOBER = Month(2025, 10)
 RATIOS = {fig.key for fig in FIGURES if fig.kind in ("ratio", "median")}
@@ -85,7 +88,7 @@ DONG_A_OCTOBER = expected(
     handoffs_made=3,  # ho1 ho2 ho3
     handoffs_accepted=1,  # ho1 (ho3's acceptance is November's)
     handoffs_declined=1,  # ho4
-    handoffs_overdue=2,  # ho3 ho5 (ho2: requested less than 3 days before month end)
+    handoffs_overdue=2,  # ho3 ho5 (ho2: requested less than 3 working days before month end)
     cases_open=5,  # h1-h5 (h7 registered in November)
     cases_closed=2,  # h6 h8
 )
@@ -368,3 +371,121 @@ def test_readme_defines_every_figure_as_the_code_does() -> None:
     start = readme.index("-->\n", readme.index("<!-- figures:start")) + 4
     documented = readme[start : readme.index("<!-- figures:end -->")]
     assert documented.strip() == figures_markdown().strip()
+
+
+def readme_figure_labels() -> dict[str, tuple[str, str]]:
+    """Each figure's (Korean, English) label as the README's table gives it; a family's row, such as
+    `방문상담(초기상담/정기방문/…)`, gives one label per member, in the report's column order."""
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("-->\n", readme.index("<!-- figures:start")) + 4
+    lines = readme[start : readme.index("<!-- figures:end -->")].strip().splitlines()[2:]
+    labels: dict[str, tuple[str, str]] = {}
+    columns = iter(fig.key for fig in FIGURES)  # the README's rows come in column order
+    for line in lines:
+        key, ko, en, _counts, _row = (cell.strip() for cell in line.strip("|").split(" | "))
+        key = key.strip("`")
+        if "<" not in key:
+            labels[key] = (ko, en)
+            assert next(columns) == key
+            continue
+        family: list[list[str]] = []
+        for label in (ko, en):
+            match = re.fullmatch(r"(.*?\()([^()]*)(\).*)", label)
+            assert match is not None, label
+            head, members, tail = match.groups()
+            family.append([head + member + tail for member in members.split("/")])
+        assert len(family[0]) == len(family[1]), key
+        pattern = re.compile(re.sub(r"<[a-z]+>", "[a-z_0-9]+", key) + "$")
+        keys = [next(columns) for _ in family[0]]
+        assert all(pattern.match(k) for k in keys), (key, keys)
+        labels.update(zip(keys, zip(*family, strict=True), strict=True))
+    assert next(columns, None) is None
+    return labels
+
+
+def test_csv_headers_are_the_readme_labels(report_vaults: dict[str, Path]) -> None:
+    labels = readme_figure_labels()
+    assert list(labels) == [fig.key for fig in FIGURES]
+    report = _report([report_vaults["A"]], OCTOBER)
+    korean = next(csv.reader(io.StringIO(report.to_csv().decode("utf-8-sig"))))
+    keys = next(csv.reader(io.StringIO(report.to_csv("keys").decode("utf-8"))))
+    assert korean[4:] == [labels[key][0] for key in labels] == [fig.ko for fig in FIGURES]
+    assert keys[4:] == list(labels)
+    assert [fig.en for fig in FIGURES] == [labels[key][1] for key in labels]
+    assert "첫 방문 완료" in korean and "65세 도래 건강방문(누적)" in korean  # the README's terms
+    assert len(set(korean)) == len(korean)
+
+
+def test_every_figure_is_counted_by_the_section_its_definition_names(report_vaults: dict[str, Path]) -> None:
+    from chandong_tui.reports import figures
+
+    session = unlock(report_vaults["A"], ADMIN, PASS)
+    try:
+        records = figures._MonthRecords.read(CaseRepository(session), OCTOBER)
+        definition_of = figures.DEFINITION_OF | {
+            fig.sample: figures.DEFINITION_OF[fig.key] for fig in FIGURES if fig.sample
+        }
+        seen: set[str] = set()
+        for section in figures.SECTIONS:
+            section(records)
+            found = {key for scope in records.c.tallies().values() for key in scope.counts}
+            found |= {key for scope in records.c.tallies().values() for key in scope.samples}
+            for key in found - seen:
+                assert definition_of[key].computed_by is section, (key, section.__name__)
+            seen |= found
+    finally:
+        session.close()
+    for definition in DEFINITIONS:
+        assert (definition.computed_by is None) == (definition.kind == "ratio"), definition.key
+    assert {d.computed_by for d in DEFINITIONS} - {None} == set(figures.SECTIONS)
+
+
+# -- hand-offs overdue: the supervisor queue's rule, in the vault's working days --------------------
+
+NOVEMBER = Month(2025, 11)  # the 30th is a Sunday: month end is Monday 1 December, 00:00 in Seoul
+JANUARY = Month(2025, 1)  # 설날: 27 (temporary holiday) to 30 January 2025
+
+
+def _overdue(vault: Path, month: Month) -> tuple[int | float | None, int | float | None]:
+    """(dong, nurse) `handoffs_overdue` of one vault's by-worker report."""
+    report = _report([vault], month, "worker")
+    rows = {row.worker_id: row.tally.values() for row in report.rows}
+    assert report.total is not None
+    return report.total.tally.values()["handoffs_overdue"], rows["nurse"]["handoffs_overdue"]
+
+
+def test_handoffs_overdue_counts_working_days(handoff_vaults: dict[str, Path]) -> None:
+    # 3 working days: the Friday-evening and Thursday requests are not overdue on Monday 00:00 (the
+    # Thursday one is 86 hours old), nor is the one sent again on Thursday after a question; the
+    # Tuesday one is (due Friday 10:00). Returned, answered and later hand-offs never count.
+    assert _overdue(handoff_vaults["three"], NOVEMBER) == (1, 1)
+    # 1 working day (흑석동's setting): Thursday's two are overdue too; Friday's is due Monday 18:00
+    assert _overdue(handoff_vaults["one"], NOVEMBER) == (3, 3)
+    # Friday 24 January 18:00, before 설날: 3 working days end on Tuesday 4 February, 1 on Friday 31st
+    assert _overdue(handoff_vaults["three"], JANUARY) == (0, 0)
+    assert _overdue(handoff_vaults["one"], JANUARY) == (1, 1)
+
+
+def test_handoffs_overdue_are_those_the_queue_shows_escalated_at_month_end(
+    handoff_vaults: dict[str, Path],
+) -> None:
+    for name, expected_ids in (("three", {"tue"}), ("one", {"thu", "tue", "resent"})):
+        session = unlock(handoff_vaults[name], ADMIN, PASS)
+        try:
+            repo = CaseRepository(session)
+            queue = supervisor_queue(repo, NOVEMBER.end)
+            escalated = {w.handoff.id for w in queue.handoffs if w.escalated}
+            figures = monthly_report([repo], NOVEMBER).rows[0].tally.values()
+        finally:
+            session.close()
+        assert escalated == expected_ids
+        assert figures["handoffs_overdue"] == len(escalated)
+
+
+def test_gu_report_uses_each_vaults_own_escalation_days(handoff_vaults: dict[str, Path]) -> None:
+    report = _report([handoff_vaults["one"], handoff_vaults["three"]], NOVEMBER)
+    overdue = {row.dong_code: row.tally.values()["handoffs_overdue"] for row in report.rows}
+    assert overdue == {dataset.THREE_DAYS: 1, dataset.ONE_DAY: 3}
+    assert report.total is not None and report.total.tally.values()["handoffs_overdue"] == 4

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from chandong_tui.casework.deadlines import SETTINGS_ID
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.setup import init_vault, register_user
 from chandong_tui.model.enums import (
@@ -45,6 +46,7 @@ from chandong_tui.model.records import (
     Household,
     Member,
     ResourceLink,
+    VaultSettings,
     Visit,
     Worker,
 )
@@ -342,7 +344,8 @@ def dong_a_records(code: str) -> list:
             "nurse",
             [(kst(2025, 10, 3, 10), "planner", S.REQUESTED), (kst(2025, 10, 4), "nurse", S.ACCEPTED)],
         ),
-        # requested 2 days 15 hours before month end: not overdue yet
+        # requested Wednesday 29 October 09:00: three working days run to Monday 3 November, so not
+        # overdue at month end
         handoff("ho2", "h4", "planner", "officer", [(kst(2025, 10, 29), "planner", S.REQUESTED)]),
         # unanswered at month end (accepted only in November): overdue, for the receiving worker
         handoff(
@@ -406,6 +409,76 @@ def report_vaults(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             # 72-hour shares B 1/2, C 3/4 (A: 2/4); 65세 도래 health visits B 1/2, C 3/4 (A: 1/2)
             "B": _build(base / "B", "1159054000", neighbour_records("1159054000", [10, None], (1, 2))),
             "C": _build(base / "C", "1159055000", neighbour_records("1159055000", [5, 20, 70, 100], (3, 4))),
+        }
+    finally:
+        if old is None:
+            os.environ.pop("CHANDONG_HOME", None)
+        else:
+            os.environ["CHANDONG_HOME"] = old
+
+
+# -- hand-offs around weekends and holidays (`handoffs_overdue` in working days) --------------------
+THREE_DAYS, ONE_DAY = "1159056000", "1159060500"
+"""상도4동 keeps the default 3 working days before a hand-off escalates; 흑석동 sets 1."""
+
+
+def handoff_records(code: str, escalation_days: int | None = None) -> list:
+    """Hand-offs from a planner to a nurse, sent close to the ends of November 2025 (the 30th is a
+    Sunday: month end is Monday 1 December, 00:00 in Seoul) and January 2025 (설날 27–30 January)."""
+    S = HandoffState
+    records: list = [
+        Worker(id="planner", name="복지플래너", role=Role.WELFARE_PLANNER, dong_code=code),
+        Worker(id="nurse", name="간호사", role=Role.VISITING_NURSE, dong_code=code),
+    ]
+    if escalation_days is not None:
+        records.append(VaultSettings(id=SETTINGS_ID, handoff_escalation_working_days=escalation_days))
+    sent = {
+        # Friday evening: three working days run to Wednesday 3 December, one to Monday 18:00
+        "fri": [(kst(2025, 11, 28, 18), "planner", S.REQUESTED)],
+        # Thursday morning, 86 hours before month end: due Tuesday 2 December (one day: Friday)
+        "thu": [(kst(2025, 11, 27, 10), "planner", S.REQUESTED)],
+        # Tuesday: due Friday 28 November at 10:00, so overdue at month end
+        "tue": [(kst(2025, 11, 25, 10), "planner", S.REQUESTED)],
+        "answered": [(kst(2025, 11, 3), "planner", S.REQUESTED), (kst(2025, 11, 4), "nurse", S.ACCEPTED)],
+        "returned": [(kst(2025, 11, 3), "planner", S.REQUESTED), (kst(2025, 11, 4), "nurse", S.RETURNED)],
+        # sent again on Thursday after a question: the working days count from then
+        "resent": [
+            (kst(2025, 11, 3), "planner", S.REQUESTED),
+            (kst(2025, 11, 4), "nurse", S.RETURNED),
+            (kst(2025, 11, 27, 10), "planner", S.REQUESTED),
+        ],
+        # Friday evening before 설날: three working days run to Tuesday 4 February, one to Friday 31
+        # January 18:00; answered in February
+        "lunar": [(kst(2025, 1, 24, 18), "planner", S.REQUESTED), (kst(2025, 2, 5), "nurse", S.ACCEPTED)],
+        "later": [(kst(2025, 12, 10), "planner", S.REQUESTED)],  # not sent yet at November's end
+    }
+    for i, (hid_, events) in enumerate(sent.items()):
+        records.append(_household(f"w{i}", code, [HouseholdTag.ELDERLY_ALONE], D(2024, 1, 1), "planner"))
+        records.append(
+            Handoff(
+                id=hid_,
+                household_id=f"w{i}",
+                from_worker_id="planner",
+                target=HandoffTarget.WORKER,
+                to_worker_id="nurse",
+                reason="담당 조정",
+                state=events[-1][2],
+                history=[HandoffEvent(at=at, actor_id=actor, state=state) for at, actor, state in events],
+            )
+        )
+    return records
+
+
+@pytest.fixture(scope="session")
+def handoff_vaults(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two vaults with the same hand-offs: 상도4동 with 3 working days, 흑석동 with 1."""
+    base = tmp_path_factory.mktemp("handoff-vaults")
+    old = os.environ.get("CHANDONG_HOME")
+    os.environ["CHANDONG_HOME"] = str(base / "home")
+    try:
+        return {
+            "three": _build(base / "three", THREE_DAYS, handoff_records(THREE_DAYS)),
+            "one": _build(base / "one", ONE_DAY, handoff_records(ONE_DAY, escalation_days=1)),
         }
     finally:
         if old is None:

@@ -1,11 +1,16 @@
 """The monthly figures of a dong (or of each worker), computed from the vault's records.
 
+Every figure is defined once, in `DEFINITIONS` at the end of this module: its key, its Korean label
+(the CSV header and the report screen's name), its English label (the screen in English), what it
+counts in the README's words, whose row it goes to with `--by worker`, and the section of `compute`
+that counts it (or, for a ratio, its numerator and denominator). `FIGURES` (the report's columns),
+the README's table (`figures_markdown()`) and the report screen all come from that table.
+
 Every figure is a *count* (or a sum of won) — a numerator — so that figures of several vaults (a gu)
 are added, never averaged. A ratio is kept as its numerator and denominator, both columns of the
 report, and recomputed from the summed parts (1/2 and 3/4 give 4/6, not 0.625). The median hours to a
 first visit is computed from the pooled list of hours of every flag of every vault, never as a median
-of medians. `FIGURES` below is the single list of figures, in column order; `figures_markdown()`
-renders the table of definitions for the README.
+of medians.
 
 General rules
 -------------
@@ -16,32 +21,33 @@ General rules
   another visit `revises` is not counted), and the revision's date decides.
 - **"Visited"** (households visited, first visits, 출산가정 visited) means an in-person contact: any
   visit kind except 전화상담 (`phone`). Visit counts by kind count phone contacts too.
-- **By worker**: each figure is attributed to one worker (the last part of each `DEFINITIONS`
-  entry); rows for workers sum to the dong's counts, except figures of *distinct households*: a
-  household visited by two workers counts once in each worker's row and once in the dong's (so the
-  total row of a by-worker report is computed from the dong, not added up from worker rows). Figures
-  attributed to a household's owner go to the row "unassigned" when the household has none.
+- **By worker**: each figure is attributed to one worker (`Definition.row`); rows for workers sum to
+  the dong's counts, except figures of *distinct households*: a household visited by two workers
+  counts once in each worker's row and once in the dong's (so the total row of a by-worker report is
+  computed from the dong, not added up from worker rows). Figures attributed to a household's owner
+  go to the row "unassigned" when the household has none.
 - **Statuses are today's**: the vault keeps no history of a household's status or of a resource's
   outcome, so "open cases at month end" and "resource provided" use the current value (with the
   household's registration date and the visit date deciding the month). Hand-off states do have a
-  history, and it is used.
-
-The definitions of every figure are `DEFINITIONS` below (`figures_markdown()` renders them as a
-table for the README).
+  history, and it is used; the vault's settings (the hand-off escalation working days) are today's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import re
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from chandong_tui.casework.deadlines import settings_of
+from chandong_tui.casework.handoffs import is_escalated
 from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.i18n import Lang
 from chandong_tui.model.enums import (
     ConferenceState,
     CrisisLevel,
@@ -49,6 +55,7 @@ from chandong_tui.model.enums import (
     HandoffState,
     HouseholdStatus,
     HouseholdTag,
+    LabelledEnum,
     Outcome,
     ResourceCategory,
     Role,
@@ -60,7 +67,6 @@ from chandong_tui.reports.month import Month, parse_day, parse_instant
 from chandong_tui.vault.ops import DELETED
 
 FIRST_VISIT_HOURS = 72
-HANDOFF_ANSWER_DAYS = 3
 UNASSIGNED = ""
 """The worker key of figures whose household has no owner."""
 _DONG = "\x00dong"
@@ -71,10 +77,13 @@ Kind = Literal["count", "won", "ratio", "median"]
 
 @dataclass(frozen=True)
 class Figure:
-    """One column of the monthly report."""
+    """One column of the monthly report (made from its `Definition`)."""
 
     key: str
     ko: str
+    """The Korean label: the CSV header, and the report screen's name in Korean."""
+    en: str
+    """The English label: the report screen's name in English."""
     kind: Kind = "count"
     num: str = ""
     """For a ratio: the key of its numerator."""
@@ -83,67 +92,9 @@ class Figure:
     sample: str = ""
     """For a median: the key of its pooled samples."""
 
-
-def _figures() -> tuple[Figure, ...]:
-    f: list[Figure] = [Figure("visits", "방문상담 건수")]
-    f += [Figure(f"visits_{k.value}", f"방문상담({k.ko})") for k in VisitKind]
-    f += [Figure(f"visits_role_{r.value}", f"방문상담({r.ko})") for r in Role]
-    f.append(Figure("households_visited", "방문 가구 수"))
-    f += [Figure(f"households_visited_role_{r.value}", f"방문 가구({r.ko})") for r in Role]
-    f += [
-        Figure("crisis_flags_raised", "위기가구 발굴 건수"),
-        Figure("crisis_households_new", "신규 위기가구"),
-    ]
-    f += [Figure(f"crisis_households_{lv.value}", f"신규 위기가구({lv.ko})") for lv in CrisisLevel]
-    f += [Figure(f"crisis_households_reason_{r.value}", f"위기 사유({r.ko})") for r in CrisisReason]
-    f += [
-        Figure("first_visit_within_72h", "72시간 내 첫 방문"),
-        Figure(
-            "first_visit_within_72h_share",
-            "72시간 내 첫 방문 비율",
-            "ratio",
-            num="first_visit_within_72h",
-            den="crisis_flags_raised",
-        ),
-        Figure("crisis_flags_first_visited", "첫 방문 완료 위기가구"),
-        Figure("first_visit_median_hours", "첫 방문까지 시간 중앙값", "median", sample="first_visit_hours"),
-        Figure("turning65_households", "65세 도래 가구"),
-        Figure("turning65_health_visited_ytd", "65세 도래 건강방문 가구(누적)"),
-        Figure(
-            "turning65_health_visit_rate_ytd",
-            "65세 도래 건강방문율(누적)",
-            "ratio",
-            num="turning65_health_visited_ytd",
-            den="turning65_households",
-        ),
-        Figure("elderly_households_first_visited", "신규 어르신 방문 가구"),
-        Figure("newborn_households_visited", "출산가정 방문 가구"),
-        Figure("resources_linked", "자원연계(보건 제외)"),
-        Figure("resources_linked_health", "보건의료 자원연계"),
-        Figure("referrals_specialist", "전문기관 의뢰"),
-        Figure("blind_spot_found", "사각지대 발굴 가구"),
-        Figure("blind_spot_supported", "사각지대 지원 가구"),
-        Figure("emergency_cases", "서울형 긴급복지 건수"),
-    ]
-    f += [Figure(f"emergency_cases_{s.value}", f"서울형 긴급복지({s.ko}) 건수") for s in SupportKind]
-    f += [Figure(f"emergency_won_{s.value}", f"서울형 긴급복지({s.ko}) 금액", "won") for s in SupportKind]
-    f += [
-        Figure("emergency_won_total", "서울형 긴급복지 금액", "won"),
-        Figure("conferences_held", "사례회의 개최"),
-        Figure("conference_households", "사례회의 논의 가구"),
-        Figure("handoffs_made", "사례 이관 요청"),
-        Figure("handoffs_accepted", "이관 수락"),
-        Figure("handoffs_declined", "이관 거절"),
-        Figure("handoffs_overdue", "이관 응답 지연"),
-        Figure("cases_open", "관리중 사례"),
-        Figure("cases_closed", "종결 사례"),
-    ]
-    return tuple(f)
-
-
-FIGURES: tuple[Figure, ...] = _figures()
-"""Every figure, in the report's column order (stable: enum members in their declared order)."""
-FIGURE_BY_KEY = {fig.key: fig for fig in FIGURES}
+    def label(self, lang: Lang | str = Lang.KO) -> str:
+        """The figure's name for people, in `lang`."""
+        return self.en if lang == Lang.EN else self.ko
 
 
 @dataclass
@@ -298,39 +249,91 @@ def compute(repo: CaseRepository, month: Month) -> VaultFigures:
 
 
 def _compute(repo: CaseRepository, month: Month) -> VaultFigures:
-    src = _Source(repo)
-    c = _Collector()
-    prefix = str(month)
-    month_end_day = month.last_day.isoformat()
-    roles = {w.id: w.role for w in repo.workers()}
+    records = _MonthRecords.read(repo, month)
+    for section in SECTIONS:
+        section(records)
+    tallies = records.c.tallies()
+    dong = tallies.pop(_DONG)
+    return VaultFigures(repo.session.info.dong_code, month, dong, tallies)
 
-    households = src.households()
-    tagged: dict[str, set[str]] = defaultdict(set)
-    for hid, h in households.items():
-        for tag in h.tags:
-            tagged[tag].add(hid)
-    registered = {hid for hid, h in households.items() if h.registered_on <= month.last_day}
 
-    # -- visits: current revisions only -----------------------------------------------------
-    raw_visits = list(src.rows(Visit.kind))
-    revised = {doc["revises"] for _, doc in raw_visits if doc.get("revises")}
-    current = [(vid, doc) for vid, doc in raw_visits if vid not in revised]
-    ytd_from = dt.date(month.year, 1, 1).isoformat()
-    turning65 = tagged[HouseholdTag.TURNING_65]
-    wanted = [
-        vid
-        for vid, doc in current
-        if _month_prefix(doc.get("visited_on"), prefix)
-        or (
-            doc.get("household_id") in turning65
-            and ytd_from <= str(doc.get("visited_on", "")) <= month_end_day
+@dataclass
+class _MonthRecords:
+    """What the sections of one report read, and the collector they add their figures to."""
+
+    repo: CaseRepository
+    month: Month
+    src: _Source
+    c: _Collector
+    roles: dict[str, Role]
+    households: dict[str, _HouseholdFacts]
+    tagged: dict[str, set[str]]
+    """Household ids by tag."""
+    registered: set[str]
+    """Households registered by month end."""
+    current: list[tuple[str, dict[str, Any]]]
+    """The stored rows of every visit not replaced by a revision."""
+    visits: list[Visit]
+    """The visits of the month, and the year's visits to turning-65 households up to month end."""
+    in_month: list[Visit]
+    supported: set[str] = field(default_factory=set)
+    """Households with a flag resolved in the month with 서울형 긴급복지 support (set by the flags)."""
+
+    @property
+    def prefix(self) -> str:
+        return str(self.month)
+
+    @classmethod
+    def read(cls, repo: CaseRepository, month: Month) -> _MonthRecords:
+        src = _Source(repo)
+        households = src.households()
+        tagged: dict[str, set[str]] = defaultdict(set)
+        for hid, h in households.items():
+            for tag in h.tags:
+                tagged[tag].add(hid)
+        registered = {hid for hid, h in households.items() if h.registered_on <= month.last_day}
+
+        # visits: current revisions only
+        raw_visits = list(src.rows(Visit.kind))
+        revised = {doc["revises"] for _, doc in raw_visits if doc.get("revises")}
+        current = [(vid, doc) for vid, doc in raw_visits if vid not in revised]
+        prefix, month_end_day = str(month), month.last_day.isoformat()
+        ytd_from = dt.date(month.year, 1, 1).isoformat()
+        turning65 = tagged[HouseholdTag.TURNING_65]
+        wanted = [
+            vid
+            for vid, doc in current
+            if _month_prefix(doc.get("visited_on"), prefix)
+            or (
+                doc.get("household_id") in turning65
+                and ytd_from <= str(doc.get("visited_on", "")) <= month_end_day
+            )
+        ]
+        visits = src.records(Visit, wanted)
+        return cls(
+            repo=repo,
+            month=month,
+            src=src,
+            c=_Collector(),
+            roles={w.id: w.role for w in repo.workers()},
+            households=households,
+            tagged=tagged,
+            registered=registered,
+            current=current,
+            visits=visits,
+            in_month=[v for v in visits if month.has_day(v.visited_on)],
         )
-    ]
-    visits = src.records(Visit, wanted)
-    in_month = [v for v in visits if month.has_day(v.visited_on)]
 
-    for v in in_month:
-        who, role = v.worker_id, roles.get(v.worker_id)
+
+Section = Callable[[_MonthRecords], None]
+"""A part of `compute`: counts the figures of one kind of record (named in their definitions)."""
+
+
+def _visit_figures(m: _MonthRecords) -> None:
+    """Visits of the month: counts, households visited in person, resources linked."""
+    c = m.c
+    for v in m.in_month:
+        who, role = v.worker_id, m.roles.get(v.worker_id)
         c.add(who, "visits")
         c.add(who, f"visits_{v.visit_kind.value}")
         if role is not None:
@@ -347,50 +350,57 @@ def _compute(repo: CaseRepository, month: Month) -> VaultFigures:
         c.distinct(who, "households_visited", v.household_id)
         if role is not None:
             c.distinct(who, f"households_visited_role_{role.value}", v.household_id)
-        if v.household_id in tagged[HouseholdTag.NEWBORN]:
+        if v.household_id in m.tagged[HouseholdTag.NEWBORN]:
             c.distinct(who, "newborn_households_visited", v.household_id)
 
-    # first-ever in-person visit of elderly households (from the stored dates of every visit)
-    elderly = tagged[HouseholdTag.ELDERLY_ALONE] | turning65
+
+def _elderly_first_visits(m: _MonthRecords) -> None:
+    """First-ever in-person visits of elderly households (from the stored dates of every visit)."""
+    elderly = m.tagged[HouseholdTag.ELDERLY_ALONE] | m.tagged[HouseholdTag.TURNING_65]
     first: dict[str, tuple[str, str, str]] = {}
-    for vid, doc in current:
-        hid = doc.get("household_id")
+    for vid, doc in m.current:
+        hid = str(doc.get("household_id", ""))
         if hid in elderly and doc.get("visit_kind") != VisitKind.PHONE:
             mark = (str(doc.get("visited_on", "")), vid, str(doc.get("worker_id", "")))
             if hid not in first or mark < first[hid]:
                 first[hid] = mark
     for hid, (day, _vid, who) in first.items():
-        if day.startswith(prefix):
-            c.distinct(who, "elderly_households_first_visited", hid)
+        if day.startswith(m.prefix):
+            m.c.distinct(who, "elderly_households_first_visited", hid)
 
-    # 65세 도래: households and health visits by a nurse, year to date
+
+def _turning65_figures(m: _MonthRecords) -> None:
+    """65세 도래: households, and those with a health visit by a nurse, year to date."""
+    month, turning65 = m.month, m.tagged[HouseholdTag.TURNING_65]
     health_visited = {
         v.household_id
-        for v in visits
+        for v in m.visits
         if v.household_id in turning65
         and v.visit_kind is VisitKind.HEALTH
-        and roles.get(v.worker_id) is Role.VISITING_NURSE
+        and m.roles.get(v.worker_id) is Role.VISITING_NURSE
         and month.first_day.replace(month=1) <= v.visited_on <= month.last_day
     }
-    for hid in sorted(turning65 & registered):
-        owner = households[hid].owner_id
-        c.distinct(owner, "turning65_households", hid)
+    for hid in sorted(turning65 & m.registered):
+        owner = m.households[hid].owner_id
+        m.c.distinct(owner, "turning65_households", hid)
         if hid in health_visited:
-            c.distinct(owner, "turning65_health_visited_ytd", hid)
+            m.c.distinct(owner, "turning65_health_visited_ytd", hid)
 
-    # -- crisis flags -------------------------------------------------------------------------
+
+def _crisis_flag_figures(m: _MonthRecords) -> None:
+    """Crisis flags raised in the month (with their first visits) and resolved in it (with support)."""
+    c, month = m.c, m.month
     flag_ids = [
         fid
-        for fid, doc in src.rows(CrisisFlag.kind)
+        for fid, doc in m.src.rows(CrisisFlag.kind)
         if any(
             (at := parse_instant(doc.get(name))) is not None and month.has_instant(at)
             for name in ("raised_at", "resolved_at")
         )
     ]
-    flags: list[CrisisFlag] = src.records(CrisisFlag, flag_ids)
+    flags: list[CrisisFlag] = m.src.records(CrisisFlag, flag_ids)
     level_rank = {level: rank for rank, level in enumerate(CrisisLevel)}
     worst: dict[str, dict[str, CrisisLevel]] = defaultdict(dict)
-    supported: set[str] = set()
     limit = dt.timedelta(hours=FIRST_VISIT_HOURS)
     for f in flags:
         who = f.raised_by
@@ -410,7 +420,7 @@ def _compute(repo: CaseRepository, month: Month) -> VaultFigures:
                 if delay <= limit:
                     c.add(who, "first_visit_within_72h")
         if f.resolved_at is not None and month.has_instant(f.resolved_at) and f.supports:
-            supported.add(f.household_id)
+            m.supported.add(f.household_id)
             c.add(who, "emergency_cases")
             for kind in sorted({s.support for s in f.supports}, key=list(SupportKind).index):
                 c.add(who, f"emergency_cases_{kind.value}")
@@ -421,33 +431,41 @@ def _compute(repo: CaseRepository, month: Month) -> VaultFigures:
         for hid, level in levels.items():
             c.sets[scope][f"crisis_households_{level.value}"].add(hid)
 
-    # -- 사각지대 -------------------------------------------------------------------------------
-    provided = {
-        v.household_id for v in in_month if any(link.outcome is Outcome.PROVIDED for link in v.resources)
-    }
-    for hid in sorted(tagged[HouseholdTag.BLIND_SPOT]):
-        h = households[hid]
-        if month.has_day(h.registered_on):
-            c.distinct(h.owner_id, "blind_spot_found", hid)
-        if hid in provided or hid in supported:
-            c.distinct(h.owner_id, "blind_spot_supported", hid)
 
-    # -- conferences ------------------------------------------------------------------------
+def _blind_spot_figures(m: _MonthRecords) -> None:
+    """사각지대 households found and supported (after the visits and the flags)."""
+    provided = {
+        v.household_id for v in m.in_month if any(link.outcome is Outcome.PROVIDED for link in v.resources)
+    }
+    for hid in sorted(m.tagged[HouseholdTag.BLIND_SPOT]):
+        h = m.households[hid]
+        if m.month.has_day(h.registered_on):
+            m.c.distinct(h.owner_id, "blind_spot_found", hid)
+        if hid in provided or hid in m.supported:
+            m.c.distinct(h.owner_id, "blind_spot_supported", hid)
+
+
+def _conference_figures(m: _MonthRecords) -> None:
+    """Case conferences with sealed minutes held in the month."""
     conference_ids = [
         cid
-        for cid, doc in src.rows(Conference.kind)
+        for cid, doc in m.src.rows(Conference.kind)
         if doc.get("state") == ConferenceState.SEALED
         and (at := parse_instant(doc.get("scheduled_at"))) is not None
-        and month.has_instant(at)
+        and m.month.has_instant(at)
     ]
-    for conf in src.records(Conference, conference_ids):
-        c.add(conf.facilitator_id, "conferences_held")
+    for conf in m.src.records(Conference, conference_ids):
+        m.c.add(conf.facilitator_id, "conferences_held")
         for item in conf.agenda:
-            c.distinct(conf.facilitator_id, "conference_households", item.household_id)
+            m.c.distinct(conf.facilitator_id, "conference_households", item.household_id)
 
-    # -- hand-offs ----------------------------------------------------------------------------
-    overdue_before = month.end - dt.timedelta(days=HANDOFF_ANSWER_DAYS)
-    for handoff in repo.all(Handoff):
+
+def _handoff_figures(m: _MonthRecords) -> None:
+    """Hand-offs made and answered in the month, and those escalated at month end by the rule of the
+    supervisor queue (`casework.handoffs.is_escalated`, with this vault's escalation working days)."""
+    c, month = m.c, m.month
+    settings = settings_of(m.repo)
+    for handoff in m.repo.all(Handoff):
         history = sorted(handoff.history, key=lambda e: e.at)
         if history and month.has_instant(history[0].at):
             c.add(handoff.from_worker_id, "handoffs_made")
@@ -458,241 +476,418 @@ def _compute(repo: CaseRepository, month: Month) -> VaultFigures:
             actors = sorted({e.actor_id for e in history if e.state is state and month.has_instant(e.at)})
             for actor in actors[:1]:  # a hand-off counts once even if accepted twice in a month
                 c.add(actor, key)
-        past = [e for e in history if e.at < month.end]
-        if past and past[-1].state is HandoffState.REQUESTED and past[-1].at < overdue_before:
+        at_end = handoff_as_of(handoff, month.end)
+        if at_end is not None and is_escalated(at_end, month.end, settings):
             c.add(handoff.to_worker_id or handoff.from_worker_id, "handoffs_overdue")
 
-    # -- cases at month end -------------------------------------------------------------------
-    for hid in sorted(registered):
-        h = households[hid]
+
+def handoff_as_of(handoff: Handoff, at: dt.datetime) -> Handoff | None:
+    """The hand-off as it stood just before `at`: its history up to then, the state its last event led
+    to, and its escalation mark if made by then; None when it did not exist yet."""
+    past = sorted((e for e in handoff.history if e.at < at), key=lambda e: e.at)
+    if not past:
+        return None
+    marked = handoff.escalated_at
+    return handoff.model_copy(
+        update={
+            "history": past,
+            "state": past[-1].state,
+            "escalated_at": marked if marked is not None and marked < at else None,
+        }
+    )
+
+
+def _case_figures(m: _MonthRecords) -> None:
+    """Cases at month end: households registered by then, open or closed (today's status)."""
+    for hid in sorted(m.registered):
+        h = m.households[hid]
         closed = h.status == HouseholdStatus.CLOSED
-        c.add(h.owner_id, "cases_closed" if closed else "cases_open")
-
-    tallies = c.tallies()
-    dong = tallies.pop(_DONG)
-    return VaultFigures(repo.session.info.dong_code, month, dong, tallies)
+        m.c.add(h.owner_id, "cases_closed" if closed else "cases_open")
 
 
-DEFINITIONS: tuple[tuple[str, str, str, str], ...] = (
-    (
+SECTIONS: tuple[Section, ...] = (
+    _visit_figures,
+    _elderly_first_visits,
+    _turning65_figures,
+    _crisis_flag_figures,
+    _blind_spot_figures,  # after the visits and the flags: it reads what they found
+    _conference_figures,
+    _handoff_figures,
+    _case_figures,
+)
+"""The sections of `compute`, in the order they run."""
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One figure, or a family of figures (one per member of the enumeration `each`), defined once."""
+
+    key: str
+    """The figure's key; a family's has one `<placeholder>` standing for the member's value."""
+    ko: str
+    """The Korean label (CSV header, report screen); a family's has `{x}` for the member's label."""
+    en: str
+    """The English label (report screen in English); a family's has `{x}` too."""
+    counts: str
+    """What counts, as the README says it."""
+    row: str
+    """Whose row the figure goes to with `--by worker` (— for a ratio or median of the parts)."""
+    computed_by: Section | None
+    """The section of `compute` that counts it (or, for a median, collects its samples); None for a
+    ratio, which is `num` ÷ `den`."""
+    kind: Kind = "count"
+    num: str = ""
+    den: str = ""
+    sample: str = ""
+    each: type[LabelledEnum] | None = None
+
+    def figures(self) -> tuple[Figure, ...]:
+        """Its columns of the report, in order (a family: one per member, in declared order)."""
+        if self.each is None:
+            return (Figure(self.key, self.ko, self.en, self.kind, self.num, self.den, self.sample),)
+        return tuple(
+            Figure(
+                _PLACEHOLDER.sub(member.value, self.key),
+                self.ko.format(x=member.label(Lang.KO)),
+                self.en.format(x=member.label(Lang.EN)),
+                self.kind,
+            )
+            for member in self.each
+        )
+
+    def label(self, lang: Lang | str = Lang.KO) -> str:
+        """Its label in `lang`; a family's names every member (as in the README)."""
+        template = self.en if lang == Lang.EN else self.ko
+        if self.each is None:
+            return template
+        return template.format(x="/".join(member.label(lang) for member in self.each))
+
+
+_PLACEHOLDER = re.compile(r"<[a-z]+>")
+
+D = Definition
+DEFINITIONS: tuple[Definition, ...] = (
+    D(
         "visits",
         "방문상담 건수",
+        "Visits",
         "visit records dated in the month (all kinds)",
         "visit's worker",
+        _visit_figures,
     ),
-    (
+    D(
         "visits_<kind>",
-        "… by kind",
+        "방문상담({x})",
+        "Visits ({x})",
         "the same, per visit kind",
         "visit's worker",
+        _visit_figures,
+        each=VisitKind,
     ),
-    (
+    D(
         "visits_role_<role>",
-        "… by role",
+        "방문상담({x})",
+        "Visits ({x})",
         "the same, per role of the visit's worker (unknown worker: total only)",
         "visit's worker",
+        _visit_figures,
+        each=Role,
     ),
-    (
+    D(
         "households_visited",
         "방문 가구 수",
+        "Households visited",
         "distinct households with an in-person visit in the month",
         "visit's worker",
+        _visit_figures,
     ),
-    (
+    D(
         "households_visited_role_<role>",
-        "… by role",
+        "방문 가구({x})",
+        "Households visited ({x})",
         "the same, per role (a household visited by two roles counts in both)",
         "visit's worker",
+        _visit_figures,
+        each=Role,
     ),
-    (
+    D(
         "crisis_flags_raised",
         "위기가구 발굴 건수",
+        "Crisis flags raised",
         "crisis flags with `raised_at` in the month",
         "who raised it",
+        _crisis_flag_figures,
     ),
-    (
+    D(
         "crisis_households_new",
         "신규 위기가구",
+        "New crisis households",
         "distinct households with a flag raised in the month",
         "who raised it",
+        _crisis_flag_figures,
     ),
-    (
+    D(
         "crisis_households_<level>",
-        "… by level",
+        "신규 위기가구({x})",
+        "New crisis households ({x})",
         "the same, by the most severe level of the month's flags",
         "who raised it",
+        _crisis_flag_figures,
+        each=CrisisLevel,
     ),
-    (
+    D(
         "crisis_households_reason_<reason>",
-        "… by reason",
+        "위기 사유({x})",
+        "Crisis reason ({x})",
         "households with that reason among the month's flags (a household can count under several)",
         "who raised it",
+        _crisis_flag_figures,
+        each=CrisisReason,
     ),
-    (
+    D(
         "first_visit_within_72h",
         "72시간 내 첫 방문",
-        "flags raised in the month whose `first_visit_at` is at most 72 h after `raised_at`",
+        "First visit within 72 h",
+        f"flags raised in the month whose `first_visit_at` is at most {FIRST_VISIT_HOURS} h after "
+        "`raised_at`",
         "who raised it",
+        _crisis_flag_figures,
     ),
-    (
+    D(
         "first_visit_within_72h_share",
         "72시간 내 첫 방문 비율",
+        "First visit within 72 h, share",
         "`first_visit_within_72h` ÷ `crisis_flags_raised` (flags not yet visited count as not within)",
         "—",
+        None,
+        "ratio",
+        num="first_visit_within_72h",
+        den="crisis_flags_raised",
     ),
-    (
+    D(
         "crisis_flags_first_visited",
         "첫 방문 완료",
+        "Crisis flags with a first visit",
         "flags raised in the month with a first visit (the median's sample size)",
         "who raised it",
+        _crisis_flag_figures,
     ),
-    (
+    D(
         "first_visit_median_hours",
         "첫 방문까지 시간 중앙값",
+        "Median hours to first visit",
         "median of hours from `raised_at` to `first_visit_at` over those flags "
         "(a first visit recorded before the flag counts as 0 h)",
         "—",
+        _crisis_flag_figures,
+        "median",
+        sample="first_visit_hours",
     ),
-    (
+    D(
         "turning65_households",
         "65세 도래 가구",
+        "Households turning 65",
         "households tagged `turning_65` registered by month end",
         "household owner",
+        _turning65_figures,
     ),
-    (
+    D(
         "turning65_health_visited_ytd",
         "65세 도래 건강방문(누적)",
+        "Turning 65, health-visited (YTD)",
         "of those, households with a `health` visit by a visiting nurse dated 1 January … month end",
         "household owner",
+        _turning65_figures,
     ),
-    (
+    D(
         "turning65_health_visit_rate_ytd",
         "65세 도래 건강방문율(누적)",
+        "Turning 65, health-visit rate (YTD)",
         "`turning65_health_visited_ytd` ÷ `turning65_households`",
         "—",
+        None,
+        "ratio",
+        num="turning65_health_visited_ytd",
+        den="turning65_households",
     ),
-    (
+    D(
         "elderly_households_first_visited",
         "신규 어르신 방문 가구",
+        "New elderly households visited",
         "households tagged `elderly_alone` or `turning_65` whose first-ever in-person visit is in the month",
         "worker of that visit",
+        _elderly_first_visits,
     ),
-    (
+    D(
         "newborn_households_visited",
         "출산가정 방문 가구",
+        "Newborn households visited",
         "households tagged `newborn` with an in-person visit in the month",
         "visit's worker",
+        _visit_figures,
     ),
-    (
+    D(
         "resources_linked",
         "자원연계(보건 제외)",
+        "Resources linked (not health)",
         "resources linked on visits in the month, category not `health` (any outcome)",
         "visit's worker",
+        _visit_figures,
     ),
-    (
+    D(
         "resources_linked_health",
         "보건의료 자원연계",
+        "Health resources linked",
         "the same, category `health`",
         "visit's worker",
+        _visit_figures,
     ),
-    (
+    D(
         "referrals_specialist",
         "전문기관 의뢰",
+        "Referrals to specialist agencies",
         "resources of category `specialist` (a part of `resources_linked`)",
         "visit's worker",
+        _visit_figures,
     ),
-    (
+    D(
         "blind_spot_found",
         "사각지대 발굴 가구",
+        "Blind-spot households found",
         "households tagged `blind_spot` registered in the month",
         "household owner",
+        _blind_spot_figures,
     ),
-    (
+    D(
         "blind_spot_supported",
         "사각지대 지원 가구",
+        "Blind-spot households supported",
         "households tagged `blind_spot` with, in the month, a visit linking a resource now `provided`, "
         "or a flag resolved with 서울형 긴급복지 support",
         "household owner",
+        _blind_spot_figures,
     ),
-    (
+    D(
         "emergency_cases",
         "서울형 긴급복지 건수",
+        "Seoul emergency aid, cases",
         "flags resolved in the month (`resolved_at`) with at least one support",
         "who raised the flag",
+        _crisis_flag_figures,
     ),
-    (
+    D(
         "emergency_cases_<kind>",
-        "… by kind",
+        "서울형 긴급복지({x}) 건수",
+        "Seoul emergency aid ({x}), cases",
         "the same, flags with a support of that kind",
         "who raised the flag",
+        _crisis_flag_figures,
+        each=SupportKind,
     ),
-    (
+    D(
         "emergency_won_<kind>",
-        "… 금액 by kind",
+        "서울형 긴급복지({x}) 금액",
+        "Seoul emergency aid ({x}), amount",
         "won of that kind granted on those flags",
         "who raised the flag",
+        _crisis_flag_figures,
+        "won",
+        each=SupportKind,
     ),
-    (
+    D(
         "emergency_won_total",
         "서울형 긴급복지 금액",
+        "Seoul emergency aid, amount",
         "won of all kinds",
         "who raised the flag",
+        _crisis_flag_figures,
+        "won",
     ),
-    (
+    D(
         "conferences_held",
         "사례회의 개최",
+        "Case conferences held",
         "conferences with sealed minutes whose `scheduled_at` is in the month",
         "facilitator",
+        _conference_figures,
     ),
-    (
+    D(
         "conference_households",
         "사례회의 논의 가구",
+        "Households discussed",
         "distinct households on those conferences' agendas",
         "facilitator",
+        _conference_figures,
     ),
-    (
+    D(
         "handoffs_made",
         "사례 이관 요청",
+        "Hand-offs made",
         "hand-offs whose first history event is in the month",
         "who handed off",
+        _handoff_figures,
     ),
-    (
+    D(
         "handoffs_accepted",
         "이관 수락",
+        "Hand-offs accepted",
         "hand-offs with an `accepted` event in the month",
         "who accepted",
+        _handoff_figures,
     ),
-    (
+    D(
         "handoffs_declined",
         "이관 거절",
+        "Hand-offs declined",
         "hand-offs with a `declined` event in the month",
         "who declined",
+        _handoff_figures,
     ),
-    (
+    D(
         "handoffs_overdue",
         "이관 응답 지연",
-        "hand-offs whose state at month end is `requested` and whose request is more than 3 days "
-        "(72 h) older than month end — plain calendar days for now; working days come with the calendar",
+        "Hand-offs overdue",
+        "hand-offs still `requested` at month end and escalated by then as the supervisor queue "
+        "escalates them: unanswered for the vault's escalation working days (`chandong settings "
+        "--escalation-days`, 3 by default; Monday to Friday except Korean public holidays) since last "
+        "sent; in a gu report each dong's vault uses its own setting",
         "the receiving worker, else who handed off",
+        _handoff_figures,
     ),
-    (
+    D(
         "cases_open",
         "관리중 사례",
+        "Open cases",
         "households registered by month end whose status is not `closed`",
         "household owner",
+        _case_figures,
     ),
-    (
+    D(
         "cases_closed",
         "종결 사례",
+        "Closed cases",
         "households registered by month end whose status is `closed`",
         "household owner",
+        _case_figures,
     ),
 )
-"""(key or key pattern, 항목, what counts, whose row it goes to when `--by worker`), in column order."""
+"""Every figure, defined once, in the report's column order."""
+del D
+
+FIGURES: tuple[Figure, ...] = tuple(fig for definition in DEFINITIONS for fig in definition.figures())
+"""Every figure, in the report's column order (stable: enum members in their declared order)."""
+FIGURE_BY_KEY = {fig.key: fig for fig in FIGURES}
+DEFINITION_OF = {fig.key: definition for definition in DEFINITIONS for fig in definition.figures()}
+"""The definition each figure comes from, by the figure's key."""
 
 
 def figures_markdown() -> str:
     """The definitions as a Markdown table (for the README)."""
-    lines = ["| key | 항목 | counts | row (`--by worker`) |", "|---|---|---|---|"]
-    lines += [f"| `{key}` | {ko} | {means} | {who} |" for key, ko, means, who in DEFINITIONS]
+    lines = [
+        "| key | 항목 | figure | counts | row (`--by worker`) |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{d.key}` | {d.label(Lang.KO)} | {d.label(Lang.EN)} | {d.counts} | {d.row} |" for d in DEFINITIONS
+    ]
     return "\n".join(lines) + "\n"

@@ -192,18 +192,18 @@ def monthly_report_of_vaults(
 
     if by not in BY_CHOICES:
         raise ValueError(f"unknown grouping {by!r}: use dong or worker")
-    roots = [str(root) for root in roots]
+    paths = [str(root) for root in roots]
     seen: dict[str, str] = {}
-    for root in roots:  # refuse a folder that is not a vault, or one given twice, before any work
+    for root in paths:  # refuse a folder that is not a vault, or one given twice, before any work
         vault_id = read_marker(Path(root)).vault_id
         if vault_id in seen:
             raise ValueError(f"the same vault was given twice: {seen[vault_id]} and {root}")
         seen[vault_id] = root
-    jobs = min(len(roots), jobs or min(os.cpu_count() or 1, MAX_JOBS))
+    jobs = min(len(paths), jobs or min(os.cpu_count() or 1, MAX_JOBS))
     if jobs <= 1:
-        parts = [part_of_vault(root, user, passphrase, month, by) for root in roots]
+        parts = [part_of_vault(root, user, passphrase, month, by) for root in paths]
     else:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
-            futures = [pool.submit(part_of_vault, root, user, passphrase, month, by) for root in roots]
+            futures = [pool.submit(part_of_vault, root, user, passphrase, month, by) for root in paths]
             parts = [future.result() for future in futures]
     return combine(parts, month, by)

@@ -6,7 +6,9 @@ screen must show what the report shows.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -29,6 +31,7 @@ from chandong_tui.tui.screens.report_screen import (
     month_before,
     previous_month,
 )
+from tests.test_reports import readme_figure_labels
 from tests.tui import driving
 from tests.tui.driving import run_app
 
@@ -124,6 +127,8 @@ def test_english_labels(demo_vault: Path) -> None:
         screen = await open_report(app, pilot)
         labels = [str(screen.table.get_cell(f.key, "figure")) for f in FIGURES]
         assert labels == [figure_label(f, "en") for f in FIGURES]
+        readme = readme_figure_labels()
+        assert labels == [readme[f.key][1] for f in FIGURES]  # the README's English labels
         assert "Visits" in labels and not any("_" in label for label in labels)
 
     run_app(app, scenario)
@@ -181,6 +186,11 @@ def test_export_writes_the_report_and_escape_writes_nothing(demo_vault: Path, tm
         data = target.read_bytes()
         assert data == expected
         assert data.startswith(b"\xef\xbb\xbf")
+        # The screen names each figure by its CSV header, as the README's table does.
+        header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        labels = [str(screen.table.get_cell(f.key, "figure")) for f in FIGURES]
+        readme = readme_figure_labels()
+        assert labels == header[4:] == [readme[f.key][0] for f in FIGURES]
         message = str(screen.query_one("#report-message", Static).content)
         assert message == t("report_saved", path=str(target))
 

@@ -23,8 +23,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
 from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.i18n import CATALOGUE, Lang, t
-from chandong_tui.model.enums import CrisisLevel, CrisisReason, LabelledEnum, Role, SupportKind, VisitKind
+from chandong_tui.i18n import Lang, t
 from chandong_tui.reports.figures import FIGURES, Figure, compute
 from chandong_tui.reports.month import BadMonth, Month
 from chandong_tui.reports.monthly import monthly_report
@@ -37,16 +36,6 @@ from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.month_chart import ChartPoint, MonthChart
 
 CHART_MONTHS = 12
-
-_FAMILIES: tuple[tuple[str, type[LabelledEnum], str], ...] = (
-    ("visits_role_", Role, "fig_visits_by"),
-    ("visits_", VisitKind, "fig_visits_by"),
-    ("households_visited_role_", Role, "fig_households_visited_by"),
-    ("crisis_households_reason_", CrisisReason, "fig_crisis_reason"),
-    ("crisis_households_", CrisisLevel, "fig_crisis_households_by"),
-    ("emergency_cases_", SupportKind, "fig_emergency_cases_by"),
-    ("emergency_won_", SupportKind, "fig_emergency_won_by"),
-)
 
 
 def previous_month(today: dt.date) -> Month:
@@ -61,18 +50,8 @@ def month_before(month: Month, n: int = 1) -> Month:
 
 
 def figure_label(figure: Figure, lang: Lang | str) -> str:
-    """The figure's name: the report's own Korean column header, or its English text."""
-    if lang != Lang.EN:
-        return figure.ko
-    for prefix, enum, key in _FAMILIES:
-        if figure.key.startswith(prefix):
-            try:
-                member = enum(figure.key.removeprefix(prefix))
-            except ValueError:
-                continue
-            return t(key, lang, x=member.label(lang))
-    label = CATALOGUE.get(f"fig_{figure.key}")
-    return label(lang) if label is not None else figure.key
+    """The figure's name as its definition gives it: the report's Korean column header, or English."""
+    return figure.label(lang)
 
 
 def format_value(figure: Figure, value: int | float | None, lang: Lang | str) -> str:
