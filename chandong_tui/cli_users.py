@@ -86,8 +86,8 @@ def _zone(text: str) -> list[int]:
 def cmd_add(args: argparse.Namespace) -> int:
     from chandong_tui.casework.repository import CaseRepository
     from chandong_tui.model.records import Worker
+    from chandong_tui.vault.accounts import add_user
     from chandong_tui.vault.keyring import one_time_passphrase
-    from chandong_tui.vault.session import add_user
 
     zone = _zone(args.zone)
     with _unlock(args) as admin:
@@ -111,7 +111,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     from chandong_tui.casework.repository import CaseRepository
     from chandong_tui.model.records import Worker
-    from chandong_tui.vault.session import remove_user
+    from chandong_tui.vault.accounts import remove_user
 
     with _unlock(args) as admin:
         epoch = remove_user(admin, args.gone_user)
@@ -146,6 +146,7 @@ def user_rows(repo) -> list[tuple[str, str, str, str]]:  # noqa: ANN001 - a Case
     """(login, name, role, status) of every login of the vault: active, must change passphrase,
     locked, removed. Logins without a worker record show as their file hash."""
     from chandong_tui.model.records import Worker
+    from chandong_tui.vault.accounts import now_ms
     from chandong_tui.vault.keyring import (
         latest_user_doc,
         load_keyring,
@@ -153,12 +154,12 @@ def user_rows(repo) -> list[tuple[str, str, str, str]]:  # noqa: ANN001 - a Case
         lockout_folders,
         user_hash,
     )
-    from chandong_tui.vault.session import _now_ms, local_dir
+    from chandong_tui.vault.local_state import local_dir
 
     info = repo.session.info
     keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
     workers = {user_hash(info.vault_id, w.id): w for w in repo.all(Worker)}
-    now = _now_ms()
+    now = now_ms()
     rows = []
     for uhash in sorted({g.user for g in keyring.grants}):
         worker = workers.get(uhash)
@@ -201,8 +202,8 @@ def _new_passphrase(args: argparse.Namespace) -> str:
 
 def cmd_passwd(args: argparse.Namespace) -> int:
     from chandong_tui.cli import resolve_passphrase
+    from chandong_tui.vault.accounts import unlock
     from chandong_tui.vault.keyring import passphrase_problem
-    from chandong_tui.vault.session import unlock
 
     user = resolve_user(args)
     current = resolve_passphrase(args)
@@ -217,8 +218,8 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
+    from chandong_tui.vault.accounts import clear_lockout, reset_user
     from chandong_tui.vault.keyring import one_time_passphrase
-    from chandong_tui.vault.session import clear_lockout, reset_user
 
     with _unlock(args) as admin:
         if not admin.is_admin:
@@ -240,7 +241,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
 def cmd_role(args: argparse.Namespace) -> int:
     from chandong_tui.casework.repository import CaseRepository
     from chandong_tui.model.records import Worker
-    from chandong_tui.vault.session import change_role
+    from chandong_tui.vault.accounts import change_role
 
     with _unlock(args) as admin:
         old = change_role(admin, args.target_user, args.new_role)

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chandong_tui.vault.accounts import add_user, remove_user, unlock
 from chandong_tui.vault.chunks import CHUNK_NAME, open_chunk
 from chandong_tui.vault.errors import AuthError, BadInput, IntegrityError
 from chandong_tui.vault.folder import read_marker
@@ -23,7 +24,6 @@ from chandong_tui.vault.keyring import (
     unwrap_grant,
     user_hash,
 )
-from chandong_tui.vault.session import add_user, remove_user, unlock
 from tests.conftest import PASSPHRASE, REPO, main_in_process
 
 ADMIN = "boss"
@@ -219,7 +219,7 @@ OLD_COMMIT = "3fec7c4"
 _MAKE_OLD_VAULT = """
 import sys
 from pathlib import Path
-from chandong_tui.vault.session import add_user, create_vault
+from chandong_tui.vault.accounts import add_user, create_vault
 root = Path(sys.argv[1])
 with create_vault(root, "1159053000", "boss", sys.argv[2]) as admin:
     admin.write("household", "old-1", {"tong": 7})
