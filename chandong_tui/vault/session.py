@@ -6,10 +6,10 @@ into the cache; `publish` turns the outbox into a write-once chunk in the shared
 chunks not yet applied, skipping (never deleting) any that fail verification, and reports them.
 
 The modules that work beside it act through its methods and read-only properties, never by setting
-its fields: `sync` merges what it read (`merge_from_share`, `record_chunks`, `record_ingest`),
-`packs` and `snapshots` see it through small protocols (`stored.DeviceWriter`), and account
-administration (`accounts.py`: create a vault, unlock, users and roles) hands it the keys and role it
-found and a new key epoch through `adopt_epoch`.
+its fields: `sync` merges what it read (`merge_from_share`, `record_chunks`, `record_ingest`);
+`packs` and `snapshots` see only small protocols of it (`packs.Packer`, `snapshots.SnapshotSource`);
+account administration (`accounts.py`: create a vault, unlock, users and roles) hands it the keys and
+role it found, and a new key epoch through `adopt_epoch`.
 """
 
 from __future__ import annotations
@@ -72,12 +72,12 @@ class VaultSession:
         # epoch (a user removed) does not make every PC rebuild its cache.
         self.cache = LocalCache(slot.cache_path, keys[min(keys)], info.vault_id, self._device)
         self.outbox = Outbox(slot.outbox_dir, info.vault_id, self._device, keys.get)
-        self.problems: list[Problem] = []
+        self._problems: list[Problem] = []
         self._publishing_stopped = ""
         self.bootstrapped_from = self._start_from_snapshot() if self.cache.rebuilt else ""
         """The snapshot a new PC started from (empty when it had its cache, or found none)."""
         scan = self.outbox.scan()
-        self.problems.extend(
+        self._problems.extend(
             Problem(f"(local outbox) {name}", "torn tail after a crash; unsaved end ignored")
             for name in scan.torn
         )
@@ -101,7 +101,7 @@ class VaultSession:
         self._apply(scan.ops)
         self.log_edits = True
         """Whether saves of records add an `edit` event to the access log (in the same batch)."""
-        self.closed = False
+        self._closed = False
 
     # -- who and where ---------------------------------------------------------------------
     @property
@@ -153,6 +153,17 @@ class VaultSession:
     def publishing_stopped(self) -> str:
         """Why this session publishes nothing (a cloned PC), or empty."""
         return self._publishing_stopped
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Files of the share (and of this PC's outbox) that could not be used, and why (others add to
+        them through `note_problems`)."""
+        return self._problems
+
+    @property
+    def closed(self) -> bool:
+        """Whether `close` has run (the slot is free; rows stay readable)."""
+        return self._closed
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -351,7 +362,7 @@ class VaultSession:
                     raise IntegrityError("chunk is not where it was written (renamed, moved or replayed)")
                 return header.last_op, last_chunk
             except (OSError, IntegrityError) as exc:
-                self.problems.append(Problem(str(path.relative_to(self.info.root)), str(exc)))
+                self._problems.append(Problem(str(path.relative_to(self.info.root)), str(exc)))
         return 0, last_chunk
 
     def refresh_keys(self) -> None:
@@ -501,7 +512,7 @@ class VaultSession:
 
     def note_problems(self, problems: Iterable[Problem]) -> None:
         """Keep problems found in the share, each once however many rounds see it."""
-        self.problems.extend(p for p in problems if p not in self.problems)
+        self._problems.extend(p for p in problems if p not in self._problems)
 
     @property
     def own_chunk_seq(self) -> int:
@@ -543,16 +554,16 @@ class VaultSession:
 
     def close(self, publish: bool = True) -> None:
         """Publish what is pending (if the share is reachable), seal the cache, free the slot."""
-        if self.closed:
+        if self._closed:
             return
         try:
             if publish:
                 try:
                     self.publish()
                 except OSError as exc:  # share offline: the outbox keeps everything for next time
-                    self.problems.append(Problem("devices", f"could not publish ({exc.strerror})"))
+                    self._problems.append(Problem("devices", f"could not publish ({exc.strerror})"))
                 except AuthError as exc:  # removed meanwhile: what was not published stays here
-                    self.problems.append(Problem("keyring", str(exc)))
+                    self._problems.append(Problem("keyring", str(exc)))
                 except (CloneDetected, ShareRefused) as exc:  # kept in the outbox for a later session
                     self.note_problems([Problem("devices", str(exc))])
                 else:
@@ -563,7 +574,7 @@ class VaultSession:
             self.outbox.close()
             self.cache.close()
             self.slot.release()
-            self.closed = True
+            self._closed = True
 
     def __enter__(self) -> VaultSession:
         return self
