@@ -109,7 +109,7 @@ def bootstrap_from_snapshot(vault: Path, repeat: int) -> Timing:
     until the session is open, not its close)."""
     with unlock(vault, BENCH_USER, BENCH_PASSPHRASE) as session:
         if not snapshots.snapshots(session.info):
-            snapshots.write(session, snapshots.ops_total(session.cache))
+            snapshots.write(session, session.ops_merged)
     samples = []
     for _ in range(repeat):
         _drop_cache(vault)

@@ -6,10 +6,10 @@ into the cache; `publish` turns the outbox into a write-once chunk in the shared
 chunks not yet applied, skipping (never deleting) any that fail verification, and reports them.
 
 The modules that work beside it act through its methods and read-only properties, never by setting
-its fields: `sync` merges what it read (`merge_from_share`, `record_chunks`, `record_ingest`);
-`packs` and `snapshots` see only small protocols of it (`packs.Packer`, `snapshots.SnapshotSource`);
-account administration (`accounts.py`: create a vault, unlock, users and roles) hands it the keys and
-role it found, and a new key epoch through `adopt_epoch`.
+its fields: `sync` merges what it read (`merge_from_share`, `record_chunks`, `record_copy`,
+`record_ingest`); `packs` and `snapshots` see only small protocols of it (`packs.Packer`,
+`snapshots.SnapshotSource`); account administration (`accounts.py`: create a vault, unlock, users
+and roles) hands it the keys and role it found, and a new key epoch through `adopt_epoch`.
 """
 
 from __future__ import annotations
@@ -297,7 +297,7 @@ class VaultSession:
             self._op_seq += 1
             ops.append(
                 Op(
-                    id=f"{self.device}.{self._op_seq}",
+                    id=f"{self._device}.{self._op_seq}",
                     hlc=self.clock.tick(),
                     actor=self.user_id,
                     table=table,

@@ -3,7 +3,8 @@
 A round is split so that a terminal UI can keep typing while a slow share is read:
 `collect` does the file work (list the device folders, read and decrypt what is new) and changes
 nothing; `apply_collected` merges what it found into the session, and is quick. `sync_round` does
-both and publishes, for scripts (`chandong sync`) and tests.
+both and publishes, for scripts (`chandong sync`) and tests. Both act on the session through its
+methods (`merge_from_share`, `record_chunks`, `record_copy`, `record_ingest`), never its fields.
 
 Faults, each reported and none losing anything (DESIGN.md §3):
 - the share is offline: publishing fails, the outbox keeps every save for the next round;
