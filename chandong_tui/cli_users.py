@@ -143,41 +143,19 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def user_rows(repo) -> list[tuple[str, str, str, str]]:  # noqa: ANN001 - a CaseRepository
-    """(login, name, role, status) of every login of the vault: active, must change passphrase,
-    locked, removed. Logins without a worker record show as their file hash."""
+    """(login, name, role, status) of every login of the vault (`accounts.logins`). Logins without a
+    worker record show as their file hash."""
     from chandong_tui.model.records import Worker
-    from chandong_tui.vault.accounts import now_ms
-    from chandong_tui.vault.keyring import (
-        latest_user_doc,
-        load_keyring,
-        lock_state,
-        lockout_folders,
-        user_hash,
-    )
-    from chandong_tui.vault.local_state import local_dir
+    from chandong_tui.vault.accounts import logins
+    from chandong_tui.vault.keyring import user_hash
 
     info = repo.session.info
-    keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
     workers = {user_hash(info.vault_id, w.id): w for w in repo.all(Worker)}
-    now = now_ms()
     rows = []
-    for uhash in sorted({g.user for g in keyring.grants}):
-        worker = workers.get(uhash)
-        grant = max(keyring.for_user(uhash), key=lambda g: g.order)
-        doc = latest_user_doc(info.root, uhash) or {}
-        folders = lockout_folders(info.root, local_dir(info.vault_id), uhash)
-        trusted = keyring.sign_keys(uhash) | keyring.admin_keys() | {info.root_sign_pub}
-        if not keyring.active(uhash):
-            status = "removed"
-        elif lock_state(folders, uhash, trusted, now).locked(now):
-            status = "locked"
-        elif doc.get("one_time"):
-            status = "must change passphrase"
-        else:
-            status = "active"
-        rows.append(
-            (worker.id if worker else f"#{uhash[:12]}", worker.name if worker else "", grant.role, status)
-        )
+    for login in logins(info):
+        worker = workers.get(login.uhash)
+        name = worker.name if worker else ""
+        rows.append((worker.id if worker else f"#{login.uhash[:12]}", name, login.role, login.status))
     return sorted(rows)
 
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from chandong_tui.vault import audit as chain
 from chandong_tui.vault.crypto import b64d, random_key
 from chandong_tui.vault.errors import AuthError, BadInput
-from chandong_tui.vault.folder import create_marker, read_marker
+from chandong_tui.vault.folder import VaultInfo, create_marker, read_marker
 from chandong_tui.vault.keyring import (
     ADMIN_ROLE,
     KEYRING_DIR,
@@ -286,6 +287,38 @@ def clear_lockout(admin: VaultSession, user_id: str, *, audit: bool = True) -> N
     record_clear(folders, uhash, admin.identity, user_hash(info.vault_id, admin.user_id), "reset", now_ms())
     if audit:
         admin.audit(chain.USER_RESET, target=user_id, detail={"lockout_only": True})
+
+
+@dataclass(frozen=True)
+class Login:
+    """One login of the vault as its admin sees it (users appear as hashes in the shared folder)."""
+
+    uhash: str
+    role: str
+    status: str
+    """`active`, `must change passphrase`, `locked` or `removed`."""
+
+
+def logins(info: VaultInfo) -> list[Login]:
+    """Every login ever granted in the vault, with its newest role and its status now (in hash order)."""
+    keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
+    now = now_ms()
+    found = []
+    for uhash in sorted({g.user for g in keyring.grants}):
+        grant = max(keyring.for_user(uhash), key=lambda g: g.order)
+        doc = latest_user_doc(info.root, uhash) or {}
+        folders = lockout_folders(info.root, local_dir(info.vault_id), uhash)
+        trusted = keyring.sign_keys(uhash) | keyring.admin_keys() | {info.root_sign_pub}
+        if not keyring.active(uhash):
+            status = "removed"
+        elif lock_state(folders, uhash, trusted, now).locked(now):
+            status = "locked"
+        elif doc.get("one_time"):
+            status = "must change passphrase"
+        else:
+            status = "active"
+        found.append(Login(uhash, grant.role, status))
+    return found
 
 
 def change_role(admin: VaultSession, user_id: str, role: str) -> str:
