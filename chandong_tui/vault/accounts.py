@@ -81,6 +81,13 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+def lockout_of(info: VaultInfo, keyring: Keyring, uhash: str) -> tuple[tuple[Path, Path], set[bytes]]:
+    """Where a login's failures are counted (the shared folder, this PC's copy) and whose signed clears
+    count: the user's own keys, any admin's, the vault's root key."""
+    folders = lockout_folders(info.root, local_dir(info.vault_id), uhash)
+    return folders, keyring.sign_keys(uhash) | keyring.admin_keys() | {info.root_sign_pub}
+
+
 def unlock(root: Path, user_id: str, passphrase: str, *, new_passphrase: str | None = None) -> VaultSession:
     """Open the vault at `root` as `user_id`; `AuthError` without saying what was wrong.
 
@@ -94,8 +101,7 @@ def unlock(root: Path, user_id: str, passphrase: str, *, new_passphrase: str | N
     keyring = load_keyring(root, info.vault_id, info.root_sign_pub)
     uhash = user_hash(info.vault_id, user_id)
     local = local_dir(info.vault_id)
-    folders = lockout_folders(root, local, uhash)
-    trusted = keyring.sign_keys(uhash) | keyring.admin_keys() | {info.root_sign_pub}
+    folders, trusted = lockout_of(info, keyring, uhash)
     now = now_ms()
     state = lock_state(folders, uhash, trusted, now)
     if state.locked(now):
@@ -307,8 +313,7 @@ def logins(info: VaultInfo) -> list[Login]:
     for uhash in sorted({g.user for g in keyring.grants}):
         grant = max(keyring.for_user(uhash), key=lambda g: g.order)
         doc = latest_user_doc(info.root, uhash) or {}
-        folders = lockout_folders(info.root, local_dir(info.vault_id), uhash)
-        trusted = keyring.sign_keys(uhash) | keyring.admin_keys() | {info.root_sign_pub}
+        folders, trusted = lockout_of(info, keyring, uhash)
         if not keyring.active(uhash):
             status = "removed"
         elif lock_state(folders, uhash, trusted, now).locked(now):

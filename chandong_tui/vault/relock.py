@@ -22,7 +22,6 @@ from chandong_tui.vault.keyring import (
     LockedOut,
     load_keyring,
     lock_state,
-    lockout_folders,
     record_clear,
     record_failure,
     unlock_identity,
@@ -45,14 +44,13 @@ def confirm_passphrase(session: VaultSession, passphrase: str, *, locked_at: str
     when the login's identity is not this session's any more. `locked_at` (ISO time the idle lock
     started) goes into the `login` event.
     """
-    from chandong_tui.vault.accounts import LOCKED_MESSAGE, WRONG_MESSAGE, now_ms
+    from chandong_tui.vault.accounts import LOCKED_MESSAGE, WRONG_MESSAGE, lockout_of, now_ms
 
     info = session.info
     user_id = session.user_id
     keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
     uhash = user_hash(info.vault_id, user_id)
-    folders = lockout_folders(info.root, session.local_dir, uhash)
-    trusted = keyring.sign_keys(uhash) | keyring.admin_keys() | {info.root_sign_pub}
+    folders, trusted = lockout_of(info, keyring, uhash)
     now = now_ms()
     state = lock_state(folders, uhash, trusted, now)
     if state.locked(now):
