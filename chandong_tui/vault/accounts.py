@@ -1,4 +1,4 @@
-"""Account administration: create a vault, unlock it, and manage its logins (add, remove, reset, role).
+"""Account administration: create a vault, unlock it, and manage its logins (add, remove, reset, role, list).
 
 Everything here works on the keyring and the user files in the shared folder (`keyring.py`) and on
 the lockout files; what it records goes into the access log through the session's public methods
