@@ -76,7 +76,7 @@ def _new_passphrase(args: argparse.Namespace) -> str:
 
 
 def _unlock(args: argparse.Namespace):  # noqa: ANN202 - returns a VaultSession (lazy import)
-    from chandong_tui.vault.session import unlock
+    from chandong_tui.vault.accounts import unlock
 
     return unlock(Path(args.vault), resolve_user(args), resolve_passphrase(args))
 

@@ -97,7 +97,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _unlock_all(args: argparse.Namespace, roots: list[str], stack: ExitStack) -> list:
     from chandong_tui.casework.repository import CaseRepository
-    from chandong_tui.vault.session import unlock
+    from chandong_tui.vault.accounts import unlock
 
     user, passphrase = resolve_user(args), resolve_passphrase(args)
     repos = []

@@ -86,8 +86,8 @@ def _zone(text: str) -> list[int]:
 def cmd_add(args: argparse.Namespace) -> int:
     from chandong_tui.casework.repository import CaseRepository
     from chandong_tui.model.records import Worker
+    from chandong_tui.vault.accounts import add_user
     from chandong_tui.vault.keyring import one_time_passphrase
-    from chandong_tui.vault.session import add_user
 
     zone = _zone(args.zone)
     with _unlock(args) as admin:
@@ -111,7 +111,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     from chandong_tui.casework.repository import CaseRepository
     from chandong_tui.model.records import Worker
-    from chandong_tui.vault.session import remove_user
+    from chandong_tui.vault.accounts import remove_user
 
     with _unlock(args) as admin:
         epoch = remove_user(admin, args.gone_user)
@@ -143,40 +143,19 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def user_rows(repo) -> list[tuple[str, str, str, str]]:  # noqa: ANN001 - a CaseRepository
-    """(login, name, role, status) of every login of the vault: active, must change passphrase,
-    locked, removed. Logins without a worker record show as their file hash."""
+    """(login, name, role, status) of every login of the vault (`accounts.logins`). Logins without a
+    worker record show as their file hash."""
     from chandong_tui.model.records import Worker
-    from chandong_tui.vault.keyring import (
-        latest_user_doc,
-        load_keyring,
-        lock_state,
-        lockout_folders,
-        user_hash,
-    )
-    from chandong_tui.vault.session import _now_ms, local_dir
+    from chandong_tui.vault.accounts import logins
+    from chandong_tui.vault.keyring import user_hash
 
     info = repo.session.info
-    keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
     workers = {user_hash(info.vault_id, w.id): w for w in repo.all(Worker)}
-    now = _now_ms()
     rows = []
-    for uhash in sorted({g.user for g in keyring.grants}):
-        worker = workers.get(uhash)
-        grant = max(keyring.for_user(uhash), key=lambda g: g.order)
-        doc = latest_user_doc(info.root, uhash) or {}
-        folders = lockout_folders(info.root, local_dir(info.vault_id), uhash)
-        trusted = keyring.sign_keys(uhash) | keyring.admin_keys() | {info.root_sign_pub}
-        if not keyring.active(uhash):
-            status = "removed"
-        elif lock_state(folders, uhash, trusted, now).locked(now):
-            status = "locked"
-        elif doc.get("one_time"):
-            status = "must change passphrase"
-        else:
-            status = "active"
-        rows.append(
-            (worker.id if worker else f"#{uhash[:12]}", worker.name if worker else "", grant.role, status)
-        )
+    for login in logins(info):
+        worker = workers.get(login.uhash)
+        name = worker.name if worker else ""
+        rows.append((worker.id if worker else f"#{login.uhash[:12]}", name, login.role, login.status))
     return sorted(rows)
 
 
@@ -201,8 +180,8 @@ def _new_passphrase(args: argparse.Namespace) -> str:
 
 def cmd_passwd(args: argparse.Namespace) -> int:
     from chandong_tui.cli import resolve_passphrase
+    from chandong_tui.vault.accounts import unlock
     from chandong_tui.vault.keyring import passphrase_problem
-    from chandong_tui.vault.session import unlock
 
     user = resolve_user(args)
     current = resolve_passphrase(args)
@@ -217,8 +196,8 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_reset(args: argparse.Namespace) -> int:
+    from chandong_tui.vault.accounts import clear_lockout, reset_user
     from chandong_tui.vault.keyring import one_time_passphrase
-    from chandong_tui.vault.session import clear_lockout, reset_user
 
     with _unlock(args) as admin:
         if not admin.is_admin:
@@ -240,7 +219,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
 def cmd_role(args: argparse.Namespace) -> int:
     from chandong_tui.casework.repository import CaseRepository
     from chandong_tui.model.records import Worker
-    from chandong_tui.vault.session import change_role
+    from chandong_tui.vault.accounts import change_role
 
     with _unlock(args) as admin:
         old = change_role(admin, args.target_user, args.new_role)

@@ -82,7 +82,7 @@ def opened(vault: Path, user: str) -> Iterator[CaseRepository]:
     """A repository on `vault` unlocked as the demo user `user` (closed on the way out)."""
     from chandong_tui.casework.repository import CaseRepository
     from chandong_tui.casework.setup import DEMO_PASSPHRASE
-    from chandong_tui.vault.session import unlock
+    from chandong_tui.vault.accounts import unlock
 
     with unlock(vault, user, DEMO_PASSPHRASE) as session:
         yield CaseRepository(session)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from chandong_tui.vault.session import VaultSession, create_vault, unlock
+from chandong_tui.vault.accounts import create_vault, unlock
+from chandong_tui.vault.session import VaultSession
 from tests.conftest import PASSPHRASE
 
 DONG = "1159053000"

@@ -459,7 +459,7 @@ def vault_facts(vault: Path, name: str = HEAD, verify: bool = False) -> VaultFac
     from chandong_tui.casework.repository import CaseRepository
     from chandong_tui.casework.setup import DEMO_PASSPHRASE
     from chandong_tui.model.enums import FlagState
-    from chandong_tui.vault.session import unlock
+    from chandong_tui.vault.accounts import unlock
     from chandong_tui.vault.verify import verify_vault
 
     with unlock(vault, "planner", DEMO_PASSPHRASE) as session:

@@ -19,11 +19,12 @@ from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from chandong_tui.model.records import Member
 from chandong_tui.reports.exports import export_records
 from chandong_tui.vault import audit as chain
+from chandong_tui.vault.accounts import unlock
 from chandong_tui.vault.chunks import CHUNK_NAME, ChunkHeader, chunk_name, read_header, write_chunk
 from chandong_tui.vault.errors import AuthError
 from chandong_tui.vault.keyring import Identity, load_keyring, user_hash
 from chandong_tui.vault.ops import Op, encode_ops
-from chandong_tui.vault.session import VaultSession, unlock
+from chandong_tui.vault.session import VaultSession
 from tests.conftest import main_in_process
 
 
@@ -112,7 +113,7 @@ def test_a_save_adds_one_edit_event_in_the_same_batch(demo_vault: Path) -> None:
         member = next(m for m in CaseRepository(session).all(Member))
         CaseRepository(session).save(member.model_copy(update={"phone": "010-9999-0000"}))
         assert session.unpublished == before + 2
-        edit = session._unpublished[-1]  # noqa: SLF001
+        edit = session.unpublished_ops[-1]
         assert edit.table == chain.AUDIT_LOG and edit.set["detail"]["rows"] == {"member": [member.id]}
 
 

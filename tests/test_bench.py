@@ -171,7 +171,7 @@ def test_terminal_bytes_of_the_household_list(demo_vault: Path) -> None:
 # -- the open-speed work in the vault -----------------------------------------------------------
 def test_a_loaded_cache_is_frozen_until_closed(demo_vault: Path) -> None:
     from chandong_tui.vault import cache
-    from chandong_tui.vault.session import unlock
+    from chandong_tui.vault.accounts import unlock
 
     unlock(demo_vault, "planner", DEMO_PASSPHRASE).close()  # leaves a cache to load
     before = cache._frozen_caches

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from chandong_tui.casework.audit import verify_log
+from chandong_tui.vault.accounts import unlock
 from chandong_tui.vault.cache import LocalCache
-from chandong_tui.vault.session import VaultSession, unlock
+from chandong_tui.vault.session import VaultSession
 from chandong_tui.vault.verify import verify_vault
 from tests.conftest import PASSPHRASE, REPO
 from tests.share_support import pc, shared_vault
@@ -170,7 +171,7 @@ def test_a_tampered_cache_left_in_place_is_still_refused(vault: Path) -> None:
 KILLED = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    from chandong_tui.vault.session import unlock
+    from chandong_tui.vault.accounts import unlock
     session = unlock(Path(sys.argv[1]), "boss", sys.argv[2])
     session.write("household", sys.argv[3], {"tong": int(sys.argv[4])})
     if sys.argv[5] == "publish":

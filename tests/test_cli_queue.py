@@ -15,7 +15,7 @@ from chandong_tui.casework.queue import supervisor_queue
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from chandong_tui.model.records import Task
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 from tests.conftest import main_in_process, run_cli
 
 AT = "2026-11-03T10:40:00+09:00"

@@ -11,7 +11,7 @@ from chandong_tui.casework.conflicts import conflicts
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from chandong_tui.model.records import Household
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 from tests.conftest import main_in_process
 
 

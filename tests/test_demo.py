@@ -19,7 +19,7 @@ from chandong_tui.casework.setup import (
     weeks_to,
 )
 from chandong_tui.model.records import CrisisFlag, Member, Visit
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 
 TRIED_ON = dt.date(2026, 11, 22)  # a Sunday, three weeks and a day after the sample's Saturday
 

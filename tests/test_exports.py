@@ -14,7 +14,7 @@ from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.reports.exports import ExportRefused, audit_events, build_export, export_records
 from chandong_tui.reports.month import Month
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 from tests import test_reports_dataset as dataset
 from tests.conftest import main_in_process
 from tests.test_reports_dataset import ADMIN, PASS

@@ -10,10 +10,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from chandong_tui.vault import session as vault_session
+from chandong_tui.vault import accounts
+from chandong_tui.vault.accounts import add_user, clear_lockout, create_vault, unlock
 from chandong_tui.vault.errors import AuthError
 from chandong_tui.vault.keyring import LOCK_AFTER, LOCK_MINUTES, LOCKOUT_DIR, LockedOut
-from chandong_tui.vault.session import add_user, clear_lockout, create_vault, unlock
 from tests.conftest import PASSPHRASE
 
 PLANNER_PASS = "planner passphrase 1"
@@ -69,7 +69,7 @@ def test_unknown_and_known_logins_take_similar_time(vault: Path) -> None:
 def test_the_lock_ends_after_its_period(vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _fail(vault, "planner", LOCK_AFTER)
     later = time.time_ns() // 1_000_000 + LOCK_MINUTES * 60_000 + 1_000
-    monkeypatch.setattr(vault_session, "_now_ms", lambda: later)
+    monkeypatch.setattr(accounts, "now_ms", lambda: later)
     unlock(vault, "planner", PLANNER_PASS).close()
 
 

@@ -22,7 +22,7 @@ from chandong_tui.model.records import (
     Visit,
     Worker,
 )
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_ROLES = {

@@ -16,7 +16,7 @@ from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.reports.figures import DEFINITIONS, FIGURES, figures_markdown
 from chandong_tui.reports.month import BadMonth, Month
 from chandong_tui.reports.monthly import MonthlyReport, monthly_report
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 from tests import test_reports_dataset as dataset
 from tests.conftest import main_in_process
 from tests.test_reports_dataset import ADMIN, HYPERLINK, PASS

@@ -14,7 +14,7 @@ from chandong_tui.casework.setup import DEMO_PASSPHRASE, sample_path
 from chandong_tui.model.enums import TargetGroup, VisitKind
 from chandong_tui.model.records import HealthMeasures, Member, Visit
 from chandong_tui.model.sample_format import SECTIONS
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 
 
 def _sample() -> dict:

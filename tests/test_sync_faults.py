@@ -14,11 +14,12 @@ import pytest
 
 from chandong_tui.casework.audit import all_events, verify_log
 from chandong_tui.vault import session as session_module
+from chandong_tui.vault.accounts import create_vault
 from chandong_tui.vault.cache import visible
 from chandong_tui.vault.chunks import CHUNK_NAME
 from chandong_tui.vault.errors import BadInput
 from chandong_tui.vault.new_device import move_to_new_device
-from chandong_tui.vault.session import VaultSession, create_vault
+from chandong_tui.vault.session import VaultSession
 from chandong_tui.vault.sync import collect, sync_round
 from chandong_tui.vault.verify import verify_vault
 from tests.conftest import PASSPHRASE

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from chandong_tui.vault.session import create_vault, unlock
+from chandong_tui.vault.accounts import create_vault, unlock
 from chandong_tui.vault.sync import sync_round
 from chandong_tui.vault.verify import verify_vault
 from tests.conftest import PASSPHRASE, REPO
@@ -23,7 +23,7 @@ from tests.conftest import PASSPHRASE, REPO
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from chandong_tui.vault.session import unlock
+    from chandong_tui.vault.accounts import unlock
     from chandong_tui.vault.sync import sync_round
     pc, life = sys.argv[3], sys.argv[4]
     session = unlock(Path(sys.argv[1]), "boss", sys.argv[2])

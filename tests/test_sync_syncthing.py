@@ -39,7 +39,7 @@ import sys
 from pathlib import Path
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.records import Household
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 
 vault, user, passphrase, household_id, address = sys.argv[1:]
 with unlock(Path(vault), user, passphrase) as session:
@@ -55,7 +55,7 @@ import json, sys
 from pathlib import Path
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.records import Household
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 
 vault, user, passphrase, household_id = sys.argv[1:]
 with unlock(Path(vault), user, passphrase) as session:

@@ -35,7 +35,7 @@ def test_demo_in_a_real_terminal(tmux: Tmux, tmp_path: Path, chandong_home: Path
     open_household(tmux)
     tmux.keys("Escape", "C-q")
     assert "EXITED 0" in tmux.wait_for("EXITED")
-    from chandong_tui.vault.session import unlock
+    from chandong_tui.vault.accounts import unlock
 
     with unlock(vault, "planner", DEMO_PASSPHRASE) as session:  # the app released its slot and closed cleanly
         assert session.device in {p.name for p in (vault / "devices").iterdir()}

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chandong_tui.vault.accounts import add_user, remove_user, unlock
 from chandong_tui.vault.chunks import CHUNK_NAME, open_chunk
 from chandong_tui.vault.errors import AuthError, BadInput, IntegrityError
 from chandong_tui.vault.folder import read_marker
@@ -23,7 +24,6 @@ from chandong_tui.vault.keyring import (
     unwrap_grant,
     user_hash,
 )
-from chandong_tui.vault.session import add_user, remove_user, unlock
 from tests.conftest import PASSPHRASE, REPO, main_in_process
 
 ADMIN = "boss"
@@ -162,6 +162,26 @@ def test_a_removed_user_cannot_read_what_is_written_after(vault: Path) -> None:
         assert newcomer.table("household").get_row("after")["tong"] == 2
 
 
+def test_logins_name_every_status(vault: Path) -> None:
+    from chandong_tui.vault.accounts import logins
+    from chandong_tui.vault.keyring import LOCK_AFTER
+
+    with unlock(vault, ADMIN, PASSPHRASE) as admin:
+        add_user(admin, "officer", "neighbourhood_officer", "officer passphrase 1", one_time=True)
+        remove_user(admin, "nurse")
+    for _ in range(LOCK_AFTER):
+        with pytest.raises(AuthError):
+            unlock(vault, "planner", "not the passphrase 1")
+    info = read_marker(vault)
+    status = {login.uhash: (login.role, login.status) for login in logins(info)}
+    assert status == {
+        user_hash(info.vault_id, ADMIN): ("supervisor", "active"),
+        user_hash(info.vault_id, "planner"): ("welfare_planner", "locked"),
+        user_hash(info.vault_id, "nurse"): ("visiting_nurse", "removed"),
+        user_hash(info.vault_id, "officer"): ("neighbourhood_officer", "must change passphrase"),
+    }
+
+
 def test_remove_by_cli_and_list(
     vault: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -219,7 +239,7 @@ OLD_COMMIT = "3fec7c4"
 _MAKE_OLD_VAULT = """
 import sys
 from pathlib import Path
-from chandong_tui.vault.session import add_user, create_vault
+from chandong_tui.vault.accounts import add_user, create_vault
 root = Path(sys.argv[1])
 with create_vault(root, "1159053000", "boss", sys.argv[2]) as admin:
     admin.write("household", "old-1", {"tong": 7})

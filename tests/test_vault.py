@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from chandong_tui.vault.accounts import add_user, create_vault, unlock
 from chandong_tui.vault.cache import visible
 from chandong_tui.vault.chunks import CHUNK_NAME
 from chandong_tui.vault.errors import AuthError, NotAVault
-from chandong_tui.vault.session import add_user, create_vault, unlock
 from chandong_tui.vault.verify import verify_vault
 from tests.conftest import PASSPHRASE
 
@@ -152,7 +152,7 @@ def test_no_plaintext_under_vault_or_state_dir(tmp_path: Path, chandong_home: Pa
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from chandong_tui.vault.session import unlock
+    from chandong_tui.vault.accounts import unlock
     session = unlock(Path(sys.argv[1]), "boss", sys.argv[2])
     for i in range(100000):
         session.write("visit", f"v-{i}", {"n": i, "note": "x" * (i % 200)})

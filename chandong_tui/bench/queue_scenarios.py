@@ -31,7 +31,7 @@ from chandong_tui.bench.measure import Timing, time_each
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.queue import SupervisorQueue, supervisor_queue
 from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 
 SIZE = (120, 40)
 NOOP_KEY = "ctrl+shift+f12"

@@ -22,8 +22,8 @@ from chandong_tui.bench.measure import Timing, time_each
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.reports.month import Month
 from chandong_tui.reports.monthly import combine, monthly_report_of_vaults, vault_part
+from chandong_tui.vault.accounts import unlock
 from chandong_tui.vault.local_state import state_home
-from chandong_tui.vault.session import unlock
 
 GU_NAME = "송파구"
 GU_SIZE = 20

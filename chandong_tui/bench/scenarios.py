@@ -16,12 +16,12 @@ from chandong_tui.bench.measure import Timing, time_each
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.enums import TargetGroup, VisitKind
 from chandong_tui.model.records import Visit
+from chandong_tui.vault.accounts import unlock
 from chandong_tui.vault.cache import visible
 from chandong_tui.vault.crypto import KdfParams
 from chandong_tui.vault.folder import read_marker
 from chandong_tui.vault.keyring import latest_user_file
 from chandong_tui.vault.local_state import state_home
-from chandong_tui.vault.session import unlock
 
 MINIMAL_APP = (
     "from textual.app import App\n"

@@ -19,9 +19,10 @@ from pathlib import Path
 from chandong_tui.bench.dataset import BENCH_PASSPHRASE, BENCH_USER
 from chandong_tui.bench.measure import Timing, time_each
 from chandong_tui.vault import snapshots
+from chandong_tui.vault.accounts import create_vault, unlock
 from chandong_tui.vault.folder import read_marker
 from chandong_tui.vault.local_state import state_home
-from chandong_tui.vault.session import VaultSession, create_vault, unlock
+from chandong_tui.vault.session import VaultSession
 from chandong_tui.vault.share_files import Entry
 from chandong_tui.vault.stored import device_folders, op_files, open_ops
 from chandong_tui.vault.sync import sync_round
@@ -106,7 +107,7 @@ def bootstrap_from_snapshot(vault: Path, repeat: int) -> Timing:
     until the session is open, not its close)."""
     with unlock(vault, BENCH_USER, BENCH_PASSPHRASE) as session:
         if not snapshots.snapshots(session.info):
-            snapshots.write(session, snapshots.ops_total(session.cache))
+            snapshots.write(session, session.ops_merged)
     samples = []
     for _ in range(repeat):
         _drop_cache(vault)

@@ -130,7 +130,7 @@ def collect(session: VaultSession) -> tuple[list[chain.Found], list[str]]:
             found += [_found(op, where) for op in ops if op.table == chain.AUDIT_LOG]
     found += [
         _found(op, "(this PC, not yet published)")
-        for op in session._unpublished  # noqa: SLF001 - the session's own pending ops
+        for op in session.unpublished_ops
         if op.table == chain.AUDIT_LOG
     ]
     return found, problems

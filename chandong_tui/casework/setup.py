@@ -14,7 +14,8 @@ from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.enums import Role
 from chandong_tui.model.records import Worker
 from chandong_tui.model.seoul_dongs import resolve_dong
-from chandong_tui.vault.session import VaultSession, add_user, create_vault
+from chandong_tui.vault.accounts import add_user, create_vault
+from chandong_tui.vault.session import VaultSession
 
 DEMO_PASSPHRASE = "chandong-demo"
 DEMO_USERS = {

@@ -160,7 +160,7 @@ def monthly_report(repos: Sequence[CaseRepository], month: Month, by: By = "dong
 
 def part_of_vault(root: str, user: str, passphrase: str, month: Month, by: By) -> VaultPart:
     """Unlock one vault, compute its part, close it (nothing is written)."""
-    from chandong_tui.vault.session import unlock
+    from chandong_tui.vault.accounts import unlock
 
     with paused_gc(), unlock(Path(root), user, passphrase) as session:
         return vault_part(CaseRepository(session), month, by)

@@ -14,7 +14,7 @@ import importlib
 import threading
 
 AFTER_UNLOCK = (
-    "chandong_tui.vault.session",
+    "chandong_tui.vault.accounts",  # unlock() (and the session it opens)
     "chandong_tui.model.records",
     "chandong_tui.casework.repository",
     "chandong_tui.casework.my_work",

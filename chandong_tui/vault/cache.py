@@ -309,7 +309,7 @@ class EncryptedMemoryStorage(Storage):
 class RowTable(Table):
     """A TinyDB table keyed by record id, updated in place."""
 
-    document_id_class = str
+    document_id_class = str  # type: ignore[assignment]  # TinyDB's annotation says int; any hashable works
 
     def _update_table(self, updater: Callable[[dict[Any, Mapping]], None]) -> None:
         tables = self._storage.read() or {}
@@ -360,7 +360,7 @@ def apply_op(db: RowDB, op: Op) -> bool:
     if current is None and not sensitive:
         table.put_row(op.row, {**op.set, CLOCK: clock})
         return True
-    doc = dict(current) if current is not None else {CLOCK: clock}
+    doc: dict[str, Any] = dict(current) if current is not None else {CLOCK: clock}
     field_clocks = dict(doc.get(FIELD_CLOCKS, {}))
     changed = current is None
     sup = op.meta.get(SUPERSEDES) or {}

@@ -38,6 +38,11 @@ def state_home() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "chandong"
 
 
+def local_dir(vault_id: str) -> Path:
+    """This PC's state folder for one vault."""
+    return state_home() / "vaults" / vault_id
+
+
 def remember_vault(root: Path) -> None:
     write_atomic(state_home() / "last_vault", str(root.resolve()).encode())
 
@@ -51,7 +56,7 @@ def last_vault() -> Path | None:
 
 def check_pin(info: VaultInfo) -> None:
     """Trust on first use: the vault's root key must not change under the same id."""
-    pin = state_home() / "vaults" / info.vault_id / "pin.json"
+    pin = local_dir(info.vault_id) / "pin.json"
     expected = {"vault_id": info.vault_id, "root_sign_pub": b64e(info.root_sign_pub)}
     try:
         seen = orjson.loads(pin.read_bytes())
@@ -86,7 +91,7 @@ class DeviceSlot:
 
 def take_slot(vault_id: str) -> DeviceSlot:
     """The first free slot of this PC for the vault, or a new one with a fresh device id."""
-    slots = state_home() / "vaults" / vault_id / "slots"
+    slots = local_dir(vault_id) / "slots"
     slots.mkdir(parents=True, exist_ok=True)
     for folder in sorted(p for p in slots.iterdir() if p.is_dir()):
         slot = _try_lock(folder)

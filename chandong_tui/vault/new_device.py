@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chandong_tui.vault import audit as chain
+from chandong_tui.vault.accounts import unlock
 from chandong_tui.vault.errors import BadInput
-from chandong_tui.vault.local_state import state_home
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.local_state import local_dir
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def move_to_new_device(root: Path, user_id: str, passphrase: str) -> Moved:
         old_device, old_slot = session.device, session.slot.folder
     finally:
         session.close(publish=False)
-    retired = state_home() / "vaults" / session.info.vault_id / "retired" / old_device
+    retired = local_dir(session.info.vault_id) / "retired" / old_device
     retired.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(old_slot), str(retired))
     records = [op for op in waiting if op.table != chain.AUDIT_LOG]

@@ -22,23 +22,29 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from chandong_tui.vault.atomic import fsync_dir
 from chandong_tui.vault.chunks import ChunkHeader, write_chunk
 from chandong_tui.vault.errors import IntegrityError
 from chandong_tui.vault.ops import Op, encode_ops
 from chandong_tui.vault.share_files import Entry, classify, pack_name
-from chandong_tui.vault.stored import op_files, open_ops
-
-if TYPE_CHECKING:
-    from chandong_tui.vault.session import VaultSession
+from chandong_tui.vault.stored import DeviceWriter, op_files, open_ops
 
 PACK_AT = 64
 """Own chunks in the folder that make a PC pack them."""
 
 MERGE_AT = 8
 """Own packs in the folder that make the next packing fold them in too."""
+
+
+class Packer(DeviceWriter, Protocol):
+    """What packing needs of a session (`VaultSession` is one): only files it has written are packed."""
+
+    @property
+    def own_chunk_seq(self) -> int:
+        """The number of the last chunk this PC wrote into its folder."""
+        ...
 
 
 @dataclass
@@ -49,7 +55,7 @@ class PackReport:
     problems: list[str] = field(default_factory=list)
 
 
-def pack_own(session: VaultSession, *, pack_at: int = PACK_AT, merge_at: int = MERGE_AT) -> PackReport:
+def pack_own(session: Packer, *, pack_at: int = PACK_AT, merge_at: int = MERGE_AT) -> PackReport:
     """Fold this PC's published chunks into a pack when there are enough of them (see module doc)."""
     report = PackReport()
     devices = session.info.devices
@@ -98,7 +104,7 @@ def _contiguous(sources: list[tuple[Path, Entry]]) -> list[tuple[Path, Entry]]:
     return run
 
 
-def _write_pack(session: VaultSession, ops: list[Op], first: int, last: int) -> Path:
+def _write_pack(session: Packer, ops: list[Op], first: int, last: int) -> Path:
     """Write the pack and read it back (`IntegrityError` if it does not verify)."""
     seqs = [int(op.id.rsplit(".", 1)[1]) for op in ops if op.id.startswith(f"{session.device}.")]
     header = ChunkHeader(

@@ -22,7 +22,6 @@ from chandong_tui.vault.keyring import (
     LockedOut,
     load_keyring,
     lock_state,
-    lockout_folders,
     record_clear,
     record_failure,
     unlock_identity,
@@ -45,32 +44,31 @@ def confirm_passphrase(session: VaultSession, passphrase: str, *, locked_at: str
     when the login's identity is not this session's any more. `locked_at` (ISO time the idle lock
     started) goes into the `login` event.
     """
-    from chandong_tui.vault.session import LOCKED_MESSAGE, WRONG_MESSAGE, _now_ms
+    from chandong_tui.vault.accounts import LOCKED_MESSAGE, WRONG_MESSAGE, lockout_of, now_ms
 
     info = session.info
     user_id = session.user_id
     keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
     uhash = user_hash(info.vault_id, user_id)
-    folders = lockout_folders(info.root, session.local_dir, uhash)
-    trusted = keyring.sign_keys(uhash) | keyring.admin_keys() | {info.root_sign_pub}
-    now_ms = _now_ms()
-    state = lock_state(folders, uhash, trusted, now_ms)
-    if state.locked(now_ms):
+    folders, trusted = lockout_of(info, keyring, uhash)
+    now = now_ms()
+    state = lock_state(folders, uhash, trusted, now)
+    if state.locked(now):
         session.audit(chain.LOGIN_FAILURE, detail={"idle_lock": True, "locked": True})
         raise LockedOut(LOCKED_MESSAGE)
     try:
         identity = unlock_identity(info.root, info.vault_id, user_id, passphrase)
     except AuthError:
-        record_failure(folders, now_ms)
+        record_failure(folders, now)
         session.audit(chain.LOGIN_FAILURE, detail={"idle_lock": True})
-        if lock_state(folders, uhash, trusted, now_ms).locked(now_ms):
+        if lock_state(folders, uhash, trusted, now).locked(now):
             session.audit(chain.LOCKOUT, detail={"minutes": LOCK_MINUTES, "idle_lock": True})
             raise LockedOut(LOCKED_MESSAGE) from None
         raise AuthError(WRONG_MESSAGE) from None
     if identity.sign_public != session.identity.sign_public or not keyring.active(uhash):
         raise IdentityChanged("this login's passphrase was reset or the login removed: sign in again")
     if state.failures:
-        record_clear(folders, uhash, identity, uhash, "unlock", now_ms)
+        record_clear(folders, uhash, identity, uhash, "unlock", now)
     heads = {dev: [seq, mac] for dev, (seq, mac) in session.audit_heads.items() if dev != session.device}
     detail: dict[str, object] = {"after_idle_lock": True, "heads": heads}
     if locked_at:

@@ -1,17 +1,24 @@
 """An unlocked vault on this PC: write ops durably, publish them, ingest everyone's chunks.
 
-`create_vault` makes a new vault and its first (admin) user; `unlock` opens one. A `VaultSession`
-owns one device slot. Writes go to the outbox (fsync) and then into the cache; `publish` turns the
-outbox into a write-once chunk in the shared folder; `ingest` reads chunks not yet applied, skipping
-(never deleting) any that fail verification, and reports them.
+A `VaultSession` owns one device slot and is the only writer of its state: the outbox, the cache, its
+op and chunk numbering and this device's access-log chain. Writes go to the outbox (fsync) and then
+into the cache; `publish` turns the outbox into a write-once chunk in the shared folder; `ingest` reads
+chunks not yet applied, skipping (never deleting) any that fail verification, and reports them.
+
+The modules that work beside it act through its methods and read-only properties, never by setting
+its fields: `sync` merges what it read (`merge_from_share`, `record_chunks`, `record_copy`,
+`record_ingest`); `packs` and `snapshots` see only small protocols of it (`packs.Packer`,
+`snapshots.SnapshotSource`); account administration (`accounts.py`: create a vault, unlock, users
+and roles) hands it the keys and role it found, and a new key epoch through `adopt_epoch`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from chandong_tui.vault import audit as chain
@@ -23,33 +30,11 @@ from chandong_tui.vault.chunks import (
     read_header,
     write_chunk,
 )
-from chandong_tui.vault.crypto import random_key
-from chandong_tui.vault.errors import AuthError, BadInput, IntegrityError
-from chandong_tui.vault.folder import VaultInfo, create_marker, read_marker
+from chandong_tui.vault.errors import AuthError, IntegrityError
+from chandong_tui.vault.folder import VaultInfo
 from chandong_tui.vault.hlc import HybridClock, Stamp
-from chandong_tui.vault.keyring import (
-    ADMIN_ROLE,
-    KEYRING_DIR,
-    LOCK_MINUTES,
-    Identity,
-    Keyring,
-    LockedOut,
-    PassphraseChangeRequired,
-    latest_user_doc,
-    latest_user_file,
-    load_keyring,
-    lock_state,
-    lockout_folders,
-    passphrase_problem,
-    record_clear,
-    record_failure,
-    unlock_identity,
-    unwrap_grant,
-    user_hash,
-    write_grant,
-    write_user_file,
-)
-from chandong_tui.vault.local_state import DeviceSlot, check_pin, remember_vault, state_home, take_slot
+from chandong_tui.vault.keyring import ADMIN_ROLE, Identity, load_keyring, unwrap_grant, user_hash
+from chandong_tui.vault.local_state import DeviceSlot, local_dir
 from chandong_tui.vault.merge import SENSITIVE, SUPERSEDES, supersedes
 from chandong_tui.vault.ops import Op, encode_ops
 from chandong_tui.vault.outbox import Outbox
@@ -70,39 +55,36 @@ Change = tuple[str, str, dict[str, Any]]
 
 
 class VaultSession:
-    """One user's unlocked view of a vault on this PC."""
+    """One user's unlocked view of a vault on this PC (opened by `accounts.unlock`)."""
 
     def __init__(
         self, info: VaultInfo, identity: Identity, role: str, keys: dict[int, bytes], slot: DeviceSlot
     ) -> None:
-        self.info = info
-        self.identity = identity
-        self.role = role
-        self.keys = keys
-        self.epoch = max(keys)
-        self.slot = slot
-        self.device = slot.device
-        self.clock = HybridClock(self.device)
+        self._info = info
+        self._identity = identity
+        self._role = role
+        self._keys = keys
+        self._epoch = max(keys)
+        self._slot = slot
+        self._device = slot.device
+        self.clock = HybridClock(self._device)
         # The cache key comes from the oldest epoch's key the user holds (1 for every member): a new
         # epoch (a user removed) does not make every PC rebuild its cache.
-        self.cache = LocalCache(slot.cache_path, keys[min(keys)], info.vault_id, self.device)
-        self.outbox = Outbox(slot.outbox_dir, info.vault_id, self.device, keys.get)
-        self.problems: list[Problem] = []
+        self.cache = LocalCache(slot.cache_path, keys[min(keys)], info.vault_id, self._device)
+        self.outbox = Outbox(slot.outbox_dir, info.vault_id, self._device, keys.get)
+        self._problems: list[Problem] = []
+        self._publishing_stopped = ""
         self.bootstrapped_from = self._start_from_snapshot() if self.cache.rebuilt else ""
         """The snapshot a new PC started from (empty when it had its cache, or found none)."""
         scan = self.outbox.scan()
-        self.problems.extend(
+        self._problems.extend(
             Problem(f"(local outbox) {name}", "torn tail after a crash; unsaved end ignored")
             for name in scan.torn
         )
         self._sweep_own_temp_files()
         self._published_upto, self._chunk_seq = self._own_chunk_marks()
-        self.pending: list[str] = []
-        """Chunks seen incomplete by the last ingest (probably still being copied; retried)."""
-        self.last_ingest = IngestReport()
-        """What the last ingest took in (at unlock, then each sync round)."""
-        self.publishing_stopped = ""
-        """Why this session publishes nothing (a cloned PC), or empty."""
+        self._pending: list[str] = []
+        self._last_ingest = IngestReport()
         self._check_own_mark()
         self._unpublished: list[Op] = [op for op in scan.ops if _seq_of(op) > self._published_upto]
         self.carried_over = len(self._unpublished)
@@ -113,13 +95,75 @@ class VaultSession:
             self.clock.observe(Stamp.decode(hlc))
         self._audit_head = self._find_audit_head()
         """(seq, mac) of this device's last access-log event. Merging moves it on when this device's
-        own events come in again (`merge_ops`): from the outbox, or from chunks published after the
+        own events come in again (`_merge`): from the outbox, or from chunks published after the
         cache was last written (a crash between publishing and `flush`), so that the next event
         never reuses a number."""
         self._apply(scan.ops)
         self.log_edits = True
         """Whether saves of records add an `edit` event to the access log (in the same batch)."""
-        self.closed = False
+        self._closed = False
+
+    # -- who and where ---------------------------------------------------------------------
+    @property
+    def info(self) -> VaultInfo:
+        """The vault (its marker: id, dong, folder)."""
+        return self._info
+
+    @property
+    def identity(self) -> Identity:
+        """The unlocked user's key pairs."""
+        return self._identity
+
+    @property
+    def role(self) -> str:
+        """The user's role, as granted at unlock."""
+        return self._role
+
+    @property
+    def slot(self) -> DeviceSlot:
+        """This PC's locked device slot (outbox and cache)."""
+        return self._slot
+
+    @property
+    def device(self) -> str:
+        """This PC's device id: the only writer of `devices/<device>/` and of its access-log chain."""
+        return self._device
+
+    @property
+    def keys(self) -> Mapping[int, bytes]:
+        """The vault key of every epoch this user holds (read-only; see `refresh_keys`, `adopt_epoch`)."""
+        return MappingProxyType(self._keys)
+
+    @property
+    def epoch(self) -> int:
+        """The key epoch this session writes in (the newest it holds)."""
+        return self._epoch
+
+    @property
+    def pending(self) -> list[str]:
+        """Chunks seen incomplete by the last ingest (probably still being copied; retried)."""
+        return self._pending
+
+    @property
+    def last_ingest(self) -> IngestReport:
+        """What the last ingest took in (at unlock, then each sync round)."""
+        return self._last_ingest
+
+    @property
+    def publishing_stopped(self) -> str:
+        """Why this session publishes nothing (a cloned PC), or empty."""
+        return self._publishing_stopped
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Files of the share (and of this PC's outbox) that could not be used, and why (others add to
+        them through `note_problems`)."""
+        return self._problems
+
+    @property
+    def closed(self) -> bool:
+        """Whether `close` has run (the slot is free; rows stay readable)."""
+        return self._closed
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -160,7 +204,7 @@ class VaultSession:
         raw = self.cache.meta.get("audit_heads") or {}
         return {dev: (int(head[0]), str(head[1])) for dev, head in raw.items()}
 
-    def merge_ops(self, ops: list[Op]) -> int:
+    def _merge(self, ops: list[Op]) -> int:
         """Merge ops into the cache (local saves, or ops read from the share, their clocks observed);
         how many changed something. Access-log events are not cached (they stay in the chunks, where
         `casework.audit` reads them): only each chain's head is kept."""
@@ -192,7 +236,7 @@ class VaultSession:
     ) -> Change:
         seq, prev = self._audit_head
         event = chain.seal_event(
-            key=chain.chain_key(self.keys[self.epoch], self.info.vault_id, self.device),
+            key=chain.chain_key(self._keys[self._epoch], self.info.vault_id, self.device),
             signer=self.identity,
             device=self.device,
             seq=seq + 1,
@@ -253,7 +297,7 @@ class VaultSession:
             self._op_seq += 1
             ops.append(
                 Op(
-                    id=f"{self.device}.{self._op_seq}",
+                    id=f"{self._device}.{self._op_seq}",
                     hlc=self.clock.tick(),
                     actor=self.user_id,
                     table=table,
@@ -290,7 +334,7 @@ class VaultSession:
     def _apply(self, ops: list[Op]) -> int:
         for op in ops:
             self.clock.observe(op.hlc)
-        return self.merge_ops(ops)
+        return self._merge(ops)
 
     # -- sharing ---------------------------------------------------------------------------
     def _own_folder(self) -> Path:
@@ -318,7 +362,7 @@ class VaultSession:
                     raise IntegrityError("chunk is not where it was written (renamed, moved or replayed)")
                 return header.last_op, last_chunk
             except (OSError, IntegrityError) as exc:
-                self.problems.append(Problem(str(path.relative_to(self.info.root)), str(exc)))
+                self._problems.append(Problem(str(path.relative_to(self.info.root)), str(exc)))
         return 0, last_chunk
 
     def refresh_keys(self) -> None:
@@ -330,9 +374,15 @@ class VaultSession:
         if not keyring.active(uhash):
             raise AuthError("this login has been removed from the vault")
         for grant in keyring.for_user(uhash):
-            if grant.epoch not in self.keys and grant.box_pub == self.identity.box_public:
-                self.keys[grant.epoch] = unwrap_grant(grant, self.identity, info.vault_id)
-        self.epoch = max(self.keys)
+            if grant.epoch not in self._keys and grant.box_pub == self.identity.box_public:
+                self._keys[grant.epoch] = unwrap_grant(grant, self.identity, info.vault_id)
+        self._epoch = max(self._keys)
+
+    def adopt_epoch(self, epoch: int, key: bytes) -> None:
+        """Write in a key epoch this session's admin has just started (`accounts.remove_user`), at once:
+        the grants are in the keyring, and what follows must not be readable by the removed user."""
+        self._keys[epoch] = key
+        self._epoch = epoch
 
     def publish(self) -> int:
         """Write the unpublished ops as one chunk in this device's folder (in the newest key epoch,
@@ -359,7 +409,7 @@ class VaultSession:
         )
         write_atomic(self._mark_path, str(header.seq).encode())
         try:
-            write_chunk(self._own_folder(), header, encode_ops(ops), self.keys[self.epoch])
+            write_chunk(self._own_folder(), header, encode_ops(ops), self._keys[self._epoch])
         except FileExistsError:
             self.stop_publishing(
                 f"chunk {header.seq} of this PC's folder already exists: another PC writes with the same "
@@ -377,8 +427,8 @@ class VaultSession:
     def ingest(self) -> IngestReport:
         """Apply every verified chunk not applied yet; report (and keep) the rest (see `sync.py`).
 
-        The cyclic garbage collector is paused meanwhile: a new PC's first ingest creates hundreds of
-        thousands of objects, and collections triggered among them cost a third of the time."""
+        The cyclic garbage collector is paused meanwhile: a new PC's first ingest creates a great many
+        objects, and each collection they trigger walks every one created so far."""
         enabled = gc.isenabled()
         gc.disable()
         try:
@@ -387,9 +437,60 @@ class VaultSession:
             if enabled:
                 gc.enable()
 
+    # -- what `sync` does with what it read ---------------------------------------------------
+    def chunk_applied(self, device: str, seq: int) -> bool:
+        """Whether chunk `seq` of `device` has been merged here."""
+        return self.cache.chunk_applied(device, seq)
+
+    @property
+    def applied_chunks(self) -> int:
+        """How many chunks (of every device) have been merged here."""
+        return sum(len(seqs) for seqs in self.cache.meta.get("chunks", {}).values())
+
+    def copy_digest(self, path: str) -> str:
+        """The hash of the conflict copy at `path` when it was taken in, or empty."""
+        return str(self.cache.meta.get("copies", {}).get(path, ""))
+
+    def merge_from_share(self, ops: list[Op]) -> tuple[int, int]:
+        """Merge ops read from the shared folder, their clocks observed; (how many changed something,
+        how many are stamped too far in the future to move this PC's clock)."""
+        far_future = sum(not self.clock.observe(op.hlc) for op in ops)
+        return self._merge(ops), far_future
+
+    def record_chunks(self, device: str, seqs: Iterable[int]) -> None:
+        """Note chunks of `device` as merged (after their ops were)."""
+        for seq in seqs:
+            self.cache.mark_chunk(device, seq)
+
+    def record_copy(self, path: str, digest: str) -> None:
+        """Note a conflict copy as taken in, byte for byte (after its ops were merged)."""
+        self.cache.meta.setdefault("copies", {})[path] = digest
+        self.cache.storage.dirty = True
+
+    def record_ingest(self, report: IngestReport) -> None:
+        """Keep what an ingest round found: its problems (each once), its pending chunks, the report."""
+        self.note_problems(report.problems)
+        self._pending = report.pending
+        self._last_ingest = report
+
+    # -- what `snapshots` reads -------------------------------------------------------------
+    @property
+    def ops_merged(self) -> int:
+        """How many ops the records here were merged from (counting those of a snapshot started from)."""
+        return snapshots.ops_total(self.cache)
+
+    def merged_tables(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Shallow copies of the cache's tables and of its bookkeeping (`cache.meta`: applied chunks,
+        access-log heads, …), for a snapshot; the rows in them are the cache's own, not to be modified."""
+        return dict(self.cache.storage.read() or {}), dict(self.cache.meta)
+
+    def stamp(self) -> Stamp:
+        """A clock stamp later than every op merged here (this PC's clock moves on)."""
+        return self.clock.tick()
+
     def _start_from_snapshot(self) -> str:
         """Fill an empty cache from the newest snapshot that verifies; its name, or empty."""
-        path, failed = snapshots.load_newest(self.info, self.keys.get, self.cache)
+        path, failed = snapshots.load_newest(self.info, self._keys.get, self.cache)
         self.note_problems(Problem(name, reason) for name, reason in failed)
         hlc = self.cache.meta.get("hlc") if path else None
         if hlc:
@@ -411,7 +512,7 @@ class VaultSession:
 
     def note_problems(self, problems: Iterable[Problem]) -> None:
         """Keep problems found in the share, each once however many rounds see it."""
-        self.problems.extend(p for p in problems if p not in self.problems)
+        self._problems.extend(p for p in problems if p not in self._problems)
 
     @property
     def own_chunk_seq(self) -> int:
@@ -420,8 +521,8 @@ class VaultSession:
 
     def stop_publishing(self, reason: str) -> None:
         """Publish nothing more in this session (saves stay durable in the outbox)."""
-        if not self.publishing_stopped:
-            self.publishing_stopped = reason
+        if not self._publishing_stopped:
+            self._publishing_stopped = reason
             self.note_problems([Problem(f"devices/{self.device}", reason)])
 
     # -- this PC's own chunk numbering -----------------------------------------------------
@@ -453,16 +554,16 @@ class VaultSession:
 
     def close(self, publish: bool = True) -> None:
         """Publish what is pending (if the share is reachable), seal the cache, free the slot."""
-        if self.closed:
+        if self._closed:
             return
         try:
             if publish:
                 try:
                     self.publish()
                 except OSError as exc:  # share offline: the outbox keeps everything for next time
-                    self.problems.append(Problem("devices", f"could not publish ({exc.strerror})"))
+                    self._problems.append(Problem("devices", f"could not publish ({exc.strerror})"))
                 except AuthError as exc:  # removed meanwhile: what was not published stays here
-                    self.problems.append(Problem("keyring", str(exc)))
+                    self._problems.append(Problem("keyring", str(exc)))
                 except (CloneDetected, ShareRefused) as exc:  # kept in the outbox for a later session
                     self.note_problems([Problem("devices", str(exc))])
                 else:
@@ -473,7 +574,7 @@ class VaultSession:
             self.outbox.close()
             self.cache.close()
             self.slot.release()
-            self.closed = True
+            self._closed = True
 
     def __enter__(self) -> VaultSession:
         return self
@@ -501,285 +602,3 @@ def _edit_detail(changes: list[Change]) -> dict[str, Any]:
         if len(ids) < _EDIT_IDS:
             ids.append(row)
     return {"rows": rows, "counts": counts}
-
-
-def local_dir(vault_id: str) -> Path:
-    """This PC's state folder for one vault."""
-    return state_home() / "vaults" / vault_id
-
-
-def create_vault(root: Path, dong_code: str, user_id: str, passphrase: str) -> VaultSession:
-    """A new vault whose first user (`user_id`) is its admin; returns that user's session."""
-    identity = Identity.generate(user_id)
-    info = create_marker(root, dong_code, identity.sign_public)
-    write_user_file(root, info.vault_id, identity, passphrase, rev=1)
-    write_grant(
-        root,
-        info.vault_id,
-        identity,
-        1,
-        user_id,
-        ADMIN_ROLE,
-        identity.box_public,
-        identity.sign_public,
-        random_key(),
-    )
-    return unlock(root, user_id, passphrase)
-
-
-LOCKED_MESSAGE = (
-    f"too many failed unlocks: this login is locked for {LOCK_MINUTES} minutes after the last attempt "
-    "(a supervisor can lift it with 'chandong user reset')"
-)
-WRONG_MESSAGE = "wrong user or passphrase"
-
-
-def _now_ms() -> int:
-    import time
-
-    return time.time_ns() // 1_000_000
-
-
-def unlock(root: Path, user_id: str, passphrase: str, *, new_passphrase: str | None = None) -> VaultSession:
-    """Open the vault at `root` as `user_id`; `AuthError` without saying what was wrong.
-
-    One Argon2id derivation. Failed unlocks are counted per login (`keyring.lock_state`): after
-    `LOCK_AFTER` of them the login is locked (`LockedOut`), whether it exists or not. A one-time
-    passphrase raises `PassphraseChangeRequired` unless `new_passphrase` is given; `new_passphrase`
-    also changes an ordinary passphrase (checked by `passphrase_problem`).
-    """
-    info = read_marker(root)
-    check_pin(info)
-    keyring = load_keyring(root, info.vault_id, info.root_sign_pub)
-    uhash = user_hash(info.vault_id, user_id)
-    local = local_dir(info.vault_id)
-    folders = lockout_folders(root, local, uhash)
-    trusted = keyring.sign_keys(uhash) | keyring.admin_keys() | {info.root_sign_pub}
-    now_ms = _now_ms()
-    state = lock_state(folders, uhash, trusted, now_ms)
-    if state.locked(now_ms):
-        chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {"locked": True})
-        raise LockedOut(LOCKED_MESSAGE)
-    try:
-        identity = unlock_identity(root, info.vault_id, user_id, passphrase)
-        grants = [g for g in keyring.for_user(uhash) if g.box_pub == identity.box_public]
-        if not grants or not keyring.active(uhash):  # never granted, or removed
-            raise AuthError(WRONG_MESSAGE)
-    except AuthError:
-        record_failure(folders, now_ms)
-        chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {})
-        if lock_state(folders, uhash, trusted, now_ms).locked(now_ms):
-            chain.add_pending(local, chain.LOCKOUT, user_id, {"minutes": LOCK_MINUTES})
-            raise LockedOut(LOCKED_MESSAGE) from None
-        raise AuthError(WRONG_MESSAGE) from None
-    changed = False
-    if identity.must_change or new_passphrase is not None:
-        if new_passphrase is None:
-            raise PassphraseChangeRequired(
-                "this is a one-time passphrase: choose your own ('chandong user passwd')"
-            )
-        problem = passphrase_problem(new_passphrase, user_id, current=passphrase)
-        if problem:
-            raise BadInput(problem)
-        identity.must_change = False
-        write_user_file(root, info.vault_id, identity, new_passphrase, rev=identity.rev + 1)
-        changed = True
-    if state.failures:
-        record_clear(folders, uhash, identity, uhash, "unlock", now_ms)
-    keys = {g.epoch: unwrap_grant(g, identity, info.vault_id) for g in grants}
-    role = max(grants, key=lambda g: g.order).role
-    session = VaultSession(info, identity, role, keys, take_slot(info.vault_id))
-    session.problems.extend(Problem(path, reason) for path, reason in keyring.problems)
-    session.ingest()
-    remember_vault(root)
-    try:
-        _log_login(session, local, changed)
-    except BaseException:
-        session.close(publish=False)
-        raise
-    return session
-
-
-def _log_login(session: VaultSession, local: Path, changed: bool) -> None:
-    """Put the failures this PC saw into the chain, then the login with the heads of the other
-    devices' chains it has seen (witnesses against truncation)."""
-    for event in chain.claim_pending(local):
-        session.audit(
-            str(event.get("action", chain.LOGIN_FAILURE)),
-            detail=dict(event.get("detail") or {}),
-            actor=str(event.get("actor", "")),
-            at=str(event.get("at") or "") or None,
-        )
-    heads = session.audit_heads
-    seen = {dev: [seq, mac] for dev, (seq, mac) in heads.items() if dev != session.device}
-    session.audit(chain.LOGIN, detail={"heads": seen})
-    if changed:
-        session.audit(chain.PASSPHRASE_CHANGE, target=session.user_id)
-    with contextlib.suppress(OSError):
-        chain.write_anchor(local, heads)
-
-
-def add_user(
-    admin: VaultSession, user_id: str, role: str, passphrase: str, *, one_time: bool = False
-) -> None:
-    """Create a user and grant them every epoch's key the admin holds (history stays readable)."""
-    if not admin.is_admin:
-        raise AuthError("only a supervisor can add users")
-    root, vault_id = admin.info.root, admin.info.vault_id
-    if latest_user_file(root, vault_id, user_id) is not None:
-        raise BadInput(f"user {user_id!r} already exists")
-    identity = Identity.generate(user_id)
-    write_user_file(root, vault_id, identity, passphrase, rev=1, one_time=one_time)
-    for epoch, key in sorted(admin.keys.items()):
-        write_grant(
-            root,
-            vault_id,
-            admin.identity,
-            epoch,
-            user_id,
-            role,
-            identity.box_public,
-            identity.sign_public,
-            key,
-        )
-    admin.audit(chain.USER_ADD, target=user_id, detail={"role": role})
-
-
-def _require_admin(admin: VaultSession) -> Keyring:
-    if not admin.is_admin:
-        raise AuthError("only a supervisor manages users")
-    info = admin.info
-    keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
-    if not keyring.active(user_hash(info.vault_id, admin.user_id)):
-        raise AuthError("this session's admin has been removed")
-    return keyring
-
-
-def remove_user(admin: VaultSession, user_id: str) -> int:
-    """Take a user's access away: a new key epoch granted to everyone else, by this admin alone.
-
-    Nobody else's passphrase is needed (grants are sealed to members' public keys). The removed user
-    keeps the keys of older epochs — and any copy already taken — but cannot read anything written
-    after; this session writes in the new epoch at once. Returns the new epoch.
-    """
-    keyring = _require_admin(admin)
-    info = admin.info
-    gone = user_hash(info.vault_id, user_id)
-    if user_id == admin.user_id:
-        raise BadInput("an admin cannot remove themselves")
-    if not keyring.active(gone):
-        raise BadInput(f"no active user {user_id!r}")
-    latest = keyring.latest_epoch
-    epoch, key = latest + 1, random_key()
-    if any((info.root / KEYRING_DIR).glob(f"{epoch:06d}-*")):
-        # another admin started this epoch and its grants are not all verified here yet (still syncing)
-        raise BadInput(f"key epoch {epoch} is being started elsewhere; wait for the folder to sync and retry")
-    for uhash in sorted({g.user for g in keyring.grants if g.epoch == latest} - {gone}):
-        current = _current_grant(info.root, keyring, uhash, latest)
-        if current is None:
-            continue
-        write_grant(
-            info.root,
-            info.vault_id,
-            admin.identity,
-            epoch,
-            "",
-            current.role,
-            current.box_pub,
-            current.sign_pub,
-            key,
-            uhash=uhash,
-        )
-    admin.keys[epoch] = key
-    admin.epoch = epoch
-    admin.audit(chain.USER_REMOVE, target=user_id, detail={"epoch": epoch})
-    return epoch
-
-
-def _current_grant(root: Path, keyring: Keyring, uhash: str, epoch: int):  # noqa: ANN202
-    """The user's grant of `epoch` for the identity in their newest user file."""
-    doc = latest_user_doc(root, uhash)
-    grants = [g for g in keyring.for_user(uhash) if g.epoch == epoch]
-    if doc is not None:
-        from chandong_tui.vault.crypto import b64d
-
-        mine = [g for g in grants if g.box_pub == b64d(doc.get("box_pub", ""))]
-        grants = mine or grants
-    return max(grants, key=lambda g: g.order) if grants else None
-
-
-def reset_user(admin: VaultSession, user_id: str, one_time: str) -> None:
-    """Give a user a new identity under a one-time passphrase (they forgot theirs), and lift their
-    lockout. The admin grants the new identity every epoch's key; the user must choose their own
-    passphrase at the next unlock. Their old identity keeps only what it already had."""
-    keyring = _require_admin(admin)
-    info = admin.info
-    uhash = user_hash(info.vault_id, user_id)
-    doc = latest_user_doc(info.root, uhash)
-    if doc is None or not keyring.active(uhash):
-        raise BadInput(f"no active user {user_id!r}")
-    role = max(keyring.for_user(uhash), key=lambda g: g.order).role
-    identity = Identity.generate(user_id)
-    write_user_file(info.root, info.vault_id, identity, one_time, rev=int(doc["rev"]) + 1, one_time=True)
-    folder = info.root / KEYRING_DIR
-    for epoch, key in sorted(admin.keys.items()):
-        taken = len(list(folder.glob(f"{epoch:06d}-{uhash}*.json")))
-        write_grant(
-            info.root,
-            info.vault_id,
-            admin.identity,
-            epoch,
-            user_id,
-            role,
-            identity.box_public,
-            identity.sign_public,
-            key,
-            n=taken,
-        )
-    clear_lockout(admin, user_id, audit=False)
-    admin.audit(chain.USER_RESET, target=user_id)
-
-
-def clear_lockout(admin: VaultSession, user_id: str, *, audit: bool = True) -> None:
-    """Lift a login's lockout (signed by the admin; counted on every PC)."""
-    _require_admin(admin)
-    info = admin.info
-    uhash = user_hash(info.vault_id, user_id)
-    folders = lockout_folders(info.root, local_dir(info.vault_id), uhash)
-    record_clear(folders, uhash, admin.identity, user_hash(info.vault_id, admin.user_id), "reset", _now_ms())
-    if audit:
-        admin.audit(chain.USER_RESET, target=user_id, detail={"lockout_only": True})
-
-
-def change_role(admin: VaultSession, user_id: str, role: str) -> str:
-    """Give a user another role (a new grant of the newest epoch, signed by this admin); returns the
-    old role. A supervisor is not demoted this way: the grants their key signed stay trusted, so the
-    login is removed (new epoch) and a new one added instead."""
-    keyring = _require_admin(admin)
-    info = admin.info
-    uhash = user_hash(info.vault_id, user_id)
-    latest = keyring.latest_epoch
-    current = _current_grant(info.root, keyring, uhash, latest)
-    if current is None or not keyring.active(uhash):
-        raise BadInput(f"no active user {user_id!r}")
-    if current.role == role:
-        raise BadInput(f"{user_id} already has the role {role}")
-    if current.role == ADMIN_ROLE:
-        raise BadInput(
-            "a supervisor is not demoted (grants their key signed stay trusted): "
-            "remove the login and add a new one"
-        )
-    write_grant(
-        info.root,
-        info.vault_id,
-        admin.identity,
-        latest,
-        user_id,
-        role,
-        current.box_pub,
-        current.sign_pub,
-        admin.keys[latest],
-        n=keyring.next_n(uhash, latest),
-    )
-    admin.audit(chain.ROLE_CHANGE, target=user_id, detail={"from": current.role, "to": role})
-    return current.role

@@ -16,19 +16,19 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
 from chandong_tui.vault.chunks import ChunkHeader, open_chunk, write_chunk
 from chandong_tui.vault.errors import IntegrityError
 from chandong_tui.vault.share_files import classify, snapshot_name
-from chandong_tui.vault.stored import device_folders
+from chandong_tui.vault.stored import DeviceWriter, device_folders
 
 if TYPE_CHECKING:
     from chandong_tui.vault.cache import LocalCache
     from chandong_tui.vault.folder import VaultInfo
-    from chandong_tui.vault.session import VaultSession
+    from chandong_tui.vault.hlc import Stamp
     from chandong_tui.vault.stored import KeyForEpoch
 
 SNAPSHOT_EVERY_OPS = 20_000
@@ -36,6 +36,27 @@ SNAPSHOT_EVERY_OPS = 20_000
 
 LOCAL_META = ("hlc", "op_seq", "outbox_upto", "ops_total")
 """Cache meta that belongs to the PC, not to the records (not carried over)."""
+
+
+class SnapshotSource(DeviceWriter, Protocol):
+    """What writing a snapshot needs of a session (`VaultSession` is one)."""
+
+    @property
+    def unpublished(self) -> int: ...
+
+    @property
+    def publishing_stopped(self) -> str: ...
+
+    @property
+    def ops_merged(self) -> int: ...
+
+    def merged_tables(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(tables, `_meta` state), shallow copies."""
+        ...
+
+    def stamp(self) -> Stamp:
+        """A clock stamp later than every op merged."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -61,26 +82,25 @@ def ops_total(cache: LocalCache) -> int:
     return int(cache.meta.get("ops_total", 0))
 
 
-def maybe_write(session: VaultSession, every: int | None = None) -> Path | None:
+def maybe_write(session: SnapshotSource, every: int | None = None) -> Path | None:
     """Write a snapshot when `every` (default `SNAPSHOT_EVERY_OPS`) ops were merged since the newest
     one in the folder, and nothing of this PC waits unpublished."""
     every = SNAPSHOT_EVERY_OPS if every is None else every
     if session.unpublished or session.publishing_stopped:
         return None
-    total = ops_total(session.cache)
+    total = session.ops_merged
     newest = max((s.ops for s in snapshots(session.info)), default=0)
     if total - newest < every:
         return None
     return write(session, total)
 
 
-def write(session: VaultSession, total: int) -> Path:
+def write(session: SnapshotSource, total: int) -> Path:
     """Seal the cache's records and applied-chunk list into this PC's folder; drop its older ones."""
-    tables = dict(session.cache.storage.read() or {})
-    meta = dict(session.cache.meta)
+    tables, meta = session.merged_tables()
     for name in LOCAL_META:
         meta.pop(name, None)
-    meta["hlc"] = session.clock.tick().encode()  # later than every stamp in it: readers' clocks move past
+    meta["hlc"] = session.stamp().encode()  # later than every stamp in it: readers' clocks move past
     tables["_meta"] = {"state": meta}
     header = ChunkHeader(
         vault=session.info.vault_id,

@@ -1,18 +1,40 @@
 """The op files of a vault's device folders (chunks and packs), listed and opened one way for every
-reader: ingest, `verify`, the access-log check and packing."""
+reader: ingest, `verify`, the access-log check and packing; and `DeviceWriter`, what the writers of a
+PC's own folder other than the session (packs, snapshots) may see of it."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Protocol
 
 from chandong_tui.vault.chunks import ChunkHeader, open_chunk
-from chandong_tui.vault.folder import DEVICE_NAME
+from chandong_tui.vault.folder import DEVICE_NAME, VaultInfo
 from chandong_tui.vault.ops import Op, decode_ops
 from chandong_tui.vault.share_files import Entry, classify
 
 KeyForEpoch = Callable[[int], bytes | None]
+
+
+class DeviceWriter(Protocol):
+    """A session as seen by what writes into its device folder: the vault, the device, the keys."""
+
+    @property
+    def info(self) -> VaultInfo: ...
+
+    @property
+    def device(self) -> str: ...
+
+    @property
+    def epoch(self) -> int:
+        """The key epoch new files are sealed in."""
+        ...
+
+    @property
+    def keys(self) -> Mapping[int, bytes]:
+        """The vault key of every epoch held (read-only)."""
+        ...
 
 
 def open_ops(

@@ -3,7 +3,8 @@
 A round is split so that a terminal UI can keep typing while a slow share is read:
 `collect` does the file work (list the device folders, read and decrypt what is new) and changes
 nothing; `apply_collected` merges what it found into the session, and is quick. `sync_round` does
-both and publishes, for scripts (`chandong sync`) and tests.
+both and publishes, for scripts (`chandong sync`) and tests. Both act on the session through its
+methods (`merge_from_share`, `record_chunks`, `record_copy`, `record_ingest`), never its fields.
 
 Faults, each reported and none losing anything (DESIGN.md §3):
 - the share is offline: publishing fails, the outbox keeps every save for the next round;
@@ -130,7 +131,6 @@ def collect(session: VaultSession) -> Collected:
     except FileNotFoundError:
         folders = []
     now = time.time()
-    seen_copies = session.cache.meta.get("copies", {})
     for name in folders:
         if not DEVICE_NAME.match(name):
             report.foreign.append(f"{DEVICES_DIR}/{name}")
@@ -149,15 +149,16 @@ def collect(session: VaultSession) -> Collected:
                 continue
             if entry.kind in ("chunk", "pack"):
                 report.present += entry.seq - entry.first + 1
-                if all(session.cache.chunk_applied(name, seq) for seq in range(entry.first, entry.seq + 1)):
+                if all(session.chunk_applied(name, seq) for seq in range(entry.first, entry.seq + 1)):
                     continue
                 if name == session.device and entry.seq > session.own_chunk_seq:
                     report.clone = relative
             digest = ""
             if entry.kind == "copy":
-                digest = _digest(devices / name / file, report)
-                if digest is None or seen_copies.get(relative) == digest:
+                copy_digest = _digest(devices / name / file, report)
+                if copy_digest is None or session.copy_digest(relative) == copy_digest:
                     continue  # vanished, or this copy was taken in before, byte for byte
+                digest = copy_digest
             _read(session, devices / name / file, name, entry, now, out, digest)
     return out
 
@@ -215,15 +216,14 @@ def apply_collected(session: VaultSession, collected: Collected) -> IngestReport
     report = collected.report
     for found in collected.found:
         seqs = range(found.first or found.seq, found.seq + 1)
-        if not found.copy_digest and all(session.cache.chunk_applied(found.device, seq) for seq in seqs):
+        if not found.copy_digest and all(session.chunk_applied(found.device, seq) for seq in seqs):
             continue  # applied meanwhile (two rounds raced)
-        report.far_future += sum(not session.clock.observe(op.hlc) for op in found.ops)
-        changed = session.merge_ops(found.ops)
+        changed, far_future = session.merge_from_share(found.ops)
+        report.far_future += far_future
         report.changed += changed
         report.ops += len(found.ops)
         if found.copy_digest:
-            session.cache.meta.setdefault("copies", {})[found.path] = found.copy_digest
-            session.cache.storage.dirty = True
+            session.record_copy(found.path, found.copy_digest)
             report.copies.append(
                 Problem(
                     found.path, f"conflict copy made by a sync tool: verified, {changed} change(s) taken in"
@@ -231,22 +231,19 @@ def apply_collected(session: VaultSession, collected: Collected) -> IngestReport
             )
         else:
             report.chunks += 1
-            for seq in seqs:
-                session.cache.mark_chunk(found.device, seq)
+            session.record_chunks(found.device, seqs)
     if report.clone:
         session.stop_publishing(
             f"{report.clone}: another PC writes as this one (a copied PC or state folder?); "
             "publishing stopped, saves stay in this PC's outbox"
         )
-    session.note_problems(report.problems)
-    session.pending = report.pending
-    session.last_ingest = report
+    session.record_ingest(report)
     return report
 
 
 def check_not_emptied(session: VaultSession, report: IngestReport) -> None:
     """`ShareRefused` when most chunks this PC has applied are no longer in the folder."""
-    applied = sum(len(seqs) for seqs in session.cache.meta.get("chunks", {}).values())
+    applied = session.applied_chunks
     if applied >= MISSING_SHARE_MINIMUM and report.present < applied * MISSING_SHARE_FRACTION:
         raise ShareRefused(
             f"only {report.present} of the {applied} chunk files this PC has read are in the vault folder: "

@@ -9,9 +9,10 @@ import orjson
 from chandong_tui.vault.errors import IntegrityError
 from chandong_tui.vault.folder import DEVICE_NAME, DEVICES_DIR, MARKER
 from chandong_tui.vault.keyring import KEYRING_DIR, USERS_DIR, load_keyring
-from chandong_tui.vault.session import Problem, VaultSession
+from chandong_tui.vault.session import VaultSession
 from chandong_tui.vault.share_files import classify
 from chandong_tui.vault.stored import open_ops
+from chandong_tui.vault.sync import Problem
 
 _KNOWN_TOP = {MARKER, USERS_DIR, KEYRING_DIR, DEVICES_DIR}
 

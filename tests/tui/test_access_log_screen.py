@@ -22,8 +22,8 @@ from chandong_tui.tui.screens.access_log_screen import (
     shift_month,
 )
 from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
+from chandong_tui.vault.accounts import unlock
 from chandong_tui.vault.chunks import CHUNK_NAME
-from chandong_tui.vault.session import unlock
 from tests.conftest import opened
 from tests.tui.driving import run_app, sign_in
 

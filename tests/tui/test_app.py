@@ -31,7 +31,7 @@ from chandong_tui.tui.screens.households_screen import HouseholdsScreen, SearchB
 from chandong_tui.tui.screens.unlock_screen import UnlockScreen
 from chandong_tui.tui.text import cell, join, safe_text
 from chandong_tui.tui.widgets.household_list import HouseholdList, fit_cell, line_segments
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 from tests.tui.driving import run_app, sign_in
 
 HOSTILE_NAME = "[bold]김[/]"

@@ -29,7 +29,7 @@ from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
 from chandong_tui.tui.screens.households_screen import HouseholdsScreen
 from chandong_tui.tui.widgets.work_list import WorkList
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 from tests.tui.driving import run_app, sign_in
 
 LAST_FLAG_RAISED = dt.datetime(2026, 10, 31, 17, 40, tzinfo=KST)

@@ -27,7 +27,7 @@ from chandong_tui.tui.app import ChandongApp
 from chandong_tui.tui.household_filter import HouseholdFilter, ListFilters, initials
 from chandong_tui.tui.screens.households_screen import HouseholdsScreen, TongPrompt
 from chandong_tui.tui.widgets.household_list import HouseholdList
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 from tests.tui.driving import run_app, sign_in
 
 

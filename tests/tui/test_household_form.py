@@ -22,7 +22,7 @@ from chandong_tui.tui.app import ChandongApp
 from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.household_modal import HouseholdModal
 from chandong_tui.tui.screens.households_screen import HouseholdsScreen
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 from tests.tui.driving import run_app, sign_in
 
 NOW = dt.datetime(2026, 10, 31, 15, 30, tzinfo=KST)

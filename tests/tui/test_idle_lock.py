@@ -25,9 +25,10 @@ from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.lock_screen import LockScreen
 from chandong_tui.tui.screens.unlock_screen import UnlockScreen
 from chandong_tui.vault import audit as chain
+from chandong_tui.vault.accounts import unlock
 from chandong_tui.vault.folder import read_marker
 from chandong_tui.vault.keyring import LockedOut, load_keyring, lock_state, lockout_folders, user_hash
-from chandong_tui.vault.session import local_dir, unlock
+from chandong_tui.vault.local_state import local_dir
 from tests.conftest import main_in_process
 from tests.tui.driving import run_app, sign_in
 from tests.tui.test_visit_form import open_form, quiet_household

@@ -21,7 +21,7 @@ from chandong_tui.tui.modals.reveal_modal import RevealModal
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
 from chandong_tui.tui.screens.lock_screen import LockScreen
 from chandong_tui.vault import audit as chain
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 from tests.tui.driving import run_app
 from tests.tui.test_idle_lock import FakeClock, type_passphrase
 from tests.tui.test_visit_form import open_household

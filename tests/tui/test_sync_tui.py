@@ -34,8 +34,9 @@ from chandong_tui.tui.screens.help_screen import toggle_help
 from chandong_tui.tui.screens.households_screen import HouseholdsScreen
 from chandong_tui.tui.sync_status import SyncLine
 from chandong_tui.vault import session as session_module
+from chandong_tui.vault.accounts import unlock
 from chandong_tui.vault.chunks import chunk_name
-from chandong_tui.vault.session import VaultSession, unlock
+from chandong_tui.vault.session import VaultSession
 from chandong_tui.vault.sync import sync_round
 from tests.tui.driving import run_app, sign_in
 from tests.tui.test_visit_form import open_household, tab_to, type_text

@@ -27,7 +27,7 @@ from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.form_modal import FormModal
 from chandong_tui.tui.modals.visit_modal import VisitModal, default_target, editor_visible
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
-from chandong_tui.vault.session import unlock
+from chandong_tui.vault.accounts import unlock
 from tests.tui.driving import run_app, sign_in
 
 HOSTILE_NOTE_KEYS = "[bold]김[/]"

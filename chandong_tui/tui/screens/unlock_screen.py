@@ -99,10 +99,10 @@ class UnlockScreen(SteadyScreen[None]):
 
     @work(thread=True, group="unlock", exit_on_error=False)
     def _unlock(self, user: str, passphrase: str) -> None:
-        from chandong_tui.vault import session as vault_session  # usually loaded already (see `preload`)
+        from chandong_tui.vault import accounts  # usually loaded already (see `preload`)
 
         try:
-            session = vault_session.unlock(self.vault_root, user, passphrase)
+            session = accounts.unlock(self.vault_root, user, passphrase)
         except AuthError:
             self.post_message(self.Failed(t("auth_failed", self.lang)))
             return

@@ -1,0 +1,360 @@
+"""Account administration: create a vault, unlock it, and manage its logins (add, remove, reset, role, list).
+
+Everything here works on the keyring and the user files in the shared folder (`keyring.py`) and on
+the lockout files; what it records goes into the access log through the session's public methods
+(`VaultSession.audit`), and a new key epoch reaches the admin's session through `adopt_epoch`. The
+session itself (`session.py`) knows nothing of passphrases or lockouts: it is handed the identity, keys
+and role that `unlock` found, and reads the keyring again only to take up epochs started meanwhile.
+
+`unlock` counts failures per login in the shared folder and in this PC's copy, so that a lockout holds
+on every PC; failures seen before a login are kept in this PC's state folder and written into the
+access-log chain by the next successful unlock (there is no key to sign them before).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from chandong_tui.vault import audit as chain
+from chandong_tui.vault.crypto import b64d, random_key
+from chandong_tui.vault.errors import AuthError, BadInput
+from chandong_tui.vault.folder import VaultInfo, create_marker, read_marker
+from chandong_tui.vault.keyring import (
+    ADMIN_ROLE,
+    KEYRING_DIR,
+    LOCK_MINUTES,
+    Grant,
+    Identity,
+    Keyring,
+    LockedOut,
+    PassphraseChangeRequired,
+    latest_user_doc,
+    latest_user_file,
+    load_keyring,
+    lock_state,
+    lockout_folders,
+    passphrase_problem,
+    record_clear,
+    record_failure,
+    unlock_identity,
+    unwrap_grant,
+    user_hash,
+    write_grant,
+    write_user_file,
+)
+from chandong_tui.vault.local_state import check_pin, local_dir, remember_vault, take_slot
+from chandong_tui.vault.session import VaultSession
+from chandong_tui.vault.sync import Problem
+
+
+def create_vault(root: Path, dong_code: str, user_id: str, passphrase: str) -> VaultSession:
+    """A new vault whose first user (`user_id`) is its admin; returns that user's session."""
+    identity = Identity.generate(user_id)
+    info = create_marker(root, dong_code, identity.sign_public)
+    write_user_file(root, info.vault_id, identity, passphrase, rev=1)
+    write_grant(
+        root,
+        info.vault_id,
+        identity,
+        1,
+        user_id,
+        ADMIN_ROLE,
+        identity.box_public,
+        identity.sign_public,
+        random_key(),
+    )
+    return unlock(root, user_id, passphrase)
+
+
+LOCKED_MESSAGE = (
+    f"too many failed unlocks: this login is locked for {LOCK_MINUTES} minutes after the last attempt "
+    "(a supervisor can lift it with 'chandong user reset')"
+)
+WRONG_MESSAGE = "wrong user or passphrase"
+
+
+def now_ms() -> int:
+    """Wall-clock milliseconds, as lockout files count them."""
+    return time.time_ns() // 1_000_000
+
+
+def lockout_of(info: VaultInfo, keyring: Keyring, uhash: str) -> tuple[tuple[Path, Path], set[bytes]]:
+    """Where a login's failures are counted (the shared folder, this PC's copy) and whose signed clears
+    count: the user's own keys, any admin's, the vault's root key."""
+    folders = lockout_folders(info.root, local_dir(info.vault_id), uhash)
+    return folders, keyring.sign_keys(uhash) | keyring.admin_keys() | {info.root_sign_pub}
+
+
+def unlock(root: Path, user_id: str, passphrase: str, *, new_passphrase: str | None = None) -> VaultSession:
+    """Open the vault at `root` as `user_id`; `AuthError` without saying what was wrong.
+
+    One Argon2id derivation. Failed unlocks are counted per login (`keyring.lock_state`): after
+    `LOCK_AFTER` of them the login is locked (`LockedOut`), whether it exists or not. A one-time
+    passphrase raises `PassphraseChangeRequired` unless `new_passphrase` is given; `new_passphrase`
+    also changes an ordinary passphrase (checked by `passphrase_problem`).
+    """
+    info = read_marker(root)
+    check_pin(info)
+    keyring = load_keyring(root, info.vault_id, info.root_sign_pub)
+    uhash = user_hash(info.vault_id, user_id)
+    local = local_dir(info.vault_id)
+    folders, trusted = lockout_of(info, keyring, uhash)
+    now = now_ms()
+    state = lock_state(folders, uhash, trusted, now)
+    if state.locked(now):
+        chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {"locked": True})
+        raise LockedOut(LOCKED_MESSAGE)
+    try:
+        identity = unlock_identity(root, info.vault_id, user_id, passphrase)
+        grants = [g for g in keyring.for_user(uhash) if g.box_pub == identity.box_public]
+        if not grants or not keyring.active(uhash):  # never granted, or removed
+            raise AuthError(WRONG_MESSAGE)
+    except AuthError:
+        record_failure(folders, now)
+        chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {})
+        if lock_state(folders, uhash, trusted, now).locked(now):
+            chain.add_pending(local, chain.LOCKOUT, user_id, {"minutes": LOCK_MINUTES})
+            raise LockedOut(LOCKED_MESSAGE) from None
+        raise AuthError(WRONG_MESSAGE) from None
+    changed = False
+    if identity.must_change or new_passphrase is not None:
+        if new_passphrase is None:
+            raise PassphraseChangeRequired(
+                "this is a one-time passphrase: choose your own ('chandong user passwd')"
+            )
+        problem = passphrase_problem(new_passphrase, user_id, current=passphrase)
+        if problem:
+            raise BadInput(problem)
+        identity.must_change = False
+        write_user_file(root, info.vault_id, identity, new_passphrase, rev=identity.rev + 1)
+        changed = True
+    if state.failures:
+        record_clear(folders, uhash, identity, uhash, "unlock", now)
+    keys = {g.epoch: unwrap_grant(g, identity, info.vault_id) for g in grants}
+    role = max(grants, key=lambda g: g.order).role
+    session = VaultSession(info, identity, role, keys, take_slot(info.vault_id))
+    session.note_problems(Problem(path, reason) for path, reason in keyring.problems)
+    session.ingest()
+    remember_vault(root)
+    try:
+        _log_login(session, local, changed)
+    except BaseException:
+        session.close(publish=False)
+        raise
+    return session
+
+
+def _log_login(session: VaultSession, local: Path, changed: bool) -> None:
+    """Put the failures this PC saw into the chain, then the login with the heads of the other
+    devices' chains it has seen (witnesses against truncation)."""
+    for event in chain.claim_pending(local):
+        session.audit(
+            str(event.get("action", chain.LOGIN_FAILURE)),
+            detail=dict(event.get("detail") or {}),
+            actor=str(event.get("actor", "")),
+            at=str(event.get("at") or "") or None,
+        )
+    heads = session.audit_heads
+    seen = {dev: [seq, mac] for dev, (seq, mac) in heads.items() if dev != session.device}
+    session.audit(chain.LOGIN, detail={"heads": seen})
+    if changed:
+        session.audit(chain.PASSPHRASE_CHANGE, target=session.user_id)
+    with contextlib.suppress(OSError):
+        chain.write_anchor(local, heads)
+
+
+def add_user(
+    admin: VaultSession, user_id: str, role: str, passphrase: str, *, one_time: bool = False
+) -> None:
+    """Create a user and grant them every epoch's key the admin holds (history stays readable)."""
+    if not admin.is_admin:
+        raise AuthError("only a supervisor can add users")
+    root, vault_id = admin.info.root, admin.info.vault_id
+    if latest_user_file(root, vault_id, user_id) is not None:
+        raise BadInput(f"user {user_id!r} already exists")
+    identity = Identity.generate(user_id)
+    write_user_file(root, vault_id, identity, passphrase, rev=1, one_time=one_time)
+    for epoch, key in sorted(admin.keys.items()):
+        write_grant(
+            root,
+            vault_id,
+            admin.identity,
+            epoch,
+            user_id,
+            role,
+            identity.box_public,
+            identity.sign_public,
+            key,
+        )
+    admin.audit(chain.USER_ADD, target=user_id, detail={"role": role})
+
+
+def _require_admin(admin: VaultSession) -> Keyring:
+    if not admin.is_admin:
+        raise AuthError("only a supervisor manages users")
+    info = admin.info
+    keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
+    if not keyring.active(user_hash(info.vault_id, admin.user_id)):
+        raise AuthError("this session's admin has been removed")
+    return keyring
+
+
+def remove_user(admin: VaultSession, user_id: str) -> int:
+    """Take a user's access away: a new key epoch granted to everyone else, by this admin alone.
+
+    Nobody else's passphrase is needed (grants are sealed to members' public keys). The removed user
+    keeps the keys of older epochs — and any copy already taken — but cannot read anything written
+    after; this session writes in the new epoch at once. Returns the new epoch.
+    """
+    keyring = _require_admin(admin)
+    info = admin.info
+    gone = user_hash(info.vault_id, user_id)
+    if user_id == admin.user_id:
+        raise BadInput("an admin cannot remove themselves")
+    if not keyring.active(gone):
+        raise BadInput(f"no active user {user_id!r}")
+    latest = keyring.latest_epoch
+    epoch, key = latest + 1, random_key()
+    if any((info.root / KEYRING_DIR).glob(f"{epoch:06d}-*")):
+        # another admin started this epoch and its grants are not all verified here yet (still syncing)
+        raise BadInput(f"key epoch {epoch} is being started elsewhere; wait for the folder to sync and retry")
+    for uhash in sorted({g.user for g in keyring.grants if g.epoch == latest} - {gone}):
+        current = _current_grant(info.root, keyring, uhash, latest)
+        if current is None:
+            continue
+        write_grant(
+            info.root,
+            info.vault_id,
+            admin.identity,
+            epoch,
+            "",
+            current.role,
+            current.box_pub,
+            current.sign_pub,
+            key,
+            uhash=uhash,
+        )
+    admin.adopt_epoch(epoch, key)
+    admin.audit(chain.USER_REMOVE, target=user_id, detail={"epoch": epoch})
+    return epoch
+
+
+def _current_grant(root: Path, keyring: Keyring, uhash: str, epoch: int) -> Grant | None:
+    """The user's grant of `epoch` for the identity in their newest user file."""
+    doc = latest_user_doc(root, uhash)
+    grants = [g for g in keyring.for_user(uhash) if g.epoch == epoch]
+    if doc is not None:
+        mine = [g for g in grants if g.box_pub == b64d(doc.get("box_pub", ""))]
+        grants = mine or grants
+    return max(grants, key=lambda g: g.order) if grants else None
+
+
+def reset_user(admin: VaultSession, user_id: str, one_time: str) -> None:
+    """Give a user a new identity under a one-time passphrase (they forgot theirs), and lift their
+    lockout. The admin grants the new identity every epoch's key; the user must choose their own
+    passphrase at the next unlock. Their old identity keeps only what it already had."""
+    keyring = _require_admin(admin)
+    info = admin.info
+    uhash = user_hash(info.vault_id, user_id)
+    doc = latest_user_doc(info.root, uhash)
+    if doc is None or not keyring.active(uhash):
+        raise BadInput(f"no active user {user_id!r}")
+    role = max(keyring.for_user(uhash), key=lambda g: g.order).role
+    identity = Identity.generate(user_id)
+    write_user_file(info.root, info.vault_id, identity, one_time, rev=int(doc["rev"]) + 1, one_time=True)
+    folder = info.root / KEYRING_DIR
+    for epoch, key in sorted(admin.keys.items()):
+        taken = len(list(folder.glob(f"{epoch:06d}-{uhash}*.json")))
+        write_grant(
+            info.root,
+            info.vault_id,
+            admin.identity,
+            epoch,
+            user_id,
+            role,
+            identity.box_public,
+            identity.sign_public,
+            key,
+            n=taken,
+        )
+    clear_lockout(admin, user_id, audit=False)
+    admin.audit(chain.USER_RESET, target=user_id)
+
+
+def clear_lockout(admin: VaultSession, user_id: str, *, audit: bool = True) -> None:
+    """Lift a login's lockout (signed by the admin; counted on every PC)."""
+    _require_admin(admin)
+    info = admin.info
+    uhash = user_hash(info.vault_id, user_id)
+    folders = lockout_folders(info.root, local_dir(info.vault_id), uhash)
+    record_clear(folders, uhash, admin.identity, user_hash(info.vault_id, admin.user_id), "reset", now_ms())
+    if audit:
+        admin.audit(chain.USER_RESET, target=user_id, detail={"lockout_only": True})
+
+
+@dataclass(frozen=True)
+class Login:
+    """One login of the vault as its admin sees it (users appear as hashes in the shared folder)."""
+
+    uhash: str
+    role: str
+    status: str
+    """`active`, `must change passphrase`, `locked` or `removed`."""
+
+
+def logins(info: VaultInfo) -> list[Login]:
+    """Every login ever granted in the vault, with its newest role and its status now (in hash order)."""
+    keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
+    now = now_ms()
+    found = []
+    for uhash in sorted({g.user for g in keyring.grants}):
+        grant = max(keyring.for_user(uhash), key=lambda g: g.order)
+        doc = latest_user_doc(info.root, uhash) or {}
+        folders, trusted = lockout_of(info, keyring, uhash)
+        if not keyring.active(uhash):
+            status = "removed"
+        elif lock_state(folders, uhash, trusted, now).locked(now):
+            status = "locked"
+        elif doc.get("one_time"):
+            status = "must change passphrase"
+        else:
+            status = "active"
+        found.append(Login(uhash, grant.role, status))
+    return found
+
+
+def change_role(admin: VaultSession, user_id: str, role: str) -> str:
+    """Give a user another role (a new grant of the newest epoch, signed by this admin); returns the
+    old role. A supervisor is not demoted this way: the grants their key signed stay trusted, so the
+    login is removed (new epoch) and a new one added instead."""
+    keyring = _require_admin(admin)
+    info = admin.info
+    uhash = user_hash(info.vault_id, user_id)
+    latest = keyring.latest_epoch
+    current = _current_grant(info.root, keyring, uhash, latest)
+    if current is None or not keyring.active(uhash):
+        raise BadInput(f"no active user {user_id!r}")
+    if current.role == role:
+        raise BadInput(f"{user_id} already has the role {role}")
+    if current.role == ADMIN_ROLE:
+        raise BadInput(
+            "a supervisor is not demoted (grants their key signed stay trusted): "
+            "remove the login and add a new one"
+        )
+    write_grant(
+        info.root,
+        info.vault_id,
+        admin.identity,
+        latest,
+        user_id,
+        role,
+        current.box_pub,
+        current.sign_pub,
+        admin.keys[latest],
+        n=keyring.next_n(uhash, latest),
+    )
+    admin.audit(chain.ROLE_CHANGE, target=user_id, detail={"from": current.role, "to": role})
+    return current.role
