@@ -324,9 +324,9 @@ def _opens_tui(argv: Sequence[str]) -> bool:
     """Whether `argv` opens the terminal UI (`open`, `demo` or no command) and asks for no help.
 
     Then the script commands (reports, users, sync, ...) are left out of the parser: registering
-    them imports the records' models, pydantic and the vault (about 0.12 s, a third of the start)
-    before the unlock screen is drawn. Anything else gets the whole parser, so a misreading only
-    costs that time, never a command.
+    them imports the records' models, pydantic and the vault (a third of the start: the README's
+    performance section) before the unlock screen is drawn. Anything else gets the whole parser, so
+    a misreading only costs that time, never a command.
     """
     words = iter(argv)
     for word in words:

@@ -44,9 +44,9 @@ from tests.terminal_support import (
 )
 
 MOVE_BYTES_MAX = 2048
-"""Bytes per cursor move in a list over SSH (DESIGN.md's target)."""
+"""Bytes per cursor move in a list over SSH (docs/ARCHITECTURE.md §6)."""
 PAGE_BYTES_MAX = 16384
-"""Bytes per page scroll at 120x40 (DESIGN.md's target)."""
+"""Bytes per page scroll at 120x40 (docs/ARCHITECTURE.md §6)."""
 MOVES = 8
 PAGES = 3
 IDLE_S = 6.0

@@ -1,6 +1,6 @@
 """The supervisor queue at dong size: `casework.queue.supervisor_queue`, and the TUI's queue screen.
 
-Target (DESIGN.md §6 spirit, set for the queue): ≤ 0.2 s for the queue with the vault open.
+Target (docs/ARCHITECTURE.md §6 spirit, set for the queue): ≤ 0.2 s for the queue with the vault open.
 
 Both are measured at the bench data's own "today" (`sample_data.generator.DEFAULT_ANCHOR`, 10:00 KST):
 the generated visits, flags and clocks are live then, as they are for a supervisor on a working day.

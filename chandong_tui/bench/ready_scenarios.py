@@ -1,7 +1,7 @@
 """Open to a ready main screen, and memory: `ready_child` processes started and timed from here.
 
-Targets (DESIGN.md §6): the main screen (내 업무) at dong size ready ≤ 2.5 × a minimal Textual app's
-start, *after unlock*; ≤ 150 MB RSS with the dong vault open.
+Targets (docs/ARCHITECTURE.md §6): the main screen (내 업무) at dong size ready ≤ 2.5 × a minimal Textual
+app's start, *after unlock*; ≤ 150 MB RSS with the dong vault open.
 
 `open_to_ready` alternates a bare Textual app and the bench app, each in a fresh process timed from
 spawn. In the bench app the passphrase is typed once the unlock screen is drawn and the app has gone

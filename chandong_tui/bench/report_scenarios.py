@@ -1,6 +1,6 @@
 """The report scenarios: the monthly report of the dong bench vault, and of a gu of 20 vaults.
 
-Targets (DESIGN.md §6): the dong report ≤ 0.5 s, the gu report over 20 vaults ≤ 10 s.
+Targets (docs/ARCHITECTURE.md §6): the dong report ≤ 0.5 s, the gu report over 20 vaults ≤ 10 s.
 
 The gu's vaults are 20 different dongs (the first 20 행정동 of 송파구 by code), each generated at dong
 size with its own seed (`sample_data.generator.generate("dong", seed=…)`, then the dong code swapped

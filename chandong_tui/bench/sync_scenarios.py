@@ -1,7 +1,7 @@
 """The sync scenarios: take in a month of another PC's ops, start a new PC, and the shared folder's
 file count after a year of ten PCs.
 
-Targets (DESIGN.md §6): ingest ~1,000 ops of another PC ≤ 0.1 s; bootstrap a new PC at dong size
+Targets (docs/ARCHITECTURE.md §6): ingest ~1,000 ops of another PC ≤ 0.1 s; bootstrap a new PC at dong size
 ≤ 2 s; the file count bounded (packs: fewer than 64 chunks and at most 8 packs per PC, plus one
 snapshot).
 """

@@ -1,6 +1,6 @@
 """The terminal UI scenarios: search as you type and terminal bytes (open and memory: `ready_scenarios`).
 
-Targets (DESIGN.md), each measured against the bench dong vault (3,000 households):
+Targets (docs/ARCHITECTURE.md §6), each measured against the bench dong vault (3,000 households):
 
 - search: ≤ 10 ms per keystroke. `search_keystrokes` runs `ChandongApp` headless (`run_test`, 120×40),
   signs in, opens the household list and types each query one key at a time with `pilot.press`. A

@@ -30,7 +30,7 @@ class LabelledEnum(StrEnum):
 
 
 class Role(LabelledEnum):
-    """What a worker does in the dong office (DESIGN.md §1)."""
+    """What a worker does in the dong office (docs/ARCHITECTURE.md §1)."""
 
     WELFARE_PLANNER = "welfare_planner", "복지플래너", "Welfare planner"
     VISITING_NURSE = "visiting_nurse", "방문간호사", "Visiting nurse"

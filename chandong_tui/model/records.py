@@ -1,6 +1,6 @@
 """The records of a dong's case work (pydantic v2), one class per record kind.
 
-Records refer to each other by id. Validation follows what a worker expects (DESIGN.md §1);
+Records refer to each other by id. Validation follows what a worker expects (docs/ARCHITECTURE.md §1);
 anything date-relative takes "today" from the validation context (`context={"today": …}`).
 """
 

@@ -1,6 +1,6 @@
 """Record-level exports (visits, households, crisis flags, conferences, hand-offs) with personal data.
 
-Rules (개인정보 안전성 확보조치 기준, DESIGN.md §4):
+Rules (개인정보 안전성 확보조치 기준, docs/ARCHITECTURE.md §4):
 
 - A non-empty **reason** is required, and every export is **recorded in the vault** before its rows
   are handed out: an `export` event of the access-log chain (who, when, what, which month and

@@ -9,32 +9,32 @@ Merge (`apply_op`) is last-writer-wins per field by (HLC stamp, op id): a row ke
 first op in `_c` and the clocks of fields overwritten later in `_f`; sensitive fields keep every
 concurrent value in `_v` (`merge.py`). Any delivery order gives the same values.
 
-Opening a dong-size cache (18 MB, ~200,000 containers) is dominated by parsing it. Python's cyclic
-garbage collector made that 3–4× slower (every collection triggered while parsing walked everything
-parsed so far) and, afterwards, made each full collection in the UI walk the whole cache (a ~0.1 s
-stall). So the document is parsed with the collector paused, then `gc.freeze()` moves every object
-alive at that moment (the cache and whatever else the process holds) out of the collector's sight.
-The rows are JSON: they hold no reference cycles, and reference counting frees them as usual when a
-row is replaced or the cache dropped. What the freeze costs is that cyclic garbage among the frozen
-objects waits: the collector sees everything again once the last loaded cache is closed
-(`LocalCache.close`) or dropped.
+Opening a dong-size cache (hundreds of thousands of containers) is dominated by parsing it. Python's
+cyclic garbage collector made that several times slower (every collection triggered while parsing walked
+everything parsed so far) and, afterwards, made each full collection in the UI walk the whole cache (a
+visible stall). So the document is parsed with the collector paused, then `gc.freeze()` moves every
+object alive at that moment (the cache and whatever else the process holds) out of the collector's sight.
+The rows are JSON: they hold no reference cycles, and reference counting frees them as usual when a row
+is replaced or the cache dropped. What the freeze costs is that cyclic garbage among the frozen objects
+waits: the collector sees everything again once the last loaded cache is closed (`LocalCache.close`) or
+dropped.
 
-Memory: parsed from JSON, a dong's rows took ~120 MB, mostly copies of the same few values (the device
-id and op id in every clock, each clock repeated in a sensitive field's register, worker ids, dates,
-enum values). So the sealed file (format 2) is a pickle of plain data in which equal strings and equal
-lists of scalars are one object: `flush` shares them (`_Sharer`) among rows written since the cache
-was loaded (all rows, the first time), pickle keeps that sharing, and loading gives it back: ~55 MB,
-in half the time of parsing the JSON. The pickle is read by `_DataUnpickler`, which builds dicts,
-lists, strings and numbers only and refuses any class (and it is AES-GCM sealed like the JSON was).
-Sharing lists is safe because rows are never modified in place (`apply_op` and `merge_sensitive`
-copy what they change; readers must not modify rows); `_meta`, which is, is never shared. A cache in
-format 1 (JSON) is still read, and written in format 2 at its next flush.
+Memory: parsed from JSON, a dong's rows were mostly copies of the same few values (the device id and op
+id in every clock, each clock repeated in a sensitive field's register, worker ids, dates, enum values).
+So the sealed file (format 2) is a pickle of plain data in which equal strings and equal lists of scalars
+are one object: `flush` shares them (`_Sharer`) among rows written since the cache was loaded (all rows,
+the first time), pickle keeps that sharing, and loading gives it back: about half the memory, in less
+time than parsing the JSON (figures: the README's performance section). The pickle is read by
+`_DataUnpickler`, which builds dicts, lists, strings and numbers only and refuses any class (and it is
+AES-GCM sealed like the JSON was). Sharing lists is safe because rows are never modified in place
+(`apply_op` and `merge_sensitive` copy what they change; readers must not modify rows); `_meta`, which
+is, is never shared. A cache in format 1 (JSON) is still read, and written in format 2 at its next flush.
 
 Closing without a change: every open merges at least its own `login` event, and a close publishes it
 as a chunk, so `_meta` always moves (applied chunks, each access-log chain's head, the op count, the
 clock and op number), while the rows, most often, do not. Rewriting the whole file for that (pickling
-and sealing 9 MB) took ~0.17 s of the ~0.5 s an open and close take at dong size. So when every row
-is as the file holds it (format 2, shared: `as_on_disk`), `flush` writes `_meta` alone (~7 kB, 1 ms)
+and sealing all of it) was a good part of what an open and close cost at dong size. So when every row
+is as the file holds it (format 2, shared: `as_on_disk`), `flush` writes `_meta` alone (a few kB)
 into a sealed file beside it, `cache.meta`, bound to the cache file it completes: its header names
 that file's nonce, which is also in its associated data. Loading takes `_meta` from it when it names
 the file loaded. One naming another file is stale (a crash between writing a new cache file and
@@ -191,7 +191,7 @@ class EncryptedMemoryStorage(Storage):
             return False
         file_id = data[len(magic) : len(magic) + NONCE_SIZE]
         try:
-            with memoryview(data) as view:  # AES-GCM reads views: no copies of 18 MB (peak memory)
+            with memoryview(data) as view:  # AES-GCM reads views: no copy of the whole file (peak memory)
                 plain = open_sealed(self._key, view[len(magic) :], magic + self._aad)  # type: ignore[arg-type]
             meta = self._load_meta(file_id) if magic == _MAGIC else None
         except IntegrityError:
@@ -442,7 +442,7 @@ class LocalCache:
 
     def flush(self) -> None:
         """Seal the cache if it changed. After a rebuild its values are shared at the next session's
-        flush instead (~0.6 s at dong size), not on top of the rebuild a new PC waits for."""
+        flush instead, not on top of the rebuild a new PC waits for."""
         if self.storage.dirty:
             self.storage.flush(share=not self.rebuilt)
 

@@ -1,7 +1,7 @@
 """Hybrid logical clocks: wall-clock milliseconds plus a counter, ordered with the device as tie-break.
 
 A clock never runs behind what it has seen, except that a remote time far in the future (a PC set
-to 2030) is stored with its op but does not drag the local clock along (DESIGN.md §3).
+to 2030) is stored with its op but does not drag the local clock along (docs/ARCHITECTURE.md §4).
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ SENSITIVE: dict[str, frozenset[str]] = {
     "handoff": frozenset({"state", "to_worker_id"}),
     "conference": frozenset({"agenda"}),
 }
-"""Table → the fields whose concurrent values are all kept (DESIGN.md §3)."""
+"""Table → the fields whose concurrent values are all kept (docs/ARCHITECTURE.md §4)."""
 
 PREFERRED: dict[tuple[str, str], tuple[Any, ...]] = {
     ("crisis_flag", "state"): ("open",),

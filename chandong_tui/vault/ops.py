@@ -81,9 +81,9 @@ LEAN_PARSE_BYTES = 1 << 20
 
 def loads_lean(data: bytes) -> Any:  # noqa: ANN401 - a JSON document
     """`orjson.loads`, except for big documents: orjson builds its whole parsed tree before the
-    Python objects, so a 24 MB snapshot peaks at about 380 MiB for 100 MiB of result (tracemalloc)
-    and fails or crashes under a bounded heap, where `json.loads` peaks at 140 MiB; it takes about
-    0.2 s longer on that snapshot, once per new PC. Small chunks keep orjson's speed."""
+    Python objects, so a snapshot peaks at several times its result in memory and fails or crashes
+    under a bounded heap, where `json.loads` peaks far lower for a little more time, once per new PC
+    (figures: the README's performance section). Small chunks keep orjson's speed."""
     if len(data) <= LEAN_PARSE_BYTES:
         return orjson.loads(data)
     return json.loads(data if isinstance(data, bytes | bytearray) else bytes(data))

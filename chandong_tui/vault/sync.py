@@ -6,7 +6,7 @@ nothing; `apply_collected` merges what it found into the session, and is quick. 
 both and publishes, for scripts (`chandong sync`) and tests. Both act on the session through its
 methods (`merge_from_share`, `record_chunks`, `record_copy`, `record_ingest`), never its fields.
 
-Faults, each reported and none losing anything (DESIGN.md §3):
+Faults, each reported and none losing anything (docs/ARCHITECTURE.md §4):
 - the share is offline: publishing fails, the outbox keeps every save for the next round;
 - `VAULT.json` is missing, or most chunks this PC has applied are gone (a wrong or unmounted folder):
   the round refuses to read or write, never treating absence as deletion;
