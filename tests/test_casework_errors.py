@@ -7,6 +7,7 @@ The source is read rather than run, so a refusal no test reaches still has its t
 from __future__ import annotations
 
 import ast
+import pickle
 import string
 from pathlib import Path
 
@@ -79,6 +80,14 @@ def test_a_refusal_speaks_the_users_language_and_english_on_the_command_line() -
     assert required_text(" 사유 ", "err_decline_needs_reason") == "사유"
     with pytest.raises(KeyError):
         CaseworkError("no such text")  # a programming error, found at once
+
+
+def test_a_refusal_crosses_a_process_boundary_whole() -> None:
+    refused = Forbidden("err_may_not_change", role=Role.COUNSELLOR, what="member.health")
+    copied = pickle.loads(pickle.dumps(refused))
+    assert type(copied) is Forbidden
+    assert (copied.key, copied.params) == (refused.key, refused.params)
+    assert copied.message(Lang.KO) == "복지상담전문관은(는) member.health을(를) 바꿀 수 없습니다"
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,11 @@ class CaseworkError(Exception):
     def __str__(self) -> str:
         return self.message(Lang.EN)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its class, key and values: a refusal raised in a worker process (a gu's monthly
+        report runs one per vault) reaches the parent whole."""
+        return (_rebuilt, (type(self), self.key, self.params))
+
 
 class IllegalTransition(CaseworkError):
     """This step is not possible now (e.g. accepting a hand-off already declined)."""
@@ -57,6 +62,12 @@ def required_text(text: str | None, key: str) -> str:
     if not stripped:
         raise MissingText(key)
     return stripped
+
+
+def _rebuilt(cls: type[CaseworkError], key: str, params: dict[str, object]) -> CaseworkError:
+    error = cls.__new__(cls)
+    CaseworkError.__init__(error, key, **params)
+    return error
 
 
 def _shown(value: object, lang: Lang | str) -> object:
