@@ -1,7 +1,8 @@
 """The `chandong` command: every non-TUI feature is a scriptable subcommand.
 
 Exit codes: 0 ok, 2 usage or bad input, 3 authentication, 4 integrity. Errors are one line on stderr,
-`chandong: error: …`, never a traceback. The user comes from `--user`/`CHANDONG_USER`, the passphrase
+`chandong: error: …`, never a traceback; a refusal from casework (`CaseworkError`) is printed in English,
+exit 3 when the user may not do it, else 2. The user comes from `--user`/`CHANDONG_USER`, the passphrase
 from `CHANDONG_PASSPHRASE` or `--passphrase-file`, else a prompt — and never a prompt without a terminal.
 """
 
@@ -340,7 +341,7 @@ def _opens_tui(argv: Sequence[str]) -> bool:
 
 
 def _error_code(exc: BaseException) -> int | None:
-    from chandong_tui.casework.access import Forbidden
+    from chandong_tui.casework.errors import CaseworkError, Forbidden
     from chandong_tui.model.seoul_dongs import UnknownDong
     from chandong_tui.vault.errors import AuthError, IntegrityError, VaultError
 
@@ -350,7 +351,7 @@ def _error_code(exc: BaseException) -> int | None:
         return EXIT_AUTH
     if isinstance(exc, IntegrityError):
         return EXIT_INTEGRITY
-    if isinstance(exc, VaultError):
+    if isinstance(exc, VaultError | CaseworkError):
         return EXIT_USAGE
     return None
 

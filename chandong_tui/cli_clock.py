@@ -65,7 +65,6 @@ def _step(args: argparse.Namespace, *, pause: bool, text: str) -> int:
 
     from chandong_tui.casework.clock import KST, now
     from chandong_tui.casework.deadlines import pause_clock, resume_clock
-    from chandong_tui.casework.errors import IllegalTransition
     from chandong_tui.casework.pausable import clock_kind, deadline_of, find_pausable
     from chandong_tui.casework.repository import CaseRepository
 
@@ -75,8 +74,6 @@ def _step(args: argparse.Namespace, *, pause: bool, text: str) -> int:
         try:
             record = find_pausable(repo, args.record_id)
             updated = (pause_clock if pause else resume_clock)(repo, record, text, at=at)
-        except (IllegalTransition, LookupError) as exc:
-            raise CliError(str(exc)) from None
         except ValidationError as exc:
             option = "--reason" if pause else "--note"
             raise CliError(f"{option}: {exc.errors()[0]['msg']}") from None

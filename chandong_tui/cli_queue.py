@@ -65,7 +65,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
             if worker not in (None, repo.user_id):
                 from chandong_tui.casework.access import Forbidden
 
-                raise Forbidden("only a supervisor sees other workers' queues")
+                raise Forbidden("err_supervisor_other_queues")
             worker = repo.user_id
         filters = QueueFilter(
             tong=args.tong, worker_id=worker, tag=args.tag, level=args.level, overdue=args.overdue

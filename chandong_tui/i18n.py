@@ -875,6 +875,201 @@ CATALOGUE: dict[str, Label] = {
         "This login's passphrase was reset: sign in again",
     ),
     # -- end security --
+    # -- case-work refusals (`casework.errors`): what a step refuses, in both languages --
+    # not found
+    "err_no_household": Label("가구 {household}을(를) 찾을 수 없습니다", "no household '{household}'"),
+    "err_no_handoff": Label("이관 {handoff}을(를) 찾을 수 없습니다", "no hand-off '{handoff}'"),
+    "err_no_conference": Label(
+        "사례회의 {conference}을(를) 찾을 수 없습니다", "no conference '{conference}'"
+    ),
+    "err_no_flag": Label("위기가구 표시 {flag}을(를) 찾을 수 없습니다", "no crisis flag '{flag}'"),
+    "err_no_worker": Label("직원 {worker}을(를) 찾을 수 없습니다", "no worker '{worker}'"),
+    "err_no_active_worker": Label(
+        "근무 중인 직원 {worker}을(를) 찾을 수 없습니다", "no active worker '{worker}'"
+    ),
+    "err_no_dong_record": Label("이 저장소에 동 정보가 없습니다", "the vault has no dong record"),
+    "err_no_record": Label("기록 {record}을(를) 찾을 수 없습니다", "no {kind} '{record}'"),
+    "err_no_pausable": Label(
+        "ID {record}인 위기가구 표시, 가구, 할 일이 없습니다",
+        "no crisis flag, household or task has the id '{record}'",
+    ),
+    "err_ambiguous_id": Label(
+        "ID {record}이(가) 여러 기록을 가리킵니다 ({kinds})",
+        "the id '{record}' names several records ({kinds})",
+    ),
+    "err_not_on_agenda": Label(
+        "사례회의 {conference}의 안건에 없는 가구입니다: {households}",
+        "not on the agenda of {conference}: {households}",
+    ),
+    # steps that do not fit the record's state now
+    "err_household_closed": Label("가구 {household}은(는) 종결되었습니다", "household {household} is closed"),
+    "err_household_not_closable": Label(
+        "가구 {household}은(는) {status} 상태라 종결을 요청할 수 없습니다",
+        "household {household} is {status}, its closure cannot be asked",
+    ),
+    "err_no_closure_awaits": Label(
+        "가구 {household}은(는) {status} 상태입니다. 승인할 종결 요청이 없습니다",
+        "household {household} is {status}, no closure awaits",
+    ),
+    "err_handoff_open": Label(
+        "가구 {household}에 진행 중인 이관 {handoff}이(가) 있습니다",
+        "household {household} already has hand-off {handoff} open",
+    ),
+    "err_already_owner": Label(
+        "{worker}은(는) 이미 가구 {household}의 담당자입니다", "{worker} already owns household {household}"
+    ),
+    "err_owner_changed": Label(
+        "이관 {handoff}을(를) 보낸 뒤 가구 {household}의 담당자가 바뀌었습니다. 이관을 취소하세요",
+        "household {household} changed owner since hand-off {handoff} was sent; cancel it",
+    ),
+    "err_handoff_not_returned": Label(
+        "이관 {handoff}은(는) {state} 상태입니다. 질문으로 반송된 이관이 아닙니다",
+        "hand-off {handoff} is {state}, not returned with a question",
+    ),
+    "err_handoff_finished": Label(
+        "이관 {handoff}은(는) 이미 {state} 상태입니다", "hand-off {handoff} is already {state}"
+    ),
+    "err_handoff_not_waiting": Label(
+        "이관 {handoff}은(는) {state} 상태입니다. 답을 기다리는 이관이 아닙니다",
+        "hand-off {handoff} is {state}, not waiting for an answer",
+    ),
+    "err_flag_resolved": Label(
+        "위기가구 표시 {flag}은(는) 이미 해결되었습니다", "crisis flag '{flag}' is already resolved"
+    ),
+    "err_clock_already_paused": Label(
+        "{record}의 기한은 이미 멈춰 있습니다", "the clock of {record} is already paused"
+    ),
+    "err_clock_not_paused": Label(
+        "{record}의 기한은 멈춰 있지 않습니다", "the clock of {record} is not paused"
+    ),
+    "err_flag_clock_stopped": Label(
+        "위기가구 표시 {flag}의 72시간 첫 방문 기한이 이미 끝났습니다",
+        "crisis flag {flag} has no running first-visit clock",
+    ),
+    "err_task_not_open": Label("할 일 {task}은(는) {state} 상태입니다", "task {task} is {state}"),
+    "err_already_on_agenda": Label(
+        "가구 {household}은(는) 이미 사례회의 {conference}의 안건에 있습니다",
+        "household {household} is already on the agenda of {conference}",
+    ),
+    "err_already_decided": Label(
+        "가구 {household}은(는) 사례회의 {conference}에서 이미 결정되었습니다",
+        "household {household} already has a decision in {conference}",
+    ),
+    "err_not_scheduled": Label(
+        "사례회의 {conference}은(는) {state} 상태입니다. 예정된 회의가 아닙니다",
+        "conference {conference} is {state}, not scheduled",
+    ),
+    "err_not_in_meeting": Label(
+        "사례회의 {conference}은(는) {state} 상태입니다. 회의 진행 중이 아닙니다",
+        "conference {conference} is {state}, not in meeting mode",
+    ),
+    "err_undecided": Label(
+        "아직 결정되지 않은 가구가 있습니다: {households}. 결정하거나 안건에서 빼세요",
+        "no decision yet for {households}: decide or take them off the agenda",
+    ),
+    "err_not_sealed": Label(
+        "사례회의 {conference}의 회의록은 확정되지 않았습니다. 바로 고치세요",
+        "conference {conference} is not sealed; edit it directly",
+    ),
+    "err_minutes_sealed": Label(
+        "사례회의 {conference}의 회의록은 확정되었습니다. 정정으로 고치세요",
+        "the minutes of {conference} are sealed; revise them instead",
+    ),
+    "err_conflict_gone": Label(
+        "{conflict}: 해결할 충돌이 더 이상 없습니다", "{conflict}: no conflict to resolve any more"
+    ),
+    "err_conflict_value_unknown": Label(
+        "{conflict}: {write}은(는) 이 충돌의 값이 아닙니다", "{conflict}: {write} is not one of its values"
+    ),
+    # what was given does not make a step
+    "err_handoff_needs_dong": Label(
+        "다른 동으로 이관하려면 그 동의 행정기관코드가 필요합니다",
+        "a hand-off to another dong needs that dong's code",
+    ),
+    "err_no_members": Label(
+        "가구에는 가구원이 한 명 이상 필요합니다", "a household needs at least one member"
+    ),
+    "err_member_invalid": Label(
+        "가구원 {member}: 올바르지 않은 항목 {count}개", "member {member}: {count} invalid field(s)"
+    ),
+    # texts a step needs
+    "err_handoff_needs_reason": Label("이관 사유를 입력하세요", "a hand-off needs a reason"),
+    "err_decline_needs_reason": Label("거절 사유를 입력하세요", "declining needs a reason"),
+    "err_return_needs_question": Label("반송하려면 질문을 입력하세요", "returning needs a question"),
+    "err_answer_empty": Label("답변을 입력하세요", "an answer cannot be empty"),
+    "err_closure_needs_reason": Label("종결 사유를 입력하세요", "say why the case closes"),
+    "err_closure_needs_comment": Label(
+        "종결 승인·반려에는 의견이 필요합니다", "a supervisor's decision on a closure needs a comment"
+    ),
+    "err_comment_empty": Label("의견을 입력하세요", "a comment cannot be empty"),
+    "err_revision_needs_reason": Label(
+        "확정된 회의록을 정정하려면 사유가 필요합니다", "a revision of sealed minutes needs a reason"
+    ),
+    "err_reveal_needs_reason": Label(
+        "주민등록번호를 보려면 사유가 필요합니다 (기록됩니다)",
+        "revealing a resident registration number needs a reason (it is logged)",
+    ),
+    "err_reveal_reason_too_long": Label(
+        "사유가 너무 깁니다 (최대 {max}자)", "the reason is longer than {max} characters"
+    ),
+    # who may
+    "err_kind_without_rule": Label(
+        "기록 종류 {kind}에 대한 권한 규칙이 없습니다", "no permission rule for record kind '{kind}'"
+    ),
+    "err_may_not_read": Label("{role}은(는) {what}을(를) 볼 수 없습니다", "a {role} may not read {what}"),
+    "err_may_not_change": Label(
+        "{role}은(는) {what}을(를) 바꿀 수 없습니다", "a {role} may not change {what}"
+    ),
+    "err_health_for_nurses": Label(
+        "건강 정보는 방문간호사와 복지슈퍼바이저만 기록합니다",
+        "only visiting nurses and supervisors record health details",
+    ),
+    "err_rrn_not_for_role": Label(
+        "이 역할은 주민등록번호를 볼 수 없습니다", "this role may not see resident registration numbers"
+    ),
+    "err_owner_hands_on": Label(
+        "사례 담당자나 복지슈퍼바이저만 사례를 이관합니다",
+        "only the case owner or a supervisor hands a case on",
+    ),
+    "err_owner_asks_closure": Label(
+        "사례 담당자나 복지슈퍼바이저만 종결을 요청합니다",
+        "only the case owner or a supervisor asks to close a case",
+    ),
+    "err_sender_changes": Label(
+        "{sender} 또는 복지슈퍼바이저만 이관 {handoff}을(를) 바꿉니다",
+        "only {sender} or a supervisor changes hand-off {handoff}",
+    ),
+    "err_handoff_addressed": Label(
+        "이관 {handoff}은(는) {worker}에게 보낸 것입니다", "hand-off {handoff} is addressed to {worker}"
+    ),
+    "err_supervisor_answers_outside": Label(
+        "다른 동이나 구청의 답은 복지슈퍼바이저가 기록합니다",
+        "a supervisor records the answer of another dong or the gu",
+    ),
+    "err_facilitator_runs": Label(
+        "진행자({facilitator})나 복지슈퍼바이저만 사례회의 {conference}을(를) 진행합니다",
+        "only the facilitator ({facilitator}) or a supervisor runs {conference}",
+    ),
+    "err_organisers_schedule": Label(
+        "사례회의는 사례관리 담당자와 복지슈퍼바이저가 잡습니다",
+        "case managers and supervisors schedule case conferences",
+    ),
+    "err_supervisor_decides_closure": Label(
+        "종결 승인·반려는 복지슈퍼바이저만 합니다", "only a supervisor approves or returns a closure"
+    ),
+    "err_supervisor_reassigns": Label(
+        "담당자 재배정은 복지슈퍼바이저만 합니다", "only a supervisor reassigns cases"
+    ),
+    "err_supervisor_settings": Label(
+        "기한 설정은 복지슈퍼바이저만 바꿉니다", "only a supervisor changes the vault's clock settings"
+    ),
+    "err_supervisor_unmasked_export": Label(
+        "식별정보 원문 반출은 복지슈퍼바이저만 합니다", "only a supervisor can export unmasked identifiers"
+    ),
+    "err_supervisor_other_queues": Label(
+        "다른 직원의 업무 목록은 복지슈퍼바이저만 봅니다", "only a supervisor sees other workers' queues"
+    ),
+    # -- end case-work refusals --
 }
 
 

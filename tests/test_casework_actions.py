@@ -28,6 +28,7 @@ from chandong_tui.casework.clock import (
     format_remaining,
     next_visit_default,
 )
+from chandong_tui.casework.errors import IllegalTransition, InvalidInput, NotFound
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.enums import (
     CrisisLevel,
@@ -311,9 +312,10 @@ def test_raise_flag_stores_an_open_flag(demo_vault: Path) -> None:
 def test_raise_flag_on_unknown_household(demo_vault: Path) -> None:
     with opened(demo_vault, "planner") as repo:
         before = len(repo.all(CrisisFlag))
-        with pytest.raises(LookupError):
+        with pytest.raises(NotFound) as refused:
             raise_flag(repo, flag_data("hh-9999"), at=AT)
-        with pytest.raises(LookupError):
+        assert refused.value.key == "err_no_household"
+        with pytest.raises(NotFound):
             raise_flag(repo, {"level": "crisis", "reasons": ["illness"]}, at=AT)
     with opened(demo_vault, "planner") as repo:
         assert len(repo.all(CrisisFlag)) == before
@@ -369,8 +371,9 @@ def test_update_flag_validates_and_unknown_flag(demo_vault: Path) -> None:
         with pytest.raises(ValidationError) as caught:
             update_flag(repo, flag.id, {"reasons": []})
         assert locs(caught.value) == [("reasons",)]
-        with pytest.raises(LookupError):
+        with pytest.raises(NotFound) as refused:
             update_flag(repo, "f-does-not-exist", {"level": "watch"})
+        assert refused.value.key == "err_no_flag"
     with opened(demo_vault, "planner") as repo:
         assert repo.get(CrisisFlag, flag.id) == flag
 
@@ -440,9 +443,10 @@ def test_a_resolved_flag_is_not_resolved_or_changed_again(demo_vault: Path) -> N
         first = resolve_flag(
             repo, flag.id, {"supports": [{"support": "livelihood", "amount_won": 700_000}]}, at=AT
         )
-        with pytest.raises(LookupError):
+        with pytest.raises(IllegalTransition) as refused:
             resolve_flag(repo, flag.id, {"note": "다시"}, at=AT + dt.timedelta(days=1))
-        with pytest.raises(LookupError):
+        assert refused.value.key == "err_flag_resolved"
+        with pytest.raises(IllegalTransition):
             update_flag(repo, flag.id, {"level": "watch"})
     with opened(demo_vault, "planner") as repo:
         assert repo.get(CrisisFlag, flag.id) == first
@@ -526,8 +530,9 @@ def test_register_household_rejects_bad_household_or_no_member(demo_vault: Path)
         with pytest.raises(ValidationError) as caught:
             register_household(repo, household_form(tong=0, consent={"given": True}), [member_form()], at=AT)
         assert sorted(locs(caught.value)) == [("consent",), ("tong",)]
-        with pytest.raises(ValueError, match="at least one member"):
+        with pytest.raises(InvalidInput, match="at least one member") as refused:
             register_household(repo, household_form(), [], at=AT)
+        assert refused.value.key == "err_no_members"
         with pytest.raises(Forbidden):
             register_household(
                 repo, household_form(), [member_form(health={"conditions": ["고혈압"]})], at=AT

@@ -91,6 +91,10 @@ def test_concurrent_owner_changes_are_listed_and_resolved(
         "--keep",
         keep,
     )
+    capsys.readouterr()
+    assert main_in_process(*args[:-1], "not-a-write") == 2  # a refusal, one line, no traceback
+    refused = f"chandong: error: {listed['key']}: not-a-write is not one of its values\n"
+    assert capsys.readouterr().err == refused
     assert main_in_process(*args) == 0
     for name in ("a", "b"):
         on_pc(monkeypatch, tmp_path, name)

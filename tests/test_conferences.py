@@ -27,7 +27,7 @@ from chandong_tui.casework.conferences import (
     update_conference,
     week_view,
 )
-from chandong_tui.casework.errors import IllegalTransition
+from chandong_tui.casework.errors import IllegalTransition, MissingText, NotFound
 from chandong_tui.casework.handoffs import decline_handoff, request_handoff
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.supervision import case_events_of
@@ -59,8 +59,9 @@ def test_conference_from_schedule_to_sealed_minutes_and_tasks(demo_vault: Path) 
             attendees=[{"name": "박서연", "worker_id": "planner"}, OUTSIDE],
             agenda=[keep, (close, "목표 달성"), refer],
         )
-        with pytest.raises(IllegalTransition, match="not in meeting mode"):
+        with pytest.raises(IllegalTransition, match="not in meeting mode") as refused:
             record_decision(repo, conference.id, keep, "continue", at=MEETING)
+        assert refused.value.key == "err_not_in_meeting"
         start_meeting(repo, conference.id, at=MEETING)
         meeting = get_conference(repo, conference.id)
         assert next_undecided(meeting) is not None and next_undecided(meeting).household_id == keep  # type: ignore[union-attr]
@@ -74,8 +75,9 @@ def test_conference_from_schedule_to_sealed_minutes_and_tasks(demo_vault: Path) 
             at=MEETING,
         )
         record_decision(repo, conference.id, close, "close", note="목표 달성으로 종결", at=MEETING)
-        with pytest.raises(IllegalTransition, match=refer):
+        with pytest.raises(IllegalTransition, match=refer) as refused:
             seal_minutes(repo, conference.id, "회의록", at=MEETING)
+        assert refused.value.key == "err_undecided"
         record_decision(
             repo,
             conference.id,
@@ -90,8 +92,9 @@ def test_conference_from_schedule_to_sealed_minutes_and_tasks(demo_vault: Path) 
         stored_tasks = {t.id: t for t in repo.all(Task) if t.conference_id == conference.id}
         kept, closing = repo.household(keep), repo.household(close)
         events = case_events_of(repo, close)
-        with pytest.raises(Forbidden):
+        with pytest.raises(Forbidden) as refused:
             update_conference(repo, conference.id, {"place": "x"})
+        assert refused.value.key == "err_facilitator_runs"
     assert sealed is not None and sealed.state is ConferenceState.SEALED
     assert sealed.sealed_by == "supervisor" and sealed.minutes == "참석 4명. 3가구 논의."
     assert sealed.started_at == MEETING and sealed.place == "동 주민센터 2층 회의실"
@@ -126,10 +129,12 @@ def test_sealed_minutes_are_revised_not_edited(demo_vault: Path) -> None:
         start_meeting(repo, conference.id, at=MEETING)
         record_decision(repo, conference.id, hid, "continue", note="첫 메모", at=MEETING)
         seal_minutes(repo, conference.id, "원래 회의록", at=MEETING)
-        with pytest.raises(IllegalTransition, match="sealed"):
+        with pytest.raises(IllegalTransition, match="sealed") as refused:
             add_to_agenda(repo, conference.id, open_cases(repo, 2)[1])
-        with pytest.raises(ValueError, match="reason"):
+        assert refused.value.key == "err_minutes_sealed"
+        with pytest.raises(MissingText, match="reason") as refused:
             revise_minutes(repo, conference.id, reason=" ", minutes="x")
+        assert refused.value.key == "err_revision_needs_reason"
         first = revise_minutes(repo, conference.id, reason="오타 수정", minutes="고친 회의록", at=MEETING)
         second = revise_minutes(repo, conference.id, reason="메모 보완", notes={hid: "보완 메모"}, at=MEETING)
     with opened(demo_vault, "planner") as repo:
@@ -153,27 +158,32 @@ def test_sealed_minutes_are_revised_not_edited(demo_vault: Path) -> None:
 
 
 def test_only_organisers_schedule_and_the_facilitator_runs(demo_vault: Path) -> None:
-    with opened(demo_vault, "planner") as repo, pytest.raises(Forbidden):
+    with opened(demo_vault, "planner") as repo, pytest.raises(Forbidden) as refused:
         schedule_conference(repo, conference_kind="dong", scheduled_at=MEETING)
+    assert refused.value.key == "err_organisers_schedule"
     with opened(demo_vault, "supervisor") as repo:
         a, b = open_cases(repo, 2)
         conference = schedule_conference(
             repo, conference_kind="dong", scheduled_at=MEETING, facilitator_id="planner", agenda=[a]
         )
-        with pytest.raises(LookupError):
+        with pytest.raises(NotFound) as refused:
             schedule_conference(repo, conference_kind="dong", scheduled_at=MEETING, facilitator_id="nobody")
+        assert refused.value.key == "err_no_worker"
     with opened(demo_vault, "planner") as repo:
         add_to_agenda(repo, conference.id, b, "추가 안건")
-        with pytest.raises(IllegalTransition, match="already on the agenda"):
+        with pytest.raises(IllegalTransition, match="already on the agenda") as refused:
             add_to_agenda(repo, conference.id, b)
+        assert refused.value.key == "err_already_on_agenda"
         remove_from_agenda(repo, conference.id, a)
         update_conference(repo, conference.id, {"place": "회의실 B", "attendees": [OUTSIDE]})
         start_meeting(repo, conference.id, at=MEETING)
-        with pytest.raises(IllegalTransition, match="not scheduled"):
+        with pytest.raises(IllegalTransition, match="not scheduled") as refused:
             start_meeting(repo, conference.id, at=MEETING)
+        assert refused.value.key == "err_not_scheduled"
     with opened(demo_vault, "nurse") as repo:
-        with pytest.raises(Forbidden):
+        with pytest.raises(Forbidden) as refused:
             record_decision(repo, conference.id, b, "continue", at=MEETING)
+        assert refused.value.key == "err_facilitator_runs"
         stored = repo.get(Conference, conference.id)
     assert stored is not None and [i.household_id for i in stored.agenda] == [b]
     assert stored.place == "회의실 B" and stored.attendees[0].name == "한가람"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.clock import KST, first_visit_clock
-from chandong_tui.casework.errors import IllegalTransition
+from chandong_tui.casework.errors import IllegalTransition, InvalidInput, MissingText, NotFound
 from chandong_tui.casework.handoffs import (
     accept_handoff,
     answer_handoff,
@@ -146,11 +146,15 @@ def test_declined_handoff_keeps_the_case_with_its_owner_and_loses_nothing(demo_v
         before = snapshot(repo, hid)
         handoff = request_handoff(repo, hid, target="worker", to_worker_id="nurse", reason="담당 조정", at=AT)
     with opened(demo_vault, "nurse") as repo:
-        with pytest.raises(ValueError, match="reason"):
+        with pytest.raises(MissingText, match="reason") as refused:
             decline_handoff(repo, handoff.id, "  ", at=LATER)
+        assert refused.value.key == "err_decline_needs_reason"
+        assert refused.value.message() == "거절 사유를 입력하세요"
         decline_handoff(repo, handoff.id, "담당 사례가 많습니다", at=LATER)
-        with pytest.raises(IllegalTransition, match="declined"):
+        with pytest.raises(IllegalTransition, match="declined") as refused:
             accept_handoff(repo, handoff.id, at=LATER)
+        assert refused.value.key == "err_handoff_not_waiting"
+        assert "거절" in refused.value.message()  # the state by its Korean label
     with opened(demo_vault, "planner") as repo:
         after = snapshot(repo, hid)
         stored = repo.get(Handoff, handoff.id)
@@ -168,8 +172,9 @@ def test_returned_handoff_keeps_everything_until_answered_then_accepted(demo_vau
         handoff = request_handoff(repo, hid, target="worker", to_worker_id="nurse", reason="건강관리", at=AT)
     with opened(demo_vault, "nurse") as repo:
         return_handoff(repo, handoff.id, "최근 혈압 기록이 있나요?", at=LATER)
-        with pytest.raises(Forbidden):
+        with pytest.raises(Forbidden) as refused:
             answer_handoff(repo, handoff.id, "네", at=LATER)  # only the sender answers
+        assert refused.value.key == "err_sender_changes"
     with opened(demo_vault, "planner") as repo:
         assert snapshot(repo, hid) == before
         with pytest.raises(IllegalTransition):
@@ -195,24 +200,32 @@ def test_returned_handoff_keeps_everything_until_answered_then_accepted(demo_vau
 def test_illegal_steps_raise_clear_errors(demo_vault: Path) -> None:
     with opened(demo_vault, "planner") as repo:
         hid = quiet_planner_case(repo)
-        with pytest.raises(LookupError):
+        with pytest.raises(NotFound) as refused:
             request_handoff(repo, hid, target="worker", to_worker_id="nobody", reason="x", at=AT)
-        with pytest.raises(IllegalTransition, match="already owns"):
+        assert refused.value.key == "err_no_active_worker"
+        with pytest.raises(IllegalTransition, match="already owns") as refused:
             request_handoff(repo, hid, target="worker", to_worker_id="planner", reason="x", at=AT)
-        with pytest.raises(ValueError, match="dong"):
+        assert refused.value.key == "err_already_owner"
+        with pytest.raises(InvalidInput, match="dong") as refused:
             request_handoff(repo, hid, target="dong", reason="전출", at=AT)
-        with pytest.raises(ValueError, match="reason"):
+        assert refused.value.key == "err_handoff_needs_dong"
+        with pytest.raises(MissingText, match="reason") as refused:
             request_handoff(repo, hid, target="gu", reason="", at=AT)
+        assert refused.value.key == "err_handoff_needs_reason"
         handoff = request_handoff(repo, hid, target="worker", to_worker_id="nurse", reason="x", at=AT)
-        with pytest.raises(IllegalTransition, match=handoff.id):
+        with pytest.raises(IllegalTransition, match=handoff.id) as refused:
             request_handoff(repo, hid, target="gu", reason="복합 욕구", at=AT)
-        with pytest.raises(IllegalTransition, match="not returned"):
+        assert refused.value.key == "err_handoff_open"
+        with pytest.raises(IllegalTransition, match="not returned") as refused:
             answer_handoff(repo, handoff.id, "답", at=AT)
+        assert refused.value.key == "err_handoff_not_returned"
         cancel_handoff(repo, handoff.id, "가구 사정 변경", at=LATER)
-        with pytest.raises(IllegalTransition, match="already cancelled"):
+        with pytest.raises(IllegalTransition, match="already cancelled") as refused:
             cancel_handoff(repo, handoff.id, at=LATER)
-    with opened(demo_vault, "officer") as repo, pytest.raises(Forbidden):
+        assert refused.value.key == "err_handoff_finished"
+    with opened(demo_vault, "officer") as repo, pytest.raises(Forbidden) as refused:
         request_handoff(repo, hid, target="gu", reason="x", at=LATER)  # not the owner
+    assert refused.value.key == "err_owner_hands_on"
 
 
 # -- outside the dong ------------------------------------------------------------------------
@@ -222,8 +235,9 @@ def test_gu_and_dong_answers_are_recorded_by_a_supervisor(demo_vault: Path) -> N
         moving = quiet_planner_case(repo, skip=(to_gu,))
         gu = request_handoff(repo, to_gu, target="gu", reason="복합 욕구", at=AT)
         dong = request_handoff(repo, moving, target="dong", to_dong_code="1159054000", reason="전출", at=AT)
-        with pytest.raises(Forbidden, match="supervisor"):
+        with pytest.raises(Forbidden, match="supervisor") as refused:
             accept_handoff(repo, gu.id, at=LATER)
+        assert refused.value.key == "err_supervisor_answers_outside"
     with opened(demo_vault, "supervisor") as repo:
         accept_handoff(repo, gu.id, "구 통합사례관리 접수", at=LATER)
         accept_handoff(repo, dong.id, "상도2동 접수", at=LATER)

@@ -13,7 +13,7 @@ from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.actions import raise_flag
 from chandong_tui.casework.clock import KST, ClockState
 from chandong_tui.casework.deadlines import pause_clock
-from chandong_tui.casework.errors import IllegalTransition
+from chandong_tui.casework.errors import IllegalTransition, MissingText
 from chandong_tui.casework.handoffs import request_handoff, waiting_handoff_of
 from chandong_tui.casework.queue import ClockKind, QueueFilter, supervisor_queue
 from chandong_tui.casework.repository import CaseRepository
@@ -130,8 +130,9 @@ def test_reassign_many_moves_tasks_and_cancels_open_handoffs(demo_vault: Path) -
         a, b = open_planner_cases(repo, 2)
         repo.save(Task(id="t-moves", title="연계 확인", owner_id="planner", due_on=TODAY, household_id=a))
         handoff = request_handoff(repo, b, target="worker", to_worker_id="nurse", reason="x", at=AT)
-        with pytest.raises(Forbidden):
+        with pytest.raises(Forbidden) as refused:
             reassign(repo, [a], "officer")
+        assert refused.value.key == "err_supervisor_reassigns"
     with opened(demo_vault, "supervisor") as repo:
         before = {c.worker_id: c.households for c in supervisor_queue(repo, AT).caseload}
         events = reassign(repo, [a, b, a], "officer", "휴직 대체", at=AT)
@@ -160,18 +161,22 @@ def test_closure_needs_a_supervisor_with_a_comment(demo_vault: Path) -> None:
         repo.save(monitoring)
         request_closure(repo, closing, "목표 달성", at=AT)
         request_closure(repo, returning, "전출 예정", at=AT)
-        with pytest.raises(IllegalTransition):
+        with pytest.raises(IllegalTransition) as refused:
             request_closure(repo, closing, "again", at=AT)
-        with pytest.raises(Forbidden):
+        assert refused.value.key == "err_household_not_closable"
+        with pytest.raises(Forbidden) as refused:
             approve_closure(repo, closing, "ok", at=AT)
+        assert refused.value.key == "err_supervisor_decides_closure"
     with opened(demo_vault, "supervisor") as repo:
         waiting = {c.household.id: c.request for c in supervisor_queue(repo, AT).closures}
-        with pytest.raises(ValueError, match="comment"):
+        with pytest.raises(MissingText, match="comment") as refused:
             approve_closure(repo, closing, " ", at=AT)
+        assert refused.value.key == "err_closure_needs_comment"
         approve_closure(repo, closing, "종결 승인합니다", at=AT + dt.timedelta(hours=1))
         return_closure(repo, returning, "전출 확인 후 다시 요청", at=AT + dt.timedelta(hours=1))
-        with pytest.raises(IllegalTransition, match="no closure awaits"):
+        with pytest.raises(IllegalTransition, match="no closure awaits") as refused:
             approve_closure(repo, returning, "x", at=AT)
+        assert refused.value.key == "err_no_closure_awaits"
         comment(repo, returning, "다음 달 재검토", at=AT + dt.timedelta(hours=2))
         remaining = {c.household.id for c in supervisor_queue(repo, AT).closures}
     with opened(demo_vault, "planner") as repo:

@@ -141,15 +141,17 @@ def test_pausing_a_flag_clock_moves_it_and_keeps_history(demo_vault: Path) -> No
             repo, {"household_id": household_id, "level": "urgent", "reasons": ["illness"]}, at=raised
         )
         pause_clock(repo, flag, "입원 중 (병원 확인)", at=raised + dt.timedelta(hours=2))
-        with pytest.raises(IllegalTransition, match="already paused"):
+        with pytest.raises(IllegalTransition, match="already paused") as refused:
             pause_clock(repo, flag, "again", at=raised + dt.timedelta(hours=3))
+        assert refused.value.key == "err_clock_already_paused"
     with opened(demo_vault, "nurse") as repo:
         paused = repo.get(CrisisFlag, flag.id)
         assert paused is not None and len(paused.pauses) == 1
         assert first_visit_clock(paused, raised + dt.timedelta(days=5)).state is ClockState.PAUSED
         resume_clock(repo, paused, "퇴원", at=raised + dt.timedelta(hours=12))
-        with pytest.raises(IllegalTransition, match="not paused"):
+        with pytest.raises(IllegalTransition, match="not paused") as refused:
             resume_clock(repo, paused, at=raised + dt.timedelta(hours=13))
+        assert refused.value.key == "err_clock_not_paused"
     with opened(demo_vault, "supervisor") as repo:
         stored = repo.get(CrisisFlag, flag.id)
     assert stored is not None
@@ -170,8 +172,9 @@ def test_pausing_a_flag_clock_moves_it_and_keeps_history(demo_vault: Path) -> No
 def test_a_resolved_flag_has_no_clock_to_pause(demo_vault: Path) -> None:
     with opened(demo_vault, "supervisor") as repo:
         resolved = next(f for f in repo.all(CrisisFlag) if f.state == "resolved")
-        with pytest.raises(IllegalTransition):
+        with pytest.raises(IllegalTransition) as refused:
             pause_clock(repo, resolved, "이유")
+        assert refused.value.key == "err_flag_clock_stopped"
 
 
 # -- settings --------------------------------------------------------------------------------
@@ -184,8 +187,9 @@ def test_next_visit_days_per_vault_fall_back_to_the_defaults(demo_vault: Path) -
         save_settings(repo, {"next_visit_days": {"newborn": 7}, "follow_up_working_days": 3})
     with opened(demo_vault, "planner") as repo:
         settings = settings_of(repo)
-        with pytest.raises(Forbidden):
+        with pytest.raises(Forbidden) as refused:
             save_settings(repo, {"follow_up_working_days": 1})
+        assert refused.value.key == "err_supervisor_settings"
     assert settings.next_visit_days == {HouseholdTag.NEWBORN: 7}
     assert next_visit_days(["newborn", "turning_65"], settings) == 7
     assert next_visit_days(["elderly_alone"], settings) == NEXT_VISIT_DAYS[HouseholdTag.ELDERLY_ALONE]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chandong_tui.casework.errors import NotFound
 from chandong_tui.casework.permissions import (
     FIELD_RULES,
     NURSE,
@@ -95,7 +96,7 @@ def guard_fields(kind: str, fields: dict[str, object], role: str) -> dict[str, o
             del kept[name]
         elif not can_write(role, kind, name):
             if name in HEALTH_FIELDS.values():
-                raise Forbidden("only visiting nurses and supervisors record health details")
+                raise Forbidden("err_health_for_nurses")
             require_write(role, kind, name)
     return kept
 
@@ -117,15 +118,15 @@ def reveal_rrn(repo: CaseRepository, member_id: str, reason: str) -> str:
     from chandong_tui.vault.audit import REVEAL
 
     if not can_reveal(repo.role, "member", "rrn"):
-        raise Forbidden("this role may not see resident registration numbers")
+        raise Forbidden("err_rrn_not_for_role")
     text = " ".join((reason or "").split())
     if not text:
-        raise ReasonRequired("revealing a resident registration number needs a reason (it is logged)")
+        raise ReasonRequired("err_reveal_needs_reason")
     if len(text) > MAX_REASON:
-        raise ReasonRequired(f"the reason is longer than {MAX_REASON} characters")
+        raise ReasonRequired("err_reveal_reason_too_long", max=MAX_REASON)
     doc = repo.session.table(Member.kind).get_row(member_id)
     if doc is None or is_deleted(doc):
-        raise KeyError(member_id)
+        raise NotFound("err_no_record", kind="member", record=member_id)
     repo.session.audit(REVEAL, target=member_id, detail={"field": "rrn", "reason": text})
     return str(doc.get("rrn") or "")
 
@@ -141,5 +142,5 @@ def read_field(repo: CaseRepository, kind: str, row_id: str, field: str) -> obje
     require_read(repo.role, kind, field)
     doc = repo.session.table(kind).get_row(row_id)
     if doc is None or is_deleted(doc):
-        raise KeyError(row_id)
+        raise NotFound("err_no_record", kind=kind, record=row_id)
     return doc.get(field)

@@ -13,18 +13,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from chandong_tui.casework.access import Forbidden, sees_health
+from chandong_tui.casework.access import sees_health
 from chandong_tui.casework.clock import KST, now
+from chandong_tui.casework.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.enums import FlagState, VisitKind
 from chandong_tui.model.records import CrisisFlag, Household, Member, Record, Visit
 
 
-class MemberInvalid(ValueError):
+class MemberInvalid(InvalidInput):
     """Member number `index` (from 0) of a household being registered does not validate."""
 
     def __init__(self, index: int, error: ValidationError) -> None:
-        super().__init__(f"member {index + 1}: {error.error_count()} invalid field(s)")
+        super().__init__("err_member_invalid", member=index + 1, count=error.error_count())
         self.index = index
         self.error = error
 
@@ -36,6 +37,14 @@ IN_PERSON = frozenset(kind for kind in VisitKind if kind is not VisitKind.PHONE)
 def new_id(prefix: str) -> str:
     """A fresh record id; random, so two PCs never pick the same one."""
     return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+def get_household(repo: CaseRepository, household_id: str) -> Household:
+    """The household with this id; `NotFound` when there is none."""
+    household = repo.household(household_id)
+    if household is None:
+        raise NotFound("err_no_household", household=household_id)
+    return household
 
 
 def _validated(cls: type[Record], data: Mapping[str, Any], today: dt.date) -> Any:  # noqa: ANN401
@@ -51,7 +60,7 @@ def record_visit(repo: CaseRepository, data: Mapping[str, Any], *, at: dt.dateti
     """
     at = at or now()
     if data.get("health_measures") and not sees_health(repo.role):
-        raise Forbidden("only visiting nurses record health measures")
+        raise Forbidden("err_health_for_nurses")
     visit: Visit = _validated(
         Visit,
         {**data, "id": new_id("v"), "worker_id": repo.user_id},  # the form cannot sign for someone else
@@ -84,8 +93,7 @@ def _first_visits(flags: Iterable[CrisisFlag], visited_on: dt.date, at: dt.datet
 def raise_flag(repo: CaseRepository, data: Mapping[str, Any], *, at: dt.datetime | None = None) -> CrisisFlag:
     """Flag a household in crisis (`data`: household_id, level, reasons, note); starts the 72-hour clock."""
     at = at or now()
-    if repo.household(str(data.get("household_id", ""))) is None:
-        raise LookupError(f"no household {data.get('household_id')!r}")
+    get_household(repo, str(data.get("household_id", "")))
     flag: CrisisFlag = _validated(
         CrisisFlag,
         {**data, "id": new_id("f"), "raised_by": repo.user_id, "raised_at": at, "state": FlagState.OPEN},
@@ -98,9 +106,9 @@ def raise_flag(repo: CaseRepository, data: Mapping[str, Any], *, at: dt.datetime
 def _open_flag(repo: CaseRepository, flag_id: str) -> CrisisFlag:
     flag = repo.get(CrisisFlag, flag_id)
     if flag is None:
-        raise LookupError(f"no crisis flag {flag_id!r}")
+        raise NotFound("err_no_flag", flag=flag_id)
     if flag.state is not FlagState.OPEN:  # resolving again would replace the support recorded
-        raise LookupError(f"crisis flag {flag_id!r} is already resolved")
+        raise IllegalTransition("err_flag_resolved", flag=flag_id)
     return flag
 
 
@@ -154,7 +162,7 @@ def register_household(
     today = at.astimezone(KST).date()
     dong = repo.dong()
     if dong is None:
-        raise LookupError("the vault has no dong record")
+        raise NotFound("err_no_dong_record")
     record: Household = _validated(
         Household,
         {
@@ -173,8 +181,8 @@ def register_household(
         except ValidationError as exc:
             raise MemberInvalid(index, exc) from None
     if not people:
-        raise ValueError("a household needs at least one member")
+        raise InvalidInput("err_no_members")
     if any(person.health for person in people) and not sees_health(repo.role):
-        raise Forbidden("only visiting nurses record health details")
+        raise Forbidden("err_health_for_nurses")
     repo.save_many([record, *people])
     return record, people

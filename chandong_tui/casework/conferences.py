@@ -19,12 +19,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from chandong_tui.casework.access import Forbidden
-from chandong_tui.casework.actions import new_id
+from chandong_tui.casework.actions import get_household, new_id
 from chandong_tui.casework.clock import KST, now
 from chandong_tui.casework.converters import is_deleted
 from chandong_tui.casework.deadlines import follow_up_due, settings_of
-from chandong_tui.casework.errors import IllegalTransition, required_text
+from chandong_tui.casework.errors import Forbidden, IllegalTransition, NotFound, required_text
+from chandong_tui.casework.permissions import require_owner_or_supervisor
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.supervision import CLOSABLE, closure_request_records
 from chandong_tui.model.enums import (
@@ -83,7 +83,7 @@ def revisions_of(repo: CaseRepository, conference_id: str) -> list[Conference]:
 def get_conference(repo: CaseRepository, conference_id: str) -> Conference:
     conference = repo.get(Conference, conference_id)
     if conference is None:
-        raise LookupError(f"no conference {conference_id!r}")
+        raise NotFound("err_no_conference", conference=conference_id)
     return conference
 
 
@@ -167,10 +167,10 @@ def schedule_conference(
 ) -> Conference:
     """A new conference of the vault's dong; `agenda` lists household ids (or (id, reason) pairs)."""
     if repo.role not in ORGANISER_ROLES:
-        raise Forbidden("case managers and supervisors schedule case conferences")
+        raise Forbidden("err_organisers_schedule")
     dong = repo.dong()
     if dong is None:
-        raise LookupError("the vault has no dong record")
+        raise NotFound("err_no_dong_record")
     items = [_agenda_item(repo, entry) for entry in dict.fromkeys(agenda)]
     conference = Conference.model_validate(
         {
@@ -207,7 +207,7 @@ def add_to_agenda(
     """Put a household on the agenda (before the minutes are sealed)."""
     conference = _editable(repo, conference_id)
     if any(item.household_id == household_id for item in conference.agenda):
-        raise IllegalTransition(f"household {household_id} is already on the agenda of {conference_id}")
+        raise IllegalTransition("err_already_on_agenda", household=household_id, conference=conference_id)
     item = _agenda_item(repo, (household_id, reason))
     return _save(repo, conference.model_copy(update={"agenda": [*conference.agenda, item]}))
 
@@ -217,15 +217,14 @@ def remove_from_agenda(repo: CaseRepository, conference_id: str, household_id: s
     conference = _editable(repo, conference_id)
     item = _item(conference, household_id)
     if item.decision is not None:
-        raise IllegalTransition(f"household {household_id} already has a decision in {conference_id}")
+        raise IllegalTransition("err_already_decided", household=household_id, conference=conference_id)
     agenda = [i for i in conference.agenda if i.household_id != household_id]
     return _save(repo, conference.model_copy(update={"agenda": agenda}))
 
 
 def _agenda_item(repo: CaseRepository, entry: str | tuple[str, str]) -> AgendaItem:
     household_id, reason = (entry, "") if isinstance(entry, str) else entry
-    if repo.household(household_id) is None:
-        raise LookupError(f"no household {household_id!r}")
+    get_household(repo, household_id)
     return AgendaItem(household_id=household_id, reason=reason)
 
 
@@ -241,7 +240,7 @@ def start_meeting(repo: CaseRepository, conference_id: str, *, at: dt.datetime |
     """Open meeting mode (the facilitator or a supervisor)."""
     conference = _run_by_me(repo, conference_id)
     if conference.state is not ConferenceState.SCHEDULED:
-        raise IllegalTransition(f"conference {conference_id} is {conference.state.value}, not scheduled")
+        raise IllegalTransition("err_not_scheduled", conference=conference_id, state=conference.state)
     return _save(
         repo, conference.model_copy(update={"state": ConferenceState.IN_PROGRESS, "started_at": at or now()})
     )
@@ -261,15 +260,9 @@ def record_decision(
     (default: the case owner), `due_on` (default: the vault's working days after today)), all in one
     batch. Deciding again replaces the decision and adds the new tasks to the earlier ones."""
     at = at or now()
-    conference = _run_by_me(repo, conference_id)
-    if conference.state is not ConferenceState.IN_PROGRESS:
-        raise IllegalTransition(
-            f"conference {conference_id} is {conference.state.value}, not in meeting mode"
-        )
+    conference = _in_meeting(repo, conference_id)
     item = _item(conference, household_id)
-    household = repo.household(household_id)
-    if household is None:
-        raise LookupError(f"no household {household_id!r}")
+    household = get_household(repo, household_id)
     decision = Decision(decision)
     tasks = [_task(repo, conference, household, spec, at) for spec in follow_ups]
     decided = item.model_copy(
@@ -315,16 +308,10 @@ def seal_minutes(
     repo: CaseRepository, conference_id: str, minutes: str = "", *, at: dt.datetime | None = None
 ) -> Conference:
     """Close the meeting and seal its minutes; every household on the agenda needs a decision."""
-    conference = _run_by_me(repo, conference_id)
-    if conference.state is not ConferenceState.IN_PROGRESS:
-        raise IllegalTransition(
-            f"conference {conference_id} is {conference.state.value}, not in meeting mode"
-        )
+    conference = _in_meeting(repo, conference_id)
     undecided = [item.household_id for item in conference.agenda if item.decision is None]
     if undecided:
-        raise IllegalTransition(
-            f"no decision yet for {', '.join(undecided)}: decide or take them off the agenda"
-        )
+        raise IllegalTransition("err_undecided", households=", ".join(undecided))
     sealed = Conference.model_validate(
         {
             **conference.model_dump(),
@@ -350,13 +337,12 @@ def revise_minutes(
     text and the per-household notes can change, decisions and their tasks stay."""
     latest = revisions_of(repo, conference_id)[-1]
     if latest.state is not ConferenceState.SEALED:
-        raise IllegalTransition(f"conference {conference_id} is not sealed; edit it directly")
-    if repo.user_id != latest.facilitator_id and repo.role != Role.SUPERVISOR:
-        raise Forbidden("only the facilitator or a supervisor revises minutes")
+        raise IllegalTransition("err_not_sealed", conference=conference_id)
+    _require_facilitator(repo, latest)
     notes = dict(notes or {})
     unknown = set(notes) - {item.household_id for item in latest.agenda}
     if unknown:
-        raise LookupError(f"not on the agenda: {', '.join(sorted(unknown))}")
+        raise NotFound("err_not_on_agenda", households=", ".join(sorted(unknown)), conference=latest.id)
     agenda = [
         item.model_copy(update={"note": notes.get(item.household_id, item.note)}) for item in latest.agenda
     ]
@@ -369,7 +355,7 @@ def revise_minutes(
             "sealed_at": at or now(),
             "sealed_by": repo.user_id,
             "revises": latest.id,
-            "revision_note": required_text(reason, "a revision of sealed minutes needs a reason"),
+            "revision_note": required_text(reason, "err_revision_needs_reason"),
         }
     )
     return _save(repo, revision)
@@ -379,29 +365,45 @@ def revise_minutes(
 def _editable(repo: CaseRepository, conference_id: str) -> Conference:
     conference = _run_by_me(repo, conference_id)
     if conference.state is ConferenceState.SEALED:
-        raise IllegalTransition(f"the minutes of {conference_id} are sealed; revise them instead")
+        raise IllegalTransition("err_minutes_sealed", conference=conference_id)
     return conference
 
 
 def _run_by_me(repo: CaseRepository, conference_id: str) -> Conference:
     conference = get_conference(repo, conference_id)
-    if repo.user_id != conference.facilitator_id and repo.role != Role.SUPERVISOR:
-        raise Forbidden(
-            f"only the facilitator ({conference.facilitator_id}) or a supervisor runs {conference_id}"
-        )
+    _require_facilitator(repo, conference)
     return conference
+
+
+def _in_meeting(repo: CaseRepository, conference_id: str) -> Conference:
+    """The conference, run by the user and in meeting mode (deciding and sealing need both)."""
+    conference = _run_by_me(repo, conference_id)
+    if conference.state is not ConferenceState.IN_PROGRESS:
+        raise IllegalTransition("err_not_in_meeting", conference=conference_id, state=conference.state)
+    return conference
+
+
+def _require_facilitator(repo: CaseRepository, conference: Conference) -> None:
+    require_owner_or_supervisor(
+        repo.user_id,
+        repo.role,
+        conference.facilitator_id,
+        "err_facilitator_runs",
+        facilitator=conference.facilitator_id,
+        conference=conference.id,
+    )
 
 
 def _item(conference: Conference, household_id: str) -> AgendaItem:
     for item in conference.agenda:
         if item.household_id == household_id:
             return item
-    raise LookupError(f"household {household_id} is not on the agenda of {conference.id}")
+    raise NotFound("err_not_on_agenda", households=household_id, conference=conference.id)
 
 
 def _worker_id(repo: CaseRepository, worker_id: str) -> str:
     if repo.worker(worker_id) is None:
-        raise LookupError(f"no worker {worker_id!r}")
+        raise NotFound("err_no_worker", worker=worker_id)
     return worker_id
 
 

@@ -13,10 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from chandong_tui.casework.access import SUPERVISOR, Forbidden, guard_fields
+from chandong_tui.casework.access import guard_fields
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.converters import is_deleted
-from chandong_tui.casework.errors import IllegalTransition
+from chandong_tui.casework.errors import Forbidden, IllegalTransition
+from chandong_tui.casework.permissions import is_owner_or_supervisor, role_of
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.vault.merge import SENSITIVE, conflicted_fields, live_writes
 
@@ -74,10 +75,11 @@ def conflicts(repo: CaseRepository) -> list[Conflict]:
     return found
 
 
-def _may_review(repo: CaseRepository, conflict: Conflict, owner: object) -> bool:
-    if repo.role == SUPERVISOR:
-        return True
-    return owner == repo.user_id or any(v.actor == repo.user_id for v in conflict.values)
+def _may_review(repo: CaseRepository, conflict: Conflict, owner: str | None) -> bool:
+    """The case's owner or a supervisor, and whoever wrote one of the values."""
+    return is_owner_or_supervisor(repo.user_id, repo.role, owner) or any(
+        v.actor == repo.user_id for v in conflict.values
+    )
 
 
 def resolve(repo: CaseRepository, conflict: Conflict, write_id: str) -> None:
@@ -85,11 +87,13 @@ def resolve(repo: CaseRepository, conflict: Conflict, write_id: str) -> None:
     `IllegalTransition` when the conflict is gone (resolved elsewhere meanwhile) or the value unknown."""
     current = {c.key: c for c in conflicts(repo)}.get(conflict.key)
     if current is None:
-        raise IllegalTransition(f"{conflict.key}: no conflict to resolve any more")
+        raise IllegalTransition("err_conflict_gone", conflict=conflict.key)
     chosen = {v.write_id: v for v in current.values}.get(write_id)
     if chosen is None:
-        raise IllegalTransition(f"{conflict.key}: {write_id} is not one of its values")
+        raise IllegalTransition("err_conflict_value_unknown", conflict=conflict.key, write=write_id)
     fields = guard_fields(conflict.table, {conflict.field: chosen.value}, repo.role)
     if not fields:
-        raise Forbidden(f"{repo.role} may not change {conflict.table}.{conflict.field}")
+        raise Forbidden(
+            "err_may_not_change", role=role_of(repo.role), what=f"{conflict.table}.{conflict.field}"
+        )
     repo.session.write(conflict.table, conflict.row, fields)

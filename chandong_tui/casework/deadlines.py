@@ -17,7 +17,6 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
-from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.clock import (
     DEFAULT_NEXT_VISIT_DAYS,
     KST,
@@ -29,7 +28,7 @@ from chandong_tui.casework.clock import (
     now,
     paused_time,
 )
-from chandong_tui.casework.errors import IllegalTransition
+from chandong_tui.casework.errors import Forbidden, IllegalTransition, NotFound
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.workdays import add_working_days, previous_working_day
 from chandong_tui.model.enums import FlagState, HouseholdStatus, HouseholdTag, Role, TaskState
@@ -41,7 +40,11 @@ SETTINGS_ID = "settings"
 
 
 # -- pauses ----------------------------------------------------------------------------------
-Pausable = TypeVar("Pausable", CrisisFlag, Household, Task)
+PausableRecord = CrisisFlag | Household | Task
+"""The record kinds whose clock pauses: a flag's first visit, a household's next visit, a task's due date."""
+Pausable = TypeVar("Pausable", CrisisFlag, Household, Task, PausableRecord)
+"""One of them, kept as it was given: pausing a task gives a task back, and a caller that only knows
+it holds one of the three (`PausableRecord`, the last constraint) gets one of the three back."""
 
 
 def pause_clock(
@@ -52,7 +55,7 @@ def pause_clock(
     at = at or now()
     current: Pausable = _fresh(repo, record)
     if is_paused(current.pauses):
-        raise IllegalTransition(f"the clock of {current.id} is already paused")
+        raise IllegalTransition("err_clock_already_paused", record=current.id)
     _check_running(current)
     pause = ClockPause(paused_at=at, paused_by=repo.user_id, reason=reason)
     updated: Pausable = current.model_copy(update={"pauses": [*current.pauses, pause]})
@@ -67,7 +70,7 @@ def resume_clock(
     at = at or now()
     current: Pausable = _fresh(repo, record)
     if not is_paused(current.pauses):
-        raise IllegalTransition(f"the clock of {current.id} is not paused")
+        raise IllegalTransition("err_clock_not_paused", record=current.id)
     pauses = [
         p.model_copy(
             update={"resumed_at": max(at, p.paused_at), "resumed_by": repo.user_id, "resume_note": note}
@@ -85,17 +88,17 @@ def resume_clock(
 def _fresh(repo: CaseRepository, record: Pausable) -> Pausable:
     stored = repo.get(type(record), record.id)
     if stored is None:
-        raise LookupError(f"no {record.kind} {record.id!r}")
+        raise NotFound("err_no_record", kind=record.kind, record=record.id)
     return stored
 
 
-def _check_running(record: CrisisFlag | Household | Task) -> None:
+def _check_running(record: PausableRecord) -> None:
     if isinstance(record, CrisisFlag) and (record.state is not FlagState.OPEN or record.first_visit_at):
-        raise IllegalTransition(f"crisis flag {record.id} has no running first-visit clock")
+        raise IllegalTransition("err_flag_clock_stopped", flag=record.id)
     if isinstance(record, Task) and record.state is not TaskState.OPEN:
-        raise IllegalTransition(f"task {record.id} is {record.state.value}")
+        raise IllegalTransition("err_task_not_open", task=record.id, state=record.state)
     if isinstance(record, Household) and record.status is HouseholdStatus.CLOSED:
-        raise IllegalTransition(f"household {record.id} is closed")
+        raise IllegalTransition("err_household_closed", household=record.id)
 
 
 # -- the clocks ------------------------------------------------------------------------------
@@ -173,7 +176,7 @@ def settings_of(repo: CaseRepository) -> VaultSettings:
 def save_settings(repo: CaseRepository, changes: Mapping[str, object]) -> VaultSettings:
     """Change the vault's clock settings (supervisors only); validated by the model."""
     if repo.role != Role.SUPERVISOR:
-        raise Forbidden("only a supervisor changes the vault's clock settings")
+        raise Forbidden("err_supervisor_settings")
     current = settings_of(repo)
     updated = VaultSettings.model_validate({**current.model_dump(), **changes, "id": SETTINGS_ID})
     repo.save(updated)

@@ -23,11 +23,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from chandong_tui.casework.access import Forbidden
-from chandong_tui.casework.actions import new_id
+from chandong_tui.casework.actions import get_household, new_id
 from chandong_tui.casework.clock import KST, now
 from chandong_tui.casework.deadlines import settings_of
-from chandong_tui.casework.errors import IllegalTransition, required_text
+from chandong_tui.casework.errors import Forbidden, IllegalTransition, InvalidInput, NotFound, required_text
+from chandong_tui.casework.permissions import require_owner_or_supervisor
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.workdays import add_working_days
 from chandong_tui.i18n import Lang
@@ -49,7 +49,7 @@ WAITING = frozenset({HandoffState.REQUESTED, HandoffState.RETURNED})
 def get_handoff(repo: CaseRepository, handoff_id: str) -> Handoff:
     handoff = repo.get(Handoff, handoff_id)
     if handoff is None:
-        raise LookupError(f"no hand-off {handoff_id!r}")
+        raise NotFound("err_no_handoff", handoff=handoff_id)
     return handoff
 
 
@@ -139,16 +139,13 @@ def request_handoff(
 ) -> Handoff:
     """Ask to hand the household's case on; by its owner, or a supervisor."""
     at = at or now()
-    household = repo.household(household_id)
-    if household is None:
-        raise LookupError(f"no household {household_id!r}")
+    household = get_household(repo, household_id)
     if household.status is HouseholdStatus.CLOSED:
-        raise IllegalTransition(f"household {household_id} is closed")
-    if repo.user_id != household.owner_id and repo.role != Role.SUPERVISOR:
-        raise Forbidden("only the case owner or a supervisor hands a case on")
+        raise IllegalTransition("err_household_closed", household=household_id)
+    require_owner_or_supervisor(repo.user_id, repo.role, household.owner_id, "err_owner_hands_on")
     waiting = waiting_handoff_of(repo, household_id)
     if waiting is not None:
-        raise IllegalTransition(f"household {household_id} already has hand-off {waiting.id} open")
+        raise IllegalTransition("err_handoff_open", household=household_id, handoff=waiting.id)
     target = HandoffTarget(target)
     _check_receiver(repo, household, target, to_worker_id, to_dong_code)
     handoff = Handoff.model_validate(
@@ -159,7 +156,7 @@ def request_handoff(
             "target": target,
             "to_worker_id": to_worker_id if target is HandoffTarget.WORKER else None,
             "to_dong_code": to_dong_code if target is HandoffTarget.DONG else None,
-            "reason": required_text(reason, "a hand-off needs a reason"),
+            "reason": required_text(reason, "err_handoff_needs_reason"),
             "summary": summary,
             "history": [_event(repo, at, HandoffStep.REQUEST, HandoffState.REQUESTED)],
         }
@@ -178,11 +175,11 @@ def _check_receiver(
     if target is HandoffTarget.WORKER:
         worker = repo.worker(to_worker_id or "")
         if worker is None or not worker.active:
-            raise LookupError(f"no active worker {to_worker_id!r}")
+            raise NotFound("err_no_active_worker", worker=to_worker_id or "")
         if worker.id == household.owner_id:
-            raise IllegalTransition(f"{worker.id} already owns household {household.id}")
+            raise IllegalTransition("err_already_owner", worker=worker.id, household=household.id)
     elif target is HandoffTarget.DONG and (not to_dong_code or to_dong_code == household.dong_code):
-        raise ValueError("a hand-off to another dong needs that dong's code")
+        raise InvalidInput("err_handoff_needs_dong")
 
 
 def accept_handoff(
@@ -193,13 +190,9 @@ def accept_handoff(
     works with the gu's case manager."""
     at = at or now()
     handoff = _answerable(repo, handoff_id)
-    household = repo.household(handoff.household_id)
-    if household is None:
-        raise LookupError(f"no household {handoff.household_id!r}")
+    household = get_household(repo, handoff.household_id)
     if household.owner_id not in (None, handoff.from_worker_id):
-        raise IllegalTransition(
-            f"household {household.id} changed owner since hand-off {handoff.id} was sent; cancel it"
-        )
+        raise IllegalTransition("err_owner_changed", household=household.id, handoff=handoff.id)
     changed: list[Record] = [_step(repo, handoff, at, HandoffStep.ACCEPT, HandoffState.ACCEPTED, note)]
     if handoff.target is HandoffTarget.WORKER and handoff.to_worker_id:
         changed.append(household.model_copy(update={"owner_id": handoff.to_worker_id}))
@@ -224,7 +217,7 @@ def decline_handoff(
 ) -> Handoff:
     """Refuse the case, with a reason; it stays with its owner, nothing else changes."""
     handoff = _answerable(repo, handoff_id)
-    note = required_text(reason, "declining needs a reason")
+    note = required_text(reason, "err_decline_needs_reason")
     return _save_step(repo, handoff, at, HandoffStep.DECLINE, HandoffState.DECLINED, note)
 
 
@@ -233,7 +226,7 @@ def return_handoff(
 ) -> Handoff:
     """Send the hand-off back with a question; the case stays with its owner until answered."""
     handoff = _answerable(repo, handoff_id)
-    note = required_text(question, "returning needs a question")
+    note = required_text(question, "err_return_needs_question")
     return _save_step(repo, handoff, at, HandoffStep.RETURN, HandoffState.RETURNED, note)
 
 
@@ -243,11 +236,9 @@ def answer_handoff(
     """Answer the receiver's question and send the hand-off again (its escalation count restarts)."""
     handoff = get_handoff(repo, handoff_id)
     if handoff.state is not HandoffState.RETURNED:
-        raise IllegalTransition(
-            f"hand-off {handoff.id} is {handoff.state.value}, not returned with a question"
-        )
+        raise IllegalTransition("err_handoff_not_returned", handoff=handoff.id, state=handoff.state)
     _check_sender(repo, handoff)
-    note = required_text(answer, "an answer cannot be empty")
+    note = required_text(answer, "err_answer_empty")
     return _save_step(repo, handoff, at, HandoffStep.ANSWER, HandoffState.REQUESTED, note)
 
 
@@ -257,7 +248,7 @@ def cancel_handoff(
     """Withdraw an open hand-off (its sender or a supervisor)."""
     handoff = get_handoff(repo, handoff_id)
     if handoff.state not in WAITING:
-        raise IllegalTransition(f"hand-off {handoff.id} is already {handoff.state.value}")
+        raise IllegalTransition("err_handoff_finished", handoff=handoff.id, state=handoff.state)
     _check_sender(repo, handoff)
     return _save_step(repo, handoff, at, HandoffStep.CANCEL, HandoffState.CANCELLED, note)
 
@@ -282,19 +273,25 @@ def _answerable(repo: CaseRepository, handoff_id: str) -> Handoff:
     """The hand-off, when it waits for an answer the signed-in user may give."""
     handoff = get_handoff(repo, handoff_id)
     if handoff.state is not HandoffState.REQUESTED:
-        raise IllegalTransition(f"hand-off {handoff.id} is {handoff.state.value}, not waiting for an answer")
+        raise IllegalTransition("err_handoff_not_waiting", handoff=handoff.id, state=handoff.state)
     if repo.role == Role.SUPERVISOR:
         return handoff
     if handoff.target is not HandoffTarget.WORKER:
-        raise Forbidden("a supervisor records the answer of another dong or the gu")
+        raise Forbidden("err_supervisor_answers_outside")
     if repo.user_id != handoff.to_worker_id:
-        raise Forbidden(f"hand-off {handoff.id} is addressed to {handoff.to_worker_id}")
+        raise Forbidden("err_handoff_addressed", handoff=handoff.id, worker=handoff.to_worker_id or "")
     return handoff
 
 
 def _check_sender(repo: CaseRepository, handoff: Handoff) -> None:
-    if repo.user_id != handoff.from_worker_id and repo.role != Role.SUPERVISOR:
-        raise Forbidden(f"only {handoff.from_worker_id} or a supervisor changes hand-off {handoff.id}")
+    require_owner_or_supervisor(
+        repo.user_id,
+        repo.role,
+        handoff.from_worker_id,
+        "err_sender_changes",
+        sender=handoff.from_worker_id,
+        handoff=handoff.id,
+    )
 
 
 def _event(

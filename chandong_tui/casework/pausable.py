@@ -15,15 +15,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from chandong_tui.casework.clock import ClockState, Deadline, first_visit_clock
-from chandong_tui.casework.deadlines import date_deadline, task_deadline
+from chandong_tui.casework.deadlines import PausableRecord, date_deadline, task_deadline
+from chandong_tui.casework.errors import NotFound
 from chandong_tui.casework.queue import ClockKind
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.enums import FlagState, HouseholdStatus, TaskState
 from chandong_tui.model.records import ClockPause, CrisisFlag, Household, Task
 
-PausableRecord = CrisisFlag | Household | Task
 PAUSABLE_KINDS: tuple[type[PausableRecord], ...] = (CrisisFlag, Household, Task)
-"""The record kinds whose clock pauses: a flag's first visit, a household's next visit, a task's due date."""
 
 
 @dataclass(frozen=True)
@@ -62,14 +61,14 @@ def clock_kind(record: PausableRecord) -> ClockKind:
 
 
 def find_pausable(repo: CaseRepository, record_id: str) -> PausableRecord:
-    """The crisis flag, household or task with this id; `LookupError` when there is none (or an id
+    """The crisis flag, household or task with this id; `NotFound` when there is none (or an id
     names records of several kinds, which ids made by chandong never do)."""
     found = [record for cls in PAUSABLE_KINDS if (record := repo.get(cls, record_id)) is not None]
     if not found:
-        raise LookupError(f"no crisis flag, household or task has the id {record_id!r}")
+        raise NotFound("err_no_pausable", record=record_id)
     if len(found) > 1:
         kinds = ", ".join(record.kind for record in found)
-        raise LookupError(f"the id {record_id!r} names several records ({kinds})")
+        raise NotFound("err_ambiguous_id", record=record_id, kinds=kinds)
     return found[0]
 
 

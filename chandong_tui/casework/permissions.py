@@ -20,6 +20,9 @@ What the roles need (DESIGN.md §1):
 - Officers record contacts (visits) and raise crisis flags, but do not run case conferences.
 - Workers, the dong record and vault settings are changed by supervisors only (the vault's admins).
 - The access log is read by supervisors only (`casework.audit`).
+- A record someone is responsible for (a case's owner, a conference's facilitator, a hand-off's
+  sender) is acted on by that person or a supervisor: `is_owner_or_supervisor` is that rule, for
+  casework's refusals and for the screens that hide a key.
 """
 
 from __future__ import annotations
@@ -28,12 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from chandong_tui.casework.errors import Forbidden
 from chandong_tui.model.enums import Role
-
-
-class Forbidden(PermissionError):
-    """The user's role may not do this; the message is one line for people."""
-
 
 PLANNER = Role.WELFARE_PLANNER.value
 NURSE = Role.VISITING_NURSE.value
@@ -131,7 +130,7 @@ def kind_rule(kind: str) -> Rule:
     """The rule of a record kind; unknown kinds are refused (a new kind must be added to MATRIX)."""
     rule = KIND_RULES.get(kind)
     if rule is None:
-        raise Forbidden(f"no permission rule for record kind {kind!r}")
+        raise Forbidden("err_kind_without_rule", kind=kind)
     return rule
 
 
@@ -155,14 +154,26 @@ def can_reveal(role: str, kind: str, field: str) -> bool:
 
 def require_read(role: str, kind: str, field: str = "") -> None:
     if not can_read(role, kind, field):
-        what = f"{kind}.{field}" if field else kind
-        raise Forbidden(f"a {_label(role)} may not read {what}")
+        raise Forbidden("err_may_not_read", role=role_of(role), what=f"{kind}.{field}" if field else kind)
 
 
 def require_write(role: str, kind: str, field: str = "") -> None:
     if not can_write(role, kind, field):
-        what = f"{kind}.{field}" if field else kind
-        raise Forbidden(f"a {_label(role)} may not change {what}")
+        raise Forbidden("err_may_not_change", role=role_of(role), what=f"{kind}.{field}" if field else kind)
+
+
+def is_owner_or_supervisor(user_id: str, role: str, owner_id: str | None) -> bool:
+    """The ownership rule: whoever is responsible for a record (`owner_id`: a case's owner, a
+    conference's facilitator, a hand-off's sender) or a supervisor may act on it."""
+    return role == SUPERVISOR or user_id == owner_id
+
+
+def require_owner_or_supervisor(
+    user_id: str, role: str, owner_id: str | None, key: str, **params: object
+) -> None:
+    """`is_owner_or_supervisor`, or `Forbidden(key, **params)` saying who may."""
+    if not is_owner_or_supervisor(user_id, role, owner_id):
+        raise Forbidden(key, **params)
 
 
 @cache
@@ -171,11 +182,12 @@ def hidden_fields(role: str, kind: str) -> frozenset[str]:
     return frozenset(name for name, rule in FIELD_RULES.get(kind, _EMPTY).items() if role not in rule.read)
 
 
-def _label(role: str) -> str:
+def role_of(role: str) -> Role | str:
+    """The `Role` named `role` (shown by its label in messages), or the text itself when unknown."""
     try:
-        return Role(role).en.lower()
+        return Role(role)
     except ValueError:
-        return f"role {role!r}"
+        return role
 
 
 _ROLE_HEAD = {

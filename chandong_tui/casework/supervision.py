@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from chandong_tui.casework.access import Forbidden
-from chandong_tui.casework.actions import new_id
+from chandong_tui.casework.actions import get_household, new_id
 from chandong_tui.casework.clock import now
 from chandong_tui.casework.converters import from_row, is_deleted
-from chandong_tui.casework.errors import IllegalTransition, required_text
+from chandong_tui.casework.errors import Forbidden, IllegalTransition, NotFound, required_text
 from chandong_tui.casework.handoffs import WAITING, move_open_tasks
+from chandong_tui.casework.permissions import require_owner_or_supervisor
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.enums import CaseAction, HandoffState, HandoffStep, HouseholdStatus, Role
 from chandong_tui.model.records import CaseEvent, Handoff, HandoffEvent, Household, Record
@@ -43,11 +43,10 @@ def request_closure(
     repo: CaseRepository, household_id: str, note: str, *, at: dt.datetime | None = None
 ) -> CaseEvent:
     """Ask a supervisor to close the case (its owner or a supervisor)."""
-    household = _household(repo, household_id)
-    if repo.user_id != household.owner_id and repo.role != Role.SUPERVISOR:
-        raise Forbidden("only the case owner or a supervisor asks to close a case")
+    household = get_household(repo, household_id)
+    require_owner_or_supervisor(repo.user_id, repo.role, household.owner_id, "err_owner_asks_closure")
     changed = closure_request_records(
-        repo, household, required_text(note, "say why the case closes"), at or now()
+        repo, household, required_text(note, "err_closure_needs_reason"), at or now()
     )
     repo.save_many(changed)
     return changed[-1]  # type: ignore[return-value]
@@ -58,10 +57,10 @@ def closure_request_records(
 ) -> list[Record]:
     """The household awaiting approval and the request's event (not saved); for conferences too."""
     if household.status not in CLOSABLE:
-        raise IllegalTransition(f"household {household.id} is {household.status.value}")
+        raise IllegalTransition("err_household_not_closable", household=household.id, status=household.status)
     waiting = [h for h in repo.handoffs_of(household.id) if h.state in WAITING]
     if waiting:
-        raise IllegalTransition(f"household {household.id} has hand-off {waiting[0].id} open")
+        raise IllegalTransition("err_handoff_open", household=household.id, handoff=waiting[0].id)
     event = _event(repo, household, CaseAction.CLOSURE_REQUESTED, note, at, previous_status=household.status)
     return [household.model_copy(update={"status": HouseholdStatus.CLOSURE_REQUESTED}), event]
 
@@ -83,11 +82,11 @@ def return_closure(
 def _decide_closure(
     repo: CaseRepository, household_id: str, comment: str, at: dt.datetime | None, action: CaseAction
 ) -> CaseEvent:
-    _supervisor(repo, "approves or returns a closure")
-    household = _household(repo, household_id)
+    _supervisor(repo, "err_supervisor_decides_closure")
+    household = get_household(repo, household_id)
     if household.status is not HouseholdStatus.CLOSURE_REQUESTED:
-        raise IllegalTransition(f"household {household_id} is {household.status.value}, no closure awaits")
-    note = required_text(comment, "a supervisor's decision on a closure needs a comment")
+        raise IllegalTransition("err_no_closure_awaits", household=household_id, status=household.status)
+    note = required_text(comment, "err_closure_needs_comment")
     if action is CaseAction.CLOSURE_APPROVED:
         status = HouseholdStatus.CLOSED
     else:
@@ -109,17 +108,17 @@ def reassign(
     """Give one or many cases to `to_worker_id` (supervisors), in one batch: each moves with its open
     tasks; a hand-off still open on it is cancelled (its history says why). Households the worker
     already owns are left as they are."""
-    _supervisor(repo, "reassigns cases")
+    _supervisor(repo, "err_supervisor_reassigns")
     at = at or now()
     worker = repo.worker(to_worker_id)
     if worker is None or not worker.active:
-        raise LookupError(f"no active worker {to_worker_id!r}")
+        raise NotFound("err_no_active_worker", worker=to_worker_id)
     changed: list[Record] = []
     events = []
     for household_id in dict.fromkeys(household_ids):
-        household = _household(repo, household_id)
+        household = get_household(repo, household_id)
         if household.status is HouseholdStatus.CLOSED:
-            raise IllegalTransition(f"household {household_id} is closed")
+            raise IllegalTransition("err_household_closed", household=household_id)
         if household.owner_id == to_worker_id:
             continue
         event = _event(repo, household, CaseAction.REASSIGNED, comment, at, to_owner_id=to_worker_id)
@@ -150,10 +149,8 @@ def comment(
     repo: CaseRepository, household_id: str, text: str, *, at: dt.datetime | None = None
 ) -> CaseEvent:
     """A comment on a case, kept with its history."""
-    household = _household(repo, household_id)
-    event = _event(
-        repo, household, CaseAction.COMMENT, required_text(text, "a comment cannot be empty"), at or now()
-    )
+    household = get_household(repo, household_id)
+    event = _event(repo, household, CaseAction.COMMENT, required_text(text, "err_comment_empty"), at or now())
     repo.save(event)
     return event
 
@@ -182,13 +179,7 @@ def _event(
     )
 
 
-def _household(repo: CaseRepository, household_id: str) -> Household:
-    household = repo.household(household_id)
-    if household is None:
-        raise LookupError(f"no household {household_id!r}")
-    return household
-
-
-def _supervisor(repo: CaseRepository, what: str) -> None:
+def _supervisor(repo: CaseRepository, key: str) -> None:
+    """`Forbidden(key)` unless the user is a supervisor."""
     if repo.role != Role.SUPERVISOR:
-        raise Forbidden(f"only a supervisor {what}")
+        raise Forbidden(key)

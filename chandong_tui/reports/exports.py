@@ -314,7 +314,7 @@ def build_export(
     """The rows, without recording anything (use `export_records` for anything handed out)."""
     specs = _pick(what, columns)
     if unmasked and repo.role != Role.SUPERVISOR:
-        raise Forbidden("only a supervisor can export unmasked identifiers")
+        raise Forbidden("err_supervisor_unmasked_export")
     cls = SPECS[what][0]
     tables = repo.session.table(cls.kind).storage.read() or {}
     raw = {row_id: doc for row_id, doc in tables.get(cls.kind, {}).items() if not is_deleted(doc)}

@@ -229,7 +229,7 @@ def test_a_refused_step_is_a_notification(demo_vault: Path) -> None:
         await pilot.pause()
         assert app.screen is form
         message = str(form.query_one("#form-message", Static).content)
-        assert message == f"the clock of {flag.id} is already paused"
+        assert message == t("err_clock_already_paused", record=flag.id)  # in the app's language (ko)
         notes = [n.message for n in app._notifications]
         assert t("clock_step_refused", reason=message) in notes
         await pilot.press("escape")  # typed text: asks first

@@ -16,10 +16,9 @@ from typing import Any
 
 from textual.app import App
 
-from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.deadlines import pause_clock, resume_clock
-from chandong_tui.casework.errors import IllegalTransition
+from chandong_tui.casework.errors import CaseworkError
 from chandong_tui.casework.pausable import PausableClock, PausableRecord, current_pause
 from chandong_tui.casework.queue import ClockKind
 from chandong_tui.casework.repository import CaseRepository
@@ -115,8 +114,8 @@ def _open_form(
             if pause is None:
                 return pause_clock(repo, clock.record, note, at=now())
             return resume_clock(repo, clock.record, note, at=now())
-        except (IllegalTransition, Forbidden, LookupError) as exc:
-            app.notify(t("clock_step_refused", lang, reason=str(exc)), severity="error")
+        except CaseworkError as exc:
+            app.notify(t("clock_step_refused", lang, reason=exc.message(lang)), severity="error")
             raise
 
     if pause is None:

@@ -3,7 +3,8 @@
 - Fields are `FormField`s: a label, the input widget, and an error line beside it.
 - Ctrl+S saves: the subclass's `submit()` builds the data and calls casework, which validates with the
   pydantic model; a `ValidationError` is shown beside the fields it names (first location item is the
-  field name), other refusals (`Forbidden`, `LookupError`, `ValueError`) in the form's message line.
+  field name), case-work refusals (`CaseworkError`) in the form's message line, in the user's language;
+  any other exception is a bug and is not dressed up as a form message.
   Saving is synchronous and durable (an fsync'ed op) before "저장됨" is shown and the form closes.
 - Esc closes at once when nothing was typed, and asks before dropping edits otherwise.
 """
@@ -20,7 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
-from chandong_tui.casework.access import Forbidden
+from chandong_tui.casework.errors import CaseworkError
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.fields import explain_error
 from chandong_tui.tui.bindings import localise_bindings
@@ -161,8 +162,8 @@ class FormModal(SteadyModalScreen[T | None], Generic[T]):
         except ValidationError as exc:
             self.show_errors(exc)
             return
-        except (Forbidden, LookupError, ValueError) as exc:
-            self.say(str(exc), error=True)
+        except CaseworkError as exc:
+            self.say(exc.message(self.lang), error=True)
             return
         self._saved = True
         if self.SAVED_TOAST:

@@ -25,6 +25,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from chandong_tui.casework.actions import MemberInvalid, register_household
 from chandong_tui.casework.clock import KST, now
+from chandong_tui.casework.errors import InvalidInput
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import HouseholdTag, LabelledEnum, Relation, Sex
@@ -270,4 +271,4 @@ class HouseholdModal(FormModal[Registered]):
             return register_household(self.repo, household, members, at=self.clock())
         except MemberInvalid as exc:
             self.show_errors(exc.error, prefix=(f"m{self._blocks_used[exc.index]}",))
-            raise ValueError(t("form_has_errors", self.lang)) from None
+            raise InvalidInput("form_has_errors") from None

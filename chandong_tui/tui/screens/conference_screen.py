@@ -19,7 +19,6 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.clock import KST, now
 from chandong_tui.casework.conferences import (
     add_to_agenda,
@@ -29,9 +28,11 @@ from chandong_tui.casework.conferences import (
     seal_minutes,
     start_meeting,
 )
+from chandong_tui.casework.errors import CaseworkError, NotFound
+from chandong_tui.casework.permissions import is_owner_or_supervisor
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
-from chandong_tui.model.enums import ConferenceState, Role
+from chandong_tui.model.enums import ConferenceState
 from chandong_tui.model.records import AgendaItem, Conference, Task
 from chandong_tui.tui.bindings import localise_bindings
 from chandong_tui.tui.modals.choice_modal import ChoiceModal
@@ -103,7 +104,7 @@ class ConferenceScreen(SteadyScreen[None]):
     def refresh_conference(self) -> None:
         try:
             self.conference = revisions_of(self.repo, self.conference_id)[-1]
-        except LookupError:
+        except NotFound:
             self.conference = None
         self._draw()
         self.refresh_bindings()
@@ -199,7 +200,7 @@ class ConferenceScreen(SteadyScreen[None]):
     def _runs_it(self) -> bool:
         conference = self.conference
         return conference is not None and (
-            self.repo.user_id == conference.facilitator_id or self.repo.role == Role.SUPERVISOR
+            is_owner_or_supervisor(self.repo.user_id, self.repo.role, conference.facilitator_id)
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -230,8 +231,8 @@ class ConferenceScreen(SteadyScreen[None]):
     def _act(self, step: Callable[[], object]) -> bool:
         try:
             step()
-        except (Forbidden, LookupError, ValueError) as exc:
-            self.notify(str(exc), severity="error")
+        except CaseworkError as exc:
+            self.notify(exc.message(self.lang), severity="error")
             return False
         return True
 

@@ -20,10 +20,9 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.conflicts import Conflict, ConflictValue, conflicts, resolve
-from chandong_tui.casework.errors import IllegalTransition
+from chandong_tui.casework.errors import Forbidden, IllegalTransition
 from chandong_tui.casework.repository import CaseRepository, HouseholdSummary
 from chandong_tui.i18n import CATALOGUE, Lang, t
 from chandong_tui.model.enums import CrisisLevel, FlagState, HandoffState, HouseholdStatus, LabelledEnum
@@ -258,7 +257,7 @@ class ConflictsScreen(SteadyScreen[None]):
         except IllegalTransition:
             self.notify(t("conflict_gone", self.lang), severity="warning", timeout=4)
         except Forbidden as exc:
-            self.notify(text(str(exc)).plain, severity="error", timeout=5, markup=False)
+            self.notify(text(exc.message(self.lang)).plain, severity="error", timeout=5, markup=False)
         else:
             self.notify(t("saved", self.lang), timeout=3)
             request_round(self.app)

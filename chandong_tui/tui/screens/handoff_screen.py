@@ -18,9 +18,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.clock import KST, now
 from chandong_tui.casework.deadlines import settings_of
+from chandong_tui.casework.errors import CaseworkError, NotFound
 from chandong_tui.casework.handoffs import (
     WAITING,
     accept_handoff,
@@ -33,6 +33,7 @@ from chandong_tui.casework.handoffs import (
     is_escalated,
     return_handoff,
 )
+from chandong_tui.casework.permissions import is_owner_or_supervisor
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import HandoffState, HandoffTarget, Role
@@ -61,7 +62,7 @@ def may_answer(handoff: Handoff, user_id: str, role: str) -> bool:
 
 def may_change(handoff: Handoff, user_id: str, role: str) -> bool:
     """Whether the user may answer a question on it or withdraw it (its sender, or a supervisor)."""
-    return handoff.state in WAITING and (handoff.from_worker_id == user_id or role == Role.SUPERVISOR)
+    return handoff.state in WAITING and is_owner_or_supervisor(user_id, role, handoff.from_worker_id)
 
 
 class HandoffScreen(SteadyScreen[None]):
@@ -133,7 +134,7 @@ class HandoffScreen(SteadyScreen[None]):
     def refresh_handoff(self) -> None:
         try:
             self.handoff = get_handoff(self.repo, self.handoff_id)
-        except LookupError:
+        except NotFound:
             self.handoff = None
         self.query_one("#handoff-body", Static).update(self._body())
         self.refresh_bindings()
@@ -215,8 +216,8 @@ class HandoffScreen(SteadyScreen[None]):
                 return
             try:
                 accept_handoff(self.repo, self.handoff_id, at=self.now())
-            except (Forbidden, LookupError, ValueError) as exc:
-                self.notify(str(exc), severity="error")
+            except CaseworkError as exc:
+                self.notify(exc.message(self.lang), severity="error")
                 return
             self.notify(t("handoff_accepted", self.lang), timeout=3)
             self.refresh_handoff()

@@ -26,10 +26,11 @@ from textual.widgets import Static
 from chandong_tui.casework.clock import KST, first_visit_clock, now
 from chandong_tui.casework.handoffs import history_lines, waiting_handoff_of
 from chandong_tui.casework.pausable import PausableClock, PauseStep, clocks_of_household, pause_steps
+from chandong_tui.casework.permissions import is_owner_or_supervisor
 from chandong_tui.casework.repository import CaseRepository, TimelineEntry
 from chandong_tui.casework.supervision import CLOSABLE, case_events_of, request_closure
 from chandong_tui.i18n import Lang, t
-from chandong_tui.model.enums import FlagState, HouseholdStatus, HouseholdTag, LabelledEnum, Role
+from chandong_tui.model.enums import FlagState, HouseholdStatus, HouseholdTag, LabelledEnum
 from chandong_tui.model.fields import mask_phone, mask_rrn
 from chandong_tui.model.records import CaseEvent, Conference, CrisisFlag, Handoff, Household, Member, Visit
 from chandong_tui.tui.bindings import hide_binding, localise_bindings
@@ -499,7 +500,7 @@ class HouseholdScreen(SteadyScreen[None]):
                 HandoffScreen(self.repo, waiting.id, self.lang), lambda _: self.refresh_sections()
             )
             return
-        if self.repo.user_id != household.owner_id and self.repo.role != Role.SUPERVISOR:
+        if not is_owner_or_supervisor(self.repo.user_id, self.repo.role, household.owner_id):
             self.notify(t("handoff_not_owner", self.lang), severity="warning")
             return
         from chandong_tui.tui.modals.handoff_modal import HandoffModal
@@ -511,7 +512,7 @@ class HouseholdScreen(SteadyScreen[None]):
         household = self.household
         if household is None:
             return
-        if self.repo.user_id != household.owner_id and self.repo.role != Role.SUPERVISOR:
+        if not is_owner_or_supervisor(self.repo.user_id, self.repo.role, household.owner_id):
             self.notify(t("closure_not_owner", self.lang), severity="warning")
             return
         from chandong_tui.tui.modals.note_modal import NoteModal

@@ -27,8 +27,8 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.clock import KST, now
+from chandong_tui.casework.errors import CaseworkError
 from chandong_tui.casework.handoffs import escalate_overdue
 from chandong_tui.casework.queue import ClockKind, QueueFilter, SupervisorQueue, supervisor_queue
 from chandong_tui.casework.repository import CaseRepository, HouseholdSummary
@@ -458,8 +458,8 @@ class QueueScreen(SteadyScreen[None]):
     def _act(self, step: Callable[[], object]) -> bool:
         try:
             step()
-        except (Forbidden, LookupError, ValueError) as exc:
-            self.notify(str(exc), severity="error")
+        except CaseworkError as exc:
+            self.notify(exc.message(self.lang), severity="error")
             return False
         return True
 
