@@ -7,7 +7,7 @@ section "Who may see what" is `render_markdown()` (a test keeps the two equal).
 Checks are dict and set lookups per kind and field (never per-row work): a list of 3,000
 households costs nothing more than before.
 
-What the roles need (DESIGN.md §1):
+What the roles need (docs/ARCHITECTURE.md §1):
 - Health details (a member's `health`, a visit's `health_measures`) are for visiting nurses, who
   record them, and supervisors, who review nurses' cases. Everyone else sees neither, and a save
   from them cannot set them.

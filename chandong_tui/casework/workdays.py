@@ -4,7 +4,7 @@ Holidays (설날, 추석, substitute days 대체공휴일, election days…) com
 package rather than a hand list, so a new year's lunar dates and newly declared days arrive with an
 upgrade. Its public-holiday calendar is the one the dong office keeps (관공서의 공휴일에 관한 규정).
 
-Importing `holidays` loads every country (about 0.14 s on the reference PC), so it is imported on the
+Importing `holidays` loads every country (a noticeable part of a start), so it is imported on the
 first question about a date, not with this module; a screen can call `warm_up()` in a worker thread.
 """
 
