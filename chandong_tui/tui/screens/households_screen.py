@@ -272,7 +272,7 @@ class HouseholdsScreen(SteadyScreen[None]):
         self._narrow(event.value)  # (already done by the box itself: see `SearchBox`)
 
     def _narrow(self, query: str) -> None:
-        if self.is_mounted and query != self.household_list.query:
+        if self.is_mounted and query != self.household_list.search_text:
             self.household_list.filter(query)
             self._show_count()
 
