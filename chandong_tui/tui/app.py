@@ -1,10 +1,14 @@
 """`ChandongApp`: the Textual application, kept thin (styles, global keys, screen wiring, session life).
 
-It opens on `UnlockScreen`; when a session comes back it builds the `CaseRepository` and shows
+It opens on `UnlockScreen`; when a session comes back it builds the `AppContext` (the
+`CaseRepository`, language, clock and `Navigator` every screen reaches as `ctx`) and shows
 `DashboardScreen` (내 업무), the base of the screen stack; the household list and everything else
-are pushed on top of it. The session is closed on every way out (quit key, `exit()`, an exception, the
-terminal going away): `on_unmount` runs in Textual's shutdown `finally`, and `run_async` closes again
-(idempotently) after Textual has returned.
+are pushed on top of it. Whenever the records changed (a save, a merge) each screen gets one
+`RecordsChanged` (`note_record_changes`).
+
+The session is closed on every way out (quit key, `exit()`, an exception, the terminal going away):
+`on_unmount` runs in Textual's shutdown `finally`, and `run_async` closes again (idempotently) after
+Textual has returned.
 """
 
 from __future__ import annotations

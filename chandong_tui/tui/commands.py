@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import App
 from textual.binding import Binding
@@ -24,6 +25,9 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from chandong_tui.i18n import CATALOGUE, Lang, t
+
+if TYPE_CHECKING:
+    from chandong_tui.tui.app import ChandongApp
 
 
 @dataclass(frozen=True)
@@ -56,15 +60,15 @@ def _category(screen: Screen[object], lang: Lang | str) -> str:
     return t(key, lang) if isinstance(key, str) and key in CATALOGUE else t("app_title", lang)
 
 
-def _runner(app: App[object], action: str, node: DOMNode) -> Callable[[], object]:
+def _runner(app: App[Any], action: str, node: DOMNode) -> Callable[[], object]:
     """Run `action` (as its key would, on `node`) once the caller has returned."""
     return partial(app.call_later, app.run_action, action, node)
 
 
 def palette_entries(provider: Provider) -> Iterator[PaletteEntry]:
     """The entries of the screen the palette was opened over, one per title."""
-    app, screen = provider.app, provider.screen
-    lang: Lang | str = getattr(app, "lang", Lang.KO)
+    app, screen = cast("ChandongApp", provider.app), provider.screen
+    lang = app.lang
     seen: set[str] = set()
     category = _category(screen, lang)
     for active in screen.active_bindings.values():
@@ -77,7 +81,7 @@ def palette_entries(provider: Provider) -> Iterator[PaletteEntry]:
         if title not in seen:
             seen.add(title)
             yield PaletteEntry(title, binding.tooltip, _runner(app, binding.action, active.node))
-    for action in getattr(app, "PALETTE_ACTIONS", ()):
+    for action in app.PALETTE_ACTIONS:
         title = t(f"cmd.{action}", lang)
         if title not in seen and app.check_action(action, ()):
             seen.add(title)

@@ -128,7 +128,15 @@ def test_the_palette_lists_the_keys_of_the_screen_in_front(demo_vault: Path) -> 
         assert t("cmd_households_open", "en") not in titles  # it is in front
         assert t("cmd_queue_open", "en") not in titles  # a supervisor's
         assert len(titles) == len(set(titles))
-        # A key without a palette title of its own is "<screen>: <what the key does>".
+        # A key without a palette title of its own is "<screen>: <what the key does>"; the filter
+        # letters type into the search box, so they are not offered while it has the focus.
+        await pilot.press("slash")
+        await pilot.pause()
+        titles = [entry.title for entry in ScreenCommands(households).commands()]
+        assert f"{t('households', 'en')}: {t('key_list', 'en')}" in titles
+        assert t("cmd_households_mine", "en") not in titles
+        households.household_list.focus()
+        await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         titles = [entry.title for entry in ScreenCommands(app.screen).commands()]
