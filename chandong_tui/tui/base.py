@@ -172,6 +172,11 @@ class ScreenBase(_Screen):
     def on_screen_resume(self) -> None:
         if self._stale:
             self.refresh_records()
+        else:
+            self.resumed_unchanged()
+
+    def resumed_unchanged(self) -> None:
+        """Back in front with the records as this screen last read them (nothing by default)."""
 
     @property
     def is_in_front(self) -> bool:

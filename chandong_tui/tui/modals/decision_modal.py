@@ -28,7 +28,8 @@ from chandong_tui.tui.text import text
 
 
 class DecisionModal(FormModal[Conference]):
-    """Decide `item` of the conference `conference_id`; dismisses with the conference as saved."""
+    """Decide the agenda item of `household_id` in the conference `conference_id`; dismisses with the
+    conference as saved."""
 
     DEFAULT_CSS = """
     DecisionModal #decision-reason { height: auto; color: $text-muted; }
@@ -40,14 +41,23 @@ class DecisionModal(FormModal[Conference]):
     def __init__(
         self,
         conference_id: str,
-        item: AgendaItem,
+        household_id: str,
     ) -> None:
-        household = self.repo.household(item.household_id)
+        item = self._agenda_item(conference_id, household_id)
+        household = self.repo.household(household_id)
         label = household_label(self.repo, household, self.lang) if household else item.household_id
         super().__init__(t("decision_title", self.lang, household=label))
         self.conference_id = conference_id
         self.item = item
         self.owner_id = household.owner_id if household else None
+
+    def _agenda_item(self, conference_id: str, household_id: str) -> AgendaItem:
+        conference = self.repo.get(Conference, conference_id)
+        agenda = conference.agenda if conference is not None else []
+        item = next((item for item in agenda if item.household_id == household_id), None)
+        if item is None:
+            raise LookupError(f"no agenda item for {household_id} in {conference_id}")
+        return item
 
     def fields(self) -> ComposeResult:
         lang, item = self.lang, self.item

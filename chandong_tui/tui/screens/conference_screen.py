@@ -262,7 +262,7 @@ class ConferenceScreen(ChandongScreen[None]):
             if then is not None:
                 then()
 
-        self.app.push_screen(DecisionModal(self.conference.id, item), done)
+        self.app.push_screen(DecisionModal(self.conference.id, item.household_id), done)
 
     def action_decide(self) -> None:
         conference = self.conference

@@ -110,9 +110,8 @@ class DashboardScreen(ChandongScreen[None]):
         self.query_one("#work", WorkList).focus()
         self.set_interval(TICK_S, self.tick)
 
-    def on_screen_resume(self) -> None:
-        """Back in front: the clocks move on to now (the lists are read again only if records
-        changed meanwhile, by the base)."""
+    def resumed_unchanged(self) -> None:
+        """Back in front, no record changed meanwhile: only the clocks move on to now."""
         self.tick()
 
     def action_refresh_work(self) -> None:
