@@ -1077,3 +1077,55 @@ def t(key: str, lang: Lang | str = Lang.KO, **values: object) -> str:
     """The text for `key` in `lang`, with `{placeholders}` filled."""
     text = CATALOGUE[key](lang)
     return text.format(**values) if values else text
+
+
+# -- command palette titles (tui/commands.py) ----------------------------------------------------
+# An entry is titled by `cmd.<binding id>`, else `cmd.<action>`, else "<screen>: <key description>".
+# Most reuse the texts the palette always had.
+CATALOGUE.update(
+    {
+        "cmd.back": CATALOGUE["cmd_back"],
+        "cmd.quit": CATALOGUE["cmd_quit"],
+        "cmd.help": CATALOGUE["cmd_keys"],
+        "cmd.show_dashboard": CATALOGUE["cmd_my_work"],
+        "cmd.show_households": CATALOGUE["cmd_households_open"],
+        "cmd.show_week": CATALOGUE["cmd_week_open"],
+        "cmd.toggle_low_bandwidth": CATALOGUE["cmd_low_bandwidth"],
+        "cmd.sync_now": CATALOGUE["cmd_sync_now"],
+        "cmd.open_conflicts": CATALOGUE["cmd_sync_conflicts"],
+        "cmd.open_queue": CATALOGUE["cmd_queue_open"],
+        "cmd.open_access_log": CATALOGUE["cmd_access_log_open"],
+        "cmd.open_report": CATALOGUE["cmd_report_open"],
+        "cmd.sync_now.help": CATALOGUE["cmd_sync_now_help"],
+        "cmd.open_conflicts.help": CATALOGUE["cmd_sync_conflicts_help"],
+        "cmd.open_queue.help": CATALOGUE["cmd_queue_open_help"],
+        "cmd.open_access_log.help": CATALOGUE["cmd_access_log_open_help"],
+        "cmd.refresh_work": Label("업무: 새로고침", "work: refresh"),
+        "cmd.dashboard.search": CATALOGUE["cmd_households_search"],
+        "cmd.dashboard.sent_handoffs": Label("이관: 보낸 이관", "hand-off: sent hand-offs"),
+        "cmd.households.search": CATALOGUE["cmd_households_search"],
+        "cmd.households.register": CATALOGUE["cmd_household_register"],
+        "cmd.households.mine": CATALOGUE["cmd_households_mine"],
+        "cmd.households.tag": CATALOGUE["cmd_households_tag"],
+        "cmd.households.tong": CATALOGUE["cmd_households_tong"],
+        "cmd.households.open_flag": CATALOGUE["cmd_households_open_flag"],
+        "cmd.households.clear_filters": CATALOGUE["cmd_households_clear"],
+        "cmd.household_list.open": CATALOGUE["cmd_household_open"],
+        "cmd.household.visit": CATALOGUE["cmd_visit_record"],
+        "cmd.household.flag_raise": CATALOGUE["cmd_flag_raise"],
+        "cmd.household.flag_update": CATALOGUE["cmd_flag_update"],
+        "cmd.household.flag_resolve": CATALOGUE["cmd_flag_resolve"],
+        "cmd.household.handoff": CATALOGUE["cmd_handoff_request"],
+        "cmd.household.request_closure": CATALOGUE["cmd_closure_request"],
+        "cmd.household.clock_pause": CATALOGUE["cmd_clock_pause"],
+        "cmd.household.reveal": CATALOGUE["cmd_reveal_rrn"],
+        "cmd.report.export": CATALOGUE["cmd_report_export"],
+        "cmd.handoff.accept": CATALOGUE["cmd_handoff_accept"],
+        "cmd.handoff.decline": CATALOGUE["cmd_handoff_decline"],
+        "cmd.handoff.return": CATALOGUE["cmd_handoff_return"],
+        "cmd.handoff.answer": CATALOGUE["cmd_handoff_answer"],
+        "cmd.handoff.cancel": CATALOGUE["cmd_handoff_cancel"],
+        "cmd.conflicts.keep": CATALOGUE["cmd_conflict_keep"],
+    }
+)
+# -- end command palette titles --

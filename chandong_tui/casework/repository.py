@@ -80,6 +80,12 @@ class CaseRepository:
     def user_id(self) -> str:
         return self.session.user_id
 
+    @property
+    def version(self) -> int:
+        """Moves whenever records change (a save here, other PCs' changes merged): equal versions,
+        same records."""
+        return self.session.cache.generation
+
     # -- generic -------------------------------------------------------------------------
     def get(self, cls: type[R], record_id: str) -> R | None:
         """The record, or None when it is absent, deleted or unreadable (then noted in `unreadable`)."""

@@ -1,32 +1,38 @@
 """`ChandongApp`: the Textual application, kept thin (styles, global keys, screen wiring, session life).
 
-It opens on `UnlockScreen`; when a session comes back it builds the `CaseRepository` and shows
+It opens on `UnlockScreen`; when a session comes back it builds the `AppContext` (the
+`CaseRepository`, language, clock and `Navigator` every screen reaches as `ctx`) and shows
 `DashboardScreen` (내 업무), the base of the screen stack; the household list and everything else
-are pushed on top of it. The session is closed on every way out (quit key, `exit()`, an exception, the
-terminal going away): `on_unmount` runs in Textual's shutdown `finally`, and `run_async` closes again
-(idempotently) after Textual has returned.
+are pushed on top of it. Whenever the records changed (a save, a merge) each screen gets one
+`RecordsChanged` (`note_record_changes`).
+
+The session is closed on every way out (quit key, `exit()`, an exception, the terminal going away):
+`on_unmount` runs in Textual's shutdown `finally`, and `run_async` closes again (idempotently) after
+Textual has returned.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events, on
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 from chandong_tui.i18n import Lang, t
+from chandong_tui.tui.base import AppContext, RecordsChanged, ScreenBase
 from chandong_tui.tui.bindings import localise_bindings
-from chandong_tui.tui.commands import ChandongCommands
+from chandong_tui.tui.commands import ScreenCommands
 from chandong_tui.tui.idle_lock import DEFAULT_MINUTES, IdleLock
+from chandong_tui.tui.navigator import Navigator
 from chandong_tui.tui.preload import preload
 from chandong_tui.tui.screens.unlock_screen import UnlockScreen
-from chandong_tui.tui.sync_status import SYNC_SECONDS, BackgroundSync
+from chandong_tui.tui.sync_status import SYNC_SECONDS, BackgroundSync, sync_now
 from chandong_tui.tui.terminal_watch import watch_terminal
 
 if TYPE_CHECKING:
@@ -41,11 +47,24 @@ def _now() -> dt.datetime:
     return now()
 
 
+NAVIGATION = {
+    "show_dashboard": ("on_my_work", False),
+    "show_households": ("on_households", False),
+    "show_week": ("on_week", False),
+    "open_conflicts": ("on_conflicts", False),
+    "open_queue": ("on_queue", True),
+    "open_access_log": ("on_access_log", True),
+}
+"""App actions that show a main screen: (the navigator's "is it in front" test, supervisors only)."""
+
+
 class ChandongApp(App[None]):
     """찾동 case management in the terminal."""
 
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ChandongCommands}
+    COMMANDS = {ScreenCommands}
+    PALETTE_ACTIONS = ("sync_now", "open_conflicts", "open_queue", "open_access_log")
+    """Actions offered in the palette everywhere (when `check_action` allows) without a key of their own."""
     BINDINGS = [
         Binding("ctrl+q", "quit", "key_quit", id="app.quit", show=True, priority=True, tooltip="tip_quit"),
         # Shown by the Footer at its right edge (not twice); the description is ours, in the user's language.
@@ -95,7 +114,9 @@ class ChandongApp(App[None]):
         self.initial_user = user
         self.session: VaultSession | None = None
         """The unlocked vault, owned (and closed) by the app."""
-        self.repo: CaseRepository | None = None
+        self.context: AppContext | None = None
+        """The unlocked vault's records, language, clock and navigator (None before the unlock)."""
+        self._records_version = -1
         self._session_lock = threading.Lock()
         self._closing = False
         self.idle_lock = IdleLock(self, idle_minutes)
@@ -108,9 +129,14 @@ class ChandongApp(App[None]):
 
     # -- screens ---------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.push_screen(UnlockScreen(self.vault_root, self.keep_session, self.lang, self.initial_user))
+        self.push_screen(UnlockScreen(self.vault_root, self.keep_session, self.initial_user))
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         watch_terminal(self)  # SSH dropped → the same orderly exit as the quit key
         self.call_after_refresh(preload)  # the rest of the app loads while the passphrase is typed
+
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        """A form closed after a save (or any screen change): the screens hear of new records."""
+        self.note_record_changes()
 
     def set_low_bandwidth(self, on: bool) -> None:
         """SSH mode on or off: animations, blinking cursors (mouse tracking is decided at start)."""
@@ -151,10 +177,21 @@ class ChandongApp(App[None]):
         from chandong_tui.casework.repository import CaseRepository
         from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 
-        self.repo = CaseRepository(event.session)
-        self.switch_screen(DashboardScreen(self.repo, self.lang, self.clock))
+        repo = CaseRepository(event.session)
+        self.context = AppContext(repo, self.lang, self.clock, Navigator(self))
+        self._records_version = repo.version
+        self.switch_screen(DashboardScreen())
         self.idle_lock.start()
         self.sync.start()
+
+    @property
+    def repo(self) -> CaseRepository | None:
+        """The unlocked vault's records (None before the unlock and after closing)."""
+        return self.context.repo if self.context is not None else None
+
+    @property
+    def nav(self) -> Navigator | None:
+        return self.context.nav if self.context is not None else None
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
@@ -168,62 +205,78 @@ class ChandongApp(App[None]):
         self.close_session(final=False)
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        screen = UnlockScreen(self.vault_root, self.keep_session, self.lang, user)
+        screen = UnlockScreen(self.vault_root, self.keep_session, user)
         self.switch_screen(screen)
         if message:
             self.call_after_refresh(screen.show_failure, UnlockScreen.Failed(message))
 
+    # -- records changed ---------------------------------------------------------------------
+    def note_record_changes(self) -> None:
+        """Tell every screen when the records moved since the last look (a save here, other PCs'
+        changes merged): one `RecordsChanged` each; the one in front reads again, the rest later."""
+        repo = self.repo
+        if repo is None or repo.session.closed or repo.version == self._records_version:
+            return
+        self._records_version = repo.version
+        for screen in self.screen_stack:
+            if isinstance(screen, ScreenBase):
+                screen.post_message(RecordsChanged(repo.version))
+
+    # -- keys and the palette ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """내 업무 is offered everywhere but on itself and before unlock; nothing but quitting while
-        the idle lock is on."""
+        """Nothing but quitting while the idle lock is on; the screens of the vault once it is open,
+        each offered where it is not already in front (the queue and the access log to supervisors)."""
         if self.idle_lock.blocks(action):
             return False
-        if action == "show_dashboard":
-            return self.repo is not None and not self._on_screen("DashboardScreen")
-        if action == "show_week":
-            return self.repo is not None and not self._on_screen("WeekScreen")
+        nav = self.nav
+        if action in NAVIGATION:
+            if nav is None:
+                return False
+            showing, supervisor_only = NAVIGATION[action]
+            if supervisor_only and not self._supervisor():
+                return False
+            return not getattr(nav, showing)()
+        if action == "sync_now":
+            return nav is not None
         return True
+
+    def _supervisor(self) -> bool:
+        from chandong_tui.tui.signed_in import SUPERVISOR  # not before the unlock
+
+        return self.repo is not None and self.repo.role == SUPERVISOR
 
     def action_show_dashboard(self) -> None:
         """Back to 내 업무 from wherever the user is (nothing is open above it afterwards)."""
-        while len(self.screen_stack) > 1 and not self._on_screen("DashboardScreen", "UnlockScreen"):
-            self.pop_screen()
-
-    def _on_screen(self, *names: str) -> bool:
-        """Whether the current screen is one of these classes (by name: the main screens' modules
-        are not imported before the unlock)."""
-        return type(self.screen).__name__ in names
+        if self.nav is not None:
+            self.nav.my_work()
 
     def action_show_households(self) -> None:
         """The household list: back to it when it is open below, else opened above 내 업무."""
-        if self.repo is None:
-            return
-        from chandong_tui.tui.screens.households_screen import HouseholdsScreen
-
-        if any(isinstance(screen, HouseholdsScreen) for screen in self.screen_stack):
-            while not isinstance(self.screen, HouseholdsScreen):
-                self.pop_screen()
-            return
-        self.action_show_dashboard()
-        self.push_screen(HouseholdsScreen(self.repo, self.lang))
+        if self.nav is not None:
+            self.nav.households()
 
     def action_show_week(self) -> None:
         """The case conferences of this week: back to the week view when it is open below, else
         opened above 내 업무."""
-        if self.repo is None:
-            return
-        from chandong_tui.tui.screens.week_screen import WeekScreen
+        if self.nav is not None:
+            self.nav.week()
 
-        if any(isinstance(screen, WeekScreen) for screen in self.screen_stack):
-            while not isinstance(self.screen, WeekScreen):
-                self.pop_screen()
-            return
-        self.action_show_dashboard()
-        self.push_screen(WeekScreen(self.repo, self.lang, self.clock))
+    def action_open_conflicts(self) -> None:
+        """충돌 검토: values changed on two PCs at once, to pick the one to keep."""
+        if self.nav is not None:
+            self.nav.conflicts()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's own palette entries, reduced to those that help here and in the user's language."""
-        yield SystemCommand(t("cmd_keys", self.lang), t("cmd_keys_help", self.lang), self.action_help)
+    def action_open_queue(self) -> None:
+        if self.nav is not None:
+            self.nav.queue()
+
+    def action_open_access_log(self) -> None:
+        if self.nav is not None:
+            self.nav.access_log()
+
+    def action_sync_now(self) -> None:
+        """A sync round now, and a line saying it started."""
+        sync_now(self)
 
     # -- closing ---------------------------------------------------------------------------
     def close_session(self, *, final: bool = True) -> None:
@@ -231,7 +284,7 @@ class ChandongApp(App[None]):
         a later unlock in this app take a new session (after signing out)."""
         with self._session_lock:
             self._closing = final
-            session, self.session, self.repo = self.session, None, None
+            session, self.session, self.context = self.session, None, None
         if session is not None:
             session.close()
 

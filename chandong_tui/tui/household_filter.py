@@ -153,12 +153,13 @@ class HouseholdFilter:
             return [e for e in entries if e.summary.tong == tong and e.summary.ban == ban]
         match = _TONG_BAN_WORDS.match(term)
         if match and (match.group(1) or match.group(2)):
-            tong = int(match.group(1)) if match.group(1) else None
-            ban = int(match.group(2)) if match.group(2) else None
+            tong_only = int(match.group(1)) if match.group(1) else None
+            ban_only = int(match.group(2)) if match.group(2) else None
             return [
                 e
                 for e in entries
-                if (tong is None or e.summary.tong == tong) and (ban is None or e.summary.ban == ban)
+                if (tong_only is None or e.summary.tong == tong_only)
+                and (ban_only is None or e.summary.ban == ban_only)
             ]
         if term.isascii() and term.isdigit():
             return [e for e in entries if term in e.tail_suffixes or term in e.words]

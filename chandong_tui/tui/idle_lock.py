@@ -113,9 +113,7 @@ class IdleLock:
             forget = getattr(screen, "forget_revealed", None)
             if callable(forget):
                 forget()
-        self.app.push_screen(
-            LockScreen(session, self.app.lang, self.locked_at.isoformat(timespec="seconds")), self._ended
-        )
+        self.app.push_screen(LockScreen(session, self.locked_at.isoformat(timespec="seconds")), self._ended)
 
     def _ended(self, outcome: bool | str | None) -> None:
         """The lock screen closed: True when the passphrase was right (carry on); else the line to

@@ -1,8 +1,4 @@
-"""Who is signed in, and what only a supervisor may open: shared by 내 업무 and the household list.
-
-Kept apart from `report_screen` so the main screens can show the top line without importing the
-reports layer: the report screen is imported when a supervisor first opens it.
-"""
+"""Who is signed in: the top line of 내 업무 and the household list, and the supervisor's role name."""
 
 from __future__ import annotations
 
@@ -12,21 +8,9 @@ from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import Role
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
-
     from chandong_tui.casework.repository import CaseRepository
 
 SUPERVISOR = Role.SUPERVISOR.value
-
-
-def open_report(screen: Screen[object], repo: CaseRepository, lang: Lang | str) -> None:
-    """Open the monthly report above `screen`; other roles than supervisors get a line saying why not."""
-    if repo.role != SUPERVISOR:
-        screen.notify(t("report_supervisor_only", lang), severity="warning")
-        return
-    from chandong_tui.tui.screens.report_screen import ReportScreen
-
-    screen.app.push_screen(ReportScreen(repo, lang))
 
 
 def signed_in_line(repo: CaseRepository, lang: Lang | str) -> str:

@@ -8,8 +8,8 @@ after a save (a poll each second notices the outbox grew), a round runs:
    tick wait.
 2. back on the app's thread, `apply_collected` (the merge, quick) and `session.publish()` (this PC's
    saves since the last round, one chunk).
-3. when the merge changed records, the screen in front is read again the way it is when the user
-   comes back to it after a save (`on_screen_resume`, or its own refresh method).
+3. when the merge changed records, the app tells the screens (`RecordsChanged`, `tui/base.py`): the
+   one in front reads its records again, the others when they come back to the front.
 
 The status line (`SyncLine`, mounted by `BackgroundSync` into each main screen when it comes to the
 front) says when the last round reached the shared folder (HH:MM), how many saves wait to go out,
@@ -34,6 +34,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from chandong_tui.i18n import t
+from chandong_tui.tui.base import ScreenBase
 from chandong_tui.tui.text import text
 
 if TYPE_CHECKING:
@@ -62,18 +63,10 @@ _TROUBLE_TEXT = {
     REMOVED: "sync_removed",
 }
 
-NO_LINE_SCREENS = frozenset({"UnlockScreen", "LockScreen"})
-"""Screens without the status line (before the unlock, and the idle lock: it shows nothing)."""
 
-REFRESHERS = (
-    "refresh_after_sync",
-    "on_screen_resume",
-    "refresh_sections",
-    "refresh_handoff",
-    "refresh_conference",
-)
-"""How a screen reads its records again, first found wins: what it does when the user comes back to it
-after a save (the household list and the queue only when the cache generation moved)."""
+def _has_line(screen: Screen[object]) -> bool:
+    """Main screens show the status line (not the unlock screen, nor the idle lock: it shows nothing)."""
+    return isinstance(screen, ScreenBase) and not screen.is_modal and screen.SYNC_LINE
 
 
 @dataclass
@@ -137,7 +130,7 @@ class BackgroundSync:
         self._subscribed = False
         self._last_round = 0.0
         self._seen_unpublished = 0
-        self._conflicts_generation = -1
+        self._conflicts_version = -1
         self._took_in = True
         """Other PCs' changes came in since conflicts were last counted (the unlock's, at first)."""
         self._shown_key: tuple[object, ...] | None = None
@@ -158,7 +151,7 @@ class BackgroundSync:
             return
         self.state = SyncState(at=self.app.clock())
         self.rounds, self.running = 0, False
-        self._conflicts_generation, self._took_in = -1, True
+        self._conflicts_version, self._took_in = -1, True
         self._shown_key = self._shown_at = None
         _, self.state.trouble, self.state.detail = self._publish(session)
         self._seen_unpublished = session.unpublished
@@ -178,6 +171,7 @@ class BackgroundSync:
         saved = session.unpublished > self._seen_unpublished
         self._seen_unpublished = session.unpublished
         if saved:
+            self.app.note_record_changes()  # a save here the screens have not heard of yet
             self.show()  # the count of saves waiting moves at once, even before the round
         if saved or time.monotonic() - self._last_round >= self.seconds:
             self.run_round()
@@ -242,7 +236,7 @@ class BackgroundSync:
         self._seen_unpublished = session.unpublished
         if changed:
             self._took_in = True
-            self._refresh_screen()
+            self.app.note_record_changes()
         self.show()
 
     def _publish(self, session: VaultSession) -> tuple[int, str, str]:
@@ -264,21 +258,10 @@ class BackgroundSync:
             return published, CLONE, session.publishing_stopped
         return published, "", ""
 
-    def _refresh_screen(self) -> None:
-        """Read the records of the screen in front again (under a form, the screen below it)."""
-        screen = self._main_screen()
-        if screen is None:
-            return
-        for name in REFRESHERS:
-            method = getattr(screen, name, None)
-            if callable(method):
-                method()
-                return
-
     def _main_screen(self) -> Screen[object] | None:
         """The top screen that is not a modal (None before the unlock and under the idle lock)."""
         screen = next((s for s in reversed(self.app.screen_stack) if not s.is_modal), None)
-        if screen is None or type(screen).__name__ in NO_LINE_SCREENS:
+        if screen is None or not _has_line(screen):
             return None
         return screen
 
@@ -291,12 +274,12 @@ class BackgroundSync:
         repo = self.app.repo
         if repo is None:
             return
-        generation = repo.session.cache.generation
-        if generation != self._conflicts_generation and (self._took_in or self.state.conflicts):
+        version = repo.version
+        if version != self._conflicts_version and (self._took_in or self.state.conflicts):
             from chandong_tui.casework.conflicts import conflicts
 
             self.state.conflicts = len(conflicts(repo))
-            self._conflicts_generation = generation
+            self._conflicts_version = version
             self._took_in = False
 
     def line(self) -> tuple[str, bool]:
@@ -344,7 +327,7 @@ class BackgroundSync:
 
     def _screen_changed(self, screen: Screen[object]) -> None:
         """A screen came to the front: give it the status line if it is a main screen."""
-        if self.app.repo is None or screen.is_modal or type(screen).__name__ in NO_LINE_SCREENS:
+        if self.app.repo is None or not _has_line(screen):
             return
         if screen not in self._lined:
             # Mounted as the screen comes in, before its first layout: mounted after it, the line
@@ -368,16 +351,3 @@ def sync_now(app: ChandongApp) -> None:
         app.notify(t("sync_started", app.lang), timeout=2)
     else:
         app.notify(t("sync_busy", app.lang), timeout=2)
-
-
-def open_conflicts(app: ChandongApp) -> None:
-    """The 충돌 검토 screen above 내 업무 (or back to it when it is open below)."""
-    if app.repo is None:
-        return
-    from chandong_tui.tui.screens.conflicts_screen import ConflictsScreen
-
-    if any(isinstance(screen, ConflictsScreen) for screen in app.screen_stack):
-        while not isinstance(app.screen, ConflictsScreen):
-            app.pop_screen()
-        return
-    app.push_screen(ConflictsScreen(app.repo, app.lang))

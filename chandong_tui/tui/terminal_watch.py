@@ -28,6 +28,7 @@ import os
 import signal
 import sys
 import threading
+from typing import Any
 
 from textual.app import App
 
@@ -79,7 +80,7 @@ def detach_from_terminal() -> None:
         os.close(null)
 
 
-def watch_terminal(app: App[object], check_s: float = CHECK_S, last_resort_s: float = LAST_RESORT_S) -> None:
+def watch_terminal(app: App[Any], check_s: float = CHECK_S, last_resort_s: float = LAST_RESORT_S) -> None:
     """Make `app` exit, through its usual shutdown, when its terminal goes away.
 
     Call it from `on_mount` (it needs the running event loop). Signal handlers belong to that loop

@@ -14,7 +14,7 @@ from chandong_tui.casework.clock import now
 from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from chandong_tui.i18n import t
 from chandong_tui.tui.app import ChandongApp
-from chandong_tui.tui.commands import ChandongCommands
+from chandong_tui.tui.commands import ScreenCommands
 from chandong_tui.tui.screens.access_log_screen import (
     AccessEventsScreen,
     AccessLogScreen,
@@ -127,7 +127,7 @@ def test_no_access_log_for_other_roles(demo_vault: Path) -> None:
         await pilot.press("a")
         await pilot.pause()
         assert app.screen is screen
-        titles = [title for title, _help, _run in ChandongCommands(screen)._commands()]
+        titles = [entry.title for entry in ScreenCommands(screen).commands()]
         assert t("cmd_access_log_open") not in titles
 
     run_app(app, scenario)
@@ -139,7 +139,7 @@ def test_supervisor_palette_offers_the_access_log(demo_vault: Path) -> None:
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
         await sign_in(app, pilot, to_households=False)
         assert "a" in [key for key, b in app.active_bindings.items() if b.binding.show]
-        commands = {title: run for title, _help, run in ChandongCommands(app.screen)._commands()}
+        commands = {entry.title: entry.run for entry in ScreenCommands(app.screen).commands()}
         commands[t("cmd_access_log_open")]()
         await pilot.pause()
         assert isinstance(app.screen, AccessLogScreen)

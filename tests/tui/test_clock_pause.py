@@ -19,7 +19,7 @@ from chandong_tui.i18n import t
 from chandong_tui.model.enums import FlagState
 from chandong_tui.model.records import CrisisFlag, Household
 from chandong_tui.tui.app import ChandongApp
-from chandong_tui.tui.commands import ChandongCommands
+from chandong_tui.tui.commands import ScreenCommands
 from chandong_tui.tui.flag_text import duration
 from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.clock_modal import ClockNoteModal
@@ -128,7 +128,7 @@ def test_pause_and_resume_a_first_visit_clock_with_keys(demo_vault: Path) -> Non
         await pilot.pause()
         assert dashboard_line(app, flag.id).split()[1:3] == ["일시정지", "·"]  # (its column is 20 cells)
         now[0] = later  # back to the household, hours later
-        app.push_screen(HouseholdScreen(app.repo, household.id, app.lang))
+        app.push_screen(HouseholdScreen(household.id))
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, HouseholdScreen)
@@ -200,7 +200,7 @@ def test_clock_key_and_palette_entry_follow_the_clocks(demo_vault: Path) -> None
         screen.clocks = []
         screen.refresh_bindings()
         assert "p" not in footer_keys(screen)
-        titles = [title for title, _help, _run in ChandongCommands(screen)._commands()]
+        titles = [entry.title for entry in ScreenCommands(screen).commands()]
         assert t("cmd_flag_update", "en") in titles and t("cmd_clock_pause", "en") not in titles
 
     run_app(app, scenario, (120, 40))

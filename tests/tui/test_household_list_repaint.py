@@ -132,11 +132,11 @@ def test_typing_narrows_the_list_before_the_screen_is_updated(demo_vault: Path) 
         assert isinstance(screen, HouseholdsScreen)
         total = screen.household_list.total
         screen.search_box.value = "김"  # no await: the Changed message has not been handled yet
-        assert screen.household_list.query == "김"
+        assert screen.household_list.search_text == "김"
         narrowed = len(screen.household_list.rows)
         assert narrowed < total
         assert screen._count_line == t("count_filtered", screen.lang, n=narrowed, total=total)
         await pilot.pause()
-        assert screen.household_list.query == "김" and len(screen.household_list.rows) == narrowed
+        assert screen.household_list.search_text == "김" and len(screen.household_list.rows) == narrowed
 
     run_app(ChandongApp(demo_vault, user="planner"), scenario)

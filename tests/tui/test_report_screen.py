@@ -63,7 +63,7 @@ async def settle(app: ChandongApp, pilot: Pilot) -> None:
 async def open_report(app: ChandongApp, pilot: Pilot) -> ReportScreen:
     """Push the report screen with a fixed `today` (the key itself is tested separately)."""
     assert app.repo is not None
-    app.push_screen(ReportScreen(app.repo, app.lang, today=TODAY))
+    app.push_screen(ReportScreen(today=TODAY))
     await pilot.pause()
     await settle(app, pilot)
     assert isinstance(app.screen, ReportScreen)
@@ -147,7 +147,7 @@ def test_planner_cannot_open_the_report(demo_vault: Path) -> None:
         assert t("report_supervisor_only") in messages
         # The screen itself refuses too.
         assert app.repo is not None
-        app.push_screen(ReportScreen(app.repo, app.lang, today=TODAY))
+        app.push_screen(ReportScreen(today=TODAY))
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, HouseholdsScreen)

@@ -92,7 +92,7 @@ def test_planner_reveals_a_number_with_a_reason_for_this_view_only(demo_vault: P
 
 async def open_household_again(app: ChandongApp, pilot: Pilot, household_id: str) -> None:
     assert app.repo is not None
-    app.push_screen(HouseholdScreen(app.repo, household_id, app.lang))
+    app.push_screen(HouseholdScreen(household_id))
     await pilot.pause()
 
 

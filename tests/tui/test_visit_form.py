@@ -76,7 +76,7 @@ async def open_household(app: ChandongApp, pilot: Pilot, household_id: str) -> H
     """Sign in (to 내 업무) and open the household's detail on top."""
     await sign_in(app, pilot, to_households=False)
     assert app.repo is not None
-    app.push_screen(HouseholdScreen(app.repo, household_id, app.lang))
+    app.push_screen(HouseholdScreen(household_id))
     await pilot.pause()
     screen = app.screen
     assert isinstance(screen, HouseholdScreen) and screen.household_id == household_id

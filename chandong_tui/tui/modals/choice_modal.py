@@ -11,14 +11,12 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from chandong_tui.i18n import Lang
-from chandong_tui.tui.bindings import localise_bindings
-from chandong_tui.tui.screens.steady import SteadyModalScreen
+from chandong_tui.tui.base import ChandongModal
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 
 
-class ChoiceModal(SteadyModalScreen[str | None]):
+class ChoiceModal(ChandongModal[str | None]):
     """`options` are (label, value) pairs; dismisses with the value picked, or None."""
 
     DEFAULT_CSS = """
@@ -42,11 +40,9 @@ class ChoiceModal(SteadyModalScreen[str | None]):
         self,
         title: str,
         options: list[tuple[str, str]],
-        lang: Lang | str = Lang.KO,
         current: str | None = None,
     ) -> None:
         super().__init__()
-        localise_bindings(self, lang)
         self.choice_title = title
         self.options = options
         self.current = current

@@ -14,16 +14,14 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from textual.app import App
-
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.deadlines import pause_clock, resume_clock
 from chandong_tui.casework.errors import CaseworkError
 from chandong_tui.casework.pausable import PausableClock, PausableRecord, current_pause
 from chandong_tui.casework.queue import ClockKind
-from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.records import CrisisFlag, Household, Task
+from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.flag_text import clock_label
 from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.note_modal import NoteModal
@@ -69,41 +67,36 @@ class ClockNoteModal(NoteModal[PausableRecord]):
 
 
 def ask_clock_step(
-    app: App[Any],
-    repo: CaseRepository,
+    screen: ChandongScreen[Any],
     household: Household,
     clocks: list[PausableClock],
-    lang: Lang | str,
-    now: Callable[[], dt.datetime],
     done: Callable[[object], None],
 ) -> None:
     """Pick one of `clocks` (when there are several) and pause or resume it; `done` runs when the form
     closes, with the saved record or None."""
     if not clocks:
-        app.notify(t("clock_none", lang), severity="warning")
+        screen.notify(t("clock_none", screen.lang), severity="warning")
         return
     if len(clocks) == 1:
-        _open_form(app, repo, household, clocks[0], lang, now, done)
+        _open_form(screen, household, clocks[0], done)
         return
 
     def picked(record_id: str | None) -> None:
         clock = next((c for c in clocks if c.record.id == record_id), None)
         if clock is not None:
-            _open_form(app, repo, household, clock, lang, now, done)
+            _open_form(screen, household, clock, done)
 
-    options = [(clock_option(clock, lang), clock.record.id) for clock in clocks]
-    app.push_screen(ChoiceModal(t("clock_pick_title", lang), options, lang), picked)
+    options = [(clock_option(clock, screen.lang), clock.record.id) for clock in clocks]
+    screen.app.push_screen(ChoiceModal(t("clock_pick_title", screen.lang), options), picked)
 
 
 def _open_form(
-    app: App[Any],
-    repo: CaseRepository,
+    screen: ChandongScreen[Any],
     household: Household,
     clock: PausableClock,
-    lang: Lang | str,
-    now: Callable[[], dt.datetime],
     done: Callable[[object], None],
 ) -> None:
+    app, repo, lang, now = screen.app, screen.repo, screen.lang, screen.now
     names = {worker.id: worker.name for worker in repo.workers()}
     where = {"clock": clock_name(clock, lang), "household": household_label(repo, household, lang)}
     state = t("clock_now", lang, state=clock_label(clock.deadline, lang))
@@ -120,7 +113,7 @@ def _open_form(
 
     if pause is None:
         modal = ClockNoteModal(
-            t("clock_pause_title", lang, **where), t("clock_pause_reason", lang), save, lang, intro=state
+            t("clock_pause_title", lang, **where), t("clock_pause_reason", lang), save, intro=state
         )
     else:
         paused = t(
@@ -134,7 +127,6 @@ def _open_form(
             t("clock_resume_title", lang, **where),
             t("clock_resume_note", lang),
             save,
-            lang,
             intro=f"{state}\n{paused}",
             required=False,
         )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 
 from pydantic import ValidationError
 from textual.app import ComposeResult
@@ -77,17 +76,13 @@ class ConferenceModal(FormModal[Conference]):
     ConferenceModal FormField > Horizontal > PickList { width: 1fr; }
     """
 
-    def __init__(
-        self, repo: CaseRepository, lang: Lang | str = Lang.KO, clock: Callable[[], dt.datetime] | None = None
-    ) -> None:
-        super().__init__(t("conference_schedule_title", lang), lang)
-        self.repo = repo
-        self.clock = clock or (lambda: dt.datetime.now(KST))
-        self.suggestions = agenda_suggestions(repo, self.clock())
+    def __init__(self) -> None:
+        super().__init__(t("conference_schedule_title", self.lang))
+        self.suggestions = agenda_suggestions(self.repo, self.now())
 
     def fields(self) -> ComposeResult:
         lang, repo = self.lang, self.repo
-        day = next_working_day(self.clock().astimezone(KST).date() + dt.timedelta(days=1))
+        day = next_working_day(self.now().astimezone(KST).date() + dt.timedelta(days=1))
         yield FormField(t("conference_date", lang), SafeInput(day.isoformat(), id="date"), "date")
         yield FormField(t("conference_time", lang), SafeInput(DEFAULT_TIME, id="time"), "time")
         yield FormField(t("conference_place", lang), SafeInput(id="place"), "place")

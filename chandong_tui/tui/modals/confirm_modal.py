@@ -7,14 +7,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from chandong_tui.i18n import Lang
-from chandong_tui.tui.bindings import localise_bindings
-from chandong_tui.tui.screens.steady import SteadyModalScreen
+from chandong_tui.tui.base import ChandongModal
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 
 
-class ConfirmModal(SteadyModalScreen[bool]):
+class ConfirmModal(ChandongModal[bool]):
     """Asks one question; dismisses with True (yes) or False (no)."""
 
     BINDINGS = [
@@ -22,9 +20,8 @@ class ConfirmModal(SteadyModalScreen[bool]):
         Binding("escape,n", "answer(False)", "key_no", id="confirm.no", show=True, tooltip="tip_no"),
     ]
 
-    def __init__(self, question: str, lang: Lang | str = Lang.KO) -> None:
+    def __init__(self, question: str) -> None:
         super().__init__()
-        localise_bindings(self, lang)
         self.question = question
 
     def compose(self) -> ComposeResult:

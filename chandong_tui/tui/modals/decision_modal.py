@@ -9,7 +9,6 @@ decision to close asks a supervisor to approve the closure.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,8 +18,7 @@ from textual.widgets import Select, Static
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.conferences import record_decision
 from chandong_tui.casework.deadlines import follow_up_due, settings_of
-from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.i18n import Lang, t
+from chandong_tui.i18n import t
 from chandong_tui.model.enums import Decision
 from chandong_tui.model.records import AgendaItem, Conference
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
@@ -30,7 +28,8 @@ from chandong_tui.tui.text import text
 
 
 class DecisionModal(FormModal[Conference]):
-    """Decide `item` of `conference`; dismisses with the conference as saved."""
+    """Decide the agenda item of `household_id` in the conference `conference_id`; dismisses with the
+    conference as saved."""
 
     DEFAULT_CSS = """
     DecisionModal #decision-reason { height: auto; color: $text-muted; }
@@ -41,20 +40,24 @@ class DecisionModal(FormModal[Conference]):
 
     def __init__(
         self,
-        repo: CaseRepository,
-        conference: Conference,
-        item: AgendaItem,
-        lang: Lang | str = Lang.KO,
-        clock: Callable[[], dt.datetime] | None = None,
+        conference_id: str,
+        household_id: str,
     ) -> None:
-        household = repo.household(item.household_id)
-        label = household_label(repo, household, lang) if household else item.household_id
-        super().__init__(t("decision_title", lang, household=label), lang)
-        self.repo = repo
-        self.conference = conference
+        item = self._agenda_item(conference_id, household_id)
+        household = self.repo.household(household_id)
+        label = household_label(self.repo, household, self.lang) if household else item.household_id
+        super().__init__(t("decision_title", self.lang, household=label))
+        self.conference_id = conference_id
         self.item = item
         self.owner_id = household.owner_id if household else None
-        self.clock = clock or (lambda: dt.datetime.now(KST))
+
+    def _agenda_item(self, conference_id: str, household_id: str) -> AgendaItem:
+        conference = self.repo.get(Conference, conference_id)
+        agenda = conference.agenda if conference is not None else []
+        item = next((item for item in agenda if item.household_id == household_id), None)
+        if item is None:
+            raise LookupError(f"no agenda item for {household_id} in {conference_id}")
+        return item
 
     def fields(self) -> ComposeResult:
         lang, item = self.lang, self.item
@@ -79,7 +82,7 @@ class DecisionModal(FormModal[Conference]):
             Select(owners, value=owner, allow_blank=False, id="owner_id"),
             "owner_id",
         )
-        due = follow_up_due(self.clock().astimezone(KST).date(), settings_of(self.repo))
+        due = follow_up_due(self.now().astimezone(KST).date(), settings_of(self.repo))
         yield FormField(t("follow_up_due", lang), SafeInput(due.isoformat(), id="due_on"), "due_on")
 
     def submit(self) -> Conference:
@@ -96,11 +99,11 @@ class DecisionModal(FormModal[Conference]):
             follow_ups.append({"title": title, "owner_id": self.value_of("owner_id"), "due_on": due_on})
         conference, _tasks = record_decision(
             self.repo,
-            self.conference.id,
+            self.conference_id,
             self.item.household_id,
             self.value_of("decision") or Decision.CONTINUE.value,
             note=str(self.value_of("note") or "").strip(),
             follow_ups=follow_ups,
-            at=self.clock(),
+            at=self.now(),
         )
         return conference

@@ -11,10 +11,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from chandong_tui.i18n import Lang, t
+from chandong_tui.i18n import t
 from chandong_tui.reports.csv_out import Header
-from chandong_tui.tui.bindings import localise_bindings
-from chandong_tui.tui.screens.steady import SteadyModalScreen
+from chandong_tui.tui.base import ChandongModal
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 
@@ -27,7 +26,7 @@ class ExportRequest:
     header: Header
 
 
-class ExportModal(SteadyModalScreen[ExportRequest | None]):
+class ExportModal(ChandongModal[ExportRequest | None]):
     """Asks for the file path and the header style of a report export."""
 
     BINDINGS = [
@@ -35,10 +34,8 @@ class ExportModal(SteadyModalScreen[ExportRequest | None]):
         Binding("ctrl+s", "save", "key_save", id="export.save", show=True, tooltip="tip_save"),
     ]
 
-    def __init__(self, title: str, default_path: str, lang: Lang | str = Lang.KO) -> None:
+    def __init__(self, title: str, default_path: str) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        self.lang = lang
         self.title_text = title
         self.default_path = default_path
 

@@ -9,7 +9,6 @@ durable before "저장됨".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,16 +17,20 @@ from textual.widgets import OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from chandong_tui.casework.actions import raise_flag, update_flag
-from chandong_tui.casework.clock import FIRST_VISIT_WINDOW, KST, first_visit_clock, now
-from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.casework.clock import FIRST_VISIT_WINDOW, KST, first_visit_clock
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import CrisisLevel, CrisisReason
-from chandong_tui.model.records import CrisisFlag, Household
-from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.model.records import CrisisFlag
+from chandong_tui.tui.base import ChandongModal
 from chandong_tui.tui.flag_text import clock_label
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
-from chandong_tui.tui.modals.visit_modal import SafeTextArea, enum_options, household_label, in_enum_order
-from chandong_tui.tui.screens.steady import SteadyModalScreen
+from chandong_tui.tui.modals.visit_modal import (
+    SafeTextArea,
+    enum_options,
+    household_label,
+    household_of,
+    in_enum_order,
+)
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.pick_list import PickList
@@ -71,31 +74,25 @@ class FlagModal(FormModal[CrisisFlag]):
 
     def __init__(
         self,
-        repo: CaseRepository,
-        household: Household,
-        lang: Lang | str = Lang.KO,
-        clock: Callable[[], dt.datetime] = now,
-        flag: CrisisFlag | None = None,
+        household_id: str,
+        flag_id: str | None = None,
     ) -> None:
-        title = "flag_update_title" if flag is not None else "flag_raise_title"
-        super().__init__(t(title, lang, household=household_label(repo, household, lang)), lang)
-        self.repo = repo
-        self.household = household
-        self.clock = clock
-        """Where "now" comes from: the shown deadline and the time the flag is raised at."""
-        self.flag = flag
+        self.household = household_of(self.repo, household_id)
+        title = "flag_update_title" if flag_id is not None else "flag_raise_title"
+        super().__init__(t(title, self.lang, household=household_label(self.repo, self.household, self.lang)))
+        self.flag = self.repo.get(CrisisFlag, flag_id) if flag_id is not None else None
         """The flag being updated; None when raising a new one."""
 
     def fields(self) -> ComposeResult:
         lang = self.lang
         flag = self.flag
         if flag is None:
-            due = (self.clock() + FIRST_VISIT_WINDOW).astimezone(KST)
+            due = (self.now() + FIRST_VISIT_WINDOW).astimezone(KST)
             line = (
                 f"{t('flag_clock_due', lang, due=f'{due:%Y-%m-%d %H:%M}')} · {t('flag_clock_starts', lang)}"
             )
         else:
-            line = clock_line(flag, self.clock(), lang)
+            line = clock_line(flag, self.now(), lang)
         yield Static(text(line), id="flag-clock")
         yield FormField(
             t("flag_level", lang),
@@ -127,11 +124,11 @@ class FlagModal(FormModal[CrisisFlag]):
         }
         data = {key: value for key, value in data.items() if value is not None}
         if self.flag is None:
-            return raise_flag(self.repo, {"household_id": self.household.id, **data}, at=self.clock())
+            return raise_flag(self.repo, {"household_id": self.household.id, **data}, at=self.now())
         return update_flag(self.repo, self.flag.id, data)
 
 
-class FlagPicker(SteadyModalScreen[str | None]):
+class FlagPicker(ChandongModal[str | None]):
     """Which open flag: most urgent first, Enter picks the highlighted one, Esc picks none."""
 
     DEFAULT_CSS = """
@@ -151,11 +148,9 @@ class FlagPicker(SteadyModalScreen[str | None]):
         ),
     ]
 
-    def __init__(self, flags: list[CrisisFlag], lang: Lang | str = Lang.KO) -> None:
+    def __init__(self, flags: list[CrisisFlag]) -> None:
         super().__init__()
-        localise_bindings(self, lang)
         self.flags = most_urgent_first(flags)
-        self.lang = lang
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-box"):

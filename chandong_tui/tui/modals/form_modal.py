@@ -22,11 +22,10 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
 from chandong_tui.casework.errors import CaseworkError
-from chandong_tui.i18n import Lang, t
+from chandong_tui.i18n import t
 from chandong_tui.model.fields import explain_error
-from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.base import ChandongModal
 from chandong_tui.tui.modals.confirm_modal import ConfirmModal
-from chandong_tui.tui.screens.steady import SteadyModalScreen
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 
@@ -63,7 +62,7 @@ class FormField(Vertical):
             widget.compact = True  # type: ignore[attr-defined]
 
 
-class FormModal(SteadyModalScreen[T | None], Generic[T]):
+class FormModal(ChandongModal[T | None], Generic[T]):
     """A data-entry form; subclasses implement `fields()` and `submit()`."""
 
     DEFAULT_CSS = """
@@ -86,10 +85,8 @@ class FormModal(SteadyModalScreen[T | None], Generic[T]):
         Binding("escape", "cancel", "key_cancel", id="form.cancel", show=True, tooltip="tip_cancel_form"),
     ]
 
-    def __init__(self, title: str, lang: Lang | str = Lang.KO) -> None:
+    def __init__(self, title: str) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        self.lang = lang
         self.form_title = title
         self.dirty = False
         """True once the user changed anything: Esc then asks before dropping it."""
@@ -230,4 +227,4 @@ class FormModal(SteadyModalScreen[T | None], Generic[T]):
             if drop:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmModal(t("drop_edits", self.lang), self.lang), answered)
+        self.app.push_screen(ConfirmModal(t("drop_edits", self.lang)), answered)

@@ -15,10 +15,16 @@ from chandong_tui.casework.handoffs import request_handoff
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import HandoffTarget, Role
-from chandong_tui.model.records import Handoff, Household, Worker
+from chandong_tui.model.records import Handoff, Worker
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
 from chandong_tui.tui.modals.note_modal import require_filled
-from chandong_tui.tui.modals.visit_modal import SafeInput, SafeTextArea, enum_options, household_label
+from chandong_tui.tui.modals.visit_modal import (
+    SafeInput,
+    SafeTextArea,
+    enum_options,
+    household_label,
+    household_of,
+)
 from chandong_tui.tui.text import text
 
 
@@ -52,12 +58,15 @@ class HandoffModal(FormModal[Handoff]):
     HandoffModal FormField > Horizontal > SafeTextArea { width: 1fr; height: 4; }
     """
 
-    def __init__(self, repo: CaseRepository, household: Household, lang: Lang | str = Lang.KO) -> None:
+    def __init__(self, household_id: str) -> None:
+        self.household = household_of(self.repo, household_id)
         super().__init__(
-            t("handoff_request_title", lang, household=household_label(repo, household, lang)), lang
+            t(
+                "handoff_request_title",
+                self.lang,
+                household=household_label(self.repo, self.household, self.lang),
+            )
         )
-        self.repo = repo
-        self.household = household
 
     def fields(self) -> ComposeResult:
         lang = self.lang
@@ -115,9 +124,5 @@ class HandoffModal(FormModal[Handoff]):
             summary=str(self.value_of("summary") or "").strip(),
             to_worker_id=values["to_worker_id"] if target is HandoffTarget.WORKER else None,  # type: ignore[arg-type]
             to_dong_code=values["to_dong_code"] if target is HandoffTarget.DONG else None,  # type: ignore[arg-type]
-            at=self._now(),
+            at=self.now(),
         )
-
-    def _now(self):  # noqa: ANN202
-        clock = getattr(self.app, "clock", None)
-        return clock() if callable(clock) else None

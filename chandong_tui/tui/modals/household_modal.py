@@ -13,8 +13,6 @@ each member is shown beside its field at once; Ctrl+S saves all or nothing throu
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,9 +22,8 @@ from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, Select, Static
 
 from chandong_tui.casework.actions import MemberInvalid, register_household
-from chandong_tui.casework.clock import KST, now
+from chandong_tui.casework.clock import KST
 from chandong_tui.casework.errors import InvalidInput
-from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import HouseholdTag, LabelledEnum, Relation, Sex
 from chandong_tui.model.records import Household, Member
@@ -129,17 +126,9 @@ class HouseholdModal(FormModal[Registered]):
         ),
     ]
 
-    def __init__(
-        self,
-        repo: CaseRepository,
-        lang: Lang | str = Lang.KO,
-        clock: Callable[[], dt.datetime] | None = None,
-    ) -> None:
-        super().__init__(t("register_title", lang), lang)
-        self.repo = repo
-        self.clock = clock or now
-        """Where "now" comes from: the default consent date and the day the household is registered."""
-        self.today = self.clock().astimezone(KST).date()
+    def __init__(self) -> None:
+        super().__init__(t("register_title", self.lang))
+        self.today = self.now().astimezone(KST).date()
         self.members = 1
         """How many member blocks the form shows."""
         self._blocks_used: list[int] = []
@@ -257,7 +246,7 @@ class HouseholdModal(FormModal[Registered]):
 
     def action_save(self) -> None:
         self.clear_errors()
-        self.today = self.clock().astimezone(KST).date()
+        self.today = self.now().astimezone(KST).date()
         problems = self.problems(self.household_data(), self.members_data())
         if problems:
             for error, prefix in problems:
@@ -268,7 +257,7 @@ class HouseholdModal(FormModal[Registered]):
     def submit(self) -> Registered:
         household, members = self.household_data(), self.members_data()
         try:
-            return register_household(self.repo, household, members, at=self.clock())
+            return register_household(self.repo, household, members, at=self.now())
         except MemberInvalid as exc:
             self.show_errors(exc.error, prefix=(f"m{self._blocks_used[exc.index]}",))
             raise InvalidInput("form_has_errors") from None

@@ -14,7 +14,6 @@ from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from chandong_tui.i18n import Lang
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
 from chandong_tui.tui.modals.visit_modal import SafeTextArea
 from chandong_tui.tui.text import text
@@ -44,13 +43,12 @@ class NoteModal(FormModal[R]):
         title: str,
         label: str,
         save: Callable[[str], R],
-        lang: Lang | str = Lang.KO,
         *,
         intro: str = "",
         initial: str = "",
         required: bool = True,
     ) -> None:
-        super().__init__(title, lang)
+        super().__init__(title)
         self.label = label
         self.save = save
         self.intro = intro

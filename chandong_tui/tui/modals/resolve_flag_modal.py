@@ -8,9 +8,7 @@ durable before "저장됨".
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -18,15 +16,13 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from chandong_tui.casework.actions import resolve_flag
-from chandong_tui.casework.clock import now
-from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.i18n import Lang, t
+from chandong_tui.i18n import t
 from chandong_tui.model.enums import SupportKind
 from chandong_tui.model.fields import Won
-from chandong_tui.model.records import CrisisFlag, Household
+from chandong_tui.model.records import CrisisFlag
 from chandong_tui.tui.modals.flag_modal import flag_summary
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
-from chandong_tui.tui.modals.visit_modal import SafeInput, SafeTextArea, household_label
+from chandong_tui.tui.modals.visit_modal import SafeInput, SafeTextArea, household_label, household_of
 from chandong_tui.tui.text import text
 
 _AMOUNT_NOISE = re.compile(r"[\s,원₩]")
@@ -67,20 +63,21 @@ class ResolveFlagModal(FormModal[CrisisFlag]):
 
     def __init__(
         self,
-        repo: CaseRepository,
-        household: Household,
-        flag: CrisisFlag,
-        lang: Lang | str = Lang.KO,
-        clock: Callable[[], dt.datetime] = now,
+        household_id: str,
+        flag_id: str,
     ) -> None:
+        self.household = household_of(self.repo, household_id)
         super().__init__(
-            t("flag_resolve_title", lang, household=household_label(repo, household, lang)), lang
+            t(
+                "flag_resolve_title",
+                self.lang,
+                household=household_label(self.repo, self.household, self.lang),
+            )
         )
-        self.repo = repo
-        self.household = household
+        flag = self.repo.get(CrisisFlag, flag_id)
+        if flag is None:
+            raise LookupError(f"no crisis flag {flag_id}")
         self.flag = flag
-        self.clock = clock
-        """Where "now" comes from: the time the flag is resolved at."""
 
     def fields(self) -> ComposeResult:
         lang = self.lang
@@ -113,4 +110,4 @@ class ResolveFlagModal(FormModal[CrisisFlag]):
             "services_linked": split_services(self.value_of("services_linked")),
             "note": self.value_of("note"),
         }
-        return resolve_flag(self.repo, self.flag.id, data, at=self.clock())
+        return resolve_flag(self.repo, self.flag.id, data, at=self.now())

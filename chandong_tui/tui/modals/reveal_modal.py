@@ -10,19 +10,18 @@ refused with a line saying so, before anything is asked (and nothing is logged).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chandong_tui.casework.access import reveal_rrn
 from chandong_tui.casework.permissions import can_reveal
-from chandong_tui.i18n import Lang, t
+from chandong_tui.i18n import t
 from chandong_tui.model.fields import mask_rrn
 from chandong_tui.tui.modals.note_modal import NoteModal
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
-
     from chandong_tui.casework.repository import CaseRepository
     from chandong_tui.model.records import Member
+    from chandong_tui.tui.base import ChandongScreen
 
 
 class RevealModal(NoteModal[str]):
@@ -36,14 +35,13 @@ def may_reveal(repo: CaseRepository) -> bool:
 
 
 def ask_reveal(
-    screen: Screen[object],
-    repo: CaseRepository,
+    screen: ChandongScreen[Any],
     members: list[Member],
-    lang: Lang | str,
     shown: Callable[[str, str], None],
 ) -> None:
     """Ask which member (if several have a number) and why; `shown(member_id, number)` after the
     reveal was logged. Refused roles and households without a number get a line instead."""
+    repo, lang = screen.repo, screen.lang
     if not may_reveal(repo):
         screen.notify(t("reveal_forbidden", lang), severity="warning")
         return
@@ -60,7 +58,6 @@ def ask_reveal(
             t("reveal_title", lang, name=member.name),
             t("reveal_reason", lang),
             lambda reason: reveal_rrn(repo, member.id, reason),
-            lang,
         )
         screen.app.push_screen(modal, lambda number: shown(member.id, number) if number else None)
 
@@ -70,4 +67,4 @@ def ask_reveal(
     from chandong_tui.tui.modals.choice_modal import ChoiceModal
 
     options = [(f"{member.name} · {mask_rrn(member.rrn)}", member.id) for member in numbered]
-    screen.app.push_screen(ChoiceModal(t("reveal_pick_member", lang), options, lang), ask_reason)
+    screen.app.push_screen(ChoiceModal(t("reveal_pick_member", lang), options), ask_reason)

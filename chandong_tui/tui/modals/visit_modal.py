@@ -14,7 +14,7 @@ keeping the value exactly as typed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from rich.highlighter import Highlighter
@@ -26,7 +26,7 @@ from textual.widgets import Input, Select, TextArea
 
 from chandong_tui.casework.access import sees_health
 from chandong_tui.casework.actions import record_visit
-from chandong_tui.casework.clock import KST, next_visit_default, now
+from chandong_tui.casework.clock import KST, next_visit_default
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import (
@@ -127,6 +127,14 @@ def household_label(repo: CaseRepository, household: Household, lang: Lang | str
     return t("household_label", lang, name=name, tong=household.tong, ban=household.ban)
 
 
+def household_of(repo: CaseRepository, household_id: str) -> Household:
+    """The household a form is about (its screen offers the form only when it could read it)."""
+    household = repo.household(household_id)
+    if household is None:
+        raise LookupError(f"no household {household_id}")
+    return household
+
+
 def default_target(household: Household) -> TargetGroup:
     for tag in household.tags:
         target = _TARGET_OF_TAG.get(HouseholdTag(tag))
@@ -152,21 +160,17 @@ class VisitModal(FormModal[Visit]):
 
     def __init__(
         self,
-        repo: CaseRepository,
-        household: Household,
-        lang: Lang | str = Lang.KO,
-        clock: Callable[[], dt.datetime] = now,
+        household_id: str,
     ) -> None:
-        super().__init__(t("visit_title", lang, household=household_label(repo, household, lang)), lang)
-        self.repo = repo
-        self.household = household
-        self.clock = clock
-        """Where "now" comes from: the default visit date and the time the visit is saved at."""
-        self.set_class(lang == Lang.EN, "-en")
-        self.today = clock().astimezone(KST).date()
-        self.health = sees_health(repo.role)
+        self.household = household_of(self.repo, household_id)
+        super().__init__(
+            t("visit_title", self.lang, household=household_label(self.repo, self.household, self.lang))
+        )
+        self.set_class(self.lang == Lang.EN, "-en")
+        self.today = self.now().astimezone(KST).date()
+        self.health = sees_health(self.repo.role)
         """Whether the health measures are part of the form (nurses and supervisors)."""
-        self._auto_due = next_visit_default(household, self.today).isoformat()
+        self._auto_due = next_visit_default(self.household, self.today).isoformat()
         """The due date the form proposed last; while the field still holds it, it follows the date."""
         self._rows_used: list[int] = []
         """Form rows (0-based) of the resources sent to the model, in order: maps its error indices."""
@@ -261,7 +265,7 @@ class VisitModal(FormModal[Visit]):
         }
         # Left out rather than None: a required field then reads "필수 항목입니다".
         return record_visit(
-            self.repo, {key: value for key, value in data.items() if value is not None}, at=self.clock()
+            self.repo, {key: value for key, value in data.items() if value is not None}, at=self.now()
         )
 
     def _resources(self) -> list[dict[str, Any]]:

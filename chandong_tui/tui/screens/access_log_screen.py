@@ -15,13 +15,12 @@ the palette entry are not offered to anyone else, and `open_access_log` refuses 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -29,16 +28,12 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from chandong_tui.casework.audit import KST, Event, ReviewLine, events, monthly_review, verify_log
-from chandong_tui.casework.clock import now
 from chandong_tui.i18n import Lang, t
-from chandong_tui.tui.bindings import localise_bindings
-from chandong_tui.tui.screens.steady import SteadyScreen
-from chandong_tui.tui.signed_in import SUPERVISOR
+from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.text import cell, join, text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 
 if TYPE_CHECKING:
-    from chandong_tui.casework.repository import CaseRepository
     from chandong_tui.vault.audit import ChainReport
 
 PROBLEMS_SHOWN = 8
@@ -58,16 +53,6 @@ _COLUMNS = (
     ("reveals", 5),
 )
 """The review's counts, as (ReviewLine attribute, width); the headers are `log_col_<attribute>`."""
-
-
-def open_access_log(
-    app: App[object], repo: CaseRepository, lang: Lang | str, clock: Callable[[], dt.datetime] | None
-) -> None:
-    """Open the access log above the current screen; anyone but a supervisor gets a line why not."""
-    if repo.role != SUPERVISOR:
-        app.notify(t("access_log_supervisor_only", lang), severity="warning")
-        return
-    app.push_screen(AccessLogScreen(repo, lang, clock))
 
 
 def month_of(at: dt.datetime) -> str:
@@ -91,7 +76,7 @@ def verify_lines(report: ChainReport, lang: Lang | str) -> Text:
     return Text("\n", end="").join(lines)
 
 
-class AccessLogScreen(SteadyScreen[None]):
+class AccessLogScreen(ChandongScreen[None]):
     """The monthly review of the access log, per user, and the chain's check."""
 
     DEFAULT_CSS = """
@@ -101,8 +86,9 @@ class AccessLogScreen(SteadyScreen[None]):
     AccessLogScreen #log-users { height: 1fr; }
     """
 
+    BINDING_GROUP = "access_log"
+    BACK_KEYS = "escape,backspace"
     BINDINGS = [
-        Binding("escape,backspace", "back", "key_back", id="access_log.back", show=True, tooltip="tip_back"),
         Binding(
             "left_square_bracket",
             "previous_month",
@@ -119,7 +105,6 @@ class AccessLogScreen(SteadyScreen[None]):
             show=True,
             tooltip="tip_log_next_month",
         ),
-        Binding("ctrl+q", "app.quit", "key_quit", id="access_log.quit", show=True, tooltip="tip_quit"),
     ]
 
     @dataclass
@@ -134,16 +119,9 @@ class AccessLogScreen(SteadyScreen[None]):
 
     def __init__(
         self,
-        repo: CaseRepository,
-        lang: Lang | str = Lang.KO,
-        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        self.repo = repo
-        self.lang = lang
-        self.clock = clock or now
-        self.month = month_of(self.clock())
+        self.month = month_of(self.now())
         """The month reviewed (YYYY-MM, Seoul time)."""
         self.report: ChainReport | None = None
         """The chain's check, once done."""
@@ -235,10 +213,7 @@ class AccessLogScreen(SteadyScreen[None]):
         kind, _, user = (event.option.id or "").partition(":")
         if kind == "user":
             name = self._names.get(user, user)
-            self.app.push_screen(AccessEventsScreen(self.repo, user, name, self.month, self.lang))
-
-    def action_back(self) -> None:
-        self.dismiss()
+            self.app.push_screen(AccessEventsScreen(user, name, self.month))
 
 
 def describe_detail(detail: dict[str, Any]) -> str:
@@ -259,7 +234,7 @@ def describe_detail(detail: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-class AccessEventsScreen(SteadyScreen[None]):
+class AccessEventsScreen(ChandongScreen[None]):
     """One user's access-log events of one month, newest first."""
 
     DEFAULT_CSS = """
@@ -267,27 +242,22 @@ class AccessEventsScreen(SteadyScreen[None]):
     AccessEventsScreen #events { height: 1fr; padding: 0 1; }
     """
 
+    BINDING_GROUP = "access_events"
+    BACK_KEYS = "escape,backspace"
     BINDINGS = [
-        Binding(
-            "escape,backspace", "back", "key_back", id="access_events.back", show=True, tooltip="tip_back"
-        ),
         Binding("down,j", "scroll('down')", "key_down", id="access_events.down", show=False),
         Binding("up,k", "scroll('up')", "key_up", id="access_events.up", show=False),
         Binding(
             "pagedown,space", "scroll('page_down')", "key_page_down", id="access_events.page_down", show=False
         ),
         Binding("pageup", "scroll('page_up')", "key_page_up", id="access_events.page_up", show=False),
-        Binding("ctrl+q", "app.quit", "key_quit", id="access_events.quit", show=True, tooltip="tip_quit"),
     ]
 
-    def __init__(self, repo: CaseRepository, user: str, name: str, month: str, lang: Lang | str) -> None:
+    def __init__(self, user: str, name: str, month: str) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        self.repo = repo
         self.user = user
         self.name_shown = name
         self.month = month
-        self.lang = lang
         self.events: list[Event] = []
 
     def compose(self) -> ComposeResult:
@@ -327,9 +297,6 @@ class AccessEventsScreen(SteadyScreen[None]):
                 text(rest),
             ]
         )
-
-    def action_back(self) -> None:
-        self.dismiss()
 
     def action_scroll(self, how: str) -> None:
         getattr(self.query_one("#events", VerticalScroll), f"scroll_{how}")(animate=False)

@@ -9,8 +9,7 @@ every household is decided. Sealed minutes are read-only here (a correction is a
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from rich.text import Text
 from textual import on
@@ -19,7 +18,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from chandong_tui.casework.clock import KST, now
+from chandong_tui.casework.clock import KST
 from chandong_tui.casework.conferences import (
     add_to_agenda,
     agenda_suggestions,
@@ -30,23 +29,21 @@ from chandong_tui.casework.conferences import (
 )
 from chandong_tui.casework.errors import CaseworkError, NotFound
 from chandong_tui.casework.permissions import is_owner_or_supervisor
-from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.i18n import Lang, t
+from chandong_tui.i18n import t
 from chandong_tui.model.enums import ConferenceState
 from chandong_tui.model.records import AgendaItem, Conference, Task
-from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.conference_modal import suggestion_label
 from chandong_tui.tui.modals.decision_modal import DecisionModal
 from chandong_tui.tui.modals.note_modal import NoteModal
-from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.text import cell, join, text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 
 _MUTED = "dim"
 
 
-class ConferenceScreen(SteadyScreen[None]):
+class ConferenceScreen(ChandongScreen[None]):
     """A conference and its meeting mode."""
 
     HELP_TITLE = "conference_screen_name"
@@ -56,8 +53,10 @@ class ConferenceScreen(SteadyScreen[None]):
     ConferenceScreen #conference-agenda { height: 1fr; border: none; padding: 0 1; }
     """
 
+    BINDING_GROUP = "conference"
+    BACK_KEYS = "escape,backspace"
+    QUIT_IN_FOOTER = False
     BINDINGS = [
-        Binding("escape,backspace", "back", "key_back", id="conference.back", show=True, tooltip="tip_back"),
         Binding("m", "meeting", "key_meeting", id="conference.meeting", show=True, tooltip="tip_meeting"),
         Binding("d", "decide", "key_decide", id="conference.decide", show=True, tooltip="tip_decide"),
         Binding("s", "seal", "key_seal", id="conference.seal", show=True, tooltip="tip_seal"),
@@ -72,23 +71,15 @@ class ConferenceScreen(SteadyScreen[None]):
             show=False,
             tooltip="tip_open_household",
         ),
-        Binding("ctrl+q", "app.quit", "key_quit", id="conference.quit", show=False, tooltip="tip_quit"),
     ]
 
     def __init__(
         self,
-        repo: CaseRepository,
         conference_id: str,
-        lang: Lang | str = Lang.KO,
-        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        self.repo = repo
         self.conference_id = conference_id
         """The conference first opened (sealed minutes show their newest revision)."""
-        self.lang = lang
-        self.clock = clock or now
         self.conference: Conference | None = None
 
     def compose(self) -> ComposeResult:
@@ -97,11 +88,11 @@ class ConferenceScreen(SteadyScreen[None]):
         yield SteadyFooter()
 
     def on_mount(self) -> None:
-        self.refresh_conference()
+        self.reload()
         self.query_one("#conference-agenda", OptionList).focus()
 
     # -- reading and drawing ---------------------------------------------------------------
-    def refresh_conference(self) -> None:
+    def reload(self) -> None:
         try:
             self.conference = revisions_of(self.repo, self.conference_id)[-1]
         except NotFound:
@@ -164,7 +155,7 @@ class ConferenceScreen(SteadyScreen[None]):
         else:
             agenda.add_option(Option(text(t("conference_no_agenda", lang), _MUTED), disabled=True))
 
-    def _item_line(self, item: AgendaItem, summaries: dict[str, object], tasks: dict[str, Task]) -> Text:
+    def _item_line(self, item: AgendaItem, summaries: Mapping[str, object], tasks: dict[str, Task]) -> Text:
         lang = self.lang
         summary = summaries.get(item.household_id)
         name = getattr(summary, "head_name", "") or item.household_id
@@ -242,9 +233,9 @@ class ConferenceScreen(SteadyScreen[None]):
         if conference is None:
             return
         if conference.state is ConferenceState.SCHEDULED:
-            if not self._act(lambda: start_meeting(self.repo, conference.id, at=self.clock())):
+            if not self._act(lambda: start_meeting(self.repo, conference.id, at=self.now())):
                 return
-            self.refresh_conference()
+            self.refresh_records()
         self._walk()
 
     def _walk(self) -> None:
@@ -268,11 +259,11 @@ class ConferenceScreen(SteadyScreen[None]):
         def done(result: Conference | None) -> None:
             if result is None:
                 return  # Esc: the walk pauses here (m resumes it)
-            self.refresh_conference()
+            self.refresh_records()
             if then is not None:
                 then()
 
-        self.app.push_screen(DecisionModal(self.repo, self.conference, item, self.lang, self.clock), done)
+        self.app.push_screen(DecisionModal(self.conference.id, item.household_id), done)
 
     def action_decide(self) -> None:
         conference = self.conference
@@ -288,14 +279,13 @@ class ConferenceScreen(SteadyScreen[None]):
 
         def done(result: object) -> None:
             if result is not None:
-                self.refresh_conference()
+                self.refresh_records()
 
         self.app.push_screen(
             NoteModal(
                 t("seal_title", self.lang),
                 t("seal_minutes", self.lang),
-                lambda minutes: seal_minutes(self.repo, conference.id, minutes, at=self.clock()),
-                self.lang,
+                lambda minutes: seal_minutes(self.repo, conference.id, minutes, at=self.now()),
                 required=False,
             ),
             done,
@@ -305,7 +295,7 @@ class ConferenceScreen(SteadyScreen[None]):
         conference = self.conference
         if conference is None:
             return
-        suggestions = agenda_suggestions(self.repo, self.clock())
+        suggestions = agenda_suggestions(self.repo, self.now())
         if not suggestions:
             self.notify(t("conference_no_suggestions", self.lang), timeout=3)
             return
@@ -316,11 +306,9 @@ class ConferenceScreen(SteadyScreen[None]):
             if household_id and self._act(
                 lambda: add_to_agenda(self.repo, conference.id, household_id, reasons.get(household_id, ""))
             ):
-                self.refresh_conference()
+                self.refresh_records()
 
-        self.app.push_screen(
-            ChoiceModal(t("conference_pick_household", self.lang), options, self.lang), picked
-        )
+        self.app.push_screen(ChoiceModal(t("conference_pick_household", self.lang), options), picked)
 
     @on(OptionList.OptionSelected, "#conference-agenda")
     def selected(self, event: OptionList.OptionSelected) -> None:
@@ -332,9 +320,4 @@ class ConferenceScreen(SteadyScreen[None]):
         option = agenda.highlighted_option
         if option is None or option.id is None:
             return
-        from chandong_tui.tui.screens.household_screen import HouseholdScreen
-
-        self.app.push_screen(HouseholdScreen(self.repo, option.id, self.lang))
-
-    def action_back(self) -> None:
-        self.dismiss()
+        self.ctx.nav.household(option.id)

@@ -23,12 +23,11 @@ from textual.widgets.option_list import Option
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.conflicts import Conflict, ConflictValue, conflicts, resolve
 from chandong_tui.casework.errors import Forbidden, IllegalTransition
-from chandong_tui.casework.repository import CaseRepository, HouseholdSummary
-from chandong_tui.i18n import CATALOGUE, Lang, t
+from chandong_tui.casework.repository import HouseholdSummary
+from chandong_tui.i18n import CATALOGUE, t
 from chandong_tui.model.enums import CrisisLevel, FlagState, HandoffState, HouseholdStatus, LabelledEnum
 from chandong_tui.model.records import Conference
-from chandong_tui.tui.bindings import localise_bindings
-from chandong_tui.tui.screens.steady import SteadyScreen
+from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.sync_status import request_round
 from chandong_tui.tui.text import cell, join, text
 from chandong_tui.tui.widgets.footer import SteadyFooter
@@ -60,7 +59,7 @@ ENUMS: dict[tuple[str, str], type[LabelledEnum]] = {
 WORKER_FIELDS = frozenset({("household", "owner_id"), ("handoff", "to_worker_id")})
 
 
-class ConflictsScreen(SteadyScreen[None]):
+class ConflictsScreen(ChandongScreen[None]):
     """The 충돌 검토 queue of the signed-in worker."""
 
     HELP_TITLE = "conflicts_screen_name"
@@ -72,8 +71,10 @@ class ConflictsScreen(SteadyScreen[None]):
         text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
+    BINDING_GROUP = "conflicts"
+    BACK_KEYS = "escape,backspace"
+    QUIT_IN_FOOTER = False
     BINDINGS = [
-        Binding("escape,backspace", "back", "key_back", id="conflicts.back", show=True, tooltip="tip_back"),
         Binding("enter", "keep", "key_keep", id="conflicts.keep", show=True, tooltip="tip_keep"),
         *(
             Binding(
@@ -86,19 +87,14 @@ class ConflictsScreen(SteadyScreen[None]):
             )
             for n in range(1, 10)
         ),
-        Binding("ctrl+q", "app.quit", "key_quit", id="conflicts.quit", show=False, tooltip="tip_quit"),
     ]
 
-    def __init__(self, repo: CaseRepository, lang: Lang | str = Lang.KO) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        self.repo = repo
-        self.lang = lang
         self.conflicts: list[Conflict] = []
         """As last read."""
         self._values: dict[str, tuple[Conflict, ConflictValue]] = {}
         """Option id → the conflict and the value of that line."""
-        self._generation = -1
 
     def compose(self) -> ComposeResult:
         yield Static("", id="conflicts-title")
@@ -107,22 +103,13 @@ class ConflictsScreen(SteadyScreen[None]):
         yield SteadyFooter()
 
     def on_mount(self) -> None:
-        self.refresh_conflicts()
+        self.reload()
         self.query_one("#conflicts-list", OptionList).focus()
 
-    def on_screen_resume(self) -> None:
-        if self._generation != self.repo.session.cache.generation:
-            self.refresh_conflicts()
-
-    def refresh_after_sync(self) -> None:
-        """Another PC's changes came in: some conflicts may have appeared or been resolved there."""
-        self.refresh_conflicts()
-
     # -- reading and drawing ---------------------------------------------------------------
-    def refresh_conflicts(self) -> None:
+    def reload(self) -> None:
         """Read the conflicts again and redraw, the cursor kept on the same value when it is still there."""
         self.conflicts = conflicts(self.repo)
-        self._generation = self.repo.session.cache.generation
         lang = self.lang
         self.query_one("#conflicts-title", Static).update(
             text(t("conflicts_title", lang, n=len(self.conflicts)))
@@ -188,7 +175,7 @@ class ConflictsScreen(SteadyScreen[None]):
         enum = ENUMS.get(where)
         if enum is not None and value is not None:
             try:
-                return enum(value).label(self.lang)
+                return enum(str(value)).label(self.lang)
             except ValueError:
                 return str(value)
         if where == ("conference", "agenda") and isinstance(value, list):
@@ -247,7 +234,7 @@ class ConflictsScreen(SteadyScreen[None]):
             if yes:
                 self.keep(conflict, value)
 
-        self.app.push_screen(ConfirmModal(question, self.lang), answered)
+        self.app.push_screen(ConfirmModal(question), answered)
 
     def keep(self, conflict: Conflict, value: ConflictValue) -> None:
         """Write the chosen value (superseding the others), say so, read the list again and send the
@@ -261,10 +248,5 @@ class ConflictsScreen(SteadyScreen[None]):
         else:
             self.notify(t("saved", self.lang), timeout=3)
             request_round(self.app)
-        self.refresh_conflicts()
-        sync = getattr(self.app, "sync", None)
-        if sync is not None:
-            sync.show()
-
-    def action_back(self) -> None:
-        self.dismiss()
+        self.refresh_records()
+        self.chandong.sync.show()

@@ -3,7 +3,8 @@
 Open crisis flags with their 72-hour first-visit clock (counting down; highlighted under 12 hours;
 marked once breached), visits due today or overdue, hand-offs waiting for the user, upcoming case
 conferences and open tasks. Enter opens the household of the line under the cursor. The clocks tick
-every `TICK_S` seconds; the lists are read again whenever the screen comes back to the front.
+every `TICK_S` seconds while the screen is in front; the lists are read again when records change
+(`reload`, through `RecordsChanged`; a hidden 내 업무 waits until it is back in front).
 """
 
 from __future__ import annotations
@@ -18,15 +19,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from chandong_tui.casework.clock import KST, ClockState, first_visit_clock, now
+from chandong_tui.casework.clock import KST, ClockState, first_visit_clock
 from chandong_tui.casework.my_work import FlagWithClock, MyWork, my_work
-from chandong_tui.casework.repository import CaseRepository, HouseholdSummary
-from chandong_tui.i18n import Lang, t
+from chandong_tui.casework.repository import HouseholdSummary
+from chandong_tui.i18n import t
 from chandong_tui.model.records import Conference, Handoff, Task
-from chandong_tui.tui.bindings import hide_binding, localise_bindings
+from chandong_tui.tui.base import ChandongScreen
+from chandong_tui.tui.bindings import hide_binding
 from chandong_tui.tui.flag_text import CLOCK_STYLES, LEVEL_STYLES, clock_label
-from chandong_tui.tui.screens.steady import SteadyScreen
-from chandong_tui.tui.signed_in import SUPERVISOR, open_report, signed_in_line
+from chandong_tui.tui.signed_in import SUPERVISOR, signed_in_line
 from chandong_tui.tui.text import cell, join, text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.work_list import WorkItem, WorkList
@@ -41,7 +42,7 @@ _SECTION = "bold underline"
 _MUTED = "dim"
 
 
-class DashboardScreen(SteadyScreen[None]):
+class DashboardScreen(ChandongScreen[None]):
     """What the signed-in worker has to do now."""
 
     BINDINGS = [
@@ -57,10 +58,10 @@ class DashboardScreen(SteadyScreen[None]):
         Binding(
             "ctrl+r,r", "open_report", "key_report", id="dashboard.report", show=True, tooltip="tip_report"
         ),
-        Binding("q", "open_queue", "key_queue", id="dashboard.queue", show=True, tooltip="tip_queue"),
+        Binding("q", "app.open_queue", "key_queue", id="dashboard.queue", show=True, tooltip="tip_queue"),
         Binding(
             "a",
-            "open_access_log",
+            "app.open_access_log",
             "key_access_log",
             id="dashboard.access_log",
             show=True,
@@ -76,7 +77,7 @@ class DashboardScreen(SteadyScreen[None]):
         ),
         Binding(
             "k",
-            "open_conflicts",
+            "app.open_conflicts",
             "key_conflicts",
             id="dashboard.conflicts",
             show=True,
@@ -85,25 +86,17 @@ class DashboardScreen(SteadyScreen[None]):
         Binding(
             "f5", "refresh_work", "key_refresh", id="dashboard.refresh", show=False, tooltip="tip_refresh"
         ),
-        Binding("ctrl+q", "app.quit", "key_quit", id="dashboard.quit", show=True, tooltip="tip_quit"),
     ]
+    BINDING_GROUP = "dashboard"
 
-    def __init__(
-        self, repo: CaseRepository, lang: Lang | str = Lang.KO, clock: Callable[[], dt.datetime] | None = None
-    ) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        self.repo = repo
-        self.lang = lang
-        self.clock = clock or now
-        """Where "now" comes from (fixed in tests and snapshots)."""
         self.work: MyWork | None = None
         self._names: dict[str, str] = {}
-        self._resumed_once = False
-        if repo.role != SUPERVISOR:
+        if self.repo.role != SUPERVISOR:
             hide_binding(self, "open_report")
-            hide_binding(self, "open_queue")
-            hide_binding(self, "open_access_log")
+            hide_binding(self, "app.open_queue")
+            hide_binding(self, "app.open_access_log")
 
     def compose(self) -> ComposeResult:
         yield Static("", id="dashboard-title")
@@ -113,21 +106,20 @@ class DashboardScreen(SteadyScreen[None]):
 
     def on_mount(self) -> None:
         self._names = {worker.id: worker.name for worker in self.repo.workers()}
-        self.refresh_work()
+        self.reload()
         self.query_one("#work", WorkList).focus()
         self.set_interval(TICK_S, self.tick)
 
-    def on_screen_resume(self) -> None:
-        if self._resumed_once:  # back from a household or a form: something may have changed
-            self.refresh_work()
-        self._resumed_once = True  # the first resume is the first show, just after on_mount
+    def resumed_unchanged(self) -> None:
+        """Back in front, no record changed meanwhile: only the clocks move on to now."""
+        self.tick()
 
     def action_refresh_work(self) -> None:
-        self.refresh_work()
+        self.refresh_records()
 
-    def refresh_work(self) -> None:
+    def reload(self) -> None:
         """Read the work again and redraw."""
-        self.work = my_work(self.repo, self.clock())
+        self.work = my_work(self.repo, self.now())
         self._draw()
 
     def tick(self) -> None:
@@ -136,7 +128,7 @@ class DashboardScreen(SteadyScreen[None]):
         and repaint the screen above it; coming back draws it anew anyway)."""
         if self.work is None or self.app.screen is not self:
             return
-        at = self.clock()
+        at = self.now()
         self.work.at = at
         self.work.flags = [
             FlagWithClock(item.flag, item.household, first_visit_clock(item.flag, at))
@@ -261,34 +253,11 @@ class DashboardScreen(SteadyScreen[None]):
         option = self.query_one("#work", WorkList).highlighted_option
         kind, _, record_id = (option.id or "").partition(":") if option is not None else ("", "", "")
         if kind == "handoff":
-            from chandong_tui.tui.screens.handoff_screen import HandoffScreen
-
-            self.app.push_screen(HandoffScreen(self.repo, record_id, self.lang, self.clock))
-            return
-        if kind == "conference":
-            from chandong_tui.tui.screens.conference_screen import ConferenceScreen
-
-            self.app.push_screen(ConferenceScreen(self.repo, record_id, self.lang, self.clock))
-            return
-        from chandong_tui.tui.screens.household_screen import HouseholdScreen  # with the forms: not at start
-
-        self.app.push_screen(HouseholdScreen(self.repo, event.household_id, self.lang))
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The supervisor queue and the access log are a supervisor's keys only."""
-        if action in ("open_queue", "open_access_log"):
-            return self.repo.role == SUPERVISOR
-        return True
-
-    def action_open_queue(self) -> None:
-        from chandong_tui.tui.screens.queue_screen import open_queue
-
-        open_queue(self.app, self.repo, self.lang, self.clock)
-
-    def action_open_access_log(self) -> None:
-        from chandong_tui.tui.screens.access_log_screen import open_access_log
-
-        open_access_log(self.app, self.repo, self.lang, self.clock)
+            self.ctx.nav.handoff(record_id)
+        elif kind == "conference":
+            self.ctx.nav.conference(record_id)
+        else:
+            self.ctx.nav.household(event.household_id)
 
     def action_sent_handoffs(self) -> None:
         """Pick one of the hand-offs the user sent that are still open (those returned with a
@@ -308,22 +277,14 @@ class DashboardScreen(SteadyScreen[None]):
 
         def picked(handoff_id: str | None) -> None:
             if handoff_id:
-                from chandong_tui.tui.screens.handoff_screen import HandoffScreen
-
-                self.app.push_screen(HandoffScreen(self.repo, handoff_id, self.lang, self.clock))
+                self.ctx.nav.handoff(handoff_id)
 
         from chandong_tui.tui.modals.choice_modal import ChoiceModal
 
-        self.app.push_screen(ChoiceModal(t("sent_handoffs_title", self.lang), options, self.lang), picked)
-
-    def action_open_conflicts(self) -> None:
-        """충돌 검토: values changed on two PCs at once, to pick the one to keep."""
-        from chandong_tui.tui.sync_status import open_conflicts
-
-        open_conflicts(self.app)  # type: ignore[arg-type]
+        self.app.push_screen(ChoiceModal(t("sent_handoffs_title", self.lang), options), picked)
 
     def action_search(self) -> None:
-        self.app.action_show_households()  # type: ignore[attr-defined]
+        self.ctx.nav.households()
 
     def action_open_report(self) -> None:
-        open_report(self, self.repo, self.lang)
+        self.ctx.nav.report()

@@ -9,7 +9,6 @@ in the hand-off's history, shown here oldest first.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 from rich.text import Text
@@ -18,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from chandong_tui.casework.clock import KST, now
+from chandong_tui.casework.clock import KST
 from chandong_tui.casework.deadlines import settings_of
 from chandong_tui.casework.errors import CaseworkError, NotFound
 from chandong_tui.casework.handoffs import (
@@ -34,15 +33,13 @@ from chandong_tui.casework.handoffs import (
     return_handoff,
 )
 from chandong_tui.casework.permissions import is_owner_or_supervisor
-from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.i18n import Lang, t
+from chandong_tui.i18n import t
 from chandong_tui.model.enums import HandoffState, HandoffTarget, Role
 from chandong_tui.model.records import Handoff
-from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.note_modal import NoteModal
 from chandong_tui.tui.modals.visit_modal import household_label
-from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.text import cell, join, text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 
@@ -65,13 +62,15 @@ def may_change(handoff: Handoff, user_id: str, role: str) -> bool:
     return handoff.state in WAITING and is_owner_or_supervisor(user_id, role, handoff.from_worker_id)
 
 
-class HandoffScreen(SteadyScreen[None]):
+class HandoffScreen(ChandongScreen[None]):
     """One hand-off and what can be done with it."""
 
     HELP_TITLE = "handoff"
 
+    BINDING_GROUP = "handoff"
+    BACK_KEYS = "escape,backspace"
+    QUIT_IN_FOOTER = False
     BINDINGS = [
-        Binding("escape,backspace", "back", "key_back", id="handoff.back", show=True, tooltip="tip_back"),
         Binding("a", "accept", "key_accept", id="handoff.accept", show=True, tooltip="tip_accept"),
         Binding("d", "decline", "key_decline", id="handoff.decline", show=True, tooltip="tip_decline"),
         Binding(
@@ -99,22 +98,14 @@ class HandoffScreen(SteadyScreen[None]):
             show=True,
             tooltip="tip_open_household",
         ),
-        Binding("ctrl+q", "app.quit", "key_quit", id="handoff.quit", show=False, tooltip="tip_quit"),
     ]
 
     def __init__(
         self,
-        repo: CaseRepository,
         handoff_id: str,
-        lang: Lang | str = Lang.KO,
-        clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        self.repo = repo
         self.handoff_id = handoff_id
-        self.lang = lang
-        self._clock = clock
         self.handoff: Handoff | None = None
         """The hand-off as last read."""
 
@@ -124,14 +115,10 @@ class HandoffScreen(SteadyScreen[None]):
         yield SteadyFooter()
 
     def on_mount(self) -> None:
-        self.refresh_handoff()
+        self.reload()
         self.query_one("#handoff-detail").focus()
 
-    def now(self) -> dt.datetime:
-        clock = self._clock or getattr(self.app, "clock", None)
-        return clock() if callable(clock) else now()
-
-    def refresh_handoff(self) -> None:
+    def reload(self) -> None:
         try:
             self.handoff = get_handoff(self.repo, self.handoff_id)
         except NotFound:
@@ -202,11 +189,11 @@ class HandoffScreen(SteadyScreen[None]):
 
     def _done(self, result: object) -> None:
         if result is not None:
-            self.refresh_handoff()
+            self.refresh_records()
 
     def _step(self, title: str, label: str, save: Callable[[str], object], *, required: bool = True) -> None:
         self.app.push_screen(
-            NoteModal(t(title, self.lang), t(label, self.lang), save, self.lang, required=required),
+            NoteModal(t(title, self.lang), t(label, self.lang), save, required=required),
             self._done,
         )
 
@@ -220,9 +207,9 @@ class HandoffScreen(SteadyScreen[None]):
                 self.notify(exc.message(self.lang), severity="error")
                 return
             self.notify(t("handoff_accepted", self.lang), timeout=3)
-            self.refresh_handoff()
+            self.refresh_records()
 
-        self.app.push_screen(ConfirmModal(t("handoff_accept_confirm", self.lang), self.lang), answered)
+        self.app.push_screen(ConfirmModal(t("handoff_accept_confirm", self.lang)), answered)
 
     def action_decline(self) -> None:
         self._step(
@@ -256,9 +243,4 @@ class HandoffScreen(SteadyScreen[None]):
     def action_open_household(self) -> None:
         if self.handoff is None:
             return
-        from chandong_tui.tui.screens.household_screen import HouseholdScreen
-
-        self.app.push_screen(HouseholdScreen(self.repo, self.handoff.household_id, self.lang))
-
-    def action_back(self) -> None:
-        self.dismiss()
+        self.ctx.nav.household(self.handoff.household_id)

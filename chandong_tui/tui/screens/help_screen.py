@@ -6,13 +6,14 @@ descriptions and tooltips, so the help cannot drift from the real keys: a key ad
 own editing keys inside an input are not listed). Keys hidden from the footer (`show=False`) are listed
 too. Over a modal (a form), only priority keys of the app still work, so only those are listed.
 
-Open it with `HelpScreen(app.screen, lang)`, or `toggle_help(app)` from a global key (which closes it when
+Open it with `HelpScreen(app.screen)`, or `toggle_help(app)` from a global key (which closes it when
 it is already open); Esc (or `q`, `f1`) closes it; arrows and Page Up/Down scroll.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.console import Group
 from rich.table import Table
@@ -24,8 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from chandong_tui.i18n import CATALOGUE, Lang, t
-from chandong_tui.tui.bindings import localise_bindings
-from chandong_tui.tui.screens.steady import SteadyModalScreen
+from chandong_tui.tui.base import ChandongModal
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 
@@ -93,7 +93,7 @@ def screen_name(source: Screen[object], lang: Lang | str) -> str | None:
     return t(key, lang) if isinstance(key, str) and key in CATALOGUE else None
 
 
-class HelpScreen(SteadyModalScreen[None]):
+class HelpScreen(ChandongModal[None]):
     """The keys of `source` (the screen the user was on) and the global ones, in a scrollable table."""
 
     HELP_TITLE = "key_help"
@@ -111,14 +111,12 @@ class HelpScreen(SteadyModalScreen[None]):
     HelpScreen .help-section { height: auto; margin-top: 1; }
     """
 
-    def __init__(self, source: Screen[object], lang: Lang | str = Lang.KO) -> None:
+    def __init__(self, source: Screen[object]) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        self.lang = lang
         self.source = source
         self.sections: list[KeySection] = []
-        name = screen_name(source, lang)
-        self.help_title = t("help_title", lang, screen=name) if name else t("key_help", lang)
+        name = screen_name(source, self.lang)
+        self.help_title = t("help_title", self.lang, screen=name) if name else t("key_help", self.lang)
 
     def compose(self) -> ComposeResult:
         self.sections = key_sections(self.app, self.source, self.lang)
@@ -149,9 +147,9 @@ class HelpScreen(SteadyModalScreen[None]):
         self.dismiss(None)
 
 
-def toggle_help(app: App[object]) -> None:
+def toggle_help(app: App[Any]) -> None:
     """Open the help for the screen the user is on, or close it if that screen is the help."""
     if isinstance(app.screen, HelpScreen):
         app.screen.dismiss(None)
     else:
-        app.push_screen(HelpScreen(app.screen, getattr(app, "lang", Lang.KO)))
+        app.push_screen(HelpScreen(app.screen))

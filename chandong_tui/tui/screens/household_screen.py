@@ -23,24 +23,24 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from chandong_tui.casework.clock import KST, first_visit_clock, now
+from chandong_tui.casework.clock import KST, first_visit_clock
 from chandong_tui.casework.handoffs import history_lines, waiting_handoff_of
 from chandong_tui.casework.pausable import PausableClock, PauseStep, clocks_of_household, pause_steps
 from chandong_tui.casework.permissions import is_owner_or_supervisor
-from chandong_tui.casework.repository import CaseRepository, TimelineEntry
+from chandong_tui.casework.repository import TimelineEntry
 from chandong_tui.casework.supervision import CLOSABLE, case_events_of, request_closure
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import FlagState, HouseholdStatus, HouseholdTag, LabelledEnum
 from chandong_tui.model.fields import mask_phone, mask_rrn
 from chandong_tui.model.records import CaseEvent, Conference, CrisisFlag, Handoff, Household, Member, Visit
-from chandong_tui.tui.bindings import hide_binding, localise_bindings
+from chandong_tui.tui.base import ChandongScreen
+from chandong_tui.tui.bindings import hide_binding
 from chandong_tui.tui.flag_text import CLOCK_STYLES, LEVEL_STYLES, clock_label
 from chandong_tui.tui.modals.clock_modal import ask_clock_step, kind_label
 from chandong_tui.tui.modals.flag_modal import FlagModal, FlagPicker, most_urgent_first
 from chandong_tui.tui.modals.resolve_flag_modal import ResolveFlagModal
 from chandong_tui.tui.modals.reveal_modal import ask_reveal, may_reveal
 from chandong_tui.tui.modals.visit_modal import VisitModal, household_label
-from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.text import cell, join, safe_text, text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 
@@ -74,11 +74,13 @@ def _age(birth: dt.date, today: dt.date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
-class HouseholdScreen(SteadyScreen[None]):
+class HouseholdScreen(ChandongScreen[None]):
     """The detail of one household."""
 
+    BINDING_GROUP = "household"
+    BACK_KEYS = "escape,backspace"
     BINDINGS = [
-        Binding("escape,backspace", "back", "key_back", id="household.back", show=True, tooltip="tip_back"),
+        # Quit right after back (the base adds back first), where this footer has always shown it.
         Binding("ctrl+q", "app.quit", "key_quit", id="household.quit", show=True, tooltip="tip_quit"),
         Binding("v", "record_visit", "key_visit", id="household.visit", show=True, tooltip="tip_visit"),
         Binding(
@@ -135,21 +137,16 @@ class HouseholdScreen(SteadyScreen[None]):
 
     def __init__(
         self,
-        repo: CaseRepository,
         household_id: str,
-        lang: Lang | str = Lang.KO,
         today: dt.date | None = None,
     ) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        if not may_reveal(repo):
+        if not may_reveal(self.repo):
             hide_binding(self, "reveal_rrn")  # the key still answers why not
         self.revealed: dict[str, str] = {}
         """Registration numbers revealed (with a logged reason) in this view, by member id."""
-        self.repo = repo
         self.household_id = household_id
         """The household shown."""
-        self.lang = lang
         self._given_today = today
         self.today = today or dt.date.today()
         """The day ages are counted at: `today`, else the app clock's day (set on mount)."""
@@ -171,11 +168,11 @@ class HouseholdScreen(SteadyScreen[None]):
 
     def on_mount(self) -> None:
         if self._given_today is None:
-            self.today = self._now().astimezone(KST).date()
-        self.refresh_sections()
+            self.today = self.now().astimezone(KST).date()
+        self.reload()
         self.query_one("#detail", VerticalScroll).focus()
 
-    def refresh_sections(self) -> None:
+    def reload(self) -> None:
         """Read the household again and re-render every section (after a save, a new visit or flag
         is on the timeline at once); the keys that need an open flag follow."""
         self._worker_names = {worker.id: worker.name for worker in self.repo.workers()}
@@ -184,11 +181,6 @@ class HouseholdScreen(SteadyScreen[None]):
         for name, content in zip(("header", "members", "flags", "timeline"), sections, strict=True):
             self.query_one(f"#detail-{name}", Static).update(content)
         self.refresh_bindings()
-
-    def _now(self) -> dt.datetime:
-        """The app's clock (fixed in tests and snapshots), else the time in Korea."""
-        clock = getattr(self.app, "clock", None)
-        return clock() if callable(clock) else now()
 
     def _sections(self) -> list[Text]:
         self.household, self.open_flags = None, []
@@ -204,7 +196,7 @@ class HouseholdScreen(SteadyScreen[None]):
                 key=lambda e: (e.at, e.record.id),
                 reverse=True,
             )
-            clocks = clocks_of_household(self.repo, household, self._now())
+            clocks = clocks_of_household(self.repo, household, self.now())
         except ValidationError as exc:  # a stored row this version cannot read; show, don't crash
             reason = f"{exc.error_count()} × {exc.errors()[0]['type']}"
             return [text(t("household_unreadable", self.lang, reason=reason), "bold")]
@@ -304,18 +296,18 @@ class HouseholdScreen(SteadyScreen[None]):
         roles that never see it get a line saying so."""
         if self.household is None:
             return
-        ask_reveal(self, self.repo, self.repo.members_of(self.household_id), self.lang, self._show_revealed)
+        ask_reveal(self, self.repo.members_of(self.household_id), self._show_revealed)
 
     def _show_revealed(self, member_id: str, number: str) -> None:
         self.revealed[member_id] = number
-        self.refresh_sections()
+        self.reload()
 
     def forget_revealed(self) -> None:
         """Mask every revealed number again (the idle lock calls this before covering the screen)."""
         if self.revealed:
             self.revealed.clear()
             if self.is_mounted:
-                self.refresh_sections()
+                self.reload()
 
     def _clock(self, flag: CrisisFlag, at: dt.datetime) -> Text:
         """Where the flag's 72-hour first-visit clock stands, as a 16-cell column (wider when it
@@ -326,7 +318,7 @@ class HouseholdScreen(SteadyScreen[None]):
 
     def _flags(self, flags: list[CrisisFlag]) -> Text:
         lines = [self._title("open_flags")]
-        at = self._now()
+        at = self.now()
         for flag in flags:
             reasons = ", ".join(reason.label(self.lang) for reason in flag.reasons)
             line = join(
@@ -445,15 +437,15 @@ class HouseholdScreen(SteadyScreen[None]):
 
     def _saved(self, result: object) -> None:
         if result is not None:
-            self.refresh_sections()
+            self.refresh_records()
 
     def action_record_visit(self) -> None:
         if self.household is not None:
-            self.app.push_screen(VisitModal(self.repo, self.household, self.lang, self._now), self._saved)
+            self.app.push_screen(VisitModal(self.household.id), self._saved)
 
     def action_raise_flag(self) -> None:
         if self.household is not None:
-            self.app.push_screen(FlagModal(self.repo, self.household, self.lang, self._now), self._saved)
+            self.app.push_screen(FlagModal(self.household.id), self._saved)
 
     def action_update_flag(self) -> None:
         self._with_flag(self._update)
@@ -474,17 +466,15 @@ class HouseholdScreen(SteadyScreen[None]):
             if flag is not None:
                 then(flag)
 
-        self.app.push_screen(FlagPicker(self.open_flags, self.lang), picked)
+        self.app.push_screen(FlagPicker(self.open_flags), picked)
 
     def _update(self, flag: CrisisFlag) -> None:
         assert self.household is not None
-        self.app.push_screen(FlagModal(self.repo, self.household, self.lang, self._now, flag), self._saved)
+        self.app.push_screen(FlagModal(self.household.id, flag.id), self._saved)
 
     def _resolve(self, flag: CrisisFlag) -> None:
         assert self.household is not None
-        self.app.push_screen(
-            ResolveFlagModal(self.repo, self.household, flag, self.lang, self._now), self._saved
-        )
+        self.app.push_screen(ResolveFlagModal(self.household.id, flag.id), self._saved)
 
     def action_handoff(self) -> None:
         """Open the household's hand-off still waiting; else ask for a new one (its owner or a
@@ -494,18 +484,14 @@ class HouseholdScreen(SteadyScreen[None]):
             return
         waiting = waiting_handoff_of(self.repo, household.id)
         if waiting is not None:
-            from chandong_tui.tui.screens.handoff_screen import HandoffScreen
-
-            self.app.push_screen(
-                HandoffScreen(self.repo, waiting.id, self.lang), lambda _: self.refresh_sections()
-            )
+            self.ctx.nav.handoff(waiting.id)
             return
         if not is_owner_or_supervisor(self.repo.user_id, self.repo.role, household.owner_id):
             self.notify(t("handoff_not_owner", self.lang), severity="warning")
             return
         from chandong_tui.tui.modals.handoff_modal import HandoffModal
 
-        self.app.push_screen(HandoffModal(self.repo, household, self.lang), self._saved)
+        self.app.push_screen(HandoffModal(household.id), self._saved)
 
     def action_request_closure(self) -> None:
         """Ask a supervisor to close the case (its owner or a supervisor), with the reason."""
@@ -524,8 +510,7 @@ class HouseholdScreen(SteadyScreen[None]):
             NoteModal(
                 title,
                 t("closure_reason", self.lang),
-                lambda note: request_closure(self.repo, household.id, note, at=self._now()),
-                self.lang,
+                lambda note: request_closure(self.repo, household.id, note, at=self.now()),
             ),
             self._saved,
         )
@@ -533,20 +518,9 @@ class HouseholdScreen(SteadyScreen[None]):
     def action_pause_clock(self) -> None:
         """Pause one of the household's clocks with a reason, or resume a paused one (a picker asks
         which when there are several); read again first, another PC may have changed one."""
-        self.refresh_sections()
+        self.refresh_records()
         if self.household is not None:
-            ask_clock_step(
-                self.app,
-                self.repo,
-                self.household,
-                self.clocks,
-                self.lang,
-                self._now,
-                lambda _: self.refresh_sections(),
-            )
-
-    def action_back(self) -> None:
-        self.dismiss()
+            ask_clock_step(self, self.household, self.clocks, self._saved)
 
     def action_scroll(self, how: str) -> None:
         getattr(self.query_one("#detail", VerticalScroll), f"scroll_{how}")(animate=False)

@@ -23,16 +23,13 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets import Input, Static
 
-from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.i18n import Lang, t
+from chandong_tui.i18n import t
 from chandong_tui.model.enums import HouseholdTag
 from chandong_tui.model.records import Household, Member
-from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.base import ChandongModal, ChandongScreen
 from chandong_tui.tui.household_filter import ListFilters
 from chandong_tui.tui.modals.household_modal import HouseholdModal
-from chandong_tui.tui.screens.household_screen import HouseholdScreen
-from chandong_tui.tui.screens.steady import SteadyModalScreen, SteadyScreen
-from chandong_tui.tui.signed_in import open_report, signed_in_line
+from chandong_tui.tui.signed_in import signed_in_line
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.household_list import HouseholdList
@@ -44,7 +41,7 @@ TAGS: tuple[HouseholdTag, ...] = tuple(HouseholdTag)
 """The order `t` cycles through (then back to no tag)."""
 
 
-class TongPrompt(SteadyModalScreen[int | None]):
+class TongPrompt(ChandongModal[int | None]):
     """Asks for a 통 number. Dismisses with the number, 0 to clear the 통 filter, None when cancelled."""
 
     BINDINGS = [
@@ -60,10 +57,8 @@ class TongPrompt(SteadyModalScreen[int | None]):
     TongPrompt #tong-message { height: auto; color: $error; text-style: bold; }
     """
 
-    def __init__(self, current: int | None, lang: Lang | str = Lang.KO) -> None:
+    def __init__(self, current: int | None) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        self.lang = lang
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -117,10 +112,11 @@ class SearchBox(Input):
         self._on_value(value)
 
 
-class HouseholdsScreen(SteadyScreen[None]):
+class HouseholdsScreen(ChandongScreen[None]):
     """Every household of the dong, filtered as the user types and by the filter keys."""
 
     HELP_TITLE = "households"
+    BINDING_GROUP = "households"
 
     BINDINGS = [
         Binding("ctrl+q", "app.quit", "key_quit", id="households.quit", show=True, tooltip="tip_quit"),
@@ -170,13 +166,8 @@ class HouseholdsScreen(SteadyScreen[None]):
         Binding("pageup", "list('page_up')", "key_page_up", id="households.page_up", show=False),
     ]
 
-    def __init__(self, repo: CaseRepository, lang: Lang | str = Lang.KO) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        self.repo = repo
-        self.lang = lang
-        self._generation = -1
-        """The cache generation the list was read at: coming back after a change, it is read again."""
         self._count_line: str | None = None
         """What the count line shows (it is only repainted when that changes)."""
 
@@ -206,19 +197,12 @@ class HouseholdsScreen(SteadyScreen[None]):
         return self.household_list.filters
 
     def reload(self) -> None:
-        """Read the households again from the repository."""
-        self._generation = self.repo.session.cache.generation
+        """Read the households again from the repository, the cursor staying on the household it
+        was on (a visit recorded, a flag raised, other PCs' changes merged)."""
+        current = self.household_list.current
         owners = {worker.id: worker.name for worker in self.repo.workers()}
         self.household_list.load(self.repo.household_summaries(), owners)
         self._show_count()
-
-    def on_screen_resume(self) -> None:
-        """Back from a household (a visit recorded, a flag raised): read again if anything changed,
-        the cursor staying on the household it was on."""
-        if self.repo.session.closed or self.repo.session.cache.generation == self._generation:
-            return
-        current = self.household_list.current
-        self.reload()
         if current is not None:
             self.household_list.select_id(current.id)
 
@@ -272,7 +256,7 @@ class HouseholdsScreen(SteadyScreen[None]):
         self._narrow(event.value)  # (already done by the box itself: see `SearchBox`)
 
     def _narrow(self, query: str) -> None:
-        if self.is_mounted and query != self.household_list.query:
+        if self.is_mounted and query != self.household_list.search_text:
             self.household_list.filter(query)
             self._show_count()
 
@@ -282,10 +266,10 @@ class HouseholdsScreen(SteadyScreen[None]):
 
     @on(HouseholdList.Opened)
     def open_household(self, event: HouseholdList.Opened) -> None:
-        self.app.push_screen(HouseholdScreen(self.repo, event.summary.id, self.lang))
+        self.ctx.nav.household(event.summary.id)
 
     def action_open_report(self) -> None:
-        open_report(self, self.repo, self.lang)
+        self.ctx.nav.report()
 
     def action_focus_search(self) -> None:
         self.search_box.focus()
@@ -319,7 +303,7 @@ class HouseholdsScreen(SteadyScreen[None]):
             if tong is not None:
                 self.set_filters(replace(self.filters, tong=tong or None))
 
-        self.app.push_screen(TongPrompt(self.filters.tong, self.lang), answered)
+        self.app.push_screen(TongPrompt(self.filters.tong), answered)
 
     def action_clear_filters(self) -> None:
         """No search text, no filters: every household."""
@@ -331,14 +315,13 @@ class HouseholdsScreen(SteadyScreen[None]):
     # -- registering -----------------------------------------------------------------------
     def action_register(self) -> None:
         """Register a household; afterwards the list is read again with the cursor on it."""
-        clock = getattr(self.app, "clock", None)
-        self.app.push_screen(HouseholdModal(self.repo, self.lang, clock=clock), self._registered)
+        self.app.push_screen(HouseholdModal(), self._registered)
 
     def _registered(self, result: tuple[Household, list[Member]] | None) -> None:
         if result is None:
             return
         household, _members = result
-        self.reload()
+        self.refresh_records()
         if not self.household_list.select_id(household.id):  # hidden by the search or a filter
             self.action_clear_filters()
             self.household_list.select_id(household.id)

@@ -13,14 +13,12 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from chandong_tui.i18n import Lang, t
-from chandong_tui.tui.bindings import localise_bindings
-from chandong_tui.tui.screens.steady import SteadyScreen
+from chandong_tui.i18n import t
+from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.vault.errors import AuthError, VaultError
@@ -31,7 +29,7 @@ if TYPE_CHECKING:
     from chandong_tui.vault.session import VaultSession
 
 
-class LockScreen(SteadyScreen[bool | str]):
+class LockScreen(ChandongScreen[bool | str]):
     """Locked while idle: the same user's passphrase opens it again."""
 
     DEFAULT_CSS = """
@@ -42,9 +40,8 @@ class LockScreen(SteadyScreen[bool | str]):
     LockScreen #lock-message.-error { color: $error; text-style: bold; }
     """
 
-    BINDINGS = [
-        Binding("ctrl+q", "app.quit", "key_quit", id="lock.quit", show=True, tooltip="tip_quit"),
-    ]
+    BINDING_GROUP = "lock"
+    SYNC_LINE = False
 
     @dataclass
     class Checked(Message):
@@ -53,11 +50,9 @@ class LockScreen(SteadyScreen[bool | str]):
 
         outcome: bool | str
 
-    def __init__(self, session: VaultSession, lang: Lang | str = Lang.KO, locked_at: str = "") -> None:
+    def __init__(self, session: VaultSession, locked_at: str = "") -> None:
         super().__init__()
-        localise_bindings(self, lang)
         self.session = session
-        self.lang = lang
         self.locked_at = locked_at
         self.busy = False
 

@@ -15,7 +15,6 @@ made here, and when the screen comes back to the front after the vault changed; 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -27,26 +26,25 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from chandong_tui.casework.clock import KST, now
+from chandong_tui.casework.clock import KST
 from chandong_tui.casework.errors import CaseworkError
 from chandong_tui.casework.handoffs import escalate_overdue
 from chandong_tui.casework.queue import ClockKind, QueueFilter, SupervisorQueue, supervisor_queue
-from chandong_tui.casework.repository import CaseRepository, HouseholdSummary
+from chandong_tui.casework.repository import HouseholdSummary
 from chandong_tui.casework.supervision import approve_closure, comment, reassign, return_closure
-from chandong_tui.i18n import Lang, t
+from chandong_tui.i18n import t
 from chandong_tui.model.enums import CrisisLevel, HouseholdTag, Role
-from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.flag_text import CLOCK_STYLES, LEVEL_STYLES, clock_label
 from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.handoff_modal import worker_options
 from chandong_tui.tui.modals.note_modal import NoteModal
-from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.text import cell, join, text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.option_lists import replace_options
 
 if TYPE_CHECKING:
-    from textual.app import App
+    pass
 
 _SECTION = "bold underline"
 _MUTED = "dim"
@@ -68,19 +66,7 @@ class QueueRow:
     record_id: str = ""
 
 
-def open_queue(
-    app: App[object], repo: CaseRepository, lang: Lang | str, clock: Callable[[], dt.datetime]
-) -> None:
-    """The queue above 내 업무 (supervisors; others get a line saying why not)."""
-    if repo.role != Role.SUPERVISOR:
-        app.notify(t("queue_supervisor_only", lang), severity="warning")
-        return
-    if isinstance(app.screen, QueueScreen):
-        return
-    app.push_screen(QueueScreen(repo, lang, clock))
-
-
-class QueueScreen(SteadyScreen[None]):
+class QueueScreen(ChandongScreen[None]):
     """What needs a supervisor now, and the keys to act on it."""
 
     HELP_TITLE = "queue_title"
@@ -92,8 +78,10 @@ class QueueScreen(SteadyScreen[None]):
         text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
+    BINDING_GROUP = "queue"
+    BACK_KEYS = "escape,backspace"
+    QUIT_IN_FOOTER = False
     BINDINGS = [
-        Binding("escape,backspace", "back", "key_back", id="queue.back", show=True, tooltip="tip_back"),
         Binding("space", "mark", "key_mark", id="queue.mark", show=True, tooltip="tip_mark"),
         Binding("a", "reassign", "key_reassign", id="queue.reassign", show=True, tooltip="tip_reassign"),
         Binding(
@@ -138,17 +126,10 @@ class QueueScreen(SteadyScreen[None]):
         Binding(
             "f5", "refresh_queue", "key_refresh", id="queue.refresh", show=False, tooltip="tip_refresh_queue"
         ),
-        Binding("ctrl+q", "app.quit", "key_quit", id="queue.quit", show=False, tooltip="tip_quit"),
     ]
 
-    def __init__(
-        self, repo: CaseRepository, lang: Lang | str = Lang.KO, clock: Callable[[], dt.datetime] | None = None
-    ) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        self.repo = repo
-        self.lang = lang
-        self.clock = clock or now
         self.filters = QueueFilter()
         self.queue: SupervisorQueue | None = None
         """The queue as last computed."""
@@ -157,7 +138,6 @@ class QueueScreen(SteadyScreen[None]):
         self.rows: dict[str, QueueRow] = {}
         self.computed = 0
         """How many times the queue was computed (once per open and per change, never per key)."""
-        self._generation = -1
         self._names: dict[str, str] = {}
         self._households: dict[str, HouseholdSummary] = {}
         self._lines: dict[str, Callable[[], Text]] = {}
@@ -170,22 +150,17 @@ class QueueScreen(SteadyScreen[None]):
         yield SteadyFooter()
 
     def on_mount(self) -> None:
-        escalate_overdue(self.repo, at=self.clock())
+        escalate_overdue(self.repo, at=self.now())
         self._names = {w.id: w.name for w in self.repo.workers()}
-        self.refresh_queue()
+        self.reload()
         self.query_one("#queue-list", OptionList).focus()
 
-    def on_screen_resume(self) -> None:
-        if self.queue is not None and self._generation != self.repo.session.cache.generation:
-            self.refresh_queue()  # back from a household or hand-off that changed something
-
     # -- computing and drawing -------------------------------------------------------------
-    def refresh_queue(self) -> None:
+    def reload(self) -> None:
         """Compute the queue and redraw the list, the cursor kept on the same line when it is still there."""
-        self.queue = supervisor_queue(self.repo, self.clock(), self.filters)
+        self.queue = supervisor_queue(self.repo, self.now(), self.filters)
         self.computed += 1
         self._households = {s.id: s for s in self.repo.household_summaries()}
-        self._generation = self.repo.session.cache.generation
         self.marked &= set(self._households)
         self._draw()
 
@@ -446,14 +421,14 @@ class QueueScreen(SteadyScreen[None]):
         def picked(worker_id: str | None) -> None:
             if not worker_id:
                 return
-            if self._act(lambda: reassign(self.repo, ids, worker_id, at=self.clock())):
+            if self._act(lambda: reassign(self.repo, ids, worker_id, at=self.now())):
                 name = self._names.get(worker_id, worker_id)
                 self.notify(t("queue_reassigned", self.lang, n=len(ids), name=name), timeout=3)
                 self.marked.clear()
-                self.refresh_queue()
+                self.refresh_records()
 
         title = t("queue_pick_worker", self.lang, n=len(ids))
-        self.app.push_screen(ChoiceModal(title, worker_options(self.repo, self.lang), self.lang), picked)
+        self.app.push_screen(ChoiceModal(title, worker_options(self.repo, self.lang)), picked)
 
     def _act(self, step: Callable[[], object]) -> bool:
         try:
@@ -472,11 +447,9 @@ class QueueScreen(SteadyScreen[None]):
 
         def done(result: object) -> None:
             if result is not None:
-                self.refresh_queue()
+                self.refresh_records()
 
-        self.app.push_screen(
-            NoteModal(t(title, self.lang, household=name), t(label, self.lang), save, self.lang), done
-        )
+        self.app.push_screen(NoteModal(t(title, self.lang, household=name), t(label, self.lang), save), done)
 
     def action_approve_closure(self) -> None:
         row = self.current
@@ -485,7 +458,7 @@ class QueueScreen(SteadyScreen[None]):
             self._note(
                 "closure_approve_title",
                 "comment",
-                lambda note: approve_closure(self.repo, hid, note, at=self.clock()),
+                lambda note: approve_closure(self.repo, hid, note, at=self.now()),
             )
 
     def action_return_closure(self) -> None:
@@ -495,16 +468,14 @@ class QueueScreen(SteadyScreen[None]):
             self._note(
                 "closure_return_title",
                 "comment",
-                lambda note: return_closure(self.repo, hid, note, at=self.clock()),
+                lambda note: return_closure(self.repo, hid, note, at=self.now()),
             )
 
     def action_comment(self) -> None:
         row = self.current
         if row is not None and row.household_id:
             hid = row.household_id
-            self._note(
-                "comment_title", "comment", lambda note: comment(self.repo, hid, note, at=self.clock())
-            )
+            self._note("comment_title", "comment", lambda note: comment(self.repo, hid, note, at=self.now()))
 
     def action_open_item(self) -> None:
         row = self.current
@@ -514,18 +485,14 @@ class QueueScreen(SteadyScreen[None]):
             same = self.filters.worker_id == row.record_id
             self._filter(worker_id=None if same else row.record_id)
         elif row.kind == "handoff":
-            from chandong_tui.tui.screens.handoff_screen import HandoffScreen
-
-            self.app.push_screen(HandoffScreen(self.repo, row.record_id, self.lang, self.clock))
+            self.ctx.nav.handoff(row.record_id)
         elif row.household_id is not None:
-            from chandong_tui.tui.screens.household_screen import HouseholdScreen
-
-            self.app.push_screen(HouseholdScreen(self.repo, row.household_id, self.lang))
+            self.ctx.nav.household(row.household_id)
 
     # -- filters ---------------------------------------------------------------------------
     def _filter(self, **changes: object) -> None:
         self.filters = replace(self.filters, **changes)  # type: ignore[arg-type]
-        self.refresh_queue()
+        self.refresh_records()
 
     def _ask(
         self, title: str, options: list[tuple[str, str]], field: str, convert: Callable[[str], object] = str
@@ -538,7 +505,7 @@ class QueueScreen(SteadyScreen[None]):
                 self._filter(**{field: convert(value) if value else None})
 
         chosen = "" if current is None else str(current)
-        self.app.push_screen(ChoiceModal(t(title, self.lang), choices, self.lang, chosen), picked)
+        self.app.push_screen(ChoiceModal(t(title, self.lang), choices, chosen), picked)
 
     def action_filter_tong(self) -> None:
         tongs = sorted({s.tong for s in self._households.values()})
@@ -564,7 +531,4 @@ class QueueScreen(SteadyScreen[None]):
         self._filter(tong=None, worker_id=None, tag=None, level=None)
 
     def action_refresh_queue(self) -> None:
-        self.refresh_queue()
-
-    def action_back(self) -> None:
-        self.dismiss()
+        self.refresh_records()

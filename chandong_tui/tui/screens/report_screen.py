@@ -22,14 +22,12 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
-from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
 from chandong_tui.reports.figures import FIGURES, Figure, compute
 from chandong_tui.reports.month import BadMonth, Month
 from chandong_tui.reports.monthly import monthly_report
-from chandong_tui.tui.bindings import localise_bindings
+from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.modals.export_modal import ExportModal, ExportRequest, expand
-from chandong_tui.tui.screens.steady import SteadyScreen
 from chandong_tui.tui.signed_in import SUPERVISOR
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.footer import SteadyFooter
@@ -71,11 +69,13 @@ VALUE_WIDTH = 14
 """Cells of the value column: enough for 1,234,567,890원 or 100.0%."""
 
 
-class ReportScreen(SteadyScreen[None]):
+class ReportScreen(ChandongScreen[None]):
     """A month's figures and a chart of the 12 months ending with it (supervisors only)."""
 
+    BINDING_GROUP = "report"
+    BACK_KEYS = "escape"
+    QUIT_IN_FOOTER = False
     BINDINGS = [
-        Binding("escape", "back", "key_back", id="report.back", show=True, tooltip="tip_back"),
         # Priority so the table's own left/right do not take them; skipped while typing a month.
         Binding(
             "left_square_bracket,left",
@@ -99,7 +99,6 @@ class ReportScreen(SteadyScreen[None]):
             "m", "type_month", "key_month_type", id="report.type_month", show=True, tooltip="tip_month_type"
         ),
         Binding("e", "export", "key_export", id="report.export", show=True, tooltip="tip_export"),
-        Binding("ctrl+q", "app.quit", "key_quit", id="report.quit", show=False, tooltip="tip_quit"),
     ]
 
     @dataclass
@@ -110,18 +109,13 @@ class ReportScreen(SteadyScreen[None]):
         values: dict[str, int | float | None]
         points: tuple[ChartPoint, ...]
 
-    def __init__(
-        self, repo: CaseRepository, lang: Lang | str = Lang.KO, today: dt.date | None = None
-    ) -> None:
+    def __init__(self, today: dt.date | None = None) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        self.repo = repo
-        self.lang = lang
         self.month = previous_month(today or dt.date.today())
         """The month shown."""
         self.values: dict[str, int | float | None] = {}
         """The figures of `month` once computed (empty while computing)."""
-        self.allowed = repo.role == SUPERVISOR
+        self.allowed = self.repo.role == SUPERVISOR
         self._repo_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
@@ -237,7 +231,6 @@ class ReportScreen(SteadyScreen[None]):
             ExportModal(
                 t("export_title", self.lang, month=str(month)),
                 f"~/chandong-report-{month}.csv",
-                self.lang,
             ),
             lambda request: self.write_export(month, request),
         )
@@ -259,6 +252,3 @@ class ReportScreen(SteadyScreen[None]):
             return
         self._say(t("report_saved", self.lang, path=str(path)))
         self.app.notify(t("report_saved", self.lang, path=str(path)))
-
-    def action_back(self) -> None:
-        self.dismiss()

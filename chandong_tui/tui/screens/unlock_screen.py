@@ -13,15 +13,13 @@ from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
-from chandong_tui.i18n import Lang, t
-from chandong_tui.tui.bindings import localise_bindings
-from chandong_tui.tui.screens.steady import SteadyScreen
+from chandong_tui.i18n import t
+from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.vault.errors import AuthError, VaultError
@@ -30,12 +28,11 @@ if TYPE_CHECKING:
     from chandong_tui.vault.session import VaultSession
 
 
-class UnlockScreen(SteadyScreen[None]):
+class UnlockScreen(ChandongScreen[None]):
     """Asks who is there and opens the vault."""
 
-    BINDINGS = [
-        Binding("ctrl+q", "app.quit", "key_quit", id="unlock.quit", show=True, tooltip="tip_quit"),
-    ]
+    BINDING_GROUP = "unlock"
+    SYNC_LINE = False
 
     @dataclass
     class Unlocked(Message):
@@ -53,16 +50,13 @@ class UnlockScreen(SteadyScreen[None]):
         self,
         vault_root: Path,
         keep: Callable[[VaultSession], bool],
-        lang: Lang | str = Lang.KO,
         user: str | None = None,
     ) -> None:
         """`keep(session)` is called from the worker thread with a fresh session; it returns False
         when nobody can take it any more (the app is closing), and the session is closed here."""
         super().__init__()
-        localise_bindings(self, lang)
         self.vault_root = vault_root
         self.keep = keep
-        self.lang = lang
         self.initial_user = user or ""
         self.busy = False
 

@@ -8,7 +8,6 @@ schedules a new one (case managers and supervisors) and opens it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -16,14 +15,12 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from chandong_tui.casework.clock import KST, now
+from chandong_tui.casework.clock import KST
 from chandong_tui.casework.conferences import ORGANISER_ROLES, week_view
-from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.workdays import holiday_name
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.records import Conference
-from chandong_tui.tui.bindings import localise_bindings
-from chandong_tui.tui.screens.steady import SteadyScreen
+from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.text import cell, join, text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.option_lists import replace_options
@@ -32,7 +29,7 @@ _MUTED = "dim"
 _WEEKDAYS = {"ko": "월화수목금토일", "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
 
 
-class WeekScreen(SteadyScreen[None]):
+class WeekScreen(ChandongScreen[None]):
     """A week of conferences."""
 
     HELP_TITLE = "week_screen_name"
@@ -43,8 +40,10 @@ class WeekScreen(SteadyScreen[None]):
         text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
+    BINDING_GROUP = "week"
+    BACK_KEYS = "escape,backspace"
+    QUIT_IN_FOOTER = False
     BINDINGS = [
-        Binding("escape,backspace", "back", "key_back", id="week.back", show=True, tooltip="tip_back"),
         Binding(
             "left_square_bracket,left",
             "move(-1)",
@@ -66,21 +65,13 @@ class WeekScreen(SteadyScreen[None]):
         Binding(
             "enter", "open_conference", "key_open", id="week.open", show=False, tooltip="tip_open_conference"
         ),
-        Binding("ctrl+q", "app.quit", "key_quit", id="week.quit", show=False, tooltip="tip_quit"),
     ]
 
-    def __init__(
-        self, repo: CaseRepository, lang: Lang | str = Lang.KO, clock: Callable[[], dt.datetime] | None = None
-    ) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        localise_bindings(self, lang)
-        self.repo = repo
-        self.lang = lang
-        self.clock = clock or now
-        self.day = self.clock().astimezone(KST).date()
+        self.day = self.now().astimezone(KST).date()
         """A day of the week shown."""
         self.days: list[tuple[dt.date, list[Conference]]] = []
-        self._resumed_once = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="week-title")
@@ -88,15 +79,10 @@ class WeekScreen(SteadyScreen[None]):
         yield SteadyFooter()
 
     def on_mount(self) -> None:
-        self.refresh_week()
+        self.reload()
         self.query_one("#week-list", OptionList).focus()
 
-    def on_screen_resume(self) -> None:
-        if self._resumed_once:
-            self.refresh_week()  # back from a conference: its state may have changed
-        self._resumed_once = True
-
-    def refresh_week(self) -> None:
+    def reload(self) -> None:
         self.days = week_view(self.repo, self.day)
         lang = self.lang
         first, last = self.days[0][0], self.days[-1][0]
@@ -105,7 +91,7 @@ class WeekScreen(SteadyScreen[None]):
         )
         names = {w.id: w.name for w in self.repo.workers()}
         weekdays = _WEEKDAYS["en" if lang == Lang.EN else "ko"]
-        today = self.clock().astimezone(KST).date()
+        today = self.now().astimezone(KST).date()
         options: list[Option] = []
         for day, conferences in self.days:
             holiday = holiday_name(day, lang) or ""
@@ -138,11 +124,11 @@ class WeekScreen(SteadyScreen[None]):
 
     def action_move(self, weeks: int) -> None:
         self.day += dt.timedelta(weeks=weeks)
-        self.refresh_week()
+        self.reload()
 
     def action_this_week(self) -> None:
-        self.day = self.clock().astimezone(KST).date()
-        self.refresh_week()
+        self.day = self.now().astimezone(KST).date()
+        self.reload()
 
     @on(OptionList.OptionSelected, "#week-list")
     def selected(self, event: OptionList.OptionSelected) -> None:
@@ -154,9 +140,7 @@ class WeekScreen(SteadyScreen[None]):
             option = self.query_one("#week-list", OptionList).highlighted_option
             conference_id = option.id if option is not None and not option.disabled else None
         if conference_id:
-            from chandong_tui.tui.screens.conference_screen import ConferenceScreen
-
-            self.app.push_screen(ConferenceScreen(self.repo, conference_id, self.lang, self.clock))
+            self.ctx.nav.conference(conference_id)
 
     def action_schedule(self) -> None:
         from chandong_tui.tui.modals.conference_modal import ConferenceModal
@@ -164,10 +148,7 @@ class WeekScreen(SteadyScreen[None]):
         def saved(conference: Conference | None) -> None:
             if conference is not None:
                 self.day = conference.scheduled_at.astimezone(KST).date()
-                self.refresh_week()
+                self.refresh_records()
                 self.action_open_conference(conference.id)
 
-        self.app.push_screen(ConferenceModal(self.repo, self.lang, self.clock), saved)
-
-    def action_back(self) -> None:
-        self.dismiss()
+        self.app.push_screen(ConferenceModal(), saved)

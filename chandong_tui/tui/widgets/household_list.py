@@ -20,6 +20,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -218,8 +219,9 @@ class HouseholdList(ScrollView, can_focus=True):
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
     @property
-    def query(self) -> str:
-        """The search query applied now."""
+    def search_text(self) -> str:
+        """The search text applied now (not `query`: that is Textual's DOM query, which a double
+        click's text selection calls)."""
         return self._query
 
     def load(self, summaries: list[HouseholdSummary], owner_names: dict[str, str]) -> None:
@@ -328,6 +330,18 @@ class HouseholdList(ScrollView, can_focus=True):
     def action_select(self) -> None:
         if self.current is not None:
             self.post_message(self.Opened(self.current))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on the row under the mouse; a double click opens it."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:  # the header line
+            return
+        index = round(self.scroll_offset.y) + offset.y - 1
+        if index >= len(self.rows):
+            return
+        self.cursor = index
+        if event.chain >= 2:
+            self.action_select()
 
     # -- drawing ---------------------------------------------------------------------------
     def notify_style_update(self) -> None:
