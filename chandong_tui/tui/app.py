@@ -54,6 +54,7 @@ NAVIGATION = {
     "open_conflicts": ("on_conflicts", False),
     "open_queue": ("on_queue", True),
     "open_access_log": ("on_access_log", True),
+    "open_report": ("on_report", True),
 }
 """App actions that show a main screen: (the navigator's "is it in front" test, supervisors only)."""
 
@@ -225,20 +226,24 @@ class ChandongApp(App[None]):
     # -- keys and the palette ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Nothing but quitting while the idle lock is on; the screens of the vault once it is open,
-        each offered where it is not already in front (the queue and the access log to supervisors)."""
+        each where it is not already in front. A supervisor's screen asked for by someone else is
+        refused with a line saying why (the navigator), so the key is not dead; `offers` leaves it
+        out of the palette."""
         if self.idle_lock.blocks(action):
             return False
         nav = self.nav
         if action in NAVIGATION:
-            if nav is None:
-                return False
-            showing, supervisor_only = NAVIGATION[action]
-            if supervisor_only and not self._supervisor():
-                return False
-            return not getattr(nav, showing)()
+            showing, _ = NAVIGATION[action]
+            return nav is not None and not getattr(nav, showing)()
         if action == "sync_now":
             return nav is not None
         return True
+
+    def offers(self, action: str) -> bool:
+        """Whether the palette offers `action` (an app action's name): it works now, and the screen it
+        shows is for this user (the queue, the access log and the report to supervisors)."""
+        supervisor_only = NAVIGATION.get(action, ("", False))[1]
+        return bool(self.check_action(action, ())) and (not supervisor_only or self._supervisor())
 
     def _supervisor(self) -> bool:
         from chandong_tui.tui.signed_in import SUPERVISOR  # not before the unlock
@@ -273,6 +278,10 @@ class ChandongApp(App[None]):
     def action_open_access_log(self) -> None:
         if self.nav is not None:
             self.nav.access_log()
+
+    def action_open_report(self) -> None:
+        if self.nav is not None:
+            self.nav.report()
 
     def action_sync_now(self) -> None:
         """A sync round now, and a line saying it started."""

@@ -74,7 +74,10 @@ def palette_entries(provider: Provider) -> Iterator[PaletteEntry]:
     for active in screen.active_bindings.values():
         binding = active.binding
         listed = binding.id is not None and bool(binding.tooltip) and active.enabled
-        if not listed or _action_name(binding.action) in NOT_LISTED:
+        name = _action_name(binding.action)
+        if not listed or name in NOT_LISTED:
+            continue
+        if binding.action.startswith("app.") and not app.offers(name):
             continue
         key = _title_key(binding)
         title = t(key, lang) if key else f"{category}: {binding.description}"
@@ -83,7 +86,7 @@ def palette_entries(provider: Provider) -> Iterator[PaletteEntry]:
             yield PaletteEntry(title, binding.tooltip, _runner(app, binding.action, active.node))
     for action in app.PALETTE_ACTIONS:
         title = t(f"cmd.{action}", lang)
-        if title not in seen and app.check_action(action, ()):
+        if title not in seen and app.offers(action):
             seen.add(title)
             yield PaletteEntry(title, t(f"cmd.{action}.help", lang), _runner(app, action, app))
 

@@ -132,6 +132,11 @@ class Navigator:
 
             self.show(ReportScreen, ReportScreen)
 
+    def on_report(self) -> bool:
+        from chandong_tui.tui.screens.report_screen import ReportScreen
+
+        return self.is_showing(ReportScreen)
+
     # -- records -----------------------------------------------------------------------------
     def household(self, household_id: str) -> None:
         from chandong_tui.tui.screens.household_screen import HouseholdScreen

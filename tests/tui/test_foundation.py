@@ -127,6 +127,7 @@ def test_the_palette_lists_the_keys_of_the_screen_in_front(demo_vault: Path) -> 
             assert t(key, "en") in titles
         assert t("cmd_households_open", "en") not in titles  # it is in front
         assert t("cmd_queue_open", "en") not in titles  # a supervisor's
+        assert t("cmd_report_open", "en") not in titles  # a supervisor's too (its key says why not)
         assert len(titles) == len(set(titles))
         # A key without a palette title of its own is "<screen>: <what the key does>"; the filter
         # letters type into the search box, so they are not offered while it has the focus.
@@ -141,5 +142,18 @@ def test_the_palette_lists_the_keys_of_the_screen_in_front(demo_vault: Path) -> 
         await pilot.pause()
         titles = [entry.title for entry in ScreenCommands(app.screen).commands()]
         assert t("cmd_visit_record", "en") in titles and t("cmd_back", "en") in titles
+
+    run_app(app, scenario)
+
+
+def test_the_palette_offers_a_supervisor_their_screens(demo_vault: Path) -> None:
+    app = ChandongApp(demo_vault, lang="en", user="supervisor", low_bandwidth=True, sync_seconds=HOUR)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await sign_in(app, pilot)
+        assert isinstance(app.screen, HouseholdsScreen)
+        titles = [entry.title for entry in ScreenCommands(app.screen).commands()]
+        for key in ("cmd_queue_open", "cmd_report_open", "cmd_access_log_open"):
+            assert t(key, "en") in titles
 
     run_app(app, scenario)

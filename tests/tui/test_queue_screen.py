@@ -154,7 +154,7 @@ def test_queue_filters_escalation_and_keys_by_role(demo_vault: Path) -> None:
     async def planner(app: ChandongApp, pilot: Pilot) -> None:
         await sign_in(app, pilot, to_households=False)
         assert isinstance(app.screen, DashboardScreen)
-        assert not app.check_action("open_queue", ())
+        assert not app.offers("open_queue")
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)

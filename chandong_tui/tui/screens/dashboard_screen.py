@@ -56,7 +56,12 @@ class DashboardScreen(ChandongScreen[None]):
             tooltip="tip_households",
         ),
         Binding(
-            "ctrl+r,r", "open_report", "key_report", id="dashboard.report", show=True, tooltip="tip_report"
+            "ctrl+r,r",
+            "app.open_report",
+            "key_report",
+            id="dashboard.report",
+            show=True,
+            tooltip="tip_report",
         ),
         Binding("q", "app.open_queue", "key_queue", id="dashboard.queue", show=True, tooltip="tip_queue"),
         Binding(
@@ -94,7 +99,7 @@ class DashboardScreen(ChandongScreen[None]):
         self.work: MyWork | None = None
         self._names: dict[str, str] = {}
         if self.repo.role != SUPERVISOR:
-            hide_binding(self, "open_report")
+            hide_binding(self, "app.open_report")
             hide_binding(self, "app.open_queue")
             hide_binding(self, "app.open_access_log")
 
@@ -285,6 +290,3 @@ class DashboardScreen(ChandongScreen[None]):
 
     def action_search(self) -> None:
         self.ctx.nav.households()
-
-    def action_open_report(self) -> None:
-        self.ctx.nav.report()

@@ -157,7 +157,12 @@ class HouseholdsScreen(ChandongScreen[None]):
             tooltip="tip_clear_filters",
         ),
         Binding(
-            "ctrl+r,r", "open_report", "key_report", id="households.report", show=False, tooltip="tip_report"
+            "ctrl+r,r",
+            "app.open_report",
+            "key_report",
+            id="households.report",
+            show=False,
+            tooltip="tip_report",
         ),
         # While typing in the search box, arrows and Enter still drive the list.
         Binding("down", "list('cursor_down')", "key_down", id="households.down", show=False),
@@ -267,9 +272,6 @@ class HouseholdsScreen(ChandongScreen[None]):
     @on(HouseholdList.Opened)
     def open_household(self, event: HouseholdList.Opened) -> None:
         self.ctx.nav.household(event.summary.id)
-
-    def action_open_report(self) -> None:
-        self.ctx.nav.report()
 
     def action_focus_search(self) -> None:
         self.search_box.focus()
