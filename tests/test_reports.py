@@ -345,7 +345,7 @@ def test_bench_gu_vaults_are_distinct_dongs() -> None:
     from chandong_tui.bench.report_scenarios import _with_dong
     from chandong_tui.model.sample_format import SECTIONS
     from chandong_tui.model.seoul_dongs import resolve_dong
-    from sample_data.generator import generate
+    from chandong_tui.sample_data.generator import generate
 
     doc = generate("small")
     moved = _with_dong(doc, resolve_dong("풍납1동"))
