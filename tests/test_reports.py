@@ -1,4 +1,4 @@
-"""Monthly figures on the hand-built dataset of `test_reports_dataset.py`; every expected number below
+"""Monthly figures on the hand-built dataset of `reports_support.py`; every expected number below
 was worked out by hand from the records listed there (not computed by the code under test)."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from chandong_tui.reports.figures import FIGURES, figures_markdown
 from chandong_tui.reports.month import BadMonth, Month
 from chandong_tui.reports.monthly import MonthlyReport, monthly_report
 from chandong_tui.vault.session import unlock
-from tests import test_reports_dataset as dataset
+from tests import reports_support as dataset
 from tests.conftest import main_in_process
-from tests.test_reports_dataset import ADMIN, HYPERLINK, PASS
+from tests.reports_support import ADMIN, HYPERLINK, PASS
 
 report_vaults = dataset.report_vaults  # the fixture
 
