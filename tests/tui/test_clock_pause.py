@@ -178,7 +178,9 @@ def test_clock_key_and_palette_entry_follow_the_clocks(demo_vault: Path) -> None
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
-        binding = next(b for _, b in screen._bindings if b.id == "household.clock_pause")
+        binding = next(
+            a.binding for a in screen.active_bindings.values() if a.binding.id == "household.clock_pause"
+        )
         assert (binding.key, binding.description, binding.tooltip) == (
             "p",
             t("key_clock_pause", "en"),
