@@ -19,6 +19,8 @@ import pytest
 
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.xdist_group("wheel")  # one worker builds the wheel for all three
+
 STEP_TIMEOUT = 240
 """Seconds for each step (building the wheel fetches the build backend into an isolated env)."""
 
