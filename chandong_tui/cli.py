@@ -169,9 +169,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_schemas(args: argparse.Namespace) -> int:
     from chandong_tui.model.json_schemas import render, schema_documents
 
-    folder = Path(args.dir)
+    checkout = _checkout_schema_dir()
+    if args.check and args.dir is None and checkout is None:
+        raise CliError(
+            "schemas --check compares a source checkout's schemas/ with the models, and this chandong "
+            "is installed without one (give --dir DIR)"
+        )
+    folder = Path(args.dir) if args.dir is not None else checkout or Path("schemas")
     wanted = {name: render(doc) for name, doc in schema_documents().items()}
     if args.check:
+        if not folder.is_dir():
+            raise CliError(f"no schemas folder at {folder} (write it with 'chandong schemas --dir {folder}')")
         stale = [
             name
             for name, text in wanted.items()
@@ -201,9 +209,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_bench(scale=args.scale, quick=args.quick, as_json=args.json, repeat=args.repeat)
 
 
-def _default_schema_dir() -> str:
-    checkout = Path(__file__).resolve().parent.parent / "schemas"
-    return str(checkout if checkout.is_dir() else Path("schemas"))
+def _checkout_schema_dir() -> Path | None:
+    """`schemas/` of the source checkout this package runs from; None when installed (a wheel)."""
+    root = Path(__file__).resolve().parent.parent
+    if (root / "pyproject.toml").is_file() and (root / "schemas").is_dir():
+        return root / "schemas"
+    return None
 
 
 # -- parser --------------------------------------------------------------------------------
@@ -287,7 +298,7 @@ def build_parser(*, scripts: bool = True) -> Parser:
 
     p = sub.add_parser("schemas", help="write (or --check) the JSON Schemas of the records")
     p.add_argument("--check", action="store_true", help="fail when schemas/ is stale")
-    p.add_argument("--dir", default=_default_schema_dir())
+    p.add_argument("--dir", help="the folder (default: schemas/ of the source checkout, else ./schemas)")
     p.set_defaults(run=cmd_schemas)
 
     p = sub.add_parser("bench", help="measure what users feel, beside baselines, as ratios")

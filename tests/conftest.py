@@ -23,7 +23,9 @@ PASSPHRASE = "correct horse battery"
 def chandong_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("CHANDONG_HOME", str(home))
-    for name in ("CHANDONG_USER", "CHANDONG_PASSPHRASE", "SSH_CONNECTION"):
+    # COLUMNS and LINES: pytest-xdist's workers set them (80×24), and an app started from a test (in a
+    # pty, tmux or over ssh) would take them for its terminal's size.
+    for name in ("CHANDONG_USER", "CHANDONG_PASSPHRASE", "SSH_CONNECTION", "COLUMNS", "LINES"):
         monkeypatch.delenv(name, raising=False)
     return home
 

@@ -298,8 +298,26 @@ class SyncthingPair:
     def both(self) -> tuple[Instance, Instance]:
         return self.pc1, self.pc2
 
-    def start(self, timeout: float = 45) -> None:
-        """Generate, configure and start both; return once they answer and are connected."""
+    def start(self, timeout: float = 45, attempts: int = 3) -> None:
+        """Generate, configure and start both; return once they answer and are connected. When a port
+        picked free was taken before Syncthing bound it (by a test running in parallel), both start
+        again from new homes on new ports."""
+        for attempt in range(attempts):
+            try:
+                self._start_once(timeout)
+                return
+            except SyncthingError:
+                taken = any("address already in use" in i.log_tail(400).lower() for i in self.both)
+                if not taken or attempt == attempts - 1:
+                    raise
+                self.stop()
+                ports = free_ports(4)
+                for instance, pair in ((self.pc1, ports[:2]), (self.pc2, ports[2:])):
+                    shutil.rmtree(instance.home)
+                    instance.gui_port, instance.sync_port = pair
+                    instance.process = None
+
+    def _start_once(self, timeout: float) -> None:
         for instance in self.both:
             instance.generate()
         self.pc1.configure(self.pc2)

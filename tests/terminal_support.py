@@ -222,6 +222,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class PortTaken(AssertionError):
+    """A server could not bind the free port picked for it: something else took it first."""
+
+
 class Sshd:
     """An `sshd -D` on 127.0.0.1 with throwaway host and client keys, for the current user.
 
@@ -235,15 +239,31 @@ class Sshd:
         self.address = address
         self.prefix = prefix
         self.port = port or free_port()
+        self._port_picked = port is None
+        """The port was picked free here: another process (a parallel test) may take it before sshd
+        binds it, and `start` then tries another."""
         self.host_key = folder / "host_ed25519"
         self.client_key = folder / "client_ed25519"
         self.config = folder / "sshd_config"
         self.log = folder / "sshd.log"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 20) -> None:
+    def start(self, timeout: float = 20, attempts: int = 3) -> None:
+        """Start sshd; on a port taken between picking it and binding it, again on another."""
+        for attempt in range(attempts):
+            try:
+                self._start_once(timeout)
+                return
+            except PortTaken:
+                if not self._port_picked or attempt == attempts - 1:
+                    raise
+                self.port = free_port()
+
+    def _start_once(self, timeout: float) -> None:
         assert SSHD and SSH and SSH_KEYGEN, "OpenSSH (sshd, ssh, ssh-keygen) is not installed"
         for key in (self.host_key, self.client_key):
+            for old in (key, key.with_suffix(".pub")):
+                old.unlink(missing_ok=True)
             subprocess.run(
                 [SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", "chandong-test", "-f", str(key)],
                 check=True,
@@ -291,7 +311,13 @@ class Sshd:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise AssertionError(f"sshd exited with {self.process.returncode}:\n{self.log.read_text()}")
+                log = self.log.read_text()
+                if "Address already in use" in log:
+                    raise PortTaken(f"sshd: port {self.port} taken:\n{log}")
+                raise AssertionError(f"sshd exited with {self.process.returncode}:\n{log}")
+            if f"Server listening on {self.address} port {self.port}" not in self.log.read_text():
+                time.sleep(0.1)  # (a connection alone could reach another process on a taken port)
+                continue
             try:
                 with socket.create_connection((self.address, self.port), timeout=1):
                     return

@@ -15,9 +15,9 @@ from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.reports.exports import ExportRefused, audit_events, build_export, export_records
 from chandong_tui.reports.month import Month
 from chandong_tui.vault.accounts import unlock
-from tests import test_reports_dataset as dataset
+from tests import reports_support as dataset
 from tests.conftest import main_in_process
-from tests.test_reports_dataset import ADMIN, PASS
+from tests.reports_support import ADMIN, PASS
 
 report_vaults = dataset.report_vaults  # the fixture
 OCTOBER = Month(2025, 10)

@@ -33,7 +33,8 @@ from chandong_tui.casework.handoffs import (
 from chandong_tui.casework.my_work import my_work
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.enums import HandoffState, HandoffStep, HouseholdStatus, TaskState
-from chandong_tui.model.records import CrisisFlag, Handoff, Household, Task, VaultSettings
+from chandong_tui.model.records import CrisisFlag, Handoff, Household, VaultSettings
+from tests.casework_support import add_task, quiet_planner_case
 from tests.conftest import opened
 
 AT = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
@@ -53,31 +54,6 @@ def planner_case_with_running_clock(repo: CaseRepository) -> str:
         ):
             return household.id
     raise AssertionError("the demo has a planner case with a running clock")
-
-
-def quiet_planner_case(repo: CaseRepository, skip: tuple[str, ...] = ()) -> str:
-    """An open household of the planner with no hand-off waiting."""
-    for summary in repo.household_summaries():
-        if (
-            summary.owner_id == "planner"
-            and summary.status == "open"
-            and summary.id not in skip
-            and waiting_handoff_of(repo, summary.id) is None
-        ):
-            return summary.id
-    raise AssertionError("the demo has open planner cases")
-
-
-def add_task(repo: CaseRepository, household_id: str, owner: str, task_id: str) -> Task:
-    task = Task(
-        id=task_id,
-        title="방문 후 서비스 연계 확인",
-        owner_id=owner,
-        due_on=dt.date(2026, 11, 10),
-        household_id=household_id,
-    )
-    repo.save(task)
-    return task
 
 
 def snapshot(repo: CaseRepository, household_id: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from chandong_tui.casework.importer import MAX_IMPORT_BYTES, MAX_IMPORT_VALUES
-from chandong_tui.casework.setup import DEMO_PASSPHRASE
+from chandong_tui.casework.setup import DEMO_PASSPHRASE, sample_path
 from chandong_tui.model.sample_format import SAMPLE_FORMAT
 from chandong_tui.vault import audit as chain
 from tests.conftest import REPO, opened
@@ -191,7 +191,7 @@ def test_a_pipe_is_not_read(demo_vault: Path, tmp_path: Path) -> None:
 
 def test_the_sample_file_still_imports(demo_vault: Path, tmp_path: Path) -> None:
     """The limits leave real files alone: the sample dong is already there, so all of it is unchanged."""
-    code, err, peak_mb = import_measured(demo_vault, REPO / "sample_data" / "small_dong.json")
+    code, err, peak_mb = import_measured(demo_vault, sample_path())
     assert code == 0, err
     assert "imported 0 records" in err
     assert MAX_IMPORT_BYTES >= 4 * 15 * 2**20  # four times a dong's ten years

@@ -1,4 +1,4 @@
-"""Monthly figures on the hand-built dataset of `test_reports_dataset.py`; every expected number below
+"""Monthly figures on the hand-built dataset of `reports_support.py`; every expected number below
 was worked out by hand from the records listed there (not computed by the code under test)."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from chandong_tui.reports.figures import DEFINITIONS, FIGURES, figures_markdown
 from chandong_tui.reports.month import BadMonth, Month
 from chandong_tui.reports.monthly import MonthlyReport, monthly_report
 from chandong_tui.vault.accounts import unlock
-from tests import test_reports_dataset as dataset
+from tests import reports_support as dataset
 from tests.conftest import main_in_process
-from tests.test_reports_dataset import ADMIN, HYPERLINK, PASS
+from tests.reports_support import ADMIN, HYPERLINK, PASS
 
 report_vaults = dataset.report_vaults  # the fixtures
 handoff_vaults = dataset.handoff_vaults
@@ -348,7 +348,7 @@ def test_bench_gu_vaults_are_distinct_dongs() -> None:
     from chandong_tui.bench.report_scenarios import _with_dong
     from chandong_tui.model.sample_format import SECTIONS
     from chandong_tui.model.seoul_dongs import resolve_dong
-    from sample_data.generator import generate
+    from chandong_tui.sample_data.generator import generate
 
     doc = generate("small")
     moved = _with_dong(doc, resolve_dong("풍납1동"))

@@ -16,10 +16,10 @@ from referencing import Registry, Resource
 from chandong_tui.model.json_schemas import render, schema_documents
 from chandong_tui.model.records import RECORD_TYPES, Record
 from chandong_tui.model.sample_format import SAMPLE_FORMAT, SECTIONS
-from sample_data.generator import DEFAULT_ANCHOR, generate, main, to_json
+from chandong_tui.sample_data.generator import DEFAULT_ANCHOR, generate, main, to_json
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "sample_data" / "small_dong.json"
+SAMPLE = REPO / "chandong_tui" / "sample_data" / "small_dong.json"
 SCHEMAS = REPO / "schemas"
 
 

@@ -1,4 +1,4 @@
-"""The benchmark vaults: generated once per scale from `sample_data.generator`, then reused."""
+"""The benchmark vaults: generated once per scale from `chandong_tui.sample_data.generator`, then reused."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def ensure_vault(scale: str, say=print) -> Path:  # noqa: ANN001 - a print-like 
     folder = bench_dir(scale)
     if (folder / _READY).exists():
         return folder
-    from sample_data.generator import generate
+    from chandong_tui.sample_data.generator import generate
 
     say(f"building the {scale} bench vault in {folder} (once)…")
     folder.mkdir(parents=True, exist_ok=True)

@@ -2,8 +2,9 @@
 
 Target (docs/ARCHITECTURE.md §6 spirit, set for the queue): ≤ 0.2 s for the queue with the vault open.
 
-Both are measured at the bench data's own "today" (`sample_data.generator.DEFAULT_ANCHOR`, 10:00 KST):
-the generated visits, flags and clocks are live then, as they are for a supervisor on a working day.
+Both are measured at the bench data's own "today" (`chandong_tui.sample_data.generator.DEFAULT_ANCHOR`,
+10:00 KST): the generated visits, flags and clocks are live then, as they are for a supervisor on a
+working day.
 
 - *after a change*: each sample reads through a new `CaseRepository`, so the indices a repository
   keeps (latest visit per household, list rows) are built again, as after any save to the vault;
@@ -39,7 +40,7 @@ NOOP_KEY = "ctrl+shift+f12"
 
 def bench_now() -> dt.datetime:
     """10:00 KST on the bench data's anchor day."""
-    from sample_data.generator import DEFAULT_ANCHOR
+    from chandong_tui.sample_data.generator import DEFAULT_ANCHOR
 
     return dt.datetime.combine(DEFAULT_ANCHOR, dt.time(10), tzinfo=KST)
 

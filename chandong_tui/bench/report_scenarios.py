@@ -3,9 +3,9 @@
 Targets (docs/ARCHITECTURE.md §6): the dong report ≤ 0.5 s, the gu report over 20 vaults ≤ 10 s.
 
 The gu's vaults are 20 different dongs (the first 20 행정동 of 송파구 by code), each generated at dong
-size with its own seed (`sample_data.generator.generate("dong", seed=…)`, then the dong code swapped
-in), so every vault has its own id, keys and data. Building them takes a few minutes, once; they are
-kept beside the dong bench vault (`<state dir>/bench/gu-reports-v1`).
+size with its own seed (`chandong_tui.sample_data.generator.generate("dong", seed=…)`, then the dong
+code swapped in), so every vault has its own id, keys and data. Building them takes a few minutes,
+once; they are kept beside the dong bench vault (`<state dir>/bench/gu-reports-v1`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ _READY = "READY"
 
 def report_month() -> Month:
     """The bench data's last full month (the generator's anchor month)."""
-    from sample_data.generator import DEFAULT_ANCHOR
+    from chandong_tui.sample_data.generator import DEFAULT_ANCHOR
 
     return Month(DEFAULT_ANCHOR.year, DEFAULT_ANCHOR.month)
 
@@ -86,7 +86,7 @@ def ensure_gu_vaults(say: Callable[[str], object] = print) -> list[Path]:
     from chandong_tui.casework.importer import import_file
     from chandong_tui.casework.setup import init_vault
     from chandong_tui.model.seoul_dongs import seoul_dongs
-    from sample_data.generator import generate
+    from chandong_tui.sample_data.generator import generate
 
     dongs = sorted((d for d in seoul_dongs() if d.gu == GU_NAME), key=lambda d: d.id)[:GU_SIZE]
     say(f"building {GU_SIZE} dong-size vaults of {GU_NAME} in {folder} (once; a few minutes)…")

@@ -28,12 +28,12 @@ DEMO_USERS = {
 
 
 SAMPLE_TODAY = dt.date(2026, 10, 31)
-"""The committed sample's "today" (`sample_data.generator.DEFAULT_ANCHOR`)."""
+"""The committed sample's "today" (`chandong_tui.sample_data.generator.DEFAULT_ANCHOR`)."""
 
 
 def sample_path() -> Path:
     """The committed small sample dong."""
-    import sample_data
+    from chandong_tui import sample_data
 
     return Path(sample_data.__file__).with_name("small_dong.json")
 

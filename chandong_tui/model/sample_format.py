@@ -6,7 +6,7 @@
 ```
 
 Each item is `Model.model_dump(mode="json")` of its record class; `dong` is one object, the others are
-lists. The generator in `sample_data/` writes it and the importer reads it; no I/O here.
+lists. The generator in `chandong_tui/sample_data/` writes it and the importer reads it; no I/O here.
 """
 
 from __future__ import annotations

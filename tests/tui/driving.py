@@ -6,7 +6,9 @@ No async plugin is installed, so each scenario runs with `asyncio.run`.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -19,11 +21,39 @@ Scenario = Callable[[ChandongApp, Pilot], Awaitable[None]]
 
 
 def run_app(app: ChandongApp, scenario: Scenario, size: tuple[int, int] = (80, 24)) -> None:
+    watch_notifications(app)
+
     async def main() -> None:
         async with app.run_test(size=size) as pilot:
             await scenario(app, pilot)
 
     asyncio.run(main())
+
+
+_notified: weakref.WeakKeyDictionary[ChandongApp, list[str]] = weakref.WeakKeyDictionary()
+
+
+def watch_notifications(app: ChandongApp) -> None:
+    """Keep the messages `app` is asked to show through its public `notify` (and forget them on its
+    `clear_notifications`, as the app does), for `notifications`."""
+    messages = _notified.setdefault(app, [])
+    notify, clear = app.notify, app.clear_notifications
+
+    def notify_and_keep(message: str, **options: Any) -> None:
+        messages.append(message)
+        notify(message, **options)
+
+    def clear_and_forget() -> None:
+        messages.clear()
+        clear()
+
+    app.notify = notify_and_keep  # type: ignore[method-assign]
+    app.clear_notifications = clear_and_forget  # type: ignore[method-assign]
+
+
+def notifications(app: ChandongApp) -> list[str]:
+    """The messages `app` notified since `run_app` started it (or since it cleared them)."""
+    return list(_notified.get(app, []))
 
 
 async def sign_in(

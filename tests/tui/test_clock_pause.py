@@ -27,9 +27,8 @@ from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.help_screen import HelpScreen, toggle_help
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
 from chandong_tui.tui.widgets.work_list import WorkList
-from tests.tui.driving import run_app
-from tests.tui.test_flag_forms import footer_keys
-from tests.tui.test_visit_form import open_household, read_repo, section, type_text
+from tests.tui.driving import notifications, run_app
+from tests.tui.screen_support import footer_keys, open_household, read_repo, section, type_text
 
 FlaggedHousehold = tuple[Household, CrisisFlag, int, dt.datetime]
 
@@ -179,7 +178,9 @@ def test_clock_key_and_palette_entry_follow_the_clocks(demo_vault: Path) -> None
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
-        binding = next(b for _, b in screen._bindings if b.id == "household.clock_pause")
+        binding = next(
+            a.binding for a in screen.active_bindings.values() if a.binding.id == "household.clock_pause"
+        )
         assert (binding.key, binding.description, binding.tooltip) == (
             "p",
             t("key_clock_pause", "en"),
@@ -230,7 +231,7 @@ def test_a_refused_step_is_a_notification(demo_vault: Path) -> None:
         assert app.screen is form
         message = str(form.query_one("#form-message", Static).content)
         assert message == t("err_clock_already_paused", record=flag.id)  # in the app's language (ko)
-        notes = [n.message for n in app._notifications]
+        notes = notifications(app)
         assert t("clock_step_refused", reason=message) in notes
         await pilot.press("escape")  # typed text: asks first
         await pilot.pause()

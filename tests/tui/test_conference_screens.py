@@ -25,9 +25,9 @@ from chandong_tui.tui.screens.conference_screen import ConferenceScreen
 from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.week_screen import WeekScreen
 from chandong_tui.tui.widgets.work_list import WorkList
-from tests.test_handoffs import opened
+from tests.conftest import opened
 from tests.tui.driving import run_app, sign_in
-from tests.tui.test_visit_form import pick_option, read_repo, shown_error, tab_to, type_text
+from tests.tui.screen_support import pick_option, read_repo, shown_error, tab_to, type_text
 
 AT = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
 
@@ -153,7 +153,7 @@ def test_upcoming_conference_on_my_work_opens_the_conference(demo_vault: Path) -
 
 
 def test_week_view_from_anywhere_and_its_help(demo_vault: Path) -> None:
-    from tests.tui.test_help import declared, open_help, rows_of
+    from tests.tui.screen_support import declared, open_help, rows_of
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
         await sign_in(app, pilot)  # on the household list

@@ -31,6 +31,7 @@ from chandong_tui.tui.screens.households_screen import HouseholdsScreen
 from chandong_tui.tui.widgets.work_list import WorkList
 from chandong_tui.vault.accounts import unlock
 from tests.tui.driving import run_app, sign_in
+from tests.tui.screen_support import screen_lines
 
 LAST_FLAG_RAISED = dt.datetime(2026, 10, 31, 17, 40, tzinfo=KST)
 """`raised_at` of the demo's newest flag (flag-0040), a planner's household not yet visited."""
@@ -110,10 +111,6 @@ def styled(line: Text, needle: str) -> list[Style]:
 
 def has_background(styles: list[Style]) -> bool:
     return any(style.bgcolor is not None for style in styles)
-
-
-def screen_lines(app: ChandongApp) -> list[str]:
-    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 # -- what it shows ---------------------------------------------------------------------------------
@@ -205,7 +202,7 @@ def test_a_hidden_dashboard_does_not_redraw_on_its_tick(demo_vault: Path) -> Non
         dashboard = await on_dashboard(app, pilot)
         await pilot.press("f3")
         await pilot.pause()
-        assert app.screen is not dashboard and dashboard in app._background_screens
+        assert app.screen is not dashboard and dashboard in app.screen_stack[:-1]
         items = dashboard.query_one("#work", WorkList)
         before = [items.get_option_at_index(index).prompt for index in range(items.option_count)]
         moment[0] = AT + dt.timedelta(hours=8)
@@ -374,7 +371,7 @@ def test_english_labels(demo_vault: Path) -> None:
             elif key.startswith("flag:"):
                 state = line.plain[: line.plain.index(" left") if " left" in line.plain else 30]
                 assert not any(_hangul(ch) for ch in state), line.plain
-        descriptions = {binding.description for _, binding in app.screen._bindings}
+        descriptions = {active.binding.description for active in app.screen.active_bindings.values()}
         assert "Quit" in descriptions
 
     run_app(app, scenario, (120, 40))

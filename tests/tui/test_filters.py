@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from textual.widgets._footer import FooterKey
 
 from chandong_tui.casework.actions import raise_flag
 from chandong_tui.casework.repository import CaseRepository, HouseholdSummary
@@ -29,6 +28,7 @@ from chandong_tui.tui.screens.households_screen import HouseholdsScreen, TongPro
 from chandong_tui.tui.widgets.household_list import HouseholdList
 from chandong_tui.vault.accounts import unlock
 from tests.tui.driving import run_app, sign_in
+from tests.tui.screen_support import screen_lines
 
 
 class Stored:
@@ -61,7 +61,7 @@ def count_line(app: ChandongApp) -> str:
 
 
 def footer_keys(app: ChandongApp) -> list[str]:
-    return [key.key for key in app.screen.query(FooterKey)]
+    return [key.key for key in app.screen.query("FooterKey")]  # type: ignore[attr-defined]
 
 
 def test_each_filter_matches_the_stored_records(demo_vault: Path) -> None:
@@ -188,7 +188,7 @@ def test_filter_keys_are_in_the_footer_only_where_they_work(demo_vault: Path) ->
         await pilot.pause()
         in_list = footer_keys(app)
         assert {"m", "o", "ctrl+n", "slash"} <= set(in_list) and "escape" not in in_list
-        width = sum(key.outer_size.width for key in app.screen.query(FooterKey))
+        width = sum(key.outer_size.width for key in app.screen.query("FooterKey"))
         assert width <= 80, in_list  # the whole footer fits 80 columns
 
     for lang in ("ko", "en"):
@@ -305,7 +305,7 @@ def test_filters_stay_instant_and_only_visible_rows_are_drawn() -> None:
                 assert households.rows == HouseholdFilter(many)("", filters)
                 assert elapsed < 0.05, filters  # budget 10 ms; room for slow CI
                 assert len(drawn) <= height and set(drawn) <= {s.id for s in households.rows[:height]}
-                screen = [strip.text for strip in app.screen._compositor.render_strips()]
+                screen = screen_lines(app)
                 visible = households.rows[: height - 1]
                 shown_heads = zip(visible, screen[1 : len(visible) + 1], strict=True)
                 assert all(f" {s.head_name} " in line for s, line in shown_heads), filters

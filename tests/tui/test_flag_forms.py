@@ -21,11 +21,11 @@ from chandong_tui.tui.app import ChandongApp
 from chandong_tui.tui.modals.flag_modal import FlagModal, FlagPicker
 from chandong_tui.tui.modals.resolve_flag_modal import ResolveFlagModal
 from chandong_tui.tui.modals.visit_modal import VisitModal
-from chandong_tui.tui.screens.household_screen import HouseholdScreen
 from tests.tui.driving import run_app
-from tests.tui.test_visit_form import (
+from tests.tui.screen_support import (
     clear_input,
     fixed_clock,
+    footer_keys,
     open_form,
     open_household,
     pick_option,
@@ -57,15 +57,6 @@ def household_with_open_flags(vault: Path, count: int) -> str:
     found = read_repo(vault, "supervisor", pick)
     assert isinstance(found, str)
     return found
-
-
-def footer_keys(screen: HouseholdScreen) -> set[str]:
-    """The keys of the screen's own bindings that are offered now."""
-    return {
-        binding.key
-        for _, binding in screen._bindings
-        if binding.show and screen.check_action(binding.action, ()) is not False
-    }
 
 
 # -- raise ------------------------------------------------------------------------------------

@@ -23,9 +23,10 @@ from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.handoff_screen import HandoffScreen
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
 from chandong_tui.tui.widgets.work_list import WorkList
-from tests.test_handoffs import add_task, opened, quiet_planner_case
+from tests.casework_support import add_task, quiet_planner_case
+from tests.conftest import opened
 from tests.tui.driving import run_app, sign_in
-from tests.tui.test_visit_form import (
+from tests.tui.screen_support import (
     fixed_clock,
     open_household,
     pick_option,
@@ -231,7 +232,7 @@ def test_returned_with_a_question_then_answered_then_withdrawn(demo_vault: Path)
 
 
 def test_help_lists_the_handoff_keys(demo_vault: Path) -> None:
-    from tests.tui.test_help import declared, open_help, rows_of
+    from tests.tui.screen_support import declared, open_help, rows_of
 
     hid = planner_case_with_task(demo_vault)
     with opened(demo_vault, "planner") as repo:

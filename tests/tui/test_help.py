@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -13,32 +12,16 @@ from textual.screen import Screen
 from chandong_tui.i18n import t
 from chandong_tui.tui.app import ChandongApp
 from chandong_tui.tui.modals.household_modal import HouseholdModal
-from chandong_tui.tui.screens.help_screen import HelpScreen, KeyRow, toggle_help
+from chandong_tui.tui.screens.help_screen import toggle_help
 from chandong_tui.tui.screens.households_screen import HouseholdsScreen
 from chandong_tui.tui.widgets.household_list import HouseholdList
 from tests.tui.driving import run_app, sign_in
+from tests.tui.screen_support import declared, open_help, rows_of, screen_lines
 
 
 def screen_text(app: ChandongApp) -> str:
     """What the terminal shows now, as plain text."""
-    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
-
-
-def rows_of(help_screen: HelpScreen) -> dict[str, KeyRow]:
-    return {row.description: row for section in help_screen.sections for row in section.rows}
-
-
-def declared(cls: type, lang: str) -> set[str]:
-    """The descriptions of the bindings a class declares (catalogue keys), in `lang`."""
-    return {t(b.description, lang) for b in cls.BINDINGS if isinstance(b, Binding) and b.id is not None}
-
-
-async def open_help(app: ChandongApp, pilot: Pilot) -> HelpScreen:
-    source = app.screen
-    toggle_help(app)
-    await pilot.pause()
-    assert isinstance(app.screen, HelpScreen) and app.screen.source is source
-    return app.screen
+    return "\n".join(line.rstrip() for line in screen_lines(app))
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

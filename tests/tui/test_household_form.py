@@ -23,7 +23,7 @@ from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.household_modal import HouseholdModal
 from chandong_tui.tui.screens.households_screen import HouseholdsScreen
 from chandong_tui.vault.accounts import unlock
-from tests.tui.driving import run_app, sign_in
+from tests.tui.driving import notifications, run_app, sign_in
 
 NOW = dt.datetime(2026, 10, 31, 15, 30, tzinfo=KST)
 HOSTILE_NAME = "[bold]김[/]"
@@ -139,7 +139,7 @@ def test_register_a_household_with_two_members(demo_vault: Path) -> None:
         await pilot.pause()
         await pilot.pause()
         assert app.screen is screen, "the form closed once saved"
-        assert t("saved") in [n.message for n in app._notifications]
+        assert t("saved") in notifications(app)
         households = screen.household_list
         assert screen.search_box.value == "" and not screen.filters.active
         assert households.current is not None and households.current.head_name == "김등록"

@@ -15,7 +15,6 @@ from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from chandong_tui.casework.audit import Event, events
-from chandong_tui.casework.clock import now
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from chandong_tui.tui.app import ChandongApp
@@ -31,22 +30,9 @@ from chandong_tui.vault.keyring import LockedOut, load_keyring, lock_state, lock
 from chandong_tui.vault.local_state import local_dir
 from tests.conftest import main_in_process
 from tests.tui.driving import run_app, sign_in
-from tests.tui.test_visit_form import open_form, quiet_household
+from tests.tui.screen_support import FakeClock, open_form, quiet_household, type_passphrase
 
 NOTE = "2층 계단 난간 고장, 다음 주 재방문"
-
-
-class FakeClock:
-    """A clock the test moves on."""
-
-    def __init__(self) -> None:
-        self.at = now().replace(second=0, microsecond=0)
-
-    def __call__(self) -> dt.datetime:
-        return self.at
-
-    def advance(self, minutes: float) -> None:
-        self.at += dt.timedelta(minutes=minutes)
 
 
 @pytest.fixture(autouse=True)
@@ -61,13 +47,6 @@ async def let_timer_look(pilot: Pilot) -> None:
 def shows(app: ChandongApp, text: str) -> bool:
     """Whether the terminal shows `text` now (in the SVG screenshot, spaces are `&#160;`)."""
     return text.replace(" ", "&#160;") in app.export_screenshot()
-
-
-async def type_passphrase(app: ChandongApp, pilot: Pilot, passphrase: str) -> None:
-    await pilot.press(*passphrase, "enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
 
 
 def access_log(vault: Path, user: str) -> list[Event]:

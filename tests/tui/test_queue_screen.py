@@ -22,9 +22,10 @@ from chandong_tui.tui.modals.note_modal import NoteModal
 from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
 from chandong_tui.tui.screens.queue_screen import QueueScreen
-from tests.test_handoffs import opened, quiet_planner_case
-from tests.tui.driving import run_app, sign_in
-from tests.tui.test_visit_form import open_household, read_repo, type_text
+from tests.casework_support import quiet_planner_case
+from tests.conftest import opened
+from tests.tui.driving import notifications, run_app, sign_in
+from tests.tui.screen_support import open_household, read_repo, type_text
 
 AT = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
 
@@ -101,7 +102,7 @@ def test_supervisor_approves_a_closure_and_reassigns_two_cases(demo_vault: Path)
         await pilot.press(*["down"] * values.index("officer"), "enter")
         await pilot.pause()
         assert app.screen is screen and screen.marked == set() and screen.computed == 3
-        assert t("queue_reassigned", n=2, name="최동욱") in [n.message for n in app._notifications]
+        assert t("queue_reassigned", n=2, name="최동욱") in notifications(app)
 
     run_app(app_for(demo_vault, "supervisor", at=AT + dt.timedelta(hours=2)), supervise)
 
@@ -163,7 +164,7 @@ def test_queue_filters_escalation_and_keys_by_role(demo_vault: Path) -> None:
 
 
 def test_help_lists_every_key_of_the_queue(demo_vault: Path) -> None:
-    from tests.tui.test_help import declared, open_help, rows_of
+    from tests.tui.screen_support import declared, open_help, rows_of
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
         screen = await open_queue(app, pilot)

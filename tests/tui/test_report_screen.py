@@ -33,7 +33,7 @@ from chandong_tui.tui.screens.report_screen import (
 )
 from tests.test_reports import readme_figure_labels
 from tests.tui import driving
-from tests.tui.driving import run_app
+from tests.tui.driving import notifications, run_app
 
 TODAY = dt.date(2026, 11, 15)
 Scenario = Callable[[ChandongApp, Pilot], Awaitable[None]]
@@ -143,7 +143,7 @@ def test_planner_cannot_open_the_report(demo_vault: Path) -> None:
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert isinstance(app.screen, HouseholdsScreen)
-        messages = [n.message for n in app._notifications]
+        messages = notifications(app)
         assert t("report_supervisor_only") in messages
         # The screen itself refuses too.
         assert app.repo is not None

@@ -22,9 +22,8 @@ from chandong_tui.tui.screens.household_screen import HouseholdScreen
 from chandong_tui.tui.screens.lock_screen import LockScreen
 from chandong_tui.vault import audit as chain
 from chandong_tui.vault.accounts import unlock
-from tests.tui.driving import run_app
-from tests.tui.test_idle_lock import FakeClock, type_passphrase
-from tests.tui.test_visit_form import open_household
+from tests.tui.driving import notifications, run_app
+from tests.tui.screen_support import FakeClock, open_household, type_passphrase
 
 REASON = "긴급복지 신청서 본인 확인"
 
@@ -76,7 +75,7 @@ def test_planner_reveals_a_number_with_a_reason_for_this_view_only(demo_vault: P
         await pilot.pause()
         assert app.screen is screen
         assert number in members_text(app)
-        assert t("saved") not in [n.message for n in app._notifications]
+        assert t("saved") not in notifications(app)
         # Leaving the household and coming back: masked again.
         await pilot.press("escape")
         await pilot.pause()
@@ -107,7 +106,7 @@ def test_officer_is_refused_and_nothing_is_logged(demo_vault: Path) -> None:
         await pilot.press("r")  # ... and the key says why not
         await pilot.pause()
         assert app.screen is screen
-        assert t("reveal_forbidden") in [n.message for n in app._notifications]
+        assert t("reveal_forbidden") in notifications(app)
 
     run_app(app, scenario)
     assert reveals(demo_vault) == []

@@ -38,8 +38,8 @@ from chandong_tui.vault.accounts import unlock
 from chandong_tui.vault.chunks import chunk_name
 from chandong_tui.vault.session import VaultSession
 from chandong_tui.vault.sync import sync_round
-from tests.tui.driving import run_app, sign_in
-from tests.tui.test_visit_form import open_household, tab_to, type_text
+from tests.tui.driving import notifications, run_app, sign_in
+from tests.tui.screen_support import open_household, tab_to, type_text
 
 HOUR = 3600.0
 """The app's sync interval in these tests: no round starts by itself while a test runs."""
@@ -180,7 +180,7 @@ def test_concurrent_changes_are_counted_reviewed_and_resolved_everywhere(demo_va
             await app.workers.wait_for_complete()  # the round the save started
             await pilot.pause()
             assert app.screen is screen and screen.conflicts == []
-            assert t("saved") in [n.message for n in app._notifications]
+            assert t("saved") in notifications(app)
             assert app.session.unpublished == 0  # sent on at once
             assert t("sync_conflicts", n=1) not in status(app)
             household = app.repo.get(Household, hid)
@@ -282,7 +282,7 @@ def test_unreachable_share_is_said_saves_stay_in_the_outbox_and_it_recovers(
         await type_text(pilot, "공유 폴더 없이 저장")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert t("saved") in [n.message for n in app._notifications]
+        assert t("saved") in notifications(app)
         assert app.session is not None
         in_outbox = [op for op in app.session.outbox.scan().ops if op.table == "visit"]
         assert in_outbox  # durable on this PC

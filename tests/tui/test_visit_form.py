@@ -7,129 +7,38 @@ The app's clock is fixed at the moment the test starts, so "today" and the saved
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from chandong_tui.casework.clock import KST, next_visit_default, now
-from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.casework.setup import DEMO_PASSPHRASE
+from chandong_tui.casework.clock import KST, next_visit_default
 from chandong_tui.i18n import t
 from chandong_tui.model.enums import Need, Outcome, ResourceCategory, VisitKind
-from chandong_tui.model.records import HealthMeasures, Household, ResourceLink, Visit
+from chandong_tui.model.records import HealthMeasures, ResourceLink
 from chandong_tui.tui.app import ChandongApp
 from chandong_tui.tui.modals.confirm_modal import ConfirmModal
-from chandong_tui.tui.modals.form_modal import FormModal
 from chandong_tui.tui.modals.visit_modal import VisitModal, default_target, editor_visible
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
-from chandong_tui.vault.accounts import unlock
-from tests.tui.driving import run_app, sign_in
+from tests.tui.driving import notifications, run_app
+from tests.tui.screen_support import (
+    clear_input,
+    fixed_clock,
+    open_form,
+    open_household,
+    pick_option,
+    quiet_household,
+    section,
+    shown_error,
+    tab_to,
+    type_text,
+    visits_of,
+)
 
 HOSTILE_NOTE_KEYS = "[bold]김[/]"
 HOSTILE_NOTE_PASTE = "\x1b[2J"
-
-
-# -- helpers shared with test_flag_forms.py ---------------------------------------------------
-F = TypeVar("F", bound=FormModal[Any])
-
-
-def fixed_clock() -> tuple[dt.datetime, Callable[[], dt.datetime]]:
-    """The moment the test started, and a clock that always says it (minute precision)."""
-    moment = now().replace(second=0, microsecond=0)
-    return moment, lambda: moment
-
-
-def read_repo(vault: Path, user: str, read: Callable[[CaseRepository], object]) -> object:
-    """What `read` finds in the vault, through a fresh unlock (the app must have closed)."""
-    with unlock(vault, user, DEMO_PASSPHRASE) as session:
-        return read(CaseRepository(session))
-
-
-def quiet_household(vault: Path) -> Household:
-    """A household with tags and no open crisis flag."""
-
-    def pick(repo: CaseRepository) -> Household:
-        for summary in repo.household_summaries():
-            if summary.tags and summary.open_flag_level is None:
-                household = repo.household(summary.id)
-                assert household is not None
-                return household
-        raise AssertionError("the demo has no quiet household")
-
-    household = read_repo(vault, "supervisor", pick)
-    assert isinstance(household, Household)
-    return household
-
-
-def visits_of(vault: Path, household_id: str, user: str = "supervisor") -> list[Visit]:
-    visits = read_repo(vault, user, lambda repo: repo.visits_of(household_id))
-    assert isinstance(visits, list)
-    return visits
-
-
-async def open_household(app: ChandongApp, pilot: Pilot, household_id: str) -> HouseholdScreen:
-    """Sign in (to 내 업무) and open the household's detail on top."""
-    await sign_in(app, pilot, to_households=False)
-    assert app.repo is not None
-    app.push_screen(HouseholdScreen(household_id))
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, HouseholdScreen) and screen.household_id == household_id
-    return screen
-
-
-async def open_form(app: ChandongApp, pilot: Pilot, household_id: str, key: str, cls: type[F]) -> F:
-    """Open the household, press the form's `key`; the form shown, checked to be a `cls`."""
-    await open_household(app, pilot, household_id)
-    await pilot.press(key)
-    await pilot.pause()
-    form = app.screen
-    assert isinstance(form, cls)
-    return form
-
-
-async def type_text(pilot: Pilot, value: str) -> None:
-    await pilot.press(*value)
-    await pilot.pause()
-
-
-async def clear_input(pilot: Pilot, widget: Input) -> None:
-    """Delete what an input holds, with keys."""
-    await pilot.press("end", *["backspace"] * len(widget.value))
-
-
-async def pick_option(pilot: Pilot, typed: str) -> None:
-    """On a focused `Select`: open it, type to jump to an option, take it."""
-    await pilot.press("enter")
-    await pilot.pause()
-    await pilot.press(*typed)
-    await pilot.press("enter")
-    await pilot.pause()
-
-
-async def tab_to(pilot: Pilot, widget_id: str, limit: int = 40) -> None:
-    """Press Tab until the widget `#widget_id` has focus."""
-    for _ in range(limit):
-        focused = pilot.app.focused
-        if focused is not None and focused.id == widget_id:
-            return
-        await pilot.press("tab")
-    raise AssertionError(f"tab never reached #{widget_id}")
-
-
-def shown_error(form: FormModal[Any], name: str) -> str:
-    """The error shown beside the field `name` ("" when none is)."""
-    error = form.query_one(f"#error-{name}", Static)
-    return str(error.content) if error.has_class("-shown") else ""
-
-
-def section(screen: HouseholdScreen, name: str) -> str:
-    return screen.query_one(f"#detail-{name}", Static).content.plain
 
 
 # -- recording a visit ------------------------------------------------------------------------
@@ -169,7 +78,7 @@ def test_record_a_visit_with_keys(demo_vault: Path, size: tuple[int, int]) -> No
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen, "the form closed after saving"
-        assert t("saved") in [notification.message for notification in app._notifications]
+        assert t("saved") in notifications(app)
         assert "라면 한 상자 전달" in section(screen, "timeline")
 
     run_app(app, scenario, size)
@@ -462,8 +371,6 @@ def test_hostile_note_is_stored_exactly_and_shown_literally(demo_vault: Path, si
 def test_a_tab_keeps_the_footer_when_its_keys_stay(demo_vault: Path) -> None:
     """The footer is rebuilt only when the keys it shows change: a Tab between fields that offer the
     same keys leaves its key widgets in place (a rebuild lays the screen out and repaints it whole)."""
-    from textual.widgets._footer import FooterKey
-
     from chandong_tui.tui.widgets.footer import keys_shown
 
     household = quiet_household(demo_vault)
@@ -473,12 +380,12 @@ def test_a_tab_keeps_the_footer_when_its_keys_stay(demo_vault: Path) -> None:
         form = await open_form(app, pilot, household.id, "v", VisitModal)
         kept = 0
         for _ in range(6):
-            before, widgets = keys_shown(form), list(form.query(FooterKey))
+            before, widgets = keys_shown(form), list(form.query("FooterKey"))
             await pilot.press("tab")
             await pilot.pause()
-            after = list(form.query(FooterKey))
+            after = list(form.query("FooterKey"))
             shown = {key for key, *_ in keys_shown(form)}
-            assert after and {widget.key for widget in after} <= shown  # the keys that work now
+            assert after and {widget.key for widget in after} <= shown  # type: ignore[attr-defined]  # the keys that work now
             if keys_shown(form) == before:
                 assert after == widgets  # the same widgets: nothing rebuilt
                 kept += 1

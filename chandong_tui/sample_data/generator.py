@@ -12,7 +12,7 @@ The same `size`, `seed` and `anchor` always give the same document (one `random.
 iteration, no clock). Every record is built as a plain dict, validated by its pydantic model with
 `context={"today": anchor}` and written as `model_dump(mode="json")`.
 
-    python -m sample_data.generator --size small|dong [--seed N] [--out FILE]
+    python -m chandong_tui.sample_data.generator --size small|dong [--seed N] [--out FILE]
 """
 
 from __future__ import annotations
@@ -651,7 +651,7 @@ class _Builder:
             raised_at = self.at(raised_day, 8, 18)
             level = rng.choices(list(CrisisLevel), weights=(2, 4, 4))[0]
             order = list(CrisisReason)
-            pool = [r for r in CrisisReason if r is not CrisisReason.OTHER]
+            pool: list[CrisisReason] = [r for r in CrisisReason if r is not CrisisReason.OTHER]
             if "elderly_alone" in plan.record["tags"]:
                 pool += [CrisisReason.LONELY_DEATH_RISK, CrisisReason.ILLNESS]
             reasons = sorted(dict.fromkeys(rng.sample(pool, rng.randint(1, 2))), key=order.index)
@@ -767,7 +767,8 @@ class _Builder:
         plans_days += sorted(
             (self.anchor + dt.timedelta(days=rng.randint(2, 40)), "scheduled") for _ in range(n_future)
         )
-        conferences, tasks = [], []
+        conferences: list[dict[str, Any]] = []
+        tasks: list[dict[str, Any]] = []
         for i, (day, state) in enumerate(plans_days, 1):
             while day.weekday() >= 5:  # meetings on weekdays
                 day -= dt.timedelta(days=1)
@@ -891,7 +892,9 @@ class _Builder:
                 if target == "dong":
                     to_dong = rng.choice(other_dongs)
             reason = HANDOFF_REASONS[3] if target == "dong" else rng.choice(HANDOFF_REASONS)
-            history = [{"at": start, "actor_id": from_worker, "state": "requested", "note": ""}]
+            history: list[dict[str, Any]] = [
+                {"at": start, "actor_id": from_worker, "state": "requested", "note": ""}
+            ]
             step = functools.partial(self._handoff_step, history)
             if outcome in ("returned", "returned_accepted"):
                 step(responder, "returned", "최근 방문 기록과 연계 서비스 현황을 보완해 주세요.")
@@ -1013,7 +1016,7 @@ def to_json(doc: dict[str, Any], indent: bool) -> bytes:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m sample_data.generator", description=__doc__.splitlines()[0]
+        prog="python -m chandong_tui.sample_data.generator", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--size", choices=tuple(SIZES), default="small")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
