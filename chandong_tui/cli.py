@@ -76,7 +76,7 @@ def _new_passphrase(args: argparse.Namespace) -> str:
     return passphrase
 
 
-def _unlock(args: argparse.Namespace):  # noqa: ANN202 - returns a VaultSession (lazy import)
+def _unlock(args: argparse.Namespace):
     from chandong_tui.vault.accounts import unlock
 
     return unlock(Path(args.vault), resolve_user(args), resolve_passphrase(args))
@@ -388,7 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("chandong: interrupted")
         return 130
-    except Exception as exc:  # noqa: BLE001 - one line, no traceback, for every known failure
+    except Exception as exc:
         code = _error_code(exc)
         if code is None:
             raise

@@ -84,7 +84,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
 
 
 # -- rows ------------------------------------------------------------------------------------
-def queue_rows(queue: Any) -> Iterator[tuple[Any, ...]]:  # noqa: ANN401 - a SupervisorQueue (lazy import)
+def queue_rows(queue: Any) -> Iterator[tuple[Any, ...]]:
     """One flat row per item (`COLUMNS`), sections in a fixed order."""
     for load in queue.caseload:
         counts = (
@@ -128,11 +128,11 @@ def queue_rows(queue: Any) -> Iterator[tuple[Any, ...]]:  # noqa: ANN401 - a Sup
         yield ("closure", *_where(h), h.owner_id or "", when, h.status, note, asked.id if asked else "")
 
 
-def _where(household: Any) -> tuple[Any, Any, Any]:  # noqa: ANN401 - a CaseRow or None
+def _where(household: Any) -> tuple[Any, Any, Any]:
     return (household.id, household.tong, household.ban) if household else ("", "", "")
 
 
-def queue_json(queue: Any, rows: list[tuple[Any, ...]]) -> dict[str, Any]:  # noqa: ANN401
+def queue_json(queue: Any, rows: list[tuple[Any, ...]]) -> dict[str, Any]:
     return {
         "at": queue.at.isoformat(),
         "filters": {k: v for k, v in vars(queue.filters).items() if v not in (None, False)},

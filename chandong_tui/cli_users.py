@@ -142,7 +142,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def user_rows(repo) -> list[tuple[str, str, str, str]]:  # noqa: ANN001 - a CaseRepository
+def user_rows(repo) -> list[tuple[str, str, str, str]]:
     """(login, name, role, status) of every login of the vault (`accounts.logins`). Logins without a
     worker record show as their file hash."""
     from chandong_tui.model.records import Worker

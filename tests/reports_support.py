@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,7 @@ from chandong_tui.model.records import (
     Visit,
     Worker,
 )
+from chandong_tui.reports.figures import FIGURES
 
 PASS = "report tests passphrase"
 ADMIN = "sup"
@@ -485,3 +487,35 @@ def handoff_vaults(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             os.environ.pop("CHANDONG_HOME", None)
         else:
             os.environ["CHANDONG_HOME"] = old
+
+
+def readme_figure_labels() -> dict[str, tuple[str, str]]:
+    """Each figure's (Korean, English) label as the README's table gives it; a family's row, such as
+    `방문상담(초기상담/정기방문/…)`, gives one label per member, in the report's column order."""
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("-->\n", readme.index("<!-- figures:start")) + 4
+    lines = readme[start : readme.index("<!-- figures:end -->")].strip().splitlines()[2:]
+    labels: dict[str, tuple[str, str]] = {}
+    columns = iter(fig.key for fig in FIGURES)  # the README's rows come in column order
+    for line in lines:
+        key, ko, en, _counts, _row = (cell.strip() for cell in line.strip("|").split(" | "))
+        key = key.strip("`")
+        if "<" not in key:
+            labels[key] = (ko, en)
+            assert next(columns) == key
+            continue
+        family: list[list[str]] = []
+        for label in (ko, en):
+            match = re.fullmatch(r"(.*?\()([^()]*)(\).*)", label)
+            assert match is not None, label
+            head, members, tail = match.groups()
+            family.append([head + member + tail for member in members.split("/")])
+        assert len(family[0]) == len(family[1]), key
+        pattern = re.compile(re.sub(r"<[a-z]+>", "[a-z_0-9]+", key) + "$")
+        keys = [next(columns) for _ in family[0]]
+        assert all(pattern.match(k) for k in keys), (key, keys)
+        labels.update(zip(keys, zip(*family, strict=True), strict=True))
+    assert next(columns, None) is None
+    return labels

@@ -242,9 +242,9 @@ class Instance:
         method: str,
         path: str,
         params: dict[str, str] | None = None,
-        body: Any = None,  # noqa: ANN401 - JSON
+        body: Any = None,
         timeout: float = 30,
-    ) -> Any:  # noqa: ANN401 - JSON
+    ) -> Any:
         url = f"http://127.0.0.1:{self.gui_port}{path}"
         if params:
             url += "?" + urllib.parse.urlencode(params)
@@ -259,7 +259,7 @@ class Instance:
             raise SyncthingError(f"{self.name}: {method} {path} -> {error.code}: {detail}") from error
         return json.loads(body) if body.strip() else None
 
-    def get(self, path: str, timeout: float = 10, **params: str) -> Any:  # noqa: ANN401 - JSON
+    def get(self, path: str, timeout: float = 10, **params: str) -> Any:
         return self.request("GET", path, params or None, timeout=timeout)
 
     def connected_to(self, other: Instance) -> bool:
@@ -410,7 +410,7 @@ class SyncthingPair:
         for instance in self.both:
             try:
                 instance.stop()
-            except Exception as error:  # noqa: BLE001 - stop the other one as well
+            except Exception as error:
                 errors.append(error)
         if errors:
             raise errors[0]
@@ -453,7 +453,7 @@ def tree(folder: Path) -> dict[str, bytes]:
     return found
 
 
-def wait_for(check: Any, timeout: float, what: str, pause: float = 0.2) -> Any:  # noqa: ANN401
+def wait_for(check: Any, timeout: float, what: str, pause: float = 0.2) -> Any:
     """Poll `check()` until it returns something true, at most `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

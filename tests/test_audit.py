@@ -43,7 +43,7 @@ def _busy(root: Path) -> None:
         log_view(CaseRepository(session), "h-x")
 
 
-def _verifier(session: VaultSession):  # noqa: ANN202 - the arguments of verify_events
+def _verifier(session: VaultSession):
     info = session.info
     keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
 
@@ -57,7 +57,7 @@ def _verifier(session: VaultSession):  # noqa: ANN202 - the arguments of verify_
     return key_for, sign_keys_of
 
 
-def _check(session: VaultSession, found: list[chain.Found], witnessed=None) -> list[str]:  # noqa: ANN001
+def _check(session: VaultSession, found: list[chain.Found], witnessed=None) -> list[str]:
     key_for, sign_keys_of = _verifier(session)
     return chain.verify_events(found, key_for, sign_keys_of, witnessed or {}).problems
 
@@ -173,21 +173,21 @@ def test_reveal_rrn_with_a_reason_is_logged(demo_vault: Path) -> None:
 
 # -- tampering, case by case (unit level: what an insider with the vault key could write) --------
 @pytest.fixture
-def logged(busy: Path):  # noqa: ANN201
+def logged(busy: Path):
     with _session(busy) as session:
         found, unreadable = collect(session)
         assert not unreadable
         yield session, found
 
 
-def test_deleted_event(logged) -> None:  # noqa: ANN001
+def test_deleted_event(logged) -> None:
     session, found = logged
     target = _device_chain(found)[2]
     problems = _check(session, [f for f in found if f is not target])
     assert any(f"event {target.event['seq']} missing (deleted)" in p for p in problems), problems
 
 
-def test_altered_event(logged) -> None:  # noqa: ANN001
+def test_altered_event(logged) -> None:
     session, found = logged
     target = _device_chain(found)[1]
     altered = replace(target, event={**target.event, "actor": "someone-else"})
@@ -196,7 +196,7 @@ def test_altered_event(logged) -> None:  # noqa: ANN001
     assert any("signature" in p for p in problems)
 
 
-def test_altered_event_with_a_recomputed_mac_still_fails_its_signature(logged) -> None:  # noqa: ANN001
+def test_altered_event_with_a_recomputed_mac_still_fails_its_signature(logged) -> None:
     session, found = logged
     target = _device_chain(found)[1]
     event = {**target.event, "detail": {"reason": "nothing to see"}}
@@ -206,7 +206,7 @@ def test_altered_event_with_a_recomputed_mac_still_fails_its_signature(logged) -
     assert any("signature of" in p and "does not verify" in p for p in problems), problems
 
 
-def test_reordered_events(logged) -> None:  # noqa: ANN001
+def test_reordered_events(logged) -> None:
     session, found = logged
     first, second = _device_chain(found)[2:4]
     swapped_a = replace(first, event={**second.event, "seq": first.event["seq"]})
@@ -216,7 +216,7 @@ def test_reordered_events(logged) -> None:  # noqa: ANN001
     assert any("reordered" in p for p in problems), problems
 
 
-def test_reordered_and_resealed_by_their_signer(logged) -> None:  # noqa: ANN001
+def test_reordered_and_resealed_by_their_signer(logged) -> None:
     """Even re-chained and re-signed in another order, the ops' clocks give the order away."""
     session, found = logged
     items = _device_chain(found)
@@ -249,7 +249,7 @@ def test_reordered_and_resealed_by_their_signer(logged) -> None:  # noqa: ANN001
     assert any("written before event 3 (reordered)" in p for p in problems), problems
 
 
-def test_truncated_chain_caught_by_a_witness(logged) -> None:  # noqa: ANN001
+def test_truncated_chain_caught_by_a_witness(logged) -> None:
     session, found = logged
     items = _device_chain(found)
     last = items[-1].event
@@ -258,7 +258,7 @@ def test_truncated_chain_caught_by_a_witness(logged) -> None:  # noqa: ANN001
     assert any("missing (truncated" in p for p in problems), problems
 
 
-def test_forged_event_of_another_user(logged) -> None:  # noqa: ANN001
+def test_forged_event_of_another_user(logged) -> None:
     session, found = logged
     items = _device_chain(found)
     last = items[-1].event
@@ -279,7 +279,7 @@ def test_forged_event_of_another_user(logged) -> None:  # noqa: ANN001
     assert any("signature of 'planner' does not verify" in p for p in problems), problems
 
 
-def test_event_written_into_another_devices_chain(logged) -> None:  # noqa: ANN001
+def test_event_written_into_another_devices_chain(logged) -> None:
     session, found = logged
     target = _device_chain(found)[0]
     moved = replace(target, op_id="ffffffffffffffff.99")

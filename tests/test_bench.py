@@ -263,7 +263,7 @@ def test_the_queue_screen_is_timed_in_the_search_scenarios_app(demo_vault: Path)
     opened: list[queue_scenarios.QueueScreenResult] = []
     screens: list[str] = []
 
-    async def then(app, pilot) -> None:  # noqa: ANN001 - the app, a Pilot
+    async def then(app, pilot) -> None:
         screens.append(type(app.screen).__name__)
         opened.append(await queue_scenarios.time_queue_opens(app, pilot, 2))
         assert isinstance(app.screen, DashboardScreen)

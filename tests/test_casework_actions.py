@@ -59,7 +59,7 @@ def quiet_household(repo: CaseRepository, owner: str = "planner") -> str:
     )
 
 
-def visit_data(household_id: str, **changes: Any) -> dict[str, Any]:  # noqa: ANN401
+def visit_data(household_id: str, **changes: Any) -> dict[str, Any]:
     return {
         "household_id": household_id,
         "visited_on": TODAY.isoformat(),
@@ -69,7 +69,7 @@ def visit_data(household_id: str, **changes: Any) -> dict[str, Any]:  # noqa: AN
     }
 
 
-def flag_data(household_id: str, **changes: Any) -> dict[str, Any]:  # noqa: ANN401
+def flag_data(household_id: str, **changes: Any) -> dict[str, Any]:
     return {
         "household_id": household_id,
         "level": CrisisLevel.CRISIS,
@@ -453,7 +453,7 @@ def test_a_resolved_flag_is_not_resolved_or_changed_again(demo_vault: Path) -> N
 
 
 # -- register_household ----------------------------------------------------------------------------
-def household_form(**changes: Any) -> dict[str, Any]:  # noqa: ANN401
+def household_form(**changes: Any) -> dict[str, Any]:
     return {
         "tong": 7,
         "ban": 3,
@@ -465,7 +465,7 @@ def household_form(**changes: Any) -> dict[str, Any]:  # noqa: ANN401
     }
 
 
-def member_form(name: str = "김순자", **changes: Any) -> dict[str, Any]:  # noqa: ANN401
+def member_form(name: str = "김순자", **changes: Any) -> dict[str, Any]:
     return {"name": name, "birth_date": "1941-05-06", "sex": "female", "relation": "head", **changes}
 
 

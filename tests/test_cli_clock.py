@@ -41,7 +41,7 @@ def running_clocks(vault: Path) -> dict[str, str]:
     """One record of each kind whose clock runs: an open flag not yet visited, an open household with
     a next visit planned, an open task."""
 
-    def first(repo: CaseRepository, cls: type, keep) -> str:  # noqa: ANN001
+    def first(repo: CaseRepository, cls: type, keep) -> str:
         return next(r.id for r in repo.all(cls) if keep(r) and not r.pauses)
 
     with opened(vault, "supervisor") as repo:

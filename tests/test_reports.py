@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from chandong_tui.reports.monthly import MonthlyReport, monthly_report
 from chandong_tui.vault.accounts import unlock
 from tests import reports_support as dataset
 from tests.conftest import main_in_process
-from tests.reports_support import ADMIN, HYPERLINK, PASS
+from tests.reports_support import ADMIN, HYPERLINK, PASS, readme_figure_labels
 
 report_vaults = dataset.report_vaults  # the fixtures
 handoff_vaults = dataset.handoff_vaults
@@ -371,38 +370,6 @@ def test_readme_defines_every_figure_as_the_code_does() -> None:
     start = readme.index("-->\n", readme.index("<!-- figures:start")) + 4
     documented = readme[start : readme.index("<!-- figures:end -->")]
     assert documented.strip() == figures_markdown().strip()
-
-
-def readme_figure_labels() -> dict[str, tuple[str, str]]:
-    """Each figure's (Korean, English) label as the README's table gives it; a family's row, such as
-    `방문상담(초기상담/정기방문/…)`, gives one label per member, in the report's column order."""
-    from tests.conftest import REPO
-
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    start = readme.index("-->\n", readme.index("<!-- figures:start")) + 4
-    lines = readme[start : readme.index("<!-- figures:end -->")].strip().splitlines()[2:]
-    labels: dict[str, tuple[str, str]] = {}
-    columns = iter(fig.key for fig in FIGURES)  # the README's rows come in column order
-    for line in lines:
-        key, ko, en, _counts, _row = (cell.strip() for cell in line.strip("|").split(" | "))
-        key = key.strip("`")
-        if "<" not in key:
-            labels[key] = (ko, en)
-            assert next(columns) == key
-            continue
-        family: list[list[str]] = []
-        for label in (ko, en):
-            match = re.fullmatch(r"(.*?\()([^()]*)(\).*)", label)
-            assert match is not None, label
-            head, members, tail = match.groups()
-            family.append([head + member + tail for member in members.split("/")])
-        assert len(family[0]) == len(family[1]), key
-        pattern = re.compile(re.sub(r"<[a-z]+>", "[a-z_0-9]+", key) + "$")
-        keys = [next(columns) for _ in family[0]]
-        assert all(pattern.match(k) for k in keys), (key, keys)
-        labels.update(zip(keys, zip(*family, strict=True), strict=True))
-    assert next(columns, None) is None
-    return labels
 
 
 def test_csv_headers_are_the_readme_labels(report_vaults: dict[str, Path]) -> None:

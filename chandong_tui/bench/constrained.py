@@ -121,12 +121,12 @@ def run_child(
     """Run `command` under `condition`; its standard error goes to `say` line by line as it comes."""
     if not condition.available:
         return ChildRun(condition, None, None, f"{condition.label}: {condition.how}")
-    process = subprocess.Popen(  # noqa: S603 - our own command line
+    process = subprocess.Popen(
         [*condition.prefix, *command],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        preexec_fn=condition.preexec,  # noqa: PLW1509 - nothing else runs threads here yet
+        preexec_fn=condition.preexec,
     )
     tail: deque[str] = deque(maxlen=TAIL_LINES)
 

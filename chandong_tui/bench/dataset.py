@@ -38,7 +38,7 @@ def bench_dir(scale: str) -> Path:
     return state_home() / "bench" / f"{scale}-v1"
 
 
-def ensure_vault(scale: str, say=print) -> Path:  # noqa: ANN001 - a print-like callable
+def ensure_vault(scale: str, say=print) -> Path:
     """The bench vault of `scale` (built the first time: generate, import, publish)."""
     folder = bench_dir(scale)
     if (folder / _READY).exists():

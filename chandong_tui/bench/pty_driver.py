@@ -76,7 +76,7 @@ class PtyProgram:
         master, slave = os.openpty()
         try:
             set_window_size(slave, columns, rows)
-            self.process = subprocess.Popen(  # noqa: S603 - the bench's own commands
+            self.process = subprocess.Popen(
                 list(argv),
                 stdin=slave,
                 stdout=slave,
@@ -84,7 +84,7 @@ class PtyProgram:
                 env=dict(env) if env is not None else None,
                 cwd=cwd,
                 start_new_session=True,
-                preexec_fn=_become_controlling_terminal,  # noqa: PLW1509 - no threads in the bench
+                preexec_fn=_become_controlling_terminal,
                 close_fds=True,
             )
         except BaseException:

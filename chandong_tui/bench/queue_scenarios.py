@@ -88,7 +88,7 @@ class QueueScreenResult:
     """Lines of the queue list (section headers included)."""
 
 
-async def time_queue_opens(app: Any, pilot: Any, repeat: int) -> QueueScreenResult:  # noqa: ANN401
+async def time_queue_opens(app: Any, pilot: Any, repeat: int) -> QueueScreenResult:
     """From wherever the signed-in supervisor is: back to 내 업무, then `q` and Esc `repeat` times,
     CPU seconds from `q` to the queue drawn and idle; and as many no-op keys on 내 업무."""
     from textual.widgets import OptionList

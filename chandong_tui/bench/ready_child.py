@@ -93,7 +93,7 @@ def run_minimal() -> None:
     marks: dict[str, Any] = {"imported": time.time()}
     app: App[None] = App()
 
-    async def probe(pilot: Any) -> None:  # noqa: ANN401 - a Pilot
+    async def probe(pilot: Any) -> None:
         await _until(lambda: app.screen.is_running)
         await app.screen.wait_for_refresh()
         marks["painted"] = time.time()
@@ -114,7 +114,7 @@ def _time_unlock(marks: dict[str, Any]) -> None:
 
     real_unlock, real_derive = accounts.unlock, KdfParams.derive
 
-    def timed_unlock(*args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+    def timed_unlock(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
         try:
             return real_unlock(*args, **kwargs)
@@ -144,7 +144,7 @@ def run_chandong(vault: str, user: str, passphrase: str) -> None:
     marks: dict[str, Any] = {"imported": time.time(), "unlock_s": 0.0, "kdf_s": 0.0}
     app = ChandongApp(Path(vault), user=user)
 
-    async def probe(pilot: Any) -> None:  # noqa: ANN401 - a Pilot
+    async def probe(pilot: Any) -> None:
         await _until(lambda: isinstance(app.screen, UnlockScreen) and app.screen.is_running)
         screen = app.screen
         await screen.wait_for_refresh()

@@ -75,7 +75,7 @@ def run_ready_child(args: Sequence[str], env: dict[str, str] | None = None) -> d
     """One `ready_child` run: its JSON report plus `spawned` (this process's stamp, `time.time()`)."""
     command = [sys.executable, "-m", "chandong_tui.bench.ready_child", *args]
     spawned = time.time()
-    process = subprocess.Popen(  # noqa: S603 - our own module
+    process = subprocess.Popen(
         command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
     )
     try:

@@ -64,7 +64,7 @@ def gu_dir() -> Path:
     return state_home() / "bench" / "gu-reports-v1"
 
 
-def _with_dong(doc: dict[str, Any], dong: Any) -> dict[str, Any]:  # noqa: ANN401 - a model Dong
+def _with_dong(doc: dict[str, Any], dong: Any) -> dict[str, Any]:
     """The generated 상도1동 moved to `dong`: its dong record and every record's own dong code."""
     old = doc["dong"]["id"]
     moved = dict(doc)

@@ -65,7 +65,7 @@ def _attempt(name: str, failures: list[str], measure: Callable[[], T]) -> T | No
     start = time.perf_counter()
     try:
         return measure()
-    except Exception as exc:  # noqa: BLE001 - reported, and the exit code says so
+    except Exception as exc:
         _say(f"{name} failed:\n{traceback.format_exc()}")
         failures.append(f"{name}: {exc.__class__.__name__}: {exc}")
         return None
@@ -200,7 +200,7 @@ def run_bench(
         )
         opened: list[queue_scenarios.QueueScreenResult] = []
 
-        async def queue_screen(app: Any, pilot: Any) -> None:  # noqa: ANN401 - the app, a Pilot
+        async def queue_screen(app: Any, pilot: Any) -> None:
             opened.append(await queue_scenarios.time_queue_opens(app, pilot, n(3, 2)))
 
         search = _attempt(

@@ -80,7 +80,7 @@ def default_queries(summaries: Sequence[Any]) -> list[str]:
     return queries
 
 
-async def sign_in_headless(app: Any, pilot: Any, passphrase: str) -> None:  # noqa: ANN401
+async def sign_in_headless(app: Any, pilot: Any, passphrase: str) -> None:
     """From the unlock screen (user prefilled) to whatever comes after it."""
     from chandong_tui.tui.screens.unlock_screen import UnlockScreen
 
@@ -95,7 +95,7 @@ async def sign_in_headless(app: Any, pilot: Any, passphrase: str) -> None:  # no
         raise RuntimeError("unlock failed")
 
 
-async def show_household_list_headless(app: Any, pilot: Any) -> Any:  # noqa: ANN401
+async def show_household_list_headless(app: Any, pilot: Any) -> Any:
     """The household list screen, from wherever sign-in left the app (its f3 key)."""
     from chandong_tui.tui.screens.households_screen import HouseholdsScreen
 
@@ -107,7 +107,7 @@ async def show_household_list_headless(app: Any, pilot: Any) -> Any:  # noqa: AN
     return app.screen
 
 
-async def settle(pilot: Any) -> None:  # noqa: ANN401 - a Pilot
+async def settle(pilot: Any) -> None:
     """Let the app finish what the last change started before the next key is timed: one pause can
     leave work behind (a layout asks for another when the list's scrollbar appears or goes), which
     would be counted against that key."""

@@ -47,7 +47,7 @@ def get_household(repo: CaseRepository, household_id: str) -> Household:
     return household
 
 
-def _validated(cls: type[Record], data: Mapping[str, Any], today: dt.date) -> Any:  # noqa: ANN401
+def _validated(cls: type[Record], data: Mapping[str, Any], today: dt.date) -> Any:
     return cls.model_validate(dict(data), context={"today": today})
 
 

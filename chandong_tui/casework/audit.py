@@ -136,7 +136,7 @@ def collect(session: VaultSession) -> tuple[list[chain.Found], list[str]]:
     return found, problems
 
 
-def _found(op: Any, where: str) -> chain.Found:  # noqa: ANN401 - an Op
+def _found(op: Any, where: str) -> chain.Found:
     return chain.Found(dict(op.set), op.id, (op.hlc.ms, op.hlc.counter, op.hlc.device), where)
 
 

@@ -142,7 +142,7 @@ def agenda_suggestions(repo: CaseRepository, at: dt.datetime) -> list[Suggestion
     ]
 
 
-def _before(stamp: Any, cutoff: dt.datetime) -> bool:  # noqa: ANN401 - a raw row value
+def _before(stamp: Any, cutoff: dt.datetime) -> bool:
     try:
         return dt.datetime.fromisoformat(str(stamp)) < cutoff
     except (TypeError, ValueError):

@@ -11,7 +11,7 @@ from typing import Any
 __all__ = ["RECORD_BY_KIND", "RECORD_TYPES", "Record"]
 
 
-def __getattr__(name: str) -> Any:  # noqa: ANN401 - whatever the records module holds
+def __getattr__(name: str) -> Any:
     if name in __all__:
         from chandong_tui.model import records
 

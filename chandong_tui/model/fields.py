@@ -153,7 +153,7 @@ ShortText = Annotated[str, Field(max_length=500)]
 LongText = Annotated[str, Field(max_length=20_000)]
 
 
-def _in_range(key: str):  # noqa: ANN202 - a small validator factory
+def _in_range(key: str):
     def check(value: int) -> int:
         if not 1 <= value <= 99:
             raise fail(key)

@@ -63,7 +63,7 @@ def _unused(value: object) -> bool:
     return value is None or value == "" or value == []
 
 
-def added(default: Any = None, **kwargs: Any) -> Any:  # noqa: ANN401 - a pydantic FieldInfo
+def added(default: Any = None, **kwargs: Any) -> Any:
     """A field added to a record kind after rows of it were stored: left out of the stored row while
     unused, so those rows stay as they were and a PC still on the previous version (which refuses
     fields it does not know) reads every record that does not use the new feature."""

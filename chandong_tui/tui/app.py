@@ -300,7 +300,7 @@ class ChandongApp(App[None]):
     def on_unmount(self) -> None:
         self.close_session()
 
-    async def run_async(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+    async def run_async(self, *args: Any, **kwargs: Any) -> None:
         if self.low_bandwidth:
             kwargs["mouse"] = False  # no mouse tracking: no hover repaints, no mouse bytes over SSH
         try:

@@ -46,5 +46,5 @@ def _import_all(modules: tuple[str, ...]) -> None:
         from chandong_tui.model.records import build_validators
 
         build_validators()
-    except Exception:  # noqa: BLE001 - the real import or first use reports it where it matters
+    except Exception:
         return

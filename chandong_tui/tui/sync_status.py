@@ -207,7 +207,7 @@ class BackgroundSync:
             collected, trouble, detail = None, REFUSED, str(exc)
         except OSError as exc:
             collected, trouble, detail = None, OFFLINE, str(exc)
-        except Exception as exc:  # noqa: BLE001 - e.g. the session closed under the thread (app quitting)
+        except Exception as exc:
             collected, trouble, detail = None, OFFLINE, f"{exc.__class__.__name__}: {exc}"
         try:
             self.app.call_from_thread(self._finish, session, collected, trouble, detail)

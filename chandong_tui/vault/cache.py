@@ -84,7 +84,7 @@ _frozen_lock = threading.Lock()
 _frozen_caches = 0
 
 
-def parse_frozen(plain: bytes, loads: Callable[[bytes], Any] = orjson.loads) -> Any:  # noqa: ANN401
+def parse_frozen(plain: bytes, loads: Callable[[bytes], Any] = orjson.loads) -> Any:
     """`loads(plain)` with the cyclic GC paused, then everything alive moved out of its sight.
 
     Each call must be paired with one `release_frozen()` (the last one unfreezes).
@@ -116,7 +116,7 @@ class _DataUnpickler(pickle.Unpickler):
     """Unpickles plain data only: containers, strings and numbers are built by pickle's own opcodes;
     anything naming a class or function (the way a pickle runs code) is refused."""
 
-    def find_class(self, module: str, name: str) -> Any:  # noqa: ANN401 - never returns
+    def find_class(self, module: str, name: str) -> Any:
         raise pickle.UnpicklingError(f"the cache holds plain data only, not {module}.{name}")
 
 
@@ -138,7 +138,7 @@ class _Sharer:
     def row(self, doc: dict[str, Any]) -> dict[str, Any]:
         return self._value(doc)  # type: ignore[no-any-return]
 
-    def _value(self, value: Any) -> Any:  # noqa: ANN401 - a JSON value
+    def _value(self, value: Any) -> Any:
         kind = type(value)
         if kind is str:
             return self._strings.setdefault(value, value)
@@ -230,7 +230,7 @@ class EncryptedMemoryStorage(Storage):
             raise IntegrityError("not a cache meta document")
         return meta
 
-    def adopt_json(self, plain: bytes) -> Any:  # noqa: ANN401 - a JSON document
+    def adopt_json(self, plain: bytes) -> Any:
         """Take a JSON document (a snapshot's tables) as this storage's, parsed as a loaded cache is."""
         document = parse_frozen(plain, loads_lean)  # a snapshot: tens of MB
         self.release()
@@ -414,7 +414,7 @@ class LocalCache:
             self.storage.write(tables)
         return tables.setdefault(META_TABLE, {}).setdefault("state", {"chunks": {}, "outbox_upto": 0})
 
-    def start_from(self, plain: bytes) -> Any:  # noqa: ANN401 - a JSON document
+    def start_from(self, plain: bytes) -> Any:
         """Start from a JSON document of tables (a snapshot's), forgetting what this cache held."""
         self._applied = {}
         self.generation += 1

@@ -100,7 +100,7 @@ def merge_sensitive(
     return True
 
 
-def shown_value(table: str, name: str, live: Mapping[str, list[Any]]) -> Any:  # noqa: ANN401 - a field value
+def shown_value(table: str, name: str, live: Mapping[str, list[Any]]) -> Any:
     """The value a field shows: the only live one, or the deterministic pick among concurrent ones."""
     preference = PREFERRED.get((table, name), ())
 

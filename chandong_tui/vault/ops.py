@@ -79,7 +79,7 @@ LEAN_PARSE_BYTES = 1 << 20
 """Above this size (packs, snapshots) a document is parsed by the standard library's `json`."""
 
 
-def loads_lean(data: bytes) -> Any:  # noqa: ANN401 - a JSON document
+def loads_lean(data: bytes) -> Any:
     """`orjson.loads`, except for big documents: orjson builds its whole parsed tree before the
     Python objects, so a snapshot peaks at several times its result in memory and fails or crashes
     under a bounded heap, where `json.loads` peaks far lower for a little more time, once per new PC

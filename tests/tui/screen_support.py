@@ -23,9 +23,15 @@ from chandong_tui.i18n import t
 from chandong_tui.model.records import Household, Visit
 from chandong_tui.tui.app import ChandongApp
 from chandong_tui.tui.modals.form_modal import FormModal
+from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
+from chandong_tui.tui.screens.handoff_screen import HandoffScreen
 from chandong_tui.tui.screens.help_screen import HelpScreen, KeyRow, toggle_help
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
+from chandong_tui.tui.widgets.work_list import WorkList
 from chandong_tui.vault.accounts import unlock
+from chandong_tui.vault.session import VaultSession
+from tests.casework_support import add_task, quiet_planner_case
+from tests.conftest import opened
 from tests.tui.driving import sign_in
 
 # -- households, forms and keys --------------------------------------------------------------
@@ -199,3 +205,40 @@ def screen_lines(app: ChandongApp) -> list[str]:
             cells = max(cells, column) + cell_len(run)
         lines.append(text + " " * max(0, width - cells))
     return lines
+
+
+# -- hand-offs and other PCs' changes ------------------------------------------------------
+HOUR = 3600.0
+"""The app's sync interval in these tests: no round starts by itself while a test runs."""
+
+
+def planner_case_with_task(vault: Path) -> str:
+    with opened(vault, "planner") as repo:
+        hid = quiet_planner_case(repo)
+        add_task(repo, hid, "planner", "t-travels")
+        return hid
+
+
+def app_for(vault: Path, user: str, lang: str = "ko") -> ChandongApp:
+    _moment, clock = fixed_clock()
+    return ChandongApp(vault, lang=lang, user=user, low_bandwidth=True, clock=clock)
+
+
+async def open_from_my_work(app: ChandongApp, pilot: Pilot, handoff_id: str) -> HandoffScreen:
+    """Sign in to 내 업무, move to the hand-off's line and press Enter."""
+    await sign_in(app, pilot, to_households=False)
+    assert isinstance(app.screen, DashboardScreen)
+    work = app.screen.query_one("#work", WorkList)
+    work.highlighted = work.get_option_index(f"handoff:{handoff_id}")
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, HandoffScreen) and screen.handoff_id == handoff_id
+    return screen
+
+
+def change(session: VaultSession, household_id: str, **fields: object) -> None:
+    repo = CaseRepository(session)
+    household = repo.household(household_id)
+    assert household is not None
+    assert repo.save(household.model_copy(update=fields))

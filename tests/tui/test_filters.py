@@ -46,7 +46,7 @@ class Stored:
         }
         """Names of the members and the address: what a search term is matched against."""
 
-    def ids(self, keep) -> list[str]:  # noqa: ANN001 - a predicate over Household
+    def ids(self, keep) -> list[str]:
         return [hid for hid in self.order if keep(self.households[hid])]
 
 
@@ -285,7 +285,7 @@ def test_filters_stay_instant_and_only_visible_rows_are_drawn() -> None:
             drawn: list[str] = []
             row = households._row
 
-            def counting(summary, columns):  # noqa: ANN001, ANN202
+            def counting(summary, columns):
                 drawn.append(summary.id)
                 return row(summary, columns)
 

@@ -21,10 +21,9 @@ from chandong_tui.tui.app import ChandongApp
 from chandong_tui.tui.modals.note_modal import NoteModal
 from chandong_tui.tui.screens import handoff_screen
 from chandong_tui.tui.screens.handoff_screen import HandoffScreen
-from tests.test_handoffs import opened
+from tests.conftest import opened
 from tests.tui.driving import run_app
-from tests.tui.test_handoff_screens import app_for, open_from_my_work, planner_case_with_task
-from tests.tui.test_visit_form import type_text
+from tests.tui.screen_support import app_for, open_from_my_work, planner_case_with_task, type_text
 
 
 def handoff_to_officer(vault: Path) -> str:

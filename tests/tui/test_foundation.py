@@ -21,7 +21,7 @@ from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.households_screen import HouseholdsScreen
 from chandong_tui.tui.screens.steady import SteadyModalScreen, SteadyScreen
 from tests.tui.driving import run_app, sign_in
-from tests.tui.test_sync_tui import HOUR, change
+from tests.tui.screen_support import HOUR, change
 
 
 def test_every_screen_and_modal_stands_on_the_base() -> None:

@@ -19,17 +19,16 @@ from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.handoff_modal import HandoffModal
 from chandong_tui.tui.modals.note_modal import NoteModal
-from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.handoff_screen import HandoffScreen
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
-from chandong_tui.tui.widgets.work_list import WorkList
-from tests.casework_support import add_task, quiet_planner_case
 from tests.conftest import opened
 from tests.tui.driving import run_app, sign_in
 from tests.tui.screen_support import (
-    fixed_clock,
+    app_for,
+    open_from_my_work,
     open_household,
     pick_option,
+    planner_case_with_task,
     read_repo,
     section,
     shown_error,
@@ -38,35 +37,10 @@ from tests.tui.screen_support import (
 )
 
 
-def planner_case_with_task(vault: Path) -> str:
-    with opened(vault, "planner") as repo:
-        hid = quiet_planner_case(repo)
-        add_task(repo, hid, "planner", "t-travels")
-        return hid
-
-
-def app_for(vault: Path, user: str, lang: str = "ko") -> ChandongApp:
-    _moment, clock = fixed_clock()
-    return ChandongApp(vault, lang=lang, user=user, low_bandwidth=True, clock=clock)
-
-
 def handoffs_of(vault: Path, household_id: str) -> list[Handoff]:
     found = read_repo(vault, "supervisor", lambda repo: repo.handoffs_of(household_id))
     assert isinstance(found, list)
     return found
-
-
-async def open_from_my_work(app: ChandongApp, pilot: Pilot, handoff_id: str) -> HandoffScreen:
-    """Sign in to 내 업무, move to the hand-off's line and press Enter."""
-    await sign_in(app, pilot, to_households=False)
-    assert isinstance(app.screen, DashboardScreen)
-    work = app.screen.query_one("#work", WorkList)
-    work.highlighted = work.get_option_index(f"handoff:{handoff_id}")
-    await pilot.press("enter")
-    await pilot.pause()
-    screen = app.screen
-    assert isinstance(screen, HandoffScreen) and screen.handoff_id == handoff_id
-    return screen
 
 
 async def note(pilot: Pilot, words: str) -> None:

@@ -126,7 +126,7 @@ def test_the_scroll_bar_is_drawn_in_the_lines_and_only_changed_lines_are_repaint
 def test_typing_narrows_the_list_before_the_screen_is_updated(demo_vault: Path) -> None:
     from chandong_tui.tui.app import ChandongApp
 
-    async def scenario(app: ChandongApp, pilot) -> None:  # noqa: ANN001 - a Pilot
+    async def scenario(app: ChandongApp, pilot) -> None:
         await sign_in(app, pilot)
         screen = app.screen
         assert isinstance(screen, HouseholdsScreen)

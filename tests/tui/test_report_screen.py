@@ -31,7 +31,7 @@ from chandong_tui.tui.screens.report_screen import (
     month_before,
     previous_month,
 )
-from tests.test_reports import readme_figure_labels
+from tests.reports_support import readme_figure_labels
 from tests.tui import driving
 from tests.tui.driving import notifications, run_app
 

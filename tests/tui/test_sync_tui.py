@@ -39,10 +39,7 @@ from chandong_tui.vault.chunks import chunk_name
 from chandong_tui.vault.session import VaultSession
 from chandong_tui.vault.sync import sync_round
 from tests.tui.driving import notifications, run_app, sign_in
-from tests.tui.screen_support import open_household, tab_to, type_text
-
-HOUR = 3600.0
-"""The app's sync interval in these tests: no round starts by itself while a test runs."""
+from tests.tui.screen_support import HOUR, change, open_household, tab_to, type_text
 
 
 class MovingClock:
@@ -76,13 +73,6 @@ def status(app: ChandongApp) -> str:
 def pc_b(vault: Path, user: str = "supervisor") -> VaultSession:
     """Another PC on the same folder: a second unlock in this process takes another device slot."""
     return unlock(vault, user, DEMO_PASSPHRASE)
-
-
-def change(session: VaultSession, household_id: str, **fields: object) -> None:
-    repo = CaseRepository(session)
-    household = repo.household(household_id)
-    assert household is not None
-    assert repo.save(household.model_copy(update=fields))
 
 
 def read_fresh(vault: Path, read: Callable[[CaseRepository], object]) -> object:

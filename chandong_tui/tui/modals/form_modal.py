@@ -134,7 +134,7 @@ class FormModal(ChandongModal[T | None], Generic[T]):
             self.dirty = True
 
     # -- reading widgets -------------------------------------------------------------------
-    def value_of(self, widget_id: str) -> Any:  # noqa: ANN401
+    def value_of(self, widget_id: str) -> Any:
         """The value of the input widget `#widget_id` (None for an empty Select or Input)."""
         widget = self.query_one(f"#{widget_id}")
         if isinstance(widget, Select):

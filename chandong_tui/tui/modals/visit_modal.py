@@ -84,7 +84,7 @@ class _VisibleControls(Highlighter):
 class SafeInput(Input):
     """An `Input` that shows control characters as visible stand-ins; its value is what was typed."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("highlighter", _VisibleControls())
         super().__init__(*args, **kwargs)
 

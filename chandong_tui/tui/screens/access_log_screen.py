@@ -147,7 +147,7 @@ class AccessLogScreen(ChandongScreen[None]):
     def _verify(self) -> None:
         try:
             self.post_message(self.Verified(verify_log(self.repo.session)))
-        except Exception as exc:  # noqa: BLE001 - shown, never a crash of the screen
+        except Exception as exc:
             self.post_message(self.Verified(None, f"{type(exc).__name__}: {exc}"))
 
     def _load(self) -> None:

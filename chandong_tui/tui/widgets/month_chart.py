@@ -51,7 +51,7 @@ class MonthChart(Widget):
     }
     """
 
-    def __init__(self, lang: Lang | str = Lang.KO, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, lang: Lang | str = Lang.KO, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lang = lang
         self.points: tuple[ChartPoint, ...] = ()
@@ -74,7 +74,7 @@ class MonthChart(Widget):
         self.points = tuple(points)
         self.refresh(layout=True)
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
+    def get_content_height(self, container, viewport, width: int) -> int:
         return 2 + max(len(self.points), 1)
 
     def render(self) -> Text:

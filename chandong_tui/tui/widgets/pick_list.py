@@ -25,7 +25,7 @@ class PickList(SelectionList[Any]):
     PickList { height: auto; max-height: 8; }
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._typed = ""
         self._typed_at = 0.0

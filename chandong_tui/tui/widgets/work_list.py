@@ -37,7 +37,7 @@ class WorkList(OptionList):
 
         household_id: str
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._households: dict[str, str] = {}
 
