@@ -83,7 +83,28 @@ def _unlock(args: argparse.Namespace):
 
 
 def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+    """One line on standard error, its control characters made visible (it may quote a file name)."""
+    from chandong_tui.model.terminal_text import safe_line
+
+    print(safe_line(message), file=sys.stderr)
+
+
+def shown(value: object) -> str:
+    """Text from a record or a share's file name, safe to print on a terminal (`ESC` → `␛`)."""
+    from chandong_tui.model.terminal_text import safe_line
+
+    return safe_line(value)
+
+
+def write_csv(data: bytes, out: str = "-") -> str:
+    """Hand a CSV out through the one writer (`reports.csv_out.write_output`): every command that
+    prints or writes CSV comes here. A target that cannot be written is a one-line error (exit 2)."""
+    from chandong_tui.reports.csv_out import write_output
+
+    try:
+        return write_output(data, out)
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -156,9 +177,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     with _unlock(args) as session:
         report = verify_vault(session)
     for problem in report.problems:
-        print(f"BAD  {problem}")
+        print(shown(f"BAD  {problem}"))
     for note in report.notes:
-        print(f"NOTE {note}")
+        print(shown(f"NOTE {note}"))
     print(
         f"{report.chunks} chunks, {report.ops} ops, {report.grants} grants verified; "
         f"{len(report.problems)} problem(s)"

@@ -9,7 +9,8 @@ Wired into `cli.build_parser()` by `cli_audit.register(sub)`; same conventions a
 - `review --month YYYY-MM`: per user, what the monthly review looks at (failed unlocks, days of bulk
   household views, night-time access, exports, unmasked exports, reveals).
 
-CSV goes through the formula-neutralising writer (a reason typed as `=HYPERLINK(…)` stays text).
+CSV goes through the formula-neutralising writer (a reason typed as `=HYPERLINK(…)` stays text) and
+out through `cli.write_csv`; tables and lines show stored text with its control characters made visible.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from chandong_tui.cli import EXIT_INTEGRITY, EXIT_OK, _credentials, _unlock
+from chandong_tui.cli import EXIT_INTEGRITY, EXIT_OK, _credentials, _unlock, shown, write_csv
 
 COLUMNS = ("at", "actor", "action", "target", "reason", "detail", "device", "seq")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -54,11 +55,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.set_defaults(run=cmd_review)
 
 
-def visible(text: str) -> str:
-    """Stored text safe for a terminal: control characters (escape sequences) shown, not run."""
-    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
-
-
 def cells(text: str) -> int:
     """Terminal cells: Korean letters take two."""
     import unicodedata
@@ -68,7 +64,7 @@ def cells(text: str) -> int:
 
 def render_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """Aligned columns for a terminal, control characters made visible."""
-    table = [list(header)] + [[visible(str(v)) for v in row] for row in rows]
+    table = [list(header)] + [[shown(str(v)) for v in row] for row in rows]
     widths = [max(cells(r[i]) for r in table) for i in range(len(header))]
     return "\n".join(
         "  ".join(v + " " * (w - cells(v)) for v, w in zip(row, widths, strict=True)).rstrip()
@@ -88,7 +84,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     with _unlock(args) as session:
         report = verify_log(session)
     for problem in report.problems:
-        print(f"BAD  {problem}")
+        print(shown(f"BAD  {problem}"))
     print(f"{report.events} events on {report.devices} device(s) checked; {len(report.problems)} problem(s)")
     return EXIT_OK if report.ok else EXIT_INTEGRITY
 
@@ -131,10 +127,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     ]
     if args.format == "csv":
         columns = [Column(key, key) for key in COLUMNS]
-        sys.stdout.buffer.write(render_csv(columns, rows, header="keys"))
+        write_csv(render_csv(columns, rows, header="keys"))
         return EXIT_OK
     for row in rows:
-        print(visible("  ".join(str(v) for v in row[:6] if v != "")).rstrip())
+        print(shown("  ".join(str(v) for v in row[:6] if v != "")).rstrip())
     print(f"{len(rows)} event(s)", file=sys.stderr)
     return EXIT_OK
 
@@ -164,7 +160,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     rows = [tuple(getattr(line, key) for key in REVIEW_COLUMNS) for line in lines]
     if args.format == "csv":
         columns = [Column(key, key) for key in REVIEW_COLUMNS]
-        sys.stdout.buffer.write(render_csv(columns, rows, header="keys"))
+        write_csv(render_csv(columns, rows, header="keys"))
         return EXIT_OK
     print(render_table(REVIEW_COLUMNS, rows))
     return EXIT_OK

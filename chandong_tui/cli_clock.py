@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 
-from chandong_tui.cli import EXIT_OK, CliError, _credentials, _unlock
+from chandong_tui.cli import EXIT_OK, CliError, _credentials, _say, _unlock
 from chandong_tui.cli_queue import _moment
 
 _WHAT = {
@@ -80,12 +79,12 @@ def _step(args: argparse.Namespace, *, pause: bool, text: str) -> int:
         deadline = deadline_of(repo, updated, at)
     what = f"{_WHAT[clock_kind(updated).value]} of {updated.kind} {updated.id}"
     if pause:
-        print(f"paused the {what}: {text}", file=sys.stderr)
+        _say(f"paused the {what}: {text}")
     else:
         due = ""
         if deadline is not None and clock_kind(updated).value == "first_visit":
             due = f"; due {deadline.due_at.astimezone(KST):%Y-%m-%d %H:%M} KST"
         elif deadline is not None:  # a date clock is due at the end of its day
             due = f"; due {(deadline.due_at.astimezone(KST) - dt.timedelta(seconds=1)).date()}"
-        print(f"resumed the {what}{due}", file=sys.stderr)
+        _say(f"resumed the {what}{due}")
     return EXIT_OK

@@ -16,7 +16,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from chandong_tui.cli import EXIT_OK, _credentials, _unlock
+from chandong_tui.cli import EXIT_OK, _credentials, _unlock, shown, write_csv
 from chandong_tui.model.enums import CrisisLevel, HouseholdTag
 
 COLUMNS = ("section", "household_id", "tong", "ban", "worker_id", "due", "state", "detail", "record_id")
@@ -75,9 +75,9 @@ def cmd_queue(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(queue_json(queue, rows), ensure_ascii=False, indent=2))
     elif args.format == "csv":
-        from chandong_tui.reports.csv_out import Column, render_csv, write_output
+        from chandong_tui.reports.csv_out import Column, render_csv
 
-        write_output(render_csv([Column(c, c) for c in COLUMNS], rows, header="keys"), "-")
+        write_csv(render_csv([Column(c, c) for c in COLUMNS], rows, header="keys"))
     else:
         print(render_table(rows))
     return EXIT_OK
@@ -146,7 +146,7 @@ _MAX_WIDTH = {"detail": 100, "due": 25}
 
 def render_table(rows: list[tuple[Any, ...]]) -> str:
     """Aligned columns for a terminal; control characters in stored text are made visible."""
-    cells = [list(COLUMNS)] + [[_visible(str(v)) for v in row] for row in rows]
+    cells = [list(COLUMNS)] + [[shown(str(v)) for v in row] for row in rows]
     widths = [min(max(_width(r[i]) for r in cells), _MAX_WIDTH.get(c, 40)) for i, c in enumerate(COLUMNS)]
     lines = []
     for row in cells:
@@ -155,10 +155,6 @@ def render_table(rows: list[tuple[Any, ...]]) -> str:
     if not rows:
         lines.append("(nothing in the queue)")
     return "\n".join(lines)
-
-
-def _visible(text: str) -> str:
-    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
 
 
 def _width(text: str) -> int:

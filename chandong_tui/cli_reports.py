@@ -4,7 +4,8 @@ Wired into `cli.build_parser()` by `cli_reports.register(sub)`. Same conventions
 from `--user`/`CHANDONG_USER`, the passphrase from `CHANDONG_PASSPHRASE` or `--passphrase-file` (one
 set of credentials unlocks every vault of a gu report), one-line errors, exit codes 2 (usage, bad
 input), 3 (authentication or permission), 4 (integrity). With `--out -` (the default) the CSV is the
-only thing on standard output; a one-line summary goes to standard error.
+only thing on standard output; a one-line summary goes to standard error. Every CSV goes out through
+`cli.write_csv` (the one writer: `reports.csv_out.write_output`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from chandong_tui.cli import (
     _say,
     resolve_passphrase,
     resolve_user,
+    write_csv,
 )
 from chandong_tui.reports.csv_out import ENCODINGS, HEADERS
 from chandong_tui.reports.month import BadMonth, Month
@@ -48,7 +50,12 @@ def _columns(text: str) -> list[str]:
 
 
 def _csv_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", default="-", help="CSV file to write, or - for standard output (default)")
+    parser.add_argument(
+        "--out",
+        default="-",
+        help="CSV file to write (mode 0600, atomically; a FIFO or device is written in place, a symlink "
+        "followed), or - for standard output (default)",
+    )
     parser.add_argument(
         "--header", choices=HEADERS, default="ko", help="Korean labels (default) or stable English keys"
     )
@@ -108,7 +115,6 @@ def _unlock_all(args: argparse.Namespace, roots: list[str], stack: ExitStack) ->
 
 
 def cmd_report_monthly(args: argparse.Namespace) -> int:
-    from chandong_tui.reports.csv_out import write_output
     from chandong_tui.reports.monthly import monthly_report_of_vaults
 
     user, passphrase = resolve_user(args), resolve_passphrase(args)
@@ -116,7 +122,7 @@ def cmd_report_monthly(args: argparse.Namespace) -> int:
         report = monthly_report_of_vaults(args.vaults, user, passphrase, args.month, args.by, jobs=args.jobs)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    where = write_output(report.to_csv(args.header, args.encoding), args.out)
+    where = write_csv(report.to_csv(args.header, args.encoding), args.out)
     vaults = f"{len(args.vaults)} vault{'s' if len(args.vaults) != 1 else ''}"
     skipped = f"; {report.unreadable} unreadable record(s) skipped" if report.unreadable else ""
     rows = f"{len(report.rows)} row(s) from {vaults}"
@@ -126,7 +132,6 @@ def cmd_report_monthly(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from chandong_tui.casework.access import Forbidden
-    from chandong_tui.reports.csv_out import write_output
     from chandong_tui.reports.exports import ExportRefused, check_reason, export_records
 
     try:
@@ -149,7 +154,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         except Forbidden as exc:
             raise CliError(str(exc), EXIT_AUTH) from None
         data = export.to_csv(args.header, args.encoding)
-    where = write_output(data, args.out)
+    where = write_csv(data, args.out)
     scope = f"month {export.month}" if export.month else "all months"
     masked = "UNMASKED identifiers" if export.unmasked else "identifiers masked"
     rows = f"{len(export.rows)} {export.what} row(s)"

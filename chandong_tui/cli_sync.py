@@ -12,7 +12,7 @@ import argparse
 import json
 from typing import Any
 
-from chandong_tui.cli import EXIT_INTEGRITY, EXIT_OK, CliError, _credentials, _say, _unlock
+from chandong_tui.cli import EXIT_INTEGRITY, EXIT_OK, CliError, _credentials, _say, _unlock, shown
 
 EXIT_UNREACHABLE = 5
 
@@ -99,11 +99,11 @@ def _print_summary(s: dict[str, Any]) -> None:
     if s["far_future"]:
         print(f"clock: {s['far_future']} change(s) dated far ahead (a PC's clock is wrong); stored, flagged")
     for path in s["pending"]:
-        print(f"pending (still being copied?): {path}")
+        print(shown(f"pending (still being copied?): {path}"))
     for line in s["copies"]:
-        print(f"conflict copy: {line}")
+        print(shown(f"conflict copy: {line}"))
     for line in s["problems"]:
-        print(f"problem: {line}")
+        print(shown(f"problem: {line}"))
     if s["offline"]:
         _say(f"chandong: {s['offline']}; saves stay on this PC until the next round")
     if s["refused"]:
@@ -145,13 +145,11 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
-    from chandong_tui.cli_audit import visible
-
     for row in rows:
-        print(visible(f"{row['key']}  (shown: {row['shown']})"))
+        print(shown(f"{row['key']}  (shown: {row['shown']})"))
         for v in row["values"]:
             who = names.get(v["actor"], v["actor"])
-            print(visible(f"    {v['write_id']}  {v['value']!s:30}  {who}  {v['at'][:16]}"))
+            print(shown(f"    {v['write_id']}  {v['value']!s:30}  {who}  {v['at'][:16]}"))
     if not rows:
         print("no conflicts to review")
     return EXIT_OK

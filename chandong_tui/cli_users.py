@@ -17,10 +17,19 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import sys
 from pathlib import Path
 
-from chandong_tui.cli import EXIT_AUTH, EXIT_OK, CliError, _credentials, _interactive, _unlock, resolve_user
+from chandong_tui.cli import (
+    EXIT_AUTH,
+    EXIT_OK,
+    CliError,
+    _credentials,
+    _interactive,
+    _say,
+    _unlock,
+    resolve_user,
+    write_csv,
+)
 from chandong_tui.model.enums import Role
 
 
@@ -69,10 +78,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     rs.add_argument("--lockout-only", action="store_true", help="only lift the lockout")
     _credentials(rs)
     rs.set_defaults(run=cmd_reset)
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
 
 
 def _zone(text: str) -> list[int]:
@@ -134,7 +139,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows = user_rows(CaseRepository(session))
     columns = [Column(key, key) for key in ("user", "name", "role", "status")]
     if args.format == "csv":
-        sys.stdout.buffer.write(render_csv(columns, rows, header="keys", encoding="utf-8"))
+        write_csv(render_csv(columns, rows, header="keys"))  # with the BOM, like every CSV
         return EXIT_OK
     from chandong_tui.cli_audit import render_table
 

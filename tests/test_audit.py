@@ -447,4 +447,4 @@ def test_show_never_prints_control_characters(
     assert main_in_process("audit", "show", str(demo_vault), "--action", "export") == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
-    assert "점검\\x1b[2J" in out
+    assert "점검␛[2J" in out

@@ -191,7 +191,7 @@ def test_remove_by_cli_and_list(
     assert main_in_process("user", "remove", str(vault), ADMIN) == 2  # not oneself
     assert main_in_process("user", "list", str(vault), "--format", "csv") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "user,name,role,status"
+    assert lines[0] == "\ufeffuser,name,role,status"  # the BOM, like every CSV
     rows = {line.split(",")[0]: line for line in lines[1:]}
     assert rows[ADMIN].endswith("supervisor,active")
     assert rows["#" + user_hash(read_marker(vault).vault_id, "planner")[:12]].endswith("removed")

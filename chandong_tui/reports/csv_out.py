@@ -10,10 +10,14 @@
 - Two headers: Korean labels for people (`ko`) or stable English keys for scripts (`keys`). In `ko`
   mode, enumeration values are shown with their Korean labels too; in `keys` mode, as stable values.
 - Deterministic: the same rows give byte-identical output (no timestamps, no set or dict order).
+- Handed out by one writer, `write_output`: standard output (control characters made visible when it
+  is a terminal, `for_terminal`) or a path (`vault.atomic.write_output_file`: files atomic and 0600,
+  FIFOs and devices written in place, symlinks followed).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -25,7 +29,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from chandong_tui.model.enums import LabelledEnum
+from chandong_tui.model.terminal_text import safe_line
 from chandong_tui.reports.month import KST
+from chandong_tui.vault.atomic import write_output_file
 
 Header = Literal["ko", "keys"]
 ENCODINGS = ("utf-8-sig", "utf-8")
@@ -99,9 +105,34 @@ def render_csv(
     return buffer.getvalue().encode(encoding)
 
 
+def for_terminal(data: bytes) -> bytes:
+    """CSV bytes as they may be shown on a terminal: every cell's control characters made visible.
+
+    CSV that reaches a terminal (standard output is a TTY, or `--out` names one) is shown, not
+    refused: a person who types `chandong queue --format csv` at a prompt wants to look at it, and a
+    hint to use `--out` would only send them to `cat`, which shows the same bytes raw. The rule is the
+    app's one (`model.terminal_text.safe_line`: `ESC` → `␛`), applied per cell, so the columns and the
+    CRLF row ends stay CSV; the BOM stays. CSV to a pipe or a file is never changed (byte-exact).
+    """
+    bom = data.startswith(codecs.BOM_UTF8)
+    text = data[len(codecs.BOM_UTF8) :].decode("utf-8") if bom else data.decode("utf-8")
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow([safe_line(value) for value in row])
+    return (codecs.BOM_UTF8 if bom else b"") + buffer.getvalue().encode("utf-8")
+
+
 def write_output(data: bytes, out: str | Path) -> str:
-    """Write to a file, or to standard output for `-`; returns where it went, for a summary line."""
+    """The one writer of every CSV a command hands out; returns where it went, for a summary line.
+
+    `-`: standard output, byte-exact to a pipe or a file, through `for_terminal` to a terminal. A
+    path: `vault.atomic.write_output_file` (a regular file atomically with mode 0600, a FIFO or a
+    device written directly, a symlink followed, never replaced). Errors are `OSError`s.
+    """
     if str(out) == "-":
+        if sys.stdout.isatty():
+            data = for_terminal(data)
         stream = getattr(sys.stdout, "buffer", None)
         if stream is None:  # a text-only stdout (some test runners): the same text, BOM included
             sys.stdout.write(data.decode("utf-8"))
@@ -109,8 +140,5 @@ def write_output(data: bytes, out: str | Path) -> str:
             stream.write(data)
         sys.stdout.flush()
         return "standard output"
-    path = Path(out)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)  # a scheduled task never leaves a half-written report behind
-    return str(path)
+    write_output_file(Path(out), data, for_terminal=for_terminal)
+    return str(out)

@@ -2,7 +2,8 @@
 
 User text never goes through Rich or Textual markup: screens build `rich.text.Text` objects from
 `safe_text()`, which also makes control characters visible (an address holding `ESC [2J` must not
-clear the terminal, a newline must not break a list row, a bidi override must not reorder it).
+clear the terminal, a newline must not break a list row, a bidi override must not reorder it): the
+rule is `model/terminal_text.py`'s, shared with the commands.
 Widths are in terminal cells (`rich.cells.cell_len`), so Korean (two cells a syllable) lines up.
 """
 
@@ -11,32 +12,13 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
-_BIDI_AND_SEPARATORS = (
-    list(range(0x200B, 0x2010))  # zero-width space/joiners, LRM, RLM
-    + list(range(0x2028, 0x202F))  # line/paragraph separators, bidi embeddings and overrides
-    + list(range(0x2066, 0x206A))  # bidi isolates
-    + [0xFEFF]  # byte order mark / zero-width no-break space
-)
-
-
-def _visible(code: int) -> str:
-    if code < 0x20:
-        return chr(0x2400 + code)  # ␀ … ␟ (Unicode control pictures): ESC → ␛, newline → ␊
-    if code == 0x7F:
-        return "␡"
-    if code <= 0xFF:
-        return f"\\x{code:02x}"  # C1 controls, e.g. CSI 0x9b
-    return f"\\u{code:04x}"
-
-
-_TRANSLATION = {code: _visible(code) for code in [*range(0x20), *range(0x7F, 0xA0), *_BIDI_AND_SEPARATORS]}
+from chandong_tui.model.terminal_text import safe_line
 
 
 def safe_text(value: object) -> str:
-    """`value` as a string with every control character replaced by a visible stand-in."""
-    if value is None:
-        return ""
-    return str(value).translate(_TRANSLATION)
+    """`value` as a string with every control character replaced by a visible stand-in (the app's one
+    rule, `model.terminal_text.safe_line`)."""
+    return safe_line(value)
 
 
 def text(value: object, style: str | Style = "") -> Text:
