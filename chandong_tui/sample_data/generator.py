@@ -1033,7 +1033,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        Path(args.out).write_bytes(data)
+        from chandong_tui.vault.atomic import write_output_file
+
+        write_output_file(Path(args.out), data)  # the commands' `--out` writer: never replaces a FIFO
     return 0
 
 

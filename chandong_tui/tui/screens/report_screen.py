@@ -32,6 +32,7 @@ from chandong_tui.tui.signed_in import SUPERVISOR
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.month_chart import ChartPoint, MonthChart
+from chandong_tui.vault.atomic import write_output_file
 
 CHART_MONTHS = 12
 
@@ -244,7 +245,7 @@ class ReportScreen(ChandongScreen[None]):
             with self._repo_lock:
                 report = monthly_report([self.repo], month)
             data = report.to_csv(request.header)
-            path.write_bytes(data)
+            write_output_file(path, data)  # the commands' `--out` writer: 0600, atomic, FIFOs kept
         except (OSError, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             self._say(t("report_save_failed", self.lang, reason=reason), error=True)
