@@ -96,6 +96,18 @@ def shown(value: object) -> str:
     return safe_line(value)
 
 
+def print_json(value: Any) -> None:
+    """`value` as indented JSON on standard output, Korean as is. JSON already escapes C0 controls; the
+    C1 controls, bidi overrides and line separators it leaves raw are escaped as `\\u009b` too (the same
+    value for a parser, nothing a terminal runs or reorders), so `--format json` is safe to look at."""
+    import json
+
+    from chandong_tui.model.terminal_text import TRANSLATION
+
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    print(text.translate({code: f"\\u{code:04x}" for code in TRANSLATION if code >= 0x7F}))
+
+
 def write_csv(data: bytes, out: str = "-") -> str:
     """Hand a CSV out through the one writer (`reports.csv_out.write_output`): every command that
     prints or writes CSV comes here. A target that cannot be written is a one-line error (exit 2)."""

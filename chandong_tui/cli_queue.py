@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 from collections.abc import Iterator
 from typing import Any
 
-from chandong_tui.cli import EXIT_OK, _credentials, _unlock, shown, write_csv
+from chandong_tui.cli import EXIT_OK, _credentials, _unlock, print_json, shown, write_csv
 from chandong_tui.model.enums import CrisisLevel, HouseholdTag
 
 COLUMNS = ("section", "household_id", "tong", "ban", "worker_id", "due", "state", "detail", "record_id")
@@ -73,7 +72,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
         queue = supervisor_queue(repo, args.at or now(), filters)
     rows = list(queue_rows(queue))
     if args.format == "json":
-        print(json.dumps(queue_json(queue, rows), ensure_ascii=False, indent=2))
+        print_json(queue_json(queue, rows))
     elif args.format == "csv":
         from chandong_tui.reports.csv_out import Column, render_csv
 

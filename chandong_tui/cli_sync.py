@@ -9,10 +9,9 @@ folder could not be reached (every save stays in this PC's outbox for the next r
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
-from chandong_tui.cli import EXIT_INTEGRITY, EXIT_OK, CliError, _credentials, _say, _unlock, shown
+from chandong_tui.cli import EXIT_INTEGRITY, EXIT_OK, CliError, _credentials, _say, _unlock, print_json, shown
 
 EXIT_UNREACHABLE = 5
 
@@ -68,7 +67,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         "refused": result.refused,
     }
     if args.format == "json":
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        print_json(summary)
     else:
         _print_summary(summary)
     if result.refused or problems:
@@ -143,7 +142,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         for c in found
     ]
     if args.format == "json":
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
         return EXIT_OK
     for row in rows:
         print(shown(f"{row['key']}  (shown: {row['shown']})"))

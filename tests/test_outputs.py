@@ -316,3 +316,22 @@ def test_sync_problem_lines_show_controls(capsys: pytest.CaptureFixture[str]) ->
     _print_summary(summary)
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and out.count("␛]52") == 3
+
+
+def test_queue_json_escapes_c1_and_bidi_and_keeps_the_value(
+    demo_vault: Path, signed_in: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    title = "확인\u009b31m\u202e뒤집기\x1b[2J"
+    with unlock(demo_vault, "planner", DEMO_PASSPHRASE) as session:
+        repo = CaseRepository(session)
+        hid = next(s.id for s in repo.household_summaries() if s.owner_id == "planner" and s.status == "open")
+        task = Task(id="t-hostile", title=title, owner_id="planner", due_on="2026-11-01", household_id=hid)
+        repo.save(task)
+    capsys.readouterr()
+    argv = ("queue", str(demo_vault), "--format", "json", "--at", "2026-11-03T10:40:00+09:00")
+    assert main_in_process(*argv) == 0
+    out = capsys.readouterr().out
+    assert not any(ch in out for ch in "\u009b\u202e\x1b")
+    assert [i["detail"] for i in json.loads(out)["items"] if i["record_id"] == "t-hostile"] == [title]
