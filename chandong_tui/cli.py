@@ -4,6 +4,9 @@ Exit codes: 0 ok, 2 usage or bad input, 3 authentication, 4 integrity. Errors ar
 `chandong: error: …`, never a traceback; a refusal from casework (`CaseworkError`) is printed in English,
 exit 3 when the user may not do it, else 2. The user comes from `--user`/`CHANDONG_USER`, the passphrase
 from `CHANDONG_PASSPHRASE` or `--passphrase-file`, else a prompt — and never a prompt without a terminal.
+Output: text from records or a share's file names is printed through `shown` (control characters made
+visible, the terminal UI's rule), JSON through `print_json`, and every CSV through `write_csv`, the one
+writer for standard output and `--out` (exit 2 when the target cannot be written).
 """
 
 from __future__ import annotations
