@@ -53,6 +53,8 @@ _TO_TYPED = {
     **{ord(c): pair for c, pair in _COMPOUNDS.items()},
 }
 """Conjoining jamo (left alone after NFC) as the jamo typed on their own; compounds as their two."""
+_TO_TRANSLATE = re.compile("[" + "".join(map(chr, _TO_TYPED)) + "]")
+"""Whether a text has any of them (most have none: a search is cheaper than a translation)."""
 _TONG_BAN = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 _TONG_BAN_WORDS = re.compile(r"^(?:(\d{1,2})통)?(?:(\d{1,2})반)?$")
 
@@ -71,7 +73,8 @@ def normalise(value: str) -> str:
     conjoining jamo as the jamo typed on their own, compound consonants split (`ㄳ` → `ㄱㅅ`)."""
     if value.isascii():
         return value
-    return unicodedata.normalize("NFC", value).translate(_TO_TYPED)
+    value = unicodedata.normalize("NFC", value)
+    return value.translate(_TO_TYPED) if _TO_TRANSLATE.search(value) else value
 
 
 @dataclass(frozen=True, slots=True)
