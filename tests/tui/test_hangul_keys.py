@@ -4,16 +4,24 @@ and the help show the Latin key only."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
+import chandong_tui.tui.modals as modals
+import chandong_tui.tui.screens as screens
 from chandong_tui.i18n import t
 from chandong_tui.tui.app import ChandongApp
+from chandong_tui.tui.base import ScreenBase
 from chandong_tui.tui.jamo_keys import DUBEOLSIK, add_jamo_aliases, is_jamo_alias
 from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.flag_modal import FlagModal
@@ -55,6 +63,33 @@ def test_aliases_copy_the_letter_keys_only() -> None:
     assert [b.action for b in table["ㅁ"]] == ["own"]  # a jamo bound on its own is left alone
     assert is_jamo_alias(visit) and not any(is_jamo_alias(b) for b in table["v"])
     assert not set(table) & {"ㅃ", "ㅊ"}
+
+
+def test_every_letter_key_of_every_screen_and_modal_has_its_jamo() -> None:
+    """No screen binds a jamo of its own or two letters typing the same one, so every letter's jamo
+    does what the letter does (the Pilot tests below press a few of them)."""
+    checked = 0
+    for package in (screens, modals):
+        for module_info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+            for cls in vars(module).values():
+                if not (
+                    isinstance(cls, type)
+                    and issubclass(cls, ScreenBase)
+                    and cls.__module__ == module.__name__
+                ):
+                    continue
+                table = cls._merge_bindings().key_to_bindings
+                assert not set(table) & set(DUBEOLSIK.values()), cls
+                letters = [key for key in table if key in DUBEOLSIK]
+                assert len({DUBEOLSIK[key] for key in letters}) == len(letters), (cls, letters)
+                node = SimpleNamespace(_bindings=cls._merge_bindings())
+                add_jamo_aliases(cast(DOMNode, node))
+                for letter in letters:
+                    aliases = node._bindings.key_to_bindings[DUBEOLSIK[letter]]
+                    assert [(b.action, b.id) for b in aliases] == [(b.action, b.id) for b in table[letter]]
+                    checked += 1
+    assert checked > 40
 
 
 async def _press(pilot: Pilot, *keys: str) -> None:
