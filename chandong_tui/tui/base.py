@@ -5,7 +5,9 @@
   in its constructor. Screens take record ids and read what they need in `reload()`.
 - `ChandongScreen` / `ChandongModal` localise the screen's bindings, add the quit key (last) and,
   where the screen has one (`BACK_KEYS`), the back key (first) with `action_back` (dismiss); the keys'
-  ids are `<BINDING_GROUP>.quit` and `<BINDING_GROUP>.back`, so keymaps keep working.
+  ids are `<BINDING_GROUP>.quit` and `<BINDING_GROUP>.back`, so keymaps keep working. Each
+  single-letter key also answers to the jamo it types in 한글 mode (`ㅍ` for `v`; `tui/jamo_keys.py`),
+  listed nowhere: the footer, the help and the palette show the letter.
 - `RecordsChanged` is posted to each screen when the records changed (a save here, or other PCs'
   changes merged by a sync round). The screen in front reads its records again at once (`reload()`);
   a screen hidden under others only notes it and reads them again when it comes back to the front.

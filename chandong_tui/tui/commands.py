@@ -25,6 +25,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from chandong_tui.i18n import CATALOGUE, Lang, t
+from chandong_tui.tui.jamo_keys import is_jamo_alias
 
 if TYPE_CHECKING:
     from chandong_tui.tui.app import ChandongApp
@@ -74,6 +75,8 @@ def palette_entries(provider: Provider) -> Iterator[PaletteEntry]:
     for active in screen.active_bindings.values():
         binding = active.binding
         listed = binding.id is not None and bool(binding.tooltip) and active.enabled
+        if is_jamo_alias(binding):  # a letter key's 한글-mode copy: the letter is listed
+            continue
         name = _action_name(binding.action)
         if not listed or name in NOT_LISTED:
             continue

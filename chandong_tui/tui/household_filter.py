@@ -3,8 +3,13 @@
 A query is split on spaces; a household matches when every term does. A term is one of
 - `3-2`, `3통`, `2반`, `3통2반`: 통 and/or 반;
 - only digits: the end of a member's phone number, or a number in the address;
-- only Hangul initial consonants (초성, `ㄱㅊㅅ`): the initials of a member's name or of the address;
+- only Hangul initial consonants (초성, `ㄱㅊㅅ`): the initials of a member's name or of the address
+  (a compound consonant an IME gives for two, `ㄳ`, counts as both: `ㄱㅅ`);
 - anything else: part of a member's name, the address, or a tag label (Korean or English), ignoring case.
+
+Names, addresses and queries are compared in one form (`normalise`): composed (NFC), so a name stored
+decomposed (NFD) is found by typing it and a decomposed query finds composed names; a jamo left alone
+as a conjoining one (U+1100…) is read as the jamo typed on its own (U+3131…).
 
 `ListFilters` narrow further, whatever the query: the owner (my cases), a tag, a 통, an open crisis flag.
 
@@ -16,12 +21,40 @@ what the last query found. (This belongs in `casework` once more screens search;
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from chandong_tui.casework.repository import HouseholdSummary
 from chandong_tui.model.enums import HouseholdTag
 
 _CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_COMPOUNDS = {
+    "ㄳ": "ㄱㅅ",
+    "ㄵ": "ㄴㅈ",
+    "ㄶ": "ㄴㅎ",
+    "ㄺ": "ㄹㄱ",
+    "ㄻ": "ㄹㅁ",
+    "ㄼ": "ㄹㅂ",
+    "ㄽ": "ㄹㅅ",
+    "ㄾ": "ㄹㅌ",
+    "ㄿ": "ㄹㅍ",
+    "ㅀ": "ㄹㅎ",
+    "ㅄ": "ㅂㅅ",
+}
+"""The compound consonants an IME gives for two consonants typed in a row, as the two."""
+_JONGSEONG = "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
+_CONJOINING = {
+    **{0x1100 + i: c for i, c in enumerate(_CHOSEONG)},
+    **{0x1161 + i: chr(0x314F + i) for i in range(21)},
+    **{0x11A8 + i: c for i, c in enumerate(_JONGSEONG)},
+}
+_TO_TYPED = {
+    **{code: _COMPOUNDS.get(c, c) for code, c in _CONJOINING.items()},
+    **{ord(c): pair for c, pair in _COMPOUNDS.items()},
+}
+"""Conjoining jamo (left alone after NFC) as the jamo typed on their own; compounds as their two."""
+_TO_TRANSLATE = re.compile("[" + "".join(map(chr, _TO_TYPED)) + "]")
+"""Whether a text has any of them (most have none: a search is cheaper than a translation)."""
 _TONG_BAN = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 _TONG_BAN_WORDS = re.compile(r"^(?:(\d{1,2})통)?(?:(\d{1,2})반)?$")
 
@@ -33,6 +66,15 @@ def initials(value: str) -> str:
         code = ord(char) - 0xAC00
         out.append(_CHOSEONG[code // 588] if 0 <= code < 11172 else char)
     return "".join(out)
+
+
+def normalise(value: str) -> str:
+    """`value` in the one form names, addresses and queries are compared in: composed (NFC), lone
+    conjoining jamo as the jamo typed on their own, compound consonants split (`ㄳ` → `ㄱㅅ`)."""
+    if value.isascii():
+        return value
+    value = unicodedata.normalize("NFC", value)
+    return value.translate(_TO_TYPED) if _TO_TRANSLATE.search(value) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,13 +147,14 @@ class HouseholdFilter:
         self.summaries = list(summaries)
         self._entries = []
         for summary in self.summaries:
-            names = " ".join(summary.member_names)
-            words = " ".join([names, summary.address, *(_tag_labels(tag) for tag in summary.tags)])
+            names = normalise(" ".join(summary.member_names))
+            address = normalise(summary.address)
+            words = " ".join([names, address, *(_tag_labels(tag) for tag in summary.tags)])
             self._entries.append(
                 _Entry(
                     summary=summary,
                     words=words.casefold(),
-                    initials=initials(f"{names} {summary.address}"),
+                    initials=initials(f"{names} {address}"),
                     tail_suffixes=_suffixes(summary.phone_tails),
                 )
             )
@@ -120,7 +163,7 @@ class HouseholdFilter:
 
     def __call__(self, query: str, filters: ListFilters | None = None) -> list[HouseholdSummary]:
         """The filters first, then each term narrows what is left (one pass over the survivors each)."""
-        terms = query.split()
+        terms = normalise(query).split()
         entries, todo = self._start(terms, filters)
         for term in todo:
             entries = self._narrow(term, entries)

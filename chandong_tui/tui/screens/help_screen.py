@@ -26,6 +26,7 @@ from textual.widgets import Static
 
 from chandong_tui.i18n import CATALOGUE, Lang, t
 from chandong_tui.tui.base import ChandongModal
+from chandong_tui.tui.jamo_keys import is_jamo_alias
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 
@@ -49,11 +50,12 @@ class KeySection:
 
 
 def _our_bindings(node: DOMNode, *, priority_only: bool = False) -> list[Binding]:
-    """`node`'s own bindings (its localised copy) that carry an id, in their declared order."""
+    """`node`'s own bindings (its localised copy) that carry an id, in their declared order (a letter
+    key's 한글-mode jamo is not listed: it is the letter's key)."""
     return [
         binding
         for _key, binding in node._bindings
-        if binding.id is not None and (binding.priority or not priority_only)
+        if binding.id is not None and (binding.priority or not priority_only) and not is_jamo_alias(binding)
     ]
 
 
