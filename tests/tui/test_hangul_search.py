@@ -3,6 +3,7 @@ names and queries."""
 
 from __future__ import annotations
 
+import asyncio
 import unicodedata
 from pathlib import Path
 
@@ -103,3 +104,25 @@ def test_typing_jamo_key_by_key_finds_what_a_fresh_search_finds(keys: list[str],
     for key in keys:
         query = query[:-1] if key == "⌫" else query + key
         assert typing(query, filters) == HouseholdFilter(many)(query, filters), query
+
+
+def test_form_pick_lists_match_compound_and_decomposed_jamo() -> None:
+    """A form's pick list jumps by initials as the household search finds them: `ㄳ` is `ㄱㅅ`, and a
+    decomposed label matches a composed prefix."""
+    from textual.app import App, ComposeResult
+
+    from chandong_tui.tui.widgets.pick_list import PickList
+
+    class Picking(App[None]):
+        def compose(self) -> ComposeResult:
+            yield PickList(("실직", 1), ("고시원 거주", 2), (unicodedata.normalize("NFD", "질병"), 3))
+
+    async def scenario() -> None:
+        async with Picking().run_test() as pilot:
+            picks = pilot.app.query_one(PickList)
+            assert picks.match("ㄱㅅ") == 1
+            assert picks.match("ㄳ") == 1  # a compound consonant from the IME is its pair
+            assert picks.match("질") == 2  # a composed prefix finds the decomposed label
+            assert picks.match("ㅈㅂ") == 2
+
+    asyncio.run(scenario())

@@ -12,7 +12,7 @@ from typing import Any
 from textual import events
 from textual.widgets import SelectionList
 
-from chandong_tui.tui.household_filter import initials
+from chandong_tui.tui.household_filter import initials, normalise
 
 TYPE_AHEAD_RESET_S = 1.0
 """A pause this long starts a new prefix."""
@@ -48,9 +48,9 @@ class PickList(SelectionList[Any]):
 
     def match(self, prefix: str) -> int | None:
         """The index of the first option whose label (or its initial consonants) starts with `prefix`."""
-        wanted = prefix.casefold()
+        wanted = normalise(prefix).casefold()
         for index in range(self.option_count):
-            label = str(self.get_option_at_index(index).prompt).casefold()
+            label = normalise(str(self.get_option_at_index(index).prompt)).casefold()
             if label.startswith(wanted) or initials(label).startswith(wanted):
                 return index
         return None
