@@ -27,7 +27,7 @@ from chandong_tui.casework.clock import KST, first_visit_clock
 from chandong_tui.casework.handoffs import history_lines, waiting_handoff_of
 from chandong_tui.casework.pausable import PausableClock, PauseStep, clocks_of_household, pause_steps
 from chandong_tui.casework.permissions import is_owner_or_supervisor
-from chandong_tui.casework.repository import TimelineEntry
+from chandong_tui.casework.repository import TaskChange, TimelineEntry
 from chandong_tui.casework.supervision import CLOSABLE, case_events_of, request_closure
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import FlagState, HouseholdStatus, HouseholdTag, LabelledEnum
@@ -414,6 +414,13 @@ class HouseholdScreen(ChandongScreen[None]):
             if record.note:
                 summary += f" · {record.note.splitlines()[0]}"
             return t("case_event", lang), self._worker(record.actor_id), summary
+        if isinstance(record, TaskChange):
+            summary = record.task.title
+            if record.to_owner_id:
+                summary += f" → {self._worker(record.to_owner_id)}"
+            if record.note:
+                summary += f" · {record.note.splitlines()[0]}"
+            return record.step.label(lang), self._worker(record.actor_id), summary
         if isinstance(record, PauseStep):
             step = t("clock_step_resumed" if record.resumed else "clock_step_paused", lang)
             summary = " · ".join(x for x in (kind_label(record.kind, lang), record.text) if x)
