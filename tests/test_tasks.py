@@ -317,3 +317,13 @@ def test_a_cancelled_conference_task_leaves_the_queue(demo_vault: Path) -> None:
         stored = repo.get(Task, task.id)
         assert stored is not None and stored.conference_id == conference.id
         assert [c.step for _at, c in changes(repo, household_id, task.id)][-1] is TaskStep.CANCELLED
+
+
+def test_the_ownership_rule_counts_the_assignee_only_when_named() -> None:
+    from chandong_tui.casework.permissions import NURSE, SUPERVISOR, is_owner_or_supervisor
+
+    assert not is_owner_or_supervisor("nurse", NURSE, "planner")
+    assert is_owner_or_supervisor("nurse", NURSE, "planner", also=("nurse",))
+    assert not is_owner_or_supervisor("nurse", NURSE, "planner", also=("officer", None))
+    assert not is_owner_or_supervisor("", NURSE, "planner", also=("",))  # no user is nobody's assignee
+    assert is_owner_or_supervisor("boss", SUPERVISOR, "planner")

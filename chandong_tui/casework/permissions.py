@@ -180,16 +180,10 @@ def is_owner_or_supervisor(
 
 
 def require_owner_or_supervisor(
-    user_id: str,
-    role: str,
-    owner_id: str | None,
-    key: str,
-    *,
-    also: Iterable[str | None] = (),
-    **params: object,
+    user_id: str, role: str, owner_id: str | None, key: str, **params: object
 ) -> None:
     """`is_owner_or_supervisor`, or `Forbidden(key, **params)` saying who may."""
-    if not is_owner_or_supervisor(user_id, role, owner_id, also):
+    if not is_owner_or_supervisor(user_id, role, owner_id):
         raise Forbidden(key, **params)
 
 

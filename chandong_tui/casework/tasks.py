@@ -24,7 +24,7 @@ from chandong_tui.casework.actions import get_household, new_id
 from chandong_tui.casework.clock import KST, Deadline, now
 from chandong_tui.casework.deadlines import follow_up_due, settings_of, task_deadline
 from chandong_tui.casework.errors import Forbidden, IllegalTransition, InvalidInput, NotFound, required_text
-from chandong_tui.casework.permissions import is_owner_or_supervisor, require_owner_or_supervisor
+from chandong_tui.casework.permissions import is_owner_or_supervisor
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.workdays import MAX_SPAN_DAYS, add_working_days
 from chandong_tui.model.enums import HouseholdStatus, TaskState, TaskStep
@@ -128,14 +128,8 @@ def add_task(
     assignee = owner_id or household.owner_id or repo.user_id
     if repo.worker(assignee) is None:
         raise NotFound("err_no_worker", worker=assignee)
-    require_owner_or_supervisor(
-        repo.user_id,
-        repo.role,
-        household.owner_id,
-        "err_task_add_not_allowed",
-        also=(assignee,),
-        household=household.id,
-    )
+    if not is_owner_or_supervisor(repo.user_id, repo.role, household.owner_id, also=(assignee,)):
+        raise Forbidden("err_task_add_not_allowed", household=household.id)
     task = Task.model_validate(
         {
             "id": new_id("t"),
