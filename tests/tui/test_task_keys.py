@@ -10,6 +10,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import OptionDoesNotExist
 
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.repository import CaseRepository
@@ -18,9 +19,13 @@ from chandong_tui.i18n import t
 from chandong_tui.model.enums import TaskState, TaskStep
 from chandong_tui.model.records import Task
 from chandong_tui.tui.app import ChandongApp
+from chandong_tui.tui.commands import ScreenCommands
 from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.note_modal import NoteModal
 from chandong_tui.tui.modals.task_modal import TaskModal
+from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
+from chandong_tui.tui.screens.help_screen import HelpScreen, toggle_help
+from chandong_tui.tui.widgets.work_list import WorkList
 from tests.conftest import opened
 from tests.tui.driving import notifications, run_app
 from tests.tui.screen_support import (
@@ -42,6 +47,14 @@ def case_without_tasks(repo: CaseRepository) -> str:
         if mine and all(task.state is not TaskState.OPEN for task in repo.tasks_of(summary.id)):
             return summary.id
     raise AssertionError("the demo has planner cases without tasks")
+
+
+def on_my_work(dashboard: DashboardScreen, task_id: str) -> bool:
+    try:
+        dashboard.query_one("#work", WorkList).get_option(f"task:{task_id}")
+    except OptionDoesNotExist:
+        return False
+    return True
 
 
 def tasks_stored(vault: Path, household_id: str) -> list[Task]:
@@ -119,6 +132,9 @@ def test_finish_one_of_two_then_cancel_the_other_with_keys(demo_vault: Path) -> 
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
         screen = await open_household(app, pilot, household_id)
+        dashboard = app.screen_stack[-2]
+        assert isinstance(dashboard, DashboardScreen)
+        assert on_my_work(dashboard, soon.id)  # the planner's open task is on 내 업무
         # -- done: two open, so a picker (soonest due first), then an optional note --
         await pilot.press("d")
         await pilot.pause()
@@ -156,6 +172,10 @@ def test_finish_one_of_two_then_cancel_the_other_with_keys(demo_vault: Path) -> 
         assert app.screen is screen
         assert TaskStep.CANCELLED.label("ko") in section(screen, "timeline")
         assert not screen.check_action("finish_task", ()) and not screen.check_action("cancel_task", ())
+        # -- back on 내 업무, the finished task is gone --
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is dashboard and not on_my_work(dashboard, soon.id)
 
     run_app(app, scenario, (120, 40))
     stored = {task.id: task for task in tasks_stored(demo_vault, household_id)}
@@ -183,6 +203,14 @@ def test_someone_else_may_not_finish_a_task(demo_vault: Path) -> None:
             await pilot.pause()
             assert app.screen is screen
         assert notifications(app).count(t("task_not_allowed")) == 2
+        # The keys are in the palette and the help, with their descriptions
+        titles = [entry.title for entry in ScreenCommands(screen).commands()]
+        assert {t("cmd.household.task_add"), t("cmd.household.task_done")} <= set(titles)
+        toggle_help(app)
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {row.description: row for part in app.screen.sections for row in part.rows}
+        assert rows[t("key_task_add")].keys == ["t"] and rows[t("key_task_cancel")].keys == ["n"]
 
     run_app(app, scenario, (120, 40))
     (stored,) = tasks_stored(demo_vault, household_id)
