@@ -157,6 +157,10 @@ def test_done_with_a_note_stops_the_clock_and_shows_who_when_and_why(demo_vault:
             "서류 접수 완료",
         )
         assert task_deadline(task, AT + dt.timedelta(days=60)).state is ClockState.MET
+        listed = [e.task.id for e in tasks_of_household(repo, household_id, LATER + dt.timedelta(days=30))]
+        assert task_id in listed  # closed lately: still in the household's list
+        gone = [e.task.id for e in tasks_of_household(repo, household_id, LATER + dt.timedelta(days=31))]
+        assert task_id not in gone
         steps = [(c.step, c.actor_id, c.note) for _at, c in changes(repo, household_id, task_id)]
         assert steps == [(TaskStep.CREATED, "planner", ""), (TaskStep.DONE, "planner", "서류 접수 완료")]
     with opened(demo_vault, "nurse") as repo:  # the assignee

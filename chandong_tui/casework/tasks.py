@@ -67,11 +67,18 @@ def tasks_of_household(repo: CaseRepository, household_id: str, at: dt.datetime)
         entry = TaskWithClock(task, task_deadline(task, at))
         if task.state is TaskState.OPEN:
             open_tasks.append(entry)
-        elif task.done_at is None or at - task.done_at <= RECENT:
+        elif _closed_lately(task, at):
             recent.append(entry)
     open_tasks.sort(key=lambda e: (e.task.due_on, e.task.id))
     recent.sort(key=lambda e: (e.task.done_at or at, e.task.id), reverse=True)
     return open_tasks + recent
+
+
+def _closed_lately(task: Task, at: dt.datetime) -> bool:
+    """Finished or cancelled within `RECENT` of `at` (a task closed before the time was kept: due then)."""
+    if task.done_at is not None:
+        return at - task.done_at <= RECENT
+    return at.astimezone(KST).date() - task.due_on <= RECENT
 
 
 def list_tasks(
