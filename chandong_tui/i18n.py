@@ -1157,9 +1157,6 @@ CATALOGUE.update(
             "working days must be from 0 to {most} ({days})",
         ),
         "err_task_due_past": Label("기한 {due}은(는) 이미 지났습니다", "the due date {due} is already past"),
-        "task_section": Label("할 일", "Tasks"),
-        "task_step": Label("할 일", "Task"),
-        "task_due": Label("기한 {due}", "due {due}"),
         "task_none": Label("할 일이 없습니다", "No tasks"),
         "key_task_add": Label("할 일", "Task"),
         "tip_task_add": Label(

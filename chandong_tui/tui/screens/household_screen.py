@@ -363,7 +363,7 @@ class HouseholdScreen(ChandongScreen[None]):
 
     def _tasks(self, tasks: list[TaskWithClock]) -> Text:
         """Open tasks (soonest due first, with their clocks), then those done or cancelled lately."""
-        lines = [self._title("task_section")]
+        lines = [self._title("section_tasks")]
         for entry in tasks:
             task = entry.task
             if task.state is TaskState.OPEN:
