@@ -360,6 +360,9 @@ def build_parser(*, scripts: bool = True) -> Parser:
     cli_clock.register(sub)
     cli_sync.register(sub)
     cli_settings.register(sub)
+    from chandong_tui import cli_tasks
+
+    cli_tasks.register(sub)
     return parser
 
 

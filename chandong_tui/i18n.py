@@ -1129,3 +1129,63 @@ CATALOGUE.update(
     }
 )
 # -- end command palette titles --
+
+
+# -- follow-up tasks (casework/tasks.py, the household screen's task keys) -------------------------
+CATALOGUE.update(
+    {
+        "err_no_task": Label("할 일 {task}을(를) 찾을 수 없습니다", "no task '{task}'"),
+        "err_task_not_allowed": Label(
+            "할 일 {task}은(는) 사례 담당자, 담당 직원({assignee})이나 복지슈퍼바이저만 바꿉니다",
+            "only the case owner, the assignee ({assignee}) or a supervisor changes task {task}",
+        ),
+        "err_task_add_not_allowed": Label(
+            "가구 {household}의 할 일은 사례 담당자나 복지슈퍼바이저가 등록합니다 (본인에게는 누구나)",
+            "only the case owner or a supervisor adds tasks to household {household} "
+            "(anyone may add one for themselves)",
+        ),
+        "err_task_needs_reason": Label("취소하는 이유를 적으세요", "say why the task is cancelled"),
+        "err_task_same_assignee": Label(
+            "할 일 {task}은(는) 이미 {worker}의 일입니다", "task {task} is already {worker}'s"
+        ),
+        "err_task_due_both": Label(
+            "기한은 날짜나 근무일 수 중 하나로만 정하세요",
+            "give the due date or a number of working days, not both",
+        ),
+        "err_task_in_days": Label(
+            "근무일 수는 0~{most} 사이여야 합니다 ({days})",
+            "working days must be from 0 to {most} ({days})",
+        ),
+        "err_task_due_past": Label("기한 {due}은(는) 이미 지났습니다", "the due date {due} is already past"),
+        "task_none": Label("할 일이 없습니다", "No tasks"),
+        "key_task_add": Label("할 일", "Task"),
+        "tip_task_add": Label(
+            "이 가구의 할 일을 등록합니다 (제목, 담당 직원, 기한)",
+            "Add a follow-up task for this household (title, assignee, due date)",
+        ),
+        "key_task_done": Label("완료", "Done"),
+        "tip_task_done": Label(
+            "진행 중인 할 일을 완료로 표시합니다 (메모)", "Mark an open task done (with a note)"
+        ),
+        "key_task_cancel": Label("할 일 취소", "Cancel task"),
+        "tip_task_cancel": Label(
+            "진행 중인 할 일을 취소합니다 (이유 필수)", "Cancel an open task (a reason is required)"
+        ),
+        "cmd.household.task_add": Label("할 일: 등록", "task: add"),
+        "cmd.household.task_done": Label("할 일: 완료", "task: mark done"),
+        "cmd.household.task_cancel": Label("할 일: 취소", "task: cancel"),
+        "task_add_title": Label("할 일 등록 · {household}", "New task · {household}"),
+        "task_title": Label("제목", "Title"),
+        "task_assignee": Label("담당 직원", "Assignee"),
+        "task_due_on": Label("기한 (YYYY-MM-DD)", "Due (YYYY-MM-DD)"),
+        "task_done_title": Label("할 일 완료 · {task}", "Task done · {task}"),
+        "task_done_note": Label("메모 (선택)", "Note (optional)"),
+        "task_cancel_title": Label("할 일 취소 · {task}", "Cancel task · {task}"),
+        "task_cancel_reason": Label("취소 이유", "Why it is cancelled"),
+        "task_pick_title": Label("어느 할 일입니까?", "Which task?"),
+        "task_not_allowed": Label(
+            "사례 담당자, 할 일 담당 직원이나 복지슈퍼바이저만 바꿉니다",
+            "Only the case owner, the task's assignee or a supervisor changes it",
+        ),
+    }
+)

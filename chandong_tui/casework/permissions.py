@@ -22,7 +22,9 @@ What the roles need (docs/ARCHITECTURE.md §1):
 - The access log is read by supervisors only (`casework.audit`).
 - A record someone is responsible for (a case's owner, a conference's facilitator, a hand-off's
   sender) is acted on by that person or a supervisor: `is_owner_or_supervisor` is that rule, for
-  casework's refusals and for the screens that hide a key.
+  casework's refusals and for the screens that hide a key. A follow-up task has two responsible
+  people, the case owner and the task's assignee (`also`): either of them or a supervisor adds,
+  finishes, cancels or reassigns it.
 """
 
 from __future__ import annotations
@@ -110,7 +112,13 @@ MATRIX: tuple[Rule, ...] = (
         "case conferences: case managers organise, attendees record; officers read decisions",
     ),
     _r("handoff", EVERYONE, EVERYONE, "cases travel between workers"),
-    _r("task", EVERYONE, EVERYONE, "follow-ups of visits and conferences"),
+    _r(
+        "task",
+        EVERYONE,
+        EVERYONE,
+        "follow-ups of visits and conferences; the case owner, the assignee or a supervisor adds, "
+        "finishes, cancels or reassigns one",
+    ),
     _r("case_event", EVERYONE, EVERYONE, "a case's history (assignments, closure)"),
     _r("audit_event", {SUPERVISOR}, NOBODY, "the access log: written by the program only, read by admins"),
 )
@@ -162,10 +170,13 @@ def require_write(role: str, kind: str, field: str = "") -> None:
         raise Forbidden("err_may_not_change", role=role_of(role), what=f"{kind}.{field}" if field else kind)
 
 
-def is_owner_or_supervisor(user_id: str, role: str, owner_id: str | None) -> bool:
+def is_owner_or_supervisor(
+    user_id: str, role: str, owner_id: str | None, also: Iterable[str | None] = ()
+) -> bool:
     """The ownership rule: whoever is responsible for a record (`owner_id`: a case's owner, a
-    conference's facilitator, a hand-off's sender) or a supervisor may act on it."""
-    return role == SUPERVISOR or user_id == owner_id
+    conference's facilitator, a hand-off's sender; `also`: others responsible with them, such as a
+    task's assignee) or a supervisor may act on it."""
+    return role == SUPERVISOR or user_id == owner_id or (bool(user_id) and user_id in set(also))
 
 
 def require_owner_or_supervisor(

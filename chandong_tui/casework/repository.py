@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from chandong_tui.casework.access import guard_fields, redact_member, redact_visit
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.converters import changed_fields, from_row, is_deleted
-from chandong_tui.model.enums import FlagState
+from chandong_tui.model.enums import FlagState, TaskStep
 from chandong_tui.model.records import (
     Conference,
     CrisisFlag,
@@ -37,11 +37,24 @@ R = TypeVar("R", bound=Record)
 
 
 @dataclass(frozen=True)
+class TaskChange:
+    """One step of a follow-up task (created, done, cancelled, reassigned) with who and why, as a
+    line of its household's history."""
+
+    id: str
+    task: Task
+    step: TaskStep
+    actor_id: str | None
+    note: str = ""
+    to_owner_id: str | None = None
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     """One line of a household's history."""
 
     at: dt.datetime
-    record: Visit | CrisisFlag | Conference | Handoff
+    record: Visit | CrisisFlag | Conference | Handoff | TaskChange
 
 
 @dataclass(frozen=True)
@@ -202,7 +215,7 @@ class CaseRepository:
         return self._of_household(Task, household_id)
 
     def timeline(self, household_id: str) -> list[TimelineEntry]:
-        """Visits, flags, conferences and hand-offs of a household, newest first."""
+        """Visits, flags, conferences, hand-offs and task steps of a household, newest first."""
         entries = [TimelineEntry(_start_of(v.visited_on), v) for v in self.visits_of(household_id)]
         entries += [TimelineEntry(f.raised_at, f) for f in self.flags_of(household_id)]
         entries += [TimelineEntry(c.scheduled_at, c) for c in self.conferences_of(household_id)]
@@ -210,6 +223,8 @@ class CaseRepository:
             TimelineEntry(h.history[0].at if h.history else _start_of(dt.date.min), h)
             for h in self.handoffs_of(household_id)
         ]
+        for task in self.tasks_of(household_id):
+            entries += _task_changes(task)
         return sorted(entries, key=lambda e: (e.at, e.record.id), reverse=True)
 
     def latest_visits(self) -> Mapping[str, tuple[str, str]]:
@@ -290,6 +305,21 @@ _LEVEL_ORDER = {"urgent": 0, "crisis": 1, "watch": 2}
 
 def _level_rank(level: str) -> int:
     return _LEVEL_ORDER.get(level, 3)
+
+
+def _task_changes(task: Task) -> list[TimelineEntry]:
+    """The task's creation (when its time is known) and each later step, as timeline entries."""
+    entries = []
+    if task.created_at is not None:
+        first_owner = next((e.from_owner_id for e in task.history if e.step is TaskStep.REASSIGNED), None)
+        created = TaskChange(
+            f"{task.id}.created", task, TaskStep.CREATED, task.created_by, "", first_owner or task.owner_id
+        )
+        entries.append(TimelineEntry(task.created_at, created))
+    for n, event in enumerate(task.history):
+        change = TaskChange(f"{task.id}.{n}", task, event.step, event.actor_id, event.note, event.to_owner_id)
+        entries.append(TimelineEntry(event.at, change))
+    return entries
 
 
 def _start_of(day: dt.date) -> dt.datetime:

@@ -221,6 +221,15 @@ class TaskState(LabelledEnum):
     CANCELLED = "cancelled", "취소", "Cancelled"
 
 
+class TaskStep(LabelledEnum):
+    """What happened to a follow-up task, as its history and the household's timeline say."""
+
+    CREATED = "created", "할 일 등록", "Task created"
+    DONE = "done", "할 일 완료", "Task done"
+    CANCELLED = "cancelled", "할 일 취소", "Task cancelled"
+    REASSIGNED = "reassigned", "할 일 담당 변경", "Task reassigned"
+
+
 class HandoffStep(LabelledEnum):
     """What happened in one event of a hand-off's history (the event's `state` is where it led)."""
 

@@ -33,6 +33,7 @@ from chandong_tui.model.enums import (
     SupportKind,
     TargetGroup,
     TaskState,
+    TaskStep,
     VisitKind,
 )
 from chandong_tui.model.fields import (
@@ -307,6 +308,17 @@ class Handoff(Record):
     escalated_at: AwareDatetime | None = added()
 
 
+class TaskEvent(Part):
+    """One step of a task after it was created (done, cancelled, reassigned): who, when and why."""
+
+    at: AwareDatetime
+    actor_id: RecordId
+    step: TaskStep
+    note: ShortText = ""
+    from_owner_id: RecordId | None = None
+    to_owner_id: RecordId | None = None
+
+
 class Task(Record):
     """A follow-up task with an owner and a due date."""
 
@@ -321,6 +333,7 @@ class Task(Record):
     created_at: AwareDatetime | None = added()
     done_at: AwareDatetime | None = added()
     pauses: list[ClockPause] = added(default_factory=list, description="due-date clock pauses")
+    history: list[TaskEvent] = added(default_factory=list, description="done, cancelled, reassigned")
 
 
 class CaseEvent(Record):

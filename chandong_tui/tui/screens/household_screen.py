@@ -1,8 +1,9 @@
 """One household: header, members, open crisis flags and its timeline (newest first), and the keys
 that record what happens to it: `v` a visit, `f` a new crisis flag, `u` / `x` update / resolve an open
 flag (a picker asks which when there are several), `p` pause a deadline clock with a reason or resume
-it (`modals/clock_modal.py`; pauses and resumes show on the timeline). After a save the sections are
-read again.
+it (`modals/clock_modal.py`; pauses and resumes show on the timeline), `t` add a follow-up task, `d` /
+`n` mark an open task done / cancel it (`modals/task_modal.py`; open and recently closed tasks have
+their own section, each step shows on the timeline). After a save the sections are read again.
 
 Everything shown comes from `CaseRepository`, which already removed what the user's role may not see
 (health details for non-nurses); identifiers are masked here. Every section is a `Text` built from
@@ -27,10 +28,11 @@ from chandong_tui.casework.clock import KST, first_visit_clock
 from chandong_tui.casework.handoffs import history_lines, waiting_handoff_of
 from chandong_tui.casework.pausable import PausableClock, PauseStep, clocks_of_household, pause_steps
 from chandong_tui.casework.permissions import is_owner_or_supervisor
-from chandong_tui.casework.repository import TimelineEntry
+from chandong_tui.casework.repository import TaskChange, TimelineEntry
 from chandong_tui.casework.supervision import CLOSABLE, case_events_of, request_closure
+from chandong_tui.casework.tasks import TaskWithClock, may_act_on, tasks_of_household
 from chandong_tui.i18n import Lang, t
-from chandong_tui.model.enums import FlagState, HouseholdStatus, HouseholdTag, LabelledEnum
+from chandong_tui.model.enums import FlagState, HouseholdStatus, HouseholdTag, LabelledEnum, TaskState
 from chandong_tui.model.fields import mask_phone, mask_rrn
 from chandong_tui.model.records import CaseEvent, Conference, CrisisFlag, Handoff, Household, Member, Visit
 from chandong_tui.tui.base import ChandongScreen
@@ -133,6 +135,18 @@ class HouseholdScreen(ChandongScreen[None]):
         Binding("home", "scroll('home')", "key_first", id="household.first", show=False),
         Binding("end", "scroll('end')", "key_last", id="household.last", show=False),
         Binding("r", "reveal_rrn", "key_reveal", id="household.reveal", show=True, tooltip="tip_reveal"),
+        Binding("t", "add_task", "key_task_add", id="household.task_add", show=False, tooltip="tip_task_add"),
+        Binding(
+            "d", "finish_task", "key_task_done", id="household.task_done", show=False, tooltip="tip_task_done"
+        ),
+        Binding(
+            "n",
+            "cancel_task",
+            "key_task_cancel",
+            id="household.task_cancel",
+            show=False,
+            tooltip="tip_task_cancel",
+        ),
     ]
 
     def __init__(
@@ -157,12 +171,15 @@ class HouseholdScreen(ChandongScreen[None]):
         """Its open crisis flags as last read, most urgent first."""
         self.clocks: list[PausableClock] = []
         """Its deadline clocks that can be paused or resumed (`p`), as last read."""
+        self.tasks: list[TaskWithClock] = []
+        """Its open tasks (soonest due first) and those closed lately, as last read."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
             yield Static(id="detail-header")
             yield Static(id="detail-members")
             yield Static(id="detail-flags")
+            yield Static(id="detail-tasks")
             yield Static(id="detail-timeline")
         yield SteadyFooter()
 
@@ -177,14 +194,14 @@ class HouseholdScreen(ChandongScreen[None]):
         is on the timeline at once); the keys that need an open flag follow."""
         self._worker_names = {worker.id: worker.name for worker in self.repo.workers()}
         sections = self._sections()
-        sections += [Text("", end="")] * (4 - len(sections))
-        for name, content in zip(("header", "members", "flags", "timeline"), sections, strict=True):
+        sections += [Text("", end="")] * (5 - len(sections))
+        for name, content in zip(("header", "members", "flags", "tasks", "timeline"), sections, strict=True):
             self.query_one(f"#detail-{name}", Static).update(content)
         self.refresh_bindings()
 
     def _sections(self) -> list[Text]:
         self.household, self.open_flags = None, []
-        self.clocks = []
+        self.clocks, self.tasks = [], []
         try:
             household = self.repo.household(self.household_id)
             if household is None:
@@ -197,12 +214,19 @@ class HouseholdScreen(ChandongScreen[None]):
                 reverse=True,
             )
             clocks = clocks_of_household(self.repo, household, self.now())
+            tasks = tasks_of_household(self.repo, self.household_id, self.now())
         except ValidationError as exc:  # a stored row this version cannot read; show, don't crash
             reason = f"{exc.error_count()} × {exc.errors()[0]['type']}"
             return [text(t("household_unreadable", self.lang, reason=reason), "bold")]
         self.household, self.open_flags = household, most_urgent_first(flags)
-        self.clocks = clocks
-        return [self._header(household), self._members(members), self._flags(flags), self._timeline(timeline)]
+        self.clocks, self.tasks = clocks, tasks
+        return [
+            self._header(household),
+            self._members(members),
+            self._flags(flags),
+            self._tasks(tasks),
+            self._timeline(timeline),
+        ]
 
     # -- sections --------------------------------------------------------------------------
     def _title(self, key: str) -> Text:
@@ -337,6 +361,30 @@ class HouseholdScreen(ChandongScreen[None]):
             lines.append(text(t("none", self.lang), _MUTED))
         return Text("\n", end="").join(lines)
 
+    def _tasks(self, tasks: list[TaskWithClock]) -> Text:
+        """Open tasks (soonest due first, with their clocks), then those done or cancelled lately."""
+        lines = [self._title("section_tasks")]
+        for entry in tasks:
+            task = entry.task
+            if task.state is TaskState.OPEN:
+                state = clock_label(entry.deadline, self.lang)
+                style = CLOCK_STYLES[entry.deadline.state]
+            else:
+                state, style = task.state.label(self.lang), _MUTED
+            lines.append(
+                join(
+                    [
+                        cell(task.due_on.isoformat(), 10),
+                        cell(self._worker(task.owner_id), 8),
+                        cell(state, max(16, cell_len(state)), style),
+                        text(task.title, "" if task.state is TaskState.OPEN else _MUTED),
+                    ]
+                )
+            )
+        if not tasks:
+            lines.append(text(t("task_none", self.lang), _MUTED))
+        return Text("\n", end="").join(lines)
+
     def _timeline(self, entries: list[TimelineEntry]) -> Text:
         lines = [self._title("timeline")]
         lines.append(
@@ -414,6 +462,13 @@ class HouseholdScreen(ChandongScreen[None]):
             if record.note:
                 summary += f" · {record.note.splitlines()[0]}"
             return t("case_event", lang), self._worker(record.actor_id), summary
+        if isinstance(record, TaskChange):
+            summary = record.task.title
+            if record.to_owner_id:
+                summary += f" → {self._worker(record.to_owner_id)}"
+            if record.note:
+                summary += f" · {record.note.splitlines()[0]}"
+            return record.step.label(lang), self._worker(record.actor_id), summary
         if isinstance(record, PauseStep):
             step = t("clock_step_resumed" if record.resumed else "clock_step_paused", lang)
             summary = " · ".join(x for x in (kind_label(record.kind, lang), record.text) if x)
@@ -433,6 +488,10 @@ class HouseholdScreen(ChandongScreen[None]):
             return self.household is not None and bool(self.open_flags)
         if action == "pause_clock":
             return self.household is not None and bool(self.clocks)
+        if action == "add_task":
+            return self.household is not None and self.household.status is not HouseholdStatus.CLOSED
+        if action in ("finish_task", "cancel_task"):
+            return self.household is not None and bool(self._open_tasks())
         return True
 
     def _saved(self, result: object) -> None:
@@ -521,6 +580,38 @@ class HouseholdScreen(ChandongScreen[None]):
         self.refresh_records()
         if self.household is not None:
             ask_clock_step(self, self.household, self.clocks, self._saved)
+
+    # -- follow-up tasks (`t`, `d`, `n`) -------------------------------------------------------
+    def _open_tasks(self) -> list[TaskWithClock]:
+        return [entry for entry in self.tasks if entry.task.state is TaskState.OPEN]
+
+    def action_add_task(self) -> None:
+        """A new task on the household (its owner, a supervisor, or anyone for themselves)."""
+        if self.household is not None:
+            from chandong_tui.tui.modals.task_modal import TaskModal
+
+            self.app.push_screen(TaskModal(self.household.id), self._saved)
+
+    def action_finish_task(self) -> None:
+        self._task_step(cancel=False)
+
+    def action_cancel_task(self) -> None:
+        self._task_step(cancel=True)
+
+    def _task_step(self, *, cancel: bool) -> None:
+        """Finish or cancel one of the open tasks the user may change (a picker asks which when there
+        are several); read again first, another PC may have changed one."""
+        self.refresh_records()
+        if self.household is None:
+            return
+        household = self.household
+        mine = [e for e in self._open_tasks() if may_act_on(self.repo, e.task, household)]
+        if self._open_tasks() and not mine:
+            self.notify(t("task_not_allowed", self.lang), severity="warning")
+            return
+        from chandong_tui.tui.modals.task_modal import ask_task_step
+
+        ask_task_step(self, mine, cancel=cancel, done=self._saved)
 
     def action_scroll(self, how: str) -> None:
         getattr(self.query_one("#detail", VerticalScroll), f"scroll_{how}")(animate=False)
