@@ -18,10 +18,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Sequence
 from typing import Any
 
 from chandong_tui.cli import EXIT_INTEGRITY, EXIT_OK, _credentials, _unlock, shown, write_csv
+from chandong_tui.cli_table import render_table
 
 COLUMNS = ("at", "actor", "action", "target", "reason", "detail", "device", "seq")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -53,23 +53,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--format", choices=("table", "csv"), default="table")
     _credentials(r)
     r.set_defaults(run=cmd_review)
-
-
-def cells(text: str) -> int:
-    """Terminal cells: Korean letters take two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def render_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """Aligned columns for a terminal, control characters made visible."""
-    table = [list(header)] + [[shown(str(v)) for v in row] for row in rows]
-    widths = [max(cells(r[i]) for r in table) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(v + " " * (w - cells(v)) for v, w in zip(row, widths, strict=True)).rstrip()
-        for row in table
-    )
 
 
 def _month(text: str) -> str:

@@ -16,7 +16,7 @@ import argparse
 import datetime as dt
 
 from chandong_tui.cli import EXIT_OK, CliError, _credentials, _say, _unlock
-from chandong_tui.cli_queue import _moment
+from chandong_tui.cli_table import iso_moment
 
 _WHAT = {
     "first_visit": "72-hour first-visit clock",
@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     pause.add_argument("vault")
     pause.add_argument("record_id", metavar="RECORD_ID", help="a crisis flag, household or task id")
     pause.add_argument("--reason", required=True, help="why it stops (e.g. in hospital until …)")
-    pause.add_argument("--at", type=_moment, help=argparse.SUPPRESS)  # a fixed clock for tests
+    pause.add_argument("--at", type=iso_moment, help=argparse.SUPPRESS)  # a fixed clock for tests
     _credentials(pause)
     pause.set_defaults(run=cmd_pause)
 
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     resume.add_argument("vault")
     resume.add_argument("record_id", metavar="RECORD_ID", help="a crisis flag, household or task id")
     resume.add_argument("--note", default="", help="what changed (optional)")
-    resume.add_argument("--at", type=_moment, help=argparse.SUPPRESS)
+    resume.add_argument("--at", type=iso_moment, help=argparse.SUPPRESS)
     _credentials(resume)
     resume.set_defaults(run=cmd_resume)
 

@@ -11,11 +11,12 @@ that). CSV cells are neutralised against spreadsheet formulas like every export.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from chandong_tui.cli import EXIT_OK, _credentials, _unlock, print_json, shown, write_csv
+from chandong_tui.cli import EXIT_OK, _credentials, _unlock, print_json, write_csv
+from chandong_tui.cli_table import iso_moment
+from chandong_tui.cli_table import render_table as table
 from chandong_tui.model.enums import CrisisLevel, HouseholdTag
 
 COLUMNS = ("section", "household_id", "tong", "ban", "worker_id", "due", "state", "detail", "record_id")
@@ -36,19 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="only households with an open flag of this level",
     )
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument("--at", type=_moment, help=argparse.SUPPRESS)  # a fixed clock for tests
+    p.add_argument("--at", type=iso_moment, help=argparse.SUPPRESS)  # a fixed clock for tests
     _credentials(p)
     p.set_defaults(run=cmd_queue)
-
-
-def _moment(text: str) -> dt.datetime:
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO time: {text!r}") from None
-    if moment.tzinfo is None:
-        raise argparse.ArgumentTypeError("give the time zone, e.g. 2026-11-03T10:00+09:00")
-    return moment
 
 
 def cmd_queue(args: argparse.Namespace) -> int:
@@ -145,25 +136,4 @@ _MAX_WIDTH = {"detail": 100, "due": 25}
 
 def render_table(rows: list[tuple[Any, ...]]) -> str:
     """Aligned columns for a terminal; control characters in stored text are made visible."""
-    cells = [list(COLUMNS)] + [[shown(str(v)) for v in row] for row in rows]
-    widths = [min(max(_width(r[i]) for r in cells), _MAX_WIDTH.get(c, 40)) for i, c in enumerate(COLUMNS)]
-    lines = []
-    for row in cells:
-        parts = [_clip(v, w) + " " * (w - _width(_clip(v, w))) for v, w in zip(row, widths, strict=True)]
-        lines.append("  ".join(parts).rstrip())
-    if not rows:
-        lines.append("(nothing in the queue)")
-    return "\n".join(lines)
-
-
-def _width(text: str) -> int:
-    """Terminal cells: Korean letters take two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _clip(text: str, width: int) -> str:
-    while _width(text) > width:
-        text = text[:-2] + "…"
-    return text
+    return table(COLUMNS, rows, caps=_MAX_WIDTH, cap=40, empty="(nothing in the queue)")

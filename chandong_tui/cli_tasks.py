@@ -20,8 +20,9 @@ import json
 import sys
 from typing import Any
 
-from chandong_tui.cli import EXIT_OK, CliError, _credentials, _unlock
-from chandong_tui.cli_queue import _clip, _moment, _visible, _width
+from chandong_tui.cli import EXIT_OK, CliError, _credentials, _unlock, shown
+from chandong_tui.cli_table import iso_moment
+from chandong_tui.cli_table import render_table as table
 
 COLUMNS = ("task_id", "household_id", "title", "assignee", "due_on", "state", "clock", "conference_id")
 """The stable column order of the CSV, the JSON items and the table."""
@@ -41,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mine", action="store_true", help="only tasks assigned to me")
     p.add_argument("--open", action="store_true", help="only open tasks")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument("--at", type=_moment, help=argparse.SUPPRESS)  # a fixed clock for tests
+    p.add_argument("--at", type=iso_moment, help=argparse.SUPPRESS)  # a fixed clock for tests
     _credentials(p)
     p.set_defaults(run=cmd_tasks)
 
@@ -56,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     due.add_argument("--due", type=_day, metavar="YYYY-MM-DD", help="the due date")
     due.add_argument("--in-days", type=int, metavar="N", help="due N working days from today")
     add.add_argument("--to", metavar="WORKER_ID", help="the assignee (default: the case owner)")
-    add.add_argument("--at", type=_moment, help=argparse.SUPPRESS)
+    add.add_argument("--at", type=iso_moment, help=argparse.SUPPRESS)
     _credentials(add)
     add.set_defaults(run=cmd_add)
 
@@ -64,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     done.add_argument("vault")
     done.add_argument("task_id", metavar="TASK_ID")
     done.add_argument("--note", default="", help="what was done (optional)")
-    done.add_argument("--at", type=_moment, help=argparse.SUPPRESS)
+    done.add_argument("--at", type=iso_moment, help=argparse.SUPPRESS)
     _credentials(done)
     done.set_defaults(run=cmd_done)
 
@@ -72,7 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     cancel.add_argument("vault")
     cancel.add_argument("task_id", metavar="TASK_ID")
     cancel.add_argument("--reason", required=True, help="why it is no longer needed")
-    cancel.add_argument("--at", type=_moment, help=argparse.SUPPRESS)
+    cancel.add_argument("--at", type=iso_moment, help=argparse.SUPPRESS)
     _credentials(cancel)
     cancel.set_defaults(run=cmd_cancel)
 
@@ -117,15 +118,7 @@ _MAX_WIDTH = {"title": 50}
 
 def render_table(rows: list[tuple[Any, ...]]) -> str:
     """Aligned columns for a terminal; control characters in stored text are made visible."""
-    cells = [list(COLUMNS)] + [[_visible(str(v)) for v in row] for row in rows]
-    widths = [min(max(_width(r[i]) for r in cells), _MAX_WIDTH.get(c, 30)) for i, c in enumerate(COLUMNS)]
-    lines = []
-    for row in cells:
-        parts = [_clip(v, w) + " " * (w - _width(_clip(v, w))) for v, w in zip(row, widths, strict=True)]
-        lines.append("  ".join(parts).rstrip())
-    if not rows:
-        lines.append("(no tasks)")
-    return "\n".join(lines)
+    return table(COLUMNS, rows, caps=_MAX_WIDTH, cap=30, empty="(no tasks)")
 
 
 # -- steps -----------------------------------------------------------------------------------
@@ -185,4 +178,4 @@ def _step(args: argparse.Namespace, step: Any, option: str) -> Any:
 
 
 def _say(message: str) -> None:
-    print(_visible(message), file=sys.stderr)
+    print(shown(message), file=sys.stderr)

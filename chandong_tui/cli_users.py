@@ -141,7 +141,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.format == "csv":
         write_csv(render_csv(columns, rows, header="keys"))  # with the BOM, like every CSV
         return EXIT_OK
-    from chandong_tui.cli_audit import render_table
+    from chandong_tui.cli_table import render_table
 
     print(render_table([c.key for c in columns], rows))
     return EXIT_OK

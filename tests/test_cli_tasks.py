@@ -263,4 +263,4 @@ def test_table_shows_control_characters_visibly(
         "clock",
         "conference_id",
     ]
-    assert "\x1b" not in out and "확인\\x1b[2J" in out
+    assert "\x1b" not in out and "확인␛[2J" in out
