@@ -67,7 +67,7 @@ def refusal_line(problem: str, lang: Lang) -> str:
     key = _refusal_keys().get(problem)
     if key is None:
         return t("first_unlock_refused", lang, reason=problem)
-    return t(key, lang, min=MIN_PASSPHRASE) if key == "first_unlock_too_short" else t(key, lang)
+    return t(key, lang, min=MIN_PASSPHRASE)
 
 
 def passphrase_refusal(new: str, user_id: str, one_time: str, lang: Lang) -> str | None:

@@ -34,6 +34,7 @@ from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.vault.errors import AuthError, VaultError
 
 if TYPE_CHECKING:
+    from chandong_tui.vault.keyring import LockedOut
     from chandong_tui.vault.session import VaultSession
 
 
@@ -203,17 +204,18 @@ class UnlockScreen(ChandongScreen[None]):
         label.set_class(error, "-error")
 
 
-def locked_line(error: Exception, lang: Lang) -> str:
+def locked_line(error: LockedOut, lang: Lang) -> str:
     """A locked login in one line: until when, in Korean time (rounded up to the minute), or that a
     supervisor must lift it when the lock has no end."""
     import datetime as dt
     import math
 
     from chandong_tui.casework.clock import KST
+    from chandong_tui.vault.accounts import LoginLocked
     from chandong_tui.vault.keyring import LOCK_AFTER
 
-    until_ms = getattr(error, "until_ms", None)
-    if not isinstance(until_ms, int):
+    until_ms = error.until_ms if isinstance(error, LoginLocked) else None
+    if until_ms is None:
         return t("login_locked_admin", lang)
     until = dt.datetime.fromtimestamp(math.ceil(until_ms / 60_000) * 60, KST)
     return t("login_locked_until", lang, n=LOCK_AFTER, until=until.strftime("%Y-%m-%d %H:%M"))
