@@ -1189,3 +1189,44 @@ CATALOGUE.update(
         ),
     }
 )
+
+
+# -- first unlock, locked logins, the demo's hint (tui/screens/unlock_screen.py) -----------------
+CATALOGUE.update(
+    {
+        "first_unlock_title": Label("비밀번호 정하기 · {user}", "Choose your passphrase · {user}"),
+        "first_unlock_intro": Label(
+            "임시 비밀번호로 들어왔습니다. 앞으로 쓸 비밀번호를 두 번 입력하세요 (Esc: 로그인으로)",
+            "That was a one-time passphrase: type your own twice (Esc: back to the login)",
+        ),
+        "first_unlock_policy": Label(
+            "규칙: {min}자 이상, 두 종류 이상의 문자 (영문 소문자·대문자·숫자·한글·기호·공백), "
+            "로그인 ID를 넣지 않고 임시 비밀번호와 다르게",
+            "Rule: {min}+ characters of two kinds or more (lower case, upper case, digits, 한글, "
+            "symbols, spaces), without the login, not the one-time passphrase",
+        ),
+        "first_unlock_too_short": Label("{min}자 이상이어야 합니다", "At least {min} characters"),
+        "first_unlock_one_kind": Label(
+            "두 종류 이상의 문자를 섞어야 합니다 (영문·숫자·한글·기호 등)",
+            "Mix two kinds of characters or more (letters, digits, 한글, symbols…)",
+        ),
+        "first_unlock_has_login": Label("로그인 ID를 넣을 수 없습니다", "It must not contain the login"),
+        "first_unlock_same": Label(
+            "임시 비밀번호와 달라야 합니다", "It must differ from the one-time passphrase"
+        ),
+        "first_unlock_refused": Label("쓸 수 없는 비밀번호입니다: {reason}", "Not accepted: {reason}"),
+        "first_unlock_saving": Label("비밀번호를 바꾸고 여는 중…", "Changing the passphrase and unlocking…"),
+        "login_locked_until": Label(
+            "로그인 실패가 {n}회 이어져 {until}(한국 시간)까지 잠겼습니다. 슈퍼바이저가 먼저 풀 수 있습니다",
+            "Locked after {n} failed unlocks until {until} (Korean time); a supervisor can lift it sooner",
+        ),
+        "login_locked_admin": Label(
+            "로그인 실패가 이어져 잠겼습니다. 슈퍼바이저가 풀어야 합니다 (chandong user reset)",
+            "Locked after failed unlocks: a supervisor must lift it (chandong user reset)",
+        ),
+        "demo_hint": Label(
+            "데모 사용자: {users} · 비밀번호 {passphrase}", "Demo users: {users} · passphrase {passphrase}"
+        ),
+    }
+)
+# -- end first unlock --

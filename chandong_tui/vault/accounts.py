@@ -76,6 +76,15 @@ LOCKED_MESSAGE = (
 WRONG_MESSAGE = "wrong user or passphrase"
 
 
+class LoginLocked(LockedOut):
+    """`LockedOut` as `unlock` raises it: with the lock's end, for a screen to say until when."""
+
+    def __init__(self, until_ms: int | None) -> None:
+        super().__init__(LOCKED_MESSAGE)
+        self.until_ms = until_ms
+        """Wall-clock milliseconds (as `now_ms`) when the lock ends; None if only a supervisor lifts it."""
+
+
 def now_ms() -> int:
     """Wall-clock milliseconds, as lockout files count them."""
     return time.time_ns() // 1_000_000
@@ -92,9 +101,9 @@ def unlock(root: Path, user_id: str, passphrase: str, *, new_passphrase: str | N
     """Open the vault at `root` as `user_id`; `AuthError` without saying what was wrong.
 
     One Argon2id derivation. Failed unlocks are counted per login (`keyring.lock_state`): after
-    `LOCK_AFTER` of them the login is locked (`LockedOut`), whether it exists or not. A one-time
-    passphrase raises `PassphraseChangeRequired` unless `new_passphrase` is given; `new_passphrase`
-    also changes an ordinary passphrase (checked by `passphrase_problem`).
+    `LOCK_AFTER` of them the login is locked (`LoginLocked`, with the lock's end), whether it exists
+    or not. A one-time passphrase raises `PassphraseChangeRequired` unless `new_passphrase` is given;
+    `new_passphrase` also changes an ordinary passphrase (checked by `passphrase_problem`).
     """
     info = read_marker(root)
     check_pin(info)
@@ -106,7 +115,7 @@ def unlock(root: Path, user_id: str, passphrase: str, *, new_passphrase: str | N
     state = lock_state(folders, uhash, trusted, now)
     if state.locked(now):
         chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {"locked": True})
-        raise LockedOut(LOCKED_MESSAGE)
+        raise LoginLocked(state.locked_until_ms)
     try:
         identity = unlock_identity(root, info.vault_id, user_id, passphrase)
         grants = [g for g in keyring.for_user(uhash) if g.box_pub == identity.box_public]
@@ -115,9 +124,10 @@ def unlock(root: Path, user_id: str, passphrase: str, *, new_passphrase: str | N
     except AuthError:
         record_failure(folders, now)
         chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {})
-        if lock_state(folders, uhash, trusted, now).locked(now):
+        after = lock_state(folders, uhash, trusted, now)
+        if after.locked(now):
             chain.add_pending(local, chain.LOCKOUT, user_id, {"minutes": LOCK_MINUTES})
-            raise LockedOut(LOCKED_MESSAGE) from None
+            raise LoginLocked(after.locked_until_ms) from None
         raise AuthError(WRONG_MESSAGE) from None
     changed = False
     if identity.must_change or new_passphrase is not None:
