@@ -19,7 +19,6 @@ from chandong_tui.vault import audit as chain
 from chandong_tui.vault.errors import AuthError
 from chandong_tui.vault.keyring import (
     LOCK_MINUTES,
-    LockedOut,
     load_keyring,
     lock_state,
     record_clear,
@@ -44,7 +43,7 @@ def confirm_passphrase(session: VaultSession, passphrase: str, *, locked_at: str
     when the login's identity is not this session's any more. `locked_at` (ISO time the idle lock
     started) goes into the `login` event.
     """
-    from chandong_tui.vault.accounts import LOCKED_MESSAGE, WRONG_MESSAGE, lockout_of, now_ms
+    from chandong_tui.vault.accounts import WRONG_MESSAGE, LoginLocked, lockout_of, now_ms
 
     info = session.info
     user_id = session.user_id
@@ -55,15 +54,16 @@ def confirm_passphrase(session: VaultSession, passphrase: str, *, locked_at: str
     state = lock_state(folders, uhash, trusted, now)
     if state.locked(now):
         session.audit(chain.LOGIN_FAILURE, detail={"idle_lock": True, "locked": True})
-        raise LockedOut(LOCKED_MESSAGE)
+        raise LoginLocked(state.locked_until_ms)
     try:
         identity = unlock_identity(info.root, info.vault_id, user_id, passphrase)
     except AuthError:
         record_failure(folders, now)
         session.audit(chain.LOGIN_FAILURE, detail={"idle_lock": True})
-        if lock_state(folders, uhash, trusted, now).locked(now):
+        after = lock_state(folders, uhash, trusted, now)
+        if after.locked(now):
             session.audit(chain.LOCKOUT, detail={"minutes": LOCK_MINUTES, "idle_lock": True})
-            raise LockedOut(LOCKED_MESSAGE) from None
+            raise LoginLocked(after.locked_until_ms) from None
         raise AuthError(WRONG_MESSAGE) from None
     if identity.sign_public != session.identity.sign_public or not keyring.active(uhash):
         raise IdentityChanged("this login's passphrase was reset or the login removed: sign in again")

@@ -8,6 +8,7 @@ files counted by the vault layer.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import TextArea
 
 from chandong_tui.casework.audit import Event, events
+from chandong_tui.casework.clock import KST
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.setup import DEMO_PASSPHRASE
 from chandong_tui.tui.app import ChandongApp
@@ -136,7 +138,13 @@ def test_lockout_on_the_idle_lock_ends_the_session(demo_vault: Path) -> None:
         assert app.session is None and app.repo is None and session.closed
         assert len(app.screen_stack) == 2  # the default screen and the unlock screen: nothing else
         message = str(app.screen.query_one("#unlock-message").render())
-        assert "30" in message  # the lockout line
+        # The lockout line, with its end in Korean time: 30 minutes from the failure that locked it.
+        until = re.search(
+            r"실패가 5회 이어져 (\d{4}-\d\d-\d\d \d\d:\d\d)\(한국 시간\)까지 잠겼습니다", message
+        )
+        assert until is not None, message
+        ends = dt.datetime.strptime(until.group(1), "%Y-%m-%d %H:%M").replace(tzinfo=KST)
+        assert abs(ends - (dt.datetime.now(KST) + dt.timedelta(minutes=30))) < dt.timedelta(minutes=2)
         # The right passphrase is refused now: the login is locked on every PC.
         await type_passphrase(app, pilot, DEMO_PASSPHRASE)
         assert isinstance(app.screen, UnlockScreen) and app.session is None

@@ -81,8 +81,10 @@ class LockScreen(ChandongScreen[bool | str]):
     def _check(self, passphrase: str) -> None:
         try:
             confirm_passphrase(self.session, passphrase, locked_at=self.locked_at)
-        except LockedOut:
-            self.post_message(self.Checked(t("auth_locked", self.lang)))
+        except LockedOut as exc:
+            from chandong_tui.tui.screens.unlock_screen import locked_line
+
+            self.post_message(self.Checked(locked_line(exc, self.lang)))
         except IdentityChanged:
             self.post_message(self.Checked(t("idle_sign_in_again", self.lang)))
         except AuthError:
