@@ -793,10 +793,6 @@ CATALOGUE: dict[str, Label] = {
     ),
     "new_passphrase": Label("새 비밀번호", "New passphrase"),
     "new_passphrase_again": Label("새 비밀번호 확인", "New passphrase again"),
-    "passphrase_policy": Label(
-        "10자 이상, 두 종류 이상의 문자 (영문 · 숫자 · 기호 · 한글), 로그인 ID와 직전 비밀번호 제외",
-        "10+ characters of two kinds (letters, digits, symbols, 한글), not the login, not the last one",
-    ),
     "passphrases_differ": Label("두 비밀번호가 다릅니다", "The passphrases differ"),
     "reveal_rrn": Label("주민등록번호 보기", "Show registration number"),
     "reveal_reason": Label("열람 사유 (접속기록에 남습니다)", "Why (kept in the access log)"),
