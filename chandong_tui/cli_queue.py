@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,6 +46,15 @@ def _moment(text: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
+        from pydantic_core import PydanticCustomError
+
+        from chandong_tui.model.fields import read_day
+
+        try:  # the day part, read as every form reads a day: one that does not exist says so
+            read_day(re.split(r"[T ]", text.strip(), maxsplit=1)[0])
+        except PydanticCustomError as exc:
+            if exc.type == "date_not_real":
+                raise argparse.ArgumentTypeError(exc.message()) from None
         raise argparse.ArgumentTypeError(f"not an ISO time: {text!r}") from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError("give the time zone, e.g. 2026-11-03T10:00+09:00")

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from pydantic_core import PydanticCustomError
 
 from chandong_tui.model.enums import (
     ConferenceKind,
@@ -45,6 +46,7 @@ from chandong_tui.model.enums import (
     TargetGroup,
     VisitKind,
 )
+from chandong_tui.model.fields import read_day
 from chandong_tui.model.sample_format import SAMPLE_FORMAT, SECTIONS
 from chandong_tui.model.seoul_dongs import resolve_dong
 
@@ -1014,6 +1016,14 @@ def to_json(doc: dict[str, Any], indent: bool) -> bytes:
     return orjson.dumps(doc, option=option)
 
 
+def _anchor(text: str) -> dt.date:
+    """`--anchor`, read as every form reads a day (a day that does not exist says so)."""
+    try:
+        return read_day(text)
+    except PydanticCustomError as exc:
+        raise argparse.ArgumentTypeError(exc.message()) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m chandong_tui.sample_data.generator", description=__doc__.splitlines()[0]
@@ -1022,7 +1032,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(
         "--anchor",
-        type=dt.date.fromisoformat,
+        type=_anchor,
         default=DEFAULT_ANCHOR,
         help="the sample's 'today' (YYYY-MM-DD); nothing is dated after it except meetings",
     )
