@@ -88,6 +88,8 @@ def _first_visits(flags: Iterable[CrisisFlag], visited_on: dt.date, at: dt.datet
             continue
         if visited_on < flag.raised_at.astimezone(KST).date():
             continue  # a visit dated before the flag was raised is not its first visit
+        if visited_on > at.astimezone(KST).date():
+            continue  # nor is one dated after today (saved once the user confirmed its date)
         when = (
             at
             if visited_on == at.astimezone(KST).date()
