@@ -147,13 +147,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from chandong_tui.casework.setup import DEMO_PASSPHRASE, build_demo
+    from chandong_tui.casework.setup import DEMO_PASSPHRASE, DEMO_USERS, build_demo
     from chandong_tui.vault.local_state import state_home
 
     root = Path(args.dir) if args.dir else state_home() / "demo" / dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     demo = build_demo(root)
     _say(f"demo vault: {demo.root}")
-    _say(f"users: {', '.join(demo.users)} — passphrase: {DEMO_PASSPHRASE}")
+    logins = ", ".join(f"{user} ({DEMO_USERS[user].label(args.lang)})" for user in demo.users)
+    _say(f"users: {logins} — passphrase: {DEMO_PASSPHRASE}")  # one login for every role
     if args.no_tui:
         return EXIT_OK
     return _run_tui(demo.root, args)

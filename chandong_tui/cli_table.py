@@ -1,4 +1,4 @@
-"""Aligned text tables for the commands' terminal output, and the `--at` time argument they share.
+"""Aligned text tables for the commands' terminal output, and the day and time arguments they share.
 
 Stored text goes through `cli.shown` (control characters made visible), widths count terminal cells
 (a Korean letter takes two), and a column can be capped, its values clipped with `…`.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -57,7 +58,30 @@ def iso_moment(text: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
+        from pydantic_core import PydanticCustomError
+
+        from chandong_tui.model.fields import read_day
+
+        try:  # the day part, read as every form reads a day: one that does not exist says so
+            read_day(re.split(r"[T ]", text.strip(), maxsplit=1)[0])
+        except PydanticCustomError as exc:
+            if exc.type == "date_not_real":
+                raise argparse.ArgumentTypeError(exc.message()) from None
         raise argparse.ArgumentTypeError(f"not an ISO time: {text!r}") from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError("give the time zone, e.g. 2026-11-03T10:00+09:00")
     return moment
+
+
+def iso_day(text: str) -> dt.date:
+    """A day (`YYYY-MM-DD`), read as every form reads one: a day that does not exist says so."""
+    from pydantic_core import PydanticCustomError
+
+    from chandong_tui.model.fields import read_day
+
+    try:
+        return read_day(text)
+    except PydanticCustomError as exc:
+        if exc.type == "date_not_real":
+            raise argparse.ArgumentTypeError(exc.message()) from None
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None

@@ -21,18 +21,11 @@ import sys
 from typing import Any
 
 from chandong_tui.cli import EXIT_OK, CliError, _credentials, _unlock, shown
-from chandong_tui.cli_table import iso_moment
+from chandong_tui.cli_table import iso_day, iso_moment
 from chandong_tui.cli_table import render_table as table
 
 COLUMNS = ("task_id", "household_id", "title", "assignee", "due_on", "state", "clock", "conference_id")
 """The stable column order of the CSV, the JSON items and the table."""
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -54,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("household_id", metavar="HOUSEHOLD_ID")
     add.add_argument("--title", required=True, help="what is to be done")
     due = add.add_mutually_exclusive_group(required=True)
-    due.add_argument("--due", type=_day, metavar="YYYY-MM-DD", help="the due date")
+    due.add_argument("--due", type=iso_day, metavar="YYYY-MM-DD", help="the due date")
     due.add_argument("--in-days", type=int, metavar="N", help="due N working days from today")
     add.add_argument("--to", metavar="WORKER_ID", help="the assignee (default: the case owner)")
     add.add_argument("--at", type=iso_moment, help=argparse.SUPPRESS)

@@ -1226,3 +1226,20 @@ CATALOGUE.update(
     }
 )
 # -- end first unlock --
+
+# -- dates that do not exist (model/fields.py `read_day`, the visit form's confirm step) -------------
+CATALOGUE.update(
+    {
+        "date_not_real": Label("{day}{particle} 없는 날짜입니다", "{day} is not a date"),
+        "visit_confirm_before_registration": Label(
+            "방문일 {day}은(는) 가구 등록일 {registered} 이전입니다.",
+            "The visit date {day} is before the household was registered ({registered}).",
+        ),
+        "visit_confirm_in_future": Label(
+            "방문일 {day}은(는) 오늘({today}) 이후입니다.",
+            "The visit date {day} is after today ({today}).",
+        ),
+        "visit_confirm_save": Label("이 날짜로 저장할까요?", "Save it with this date?"),
+    }
+)
+# -- end dates that do not exist --

@@ -246,6 +246,21 @@ def test_health_measures_only_by_nurses(demo_vault: Path) -> None:
     assert seen is not None and seen.health_measures is None  # redacted for the planner
 
 
+def test_a_confirmed_future_visit_is_saved_and_stops_no_clock(demo_vault: Path) -> None:
+    tomorrow = TODAY + dt.timedelta(days=1)
+    with opened(demo_vault, "planner") as repo:
+        household = quiet_household(repo)
+        flag = raise_flag(repo, flag_data(household), at=AT - dt.timedelta(hours=1))
+        data = visit_data(household, visited_on=tomorrow.isoformat())
+        with pytest.raises(ValidationError):
+            record_visit(repo, data, at=AT, confirmed_day=tomorrow - dt.timedelta(days=1))
+        visit = record_visit(repo, data, at=AT, confirmed_day=tomorrow)
+    assert visit.visited_on == tomorrow
+    with opened(demo_vault, "planner") as repo:
+        stored = repo.get(CrisisFlag, flag.id)
+    assert stored is not None and stored.first_visit_at is None
+
+
 @pytest.mark.parametrize(
     "visited_on",
     ["2026-13-40", "어제", (TODAY + dt.timedelta(days=1)).isoformat()],

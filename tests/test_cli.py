@@ -152,6 +152,10 @@ def test_demo_builds_without_tui(tmp_path: Path) -> None:
     result = run_cli("demo", "--dir", str(tmp_path / "d"), "--no-tui")
     assert result.returncode == 0, result.stderr
     assert str(tmp_path / "d") in result.stderr and DEMO_PASSPHRASE in result.stderr
+    users = next(line for line in result.stderr.splitlines() if line.startswith("users: "))
+    for login in ("supervisor", "planner", "nurse", "officer", "manager", "counsellor"):
+        assert f"{login} (" in users  # every role has a demo login, named with its role
+    assert "manager (동 사례관리 담당자)" in users and "counsellor (복지상담전문관)" in users
     assert (tmp_path / "d" / "VAULT.json").exists()
 
 

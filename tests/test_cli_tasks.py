@@ -105,6 +105,7 @@ def test_add_on_a_date_for_someone_else_then_cancel(
     [
         (("--due", "2026-11-02"), "the due date 2026-11-02 is already past"),
         (("--due", "11/20"), "argument --due: not a date (YYYY-MM-DD): '11/20'"),
+        (("--due", "2026-02-30"), "argument --due: 2026-02-30 is not a date"),
         (("--in-days", "-2"), "working days must be from 0 to 3660 (-2)"),
         (("--due", "2026-11-20", "--to", "ghost"), "no worker 'ghost'"),
     ],

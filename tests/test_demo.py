@@ -12,13 +12,15 @@ from chandong_tui.casework.my_work import my_work
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.setup import (
     DEMO_PASSPHRASE,
+    DEMO_USERS,
     SAMPLE_TODAY,
     build_demo,
     moved_by,
     sample_path,
     weeks_to,
 )
-from chandong_tui.model.records import CrisisFlag, Member, Visit
+from chandong_tui.model.enums import Role
+from chandong_tui.model.records import CrisisFlag, Household, Member, Visit
 from chandong_tui.vault.accounts import unlock
 
 TRIED_ON = dt.date(2026, 11, 22)  # a Sunday, three weeks and a day after the sample's Saturday
@@ -65,3 +67,20 @@ def test_the_demo_is_dated_around_the_day_it_is_built(tmp_path: Path) -> None:
     # On the day it is tried the demo has running clocks and visits due, as the sample has on its day.
     assert any(item.clock.state in (ClockState.RUNNING, ClockState.WARNING) for item in moved_work.flags)
     assert moved_work.visits_due
+
+
+def test_every_role_has_a_demo_login_with_the_demo_passphrase_and_its_own_cases(tmp_path: Path) -> None:
+    assert sorted(DEMO_USERS.values()) == sorted(Role)  # one login for every role
+    assert DEMO_USERS["manager"] is Role.CASE_MANAGER
+    assert DEMO_USERS["counsellor"] is Role.COUNSELLOR
+    demo = build_demo(tmp_path / "vault", TRIED_ON)
+    assert demo.users == tuple(DEMO_USERS)
+    for user_id, role in DEMO_USERS.items():
+        with unlock(demo.root, user_id, DEMO_PASSPHRASE) as session:
+            assert session.role == role.value
+            repo = CaseRepository(session)
+            worker = repo.worker(user_id)
+            assert worker is not None and worker.role is role
+            if role is not Role.SUPERVISOR:  # the supervisor reviews; everyone else has cases and visits
+                assert any(h.owner_id == user_id for h in repo.all(Household)), user_id
+                assert any(v.worker_id == user_id for v in repo.all(Visit)), user_id

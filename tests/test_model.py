@@ -15,7 +15,14 @@ from pydantic_core import PydanticCustomError
 from chandong_tui.i18n import CATALOGUE, Lang
 from chandong_tui.model import enums
 from chandong_tui.model.enums import LabelledEnum
-from chandong_tui.model.fields import explain_error, mask_phone, mask_rrn, normalise_phone, normalise_rrn
+from chandong_tui.model.fields import (
+    explain_error,
+    mask_phone,
+    mask_rrn,
+    normalise_phone,
+    normalise_rrn,
+    read_day,
+)
 from chandong_tui.model.records import Consent, Household, Member, Visit
 
 TODAY = dt.date(2026, 10, 31)
@@ -200,7 +207,7 @@ def test_any_text_is_either_an_rrn_or_an_rrn_format_error(text: str) -> None:
 # --- dates ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("bad", ["2026/10/30", "30.10.2026", "2026-02-30", "yesterday", "20261", ""])
+@pytest.mark.parametrize("bad", ["2026/10/30", "30.10.2026", "2026-2-3", "yesterday", "20261", ""])
 def test_malformed_dates_give_date_format(bad: str) -> None:
     with pytest.raises(ValidationError) as caught:
         visit(visited_on=bad)
@@ -214,9 +221,58 @@ def test_text_that_is_not_an_iso_date_gives_date_format(text: str) -> None:
     except ValueError:
         with pytest.raises(ValidationError) as caught:
             household(registered_on=text)
-        assert error_types(caught.value) == ["date_format"]
+        in_format = re.fullmatch(r"[0-9]{4}(-?)[0-9]{2}\1[0-9]{2}", text.strip())
+        assert error_types(caught.value) == ["date_not_real" if in_format else "date_format"]
     else:
         assert household(registered_on=text).registered_on == dt.date.fromisoformat(text.strip())
+
+
+@pytest.mark.parametrize(
+    ("text", "ko"),
+    [
+        ("2026-02-30", "2026-02-30은 없는 날짜입니다"),
+        ("2026-02-29", "2026-02-29는 없는 날짜입니다"),  # 구: the particle follows the last digit
+        ("2025-04-31", "2025-04-31은 없는 날짜입니다"),
+        ("2026-13-01", "2026-13-01은 없는 날짜입니다"),
+        (" 2026-00-15 ", "2026-00-15는 없는 날짜입니다"),
+    ],
+)
+def test_a_day_in_the_format_that_does_not_exist_says_so(text: str, ko: str) -> None:
+    for make in (lambda: visit(visited_on=text), lambda: household(registered_on=text)):
+        with pytest.raises(ValidationError) as caught:
+            make()
+        assert error_types(caught.value) == ["date_not_real"]
+        error = dict(caught.value.errors()[0])
+        assert explain_error(error, Lang.KO) == ko
+        assert explain_error(error, Lang.EN) == f"{text.strip()} is not a date"
+
+
+def test_the_one_day_reader_tells_a_wrong_format_from_a_day_that_does_not_exist() -> None:
+    assert read_day(" 2026-02-28 ") == dt.date(2026, 2, 28)
+    assert read_day("2028-02-29") == dt.date(2028, 2, 29)
+    with pytest.raises(PydanticCustomError) as not_real:
+        read_day("2026-02-30")
+    with pytest.raises(PydanticCustomError) as wrong_format:
+        read_day("2026/02/03")
+    assert (not_real.value.type, wrong_format.value.type) == ("date_not_real", "date_format")
+    assert not_real.value.message() == "2026-02-30 is not a date"
+    assert wrong_format.value.message() == CATALOGUE["date_format"].en
+
+
+def test_a_future_visit_passes_only_for_the_day_the_user_confirmed() -> None:
+    later = {
+        "id": "v-1",
+        "household_id": "hh-1",
+        "worker_id": "planner",
+        "visited_on": "2026-11-02",
+        "visit_kind": "regular",
+        "target_group": "elderly",
+    }
+    confirmed = {"today": TODAY, "confirmed_day": dt.date(2026, 11, 2)}
+    assert Visit.model_validate(later, context=confirmed).visited_on == dt.date(2026, 11, 2)
+    with pytest.raises(ValidationError) as caught:
+        Visit.model_validate({**later, "visited_on": "2026-11-03"}, context=confirmed)
+    assert error_types(caught.value) == ["date_in_future"]
 
 
 @given(st.integers(min_value=1, max_value=3650))

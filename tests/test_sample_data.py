@@ -201,7 +201,7 @@ def test_workers_have_the_agreed_ids_and_roles(sample: dict[str, Any]) -> None:
         "nurse": "visiting_nurse",
         "officer": "neighbourhood_officer",
         "supervisor": "supervisor",
-        "casemgr": "case_manager",
+        "manager": "case_manager",
         "counsellor": "counsellor",
     }
 
@@ -367,7 +367,7 @@ def test_dong_size_counts_are_exact() -> None:
     assert counts["crisis_flags"] == 2_000
     assert counts["conferences"] == 500
     assert counts["handoffs"] == 1_000
-    assert {"planner", "nurse", "officer", "supervisor", "casemgr", "counsellor"} <= {
+    assert {"planner", "nurse", "officer", "supervisor", "manager", "counsellor"} <= {
         w["id"] for w in doc["workers"]
     }
     first = min(v["visited_on"] for v in doc["visits"])

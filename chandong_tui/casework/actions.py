@@ -51,9 +51,17 @@ def _validated(cls: type[Record], data: Mapping[str, Any], today: dt.date) -> An
     return cls.model_validate(dict(data), context={"today": today})
 
 
-def record_visit(repo: CaseRepository, data: Mapping[str, Any], *, at: dt.datetime | None = None) -> Visit:
+def record_visit(
+    repo: CaseRepository,
+    data: Mapping[str, Any],
+    *,
+    at: dt.datetime | None = None,
+    confirmed_day: dt.date | None = None,
+) -> Visit:
     """Save a visit by the signed-in worker; `data` holds the form's fields (household_id, visited_on,
     visit_kind, target_group, needs, resources, health_measures, note, next_visit_due).
+
+    A visit dated after today is refused unless the user confirmed that date (`confirmed_day`).
 
     An in-person visit also stops the 72-hour clock of the household's open flags that were waiting
     for their first visit, in the same batch.
@@ -61,10 +69,9 @@ def record_visit(repo: CaseRepository, data: Mapping[str, Any], *, at: dt.dateti
     at = at or now()
     if data.get("health_measures") and not sees_health(repo.role):
         raise Forbidden("err_health_for_nurses")
-    visit: Visit = _validated(
-        Visit,
+    visit = Visit.model_validate(
         {**data, "id": new_id("v"), "worker_id": repo.user_id},  # the form cannot sign for someone else
-        at.astimezone(KST).date(),
+        context={"today": at.astimezone(KST).date(), "confirmed_day": confirmed_day},
     )
     changed: list[Record] = [visit]
     if visit.visit_kind in IN_PERSON:
@@ -81,6 +88,8 @@ def _first_visits(flags: Iterable[CrisisFlag], visited_on: dt.date, at: dt.datet
             continue
         if visited_on < flag.raised_at.astimezone(KST).date():
             continue  # a visit dated before the flag was raised is not its first visit
+        if visited_on > at.astimezone(KST).date():
+            continue  # nor is one dated after today (saved once the user confirmed its date)
         when = (
             at
             if visited_on == at.astimezone(KST).date()

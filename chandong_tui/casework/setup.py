@@ -23,8 +23,10 @@ DEMO_USERS = {
     "planner": Role.WELFARE_PLANNER,
     "nurse": Role.VISITING_NURSE,
     "officer": Role.NEIGHBOURHOOD_OFFICER,
+    "manager": Role.CASE_MANAGER,
+    "counsellor": Role.COUNSELLOR,
 }
-"""The demo's logins (all with `DEMO_PASSPHRASE`); the first one creates the vault."""
+"""The demo's logins, one for every role (all with `DEMO_PASSPHRASE`); the first one creates the vault."""
 
 
 SAMPLE_TODAY = dt.date(2026, 10, 31)

@@ -101,21 +101,42 @@ def mask_phone(phone: str | None) -> str:
     return "*" * max(0, len(phone) - 4) + phone[-4:]
 
 
+_DAY_SHAPE = re.compile(r"^\d{4}(-?)\d{2}\1\d{2}$", re.ASCII)
+"""`YYYY-MM-DD` (or `YYYYMMDD`): text in a date's format, whether or not that day exists."""
+_TOPIC_AFTER_VOWEL = frozenset("2459")
+"""Last digits read with a final vowel (이, 사, 오, 구): the day takes 는, every other one 은."""
+
+
+def read_day(text: str) -> dt.date:
+    """The one reading of a typed date, for every form and command-line argument.
+
+    `2026-11-02` → the date; text in the format naming a day that does not exist (`2026-02-30`)
+    raises `date_not_real`, anything else `date_format` (both `PydanticCustomError`s).
+    """
+    value = text.strip()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    if _DAY_SHAPE.match(value):
+        particle = "는" if value[-1] in _TOPIC_AFTER_VOWEL else "은"
+        raise fail("date_not_real", day=value, particle=particle)
+    raise fail("date_format")
+
+
 def parse_date(value: Any) -> Any:
     """Strict ISO dates from text (`2026-11-02`), with a clear message for anything else."""
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise fail("date_format") from None
+        return read_day(value)
     if isinstance(value, dt.datetime):
         return value.date()
     return value
 
 
 def not_in_future(value: dt.date, info: ValidationInfo) -> dt.date:
-    """Visits and consents happen today or before."""
-    if value > today_of(info):
+    """Visits and consents happen today or before, unless the user confirmed this very date
+    (`context={"confirmed_day": date}`, the visit form's confirm step)."""
+    if value > today_of(info) and (info.context or {}).get("confirmed_day") != value:
         raise fail("date_in_future")
     return value
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from pydantic_core import PydanticCustomError
 
 from chandong_tui.model.enums import (
     ConferenceKind,
@@ -45,6 +46,7 @@ from chandong_tui.model.enums import (
     TargetGroup,
     VisitKind,
 )
+from chandong_tui.model.fields import read_day
 from chandong_tui.model.sample_format import SAMPLE_FORMAT, SECTIONS
 from chandong_tui.model.seoul_dongs import resolve_dong
 
@@ -95,7 +97,7 @@ WORKERS: tuple[tuple[str, str, Role], ...] = (
     ("nurse", "이정민", Role.VISITING_NURSE),
     ("officer", "최동욱", Role.NEIGHBOURHOOD_OFFICER),
     ("supervisor", "김은정", Role.SUPERVISOR),
-    ("casemgr", "정하늘", Role.CASE_MANAGER),
+    ("manager", "정하늘", Role.CASE_MANAGER),
     ("counsellor", "윤미래", Role.COUNSELLOR),
 )
 
@@ -440,7 +442,7 @@ class _Builder:
         if HouseholdTag.BLIND_SPOT in tags:
             owner: str | None = "officer"
         elif HouseholdTag.POVERTY_CRISIS in tags or a == "single_parent":
-            owner = rng.choice(("casemgr", "casemgr", "counsellor", "officer"))
+            owner = rng.choice(("manager", "manager", "counsellor", "officer"))
         elif a == "family" or a == "young_single":
             owner = rng.choice((*self.by_role[Role.WELFARE_PLANNER], "counsellor", None))
         else:
@@ -621,7 +623,7 @@ class _Builder:
         elif roll < 0.75:
             worker = "counsellor"
         elif roll < 0.82:
-            worker = "casemgr"
+            worker = "manager"
         else:
             worker = rng.choice(self.by_role[Role.WELFARE_PLANNER])
         kind = VisitKind.PHONE if rng.random() < 0.2 else VisitKind.REGULAR
@@ -726,7 +728,7 @@ class _Builder:
             day = dt.datetime.fromisoformat(flag["first_visit_at"]).date()
             reasons = [CrisisReason(r) for r in flag["reasons"]]
             needs = tuple(n for r in reasons for n in REASON_NEEDS[r])
-            worker = flag["raised_by"] if rng.random() < 0.6 else (plan.owner or "casemgr")
+            worker = flag["raised_by"] if rng.random() < 0.6 else (plan.owner or "manager")
             visits.append((day, plan.index, seq, self.visit(plan, day, worker, VisitKind.CRISIS, needs)))
             seq += 1
         remaining = self.size.visits - len(visits)
@@ -776,8 +778,8 @@ class _Builder:
             scheduled = dt.datetime.combine(day, dt.time(rng.choice((10, 14, 15)), 0), tzinfo=KST)
             eligible = by_reg[: bisect.bisect_right(reg_days, day)] or by_reg[:1]
             agenda_plans = rng.sample(eligible, min(len(eligible), rng.randint(1, 4)))
-            facilitator = "casemgr" if kind is ConferenceKind.DONG else "supervisor"
-            attendee_ids = ["casemgr", "supervisor"]
+            facilitator = "manager" if kind is ConferenceKind.DONG else "supervisor"
+            attendee_ids = ["manager", "supervisor"]
             attendee_ids += [
                 w for w in rng.sample(["planner", "nurse", "officer", "counsellor"], rng.randint(1, 3))
             ]
@@ -822,7 +824,7 @@ class _Builder:
                         {
                             "id": f"task-{len(tasks) + 1:04d}",
                             "title": rng.choice(TASK_TITLES[decision]),
-                            "owner_id": plan.owner or "casemgr",
+                            "owner_id": plan.owner or "manager",
                             "due_on": due.isoformat(),
                             "household_id": plan.record["id"],
                             "conference_id": conf_id,
@@ -854,7 +856,7 @@ class _Builder:
             *self.by_role[Role.WELFARE_PLANNER],
             *self.by_role[Role.VISITING_NURSE],
             "officer",
-            "casemgr",
+            "manager",
             "counsellor",
         ]
         other_dongs = [resolve_dong(q).id for q in NEIGHBOUR_DONGS]
@@ -1014,6 +1016,14 @@ def to_json(doc: dict[str, Any], indent: bool) -> bytes:
     return orjson.dumps(doc, option=option)
 
 
+def _anchor(text: str) -> dt.date:
+    """`--anchor`, read as every form reads a day (a day that does not exist says so)."""
+    try:
+        return read_day(text)
+    except PydanticCustomError as exc:
+        raise argparse.ArgumentTypeError(exc.message()) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m chandong_tui.sample_data.generator", description=__doc__.splitlines()[0]
@@ -1022,7 +1032,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument(
         "--anchor",
-        type=dt.date.fromisoformat,
+        type=_anchor,
         default=DEFAULT_ANCHOR,
         help="the sample's 'today' (YYYY-MM-DD); nothing is dated after it except meetings",
     )

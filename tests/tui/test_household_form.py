@@ -186,7 +186,7 @@ def test_bad_birth_date_and_phone_show_beside_their_fields_and_store_nothing(dem
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is modal, "nothing saved: the form stays"
-        assert error_text(app, "m0-birth_date") == t("date_format")
+        assert error_text(app, "m0-birth_date") == "1950-13-45는 없는 날짜입니다"  # no such day
         assert error_text(app, "m0-phone") == t("phone_format")
         assert error_text(app, "m0-name") is None and error_text(app, "tong") is None
         # Every member's errors at once, each beside its own block's field.

@@ -194,8 +194,16 @@ def test_escape_asks_before_dropping_edits(demo_vault: Path) -> None:
     assert visits_of(demo_vault, household.id) == before
 
 
-@pytest.mark.parametrize("typed", ["2026-13-40", "어제"])
-def test_malformed_date_shows_the_error_beside_the_field(demo_vault: Path, typed: str) -> None:
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("2026-02-30", t("date_not_real", day="2026-02-30", particle="은")),  # 2026-02-30은 없는 날짜입니다
+        ("2026-13-40", t("date_not_real", day="2026-13-40", particle="은")),
+        ("2026/02/03", t("date_format")),
+        ("어제", t("date_format")),
+    ],
+)
+def test_malformed_date_shows_the_error_beside_the_field(demo_vault: Path, typed: str, message: str) -> None:
     household = quiet_household(demo_vault)
     before = visits_of(demo_vault, household.id)
     app = ChandongApp(demo_vault, user="planner", low_bandwidth=True)
@@ -211,12 +219,12 @@ def test_malformed_date_shows_the_error_beside_the_field(demo_vault: Path, typed
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is form, "the form stays open"
-        assert shown_error(form, "visited_on") == t("date_format")
+        assert shown_error(form, "visited_on") == message
         assert app.focused is visited
         assert str(form.query_one("#form-message", Static).content) == t("form_has_errors")
         # Fixed, it saves.
         await clear_input(pilot, visited)
-        await type_text(pilot, "2026-10-30")
+        await type_text(pilot, household.registered_on.isoformat())  # a likely date: no question
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, HouseholdScreen)
@@ -224,7 +232,7 @@ def test_malformed_date_shows_the_error_beside_the_field(demo_vault: Path, typed
     run_app(app, scenario)
     after = visits_of(demo_vault, household.id)
     assert len(after) == len(before) + 1
-    assert [v.visited_on for v in after if v not in before] == [dt.date(2026, 10, 30)]
+    assert [v.visited_on for v in after if v not in before] == [household.registered_on]
 
 
 def test_due_date_before_the_visit_is_refused_beside_it(demo_vault: Path) -> None:
@@ -392,3 +400,75 @@ def test_a_tab_keeps_the_footer_when_its_keys_stay(demo_vault: Path) -> None:
         assert kept > 0
 
     run_app(app, scenario, (120, 40))
+
+
+# -- unlikely visit dates ---------------------------------------------------------------------
+@pytest.mark.parametrize("when", ["before_registration", "in_future"])
+def test_an_unlikely_visit_date_asks_first_and_says_why(demo_vault: Path, when: str) -> None:
+    household = quiet_household(demo_vault)
+    before = visits_of(demo_vault, household.id)
+    moment, clock = fixed_clock()
+    today = moment.astimezone(KST).date()
+    if when == "before_registration":
+        day = household.registered_on - dt.timedelta(days=1)
+        why = t("visit_confirm_before_registration", day=day, registered=household.registered_on.isoformat())
+    else:
+        day = today + dt.timedelta(days=1)
+        why = t("visit_confirm_in_future", day=day, today=today.isoformat())
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        form = await open_form(app, pilot, household.id, "v", VisitModal)
+        visited = form.query_one("#visited_on", Input)
+        await clear_input(pilot, visited)
+        await type_text(pilot, day.isoformat())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, ConfirmModal)
+        assert question.question == f"{why}\n{t('visit_confirm_save')}"
+        await pilot.press("n")  # no: back to the form, nothing saved
+        await pilot.pause()
+        assert app.screen is form
+        assert app.focused is visited
+        assert not shown_error(form, "visited_on")
+        await pilot.press("ctrl+s")  # asked again: nothing was confirmed
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")  # yes: saved through casework
+        await pilot.pause()
+        assert isinstance(app.screen, HouseholdScreen)
+        assert t("saved") in notifications(app)
+
+    run_app(app, scenario)
+    after = visits_of(demo_vault, household.id)
+    assert [v.visited_on for v in after if v not in before] == [day]
+
+
+def test_a_no_leaves_nothing_saved_and_a_likely_date_saves_without_asking(demo_vault: Path) -> None:
+    household = quiet_household(demo_vault)
+    before = visits_of(demo_vault, household.id)
+    moment, clock = fixed_clock()
+    today = moment.astimezone(KST).date()
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        form = await open_form(app, pilot, household.id, "v", VisitModal)
+        visited = form.query_one("#visited_on", Input)
+        await clear_input(pilot, visited)
+        await type_text(pilot, (household.registered_on - dt.timedelta(days=30)).isoformat())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("escape")  # Esc is no as well
+        await pilot.pause()
+        assert app.screen is form
+        await clear_input(pilot, visited)
+        await type_text(pilot, today.isoformat())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HouseholdScreen), "today needs no confirming"
+
+    run_app(app, scenario)
+    after = visits_of(demo_vault, household.id)
+    assert [v.visited_on for v in after if v not in before] == [today]

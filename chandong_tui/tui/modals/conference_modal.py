@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 from textual.app import ComposeResult
 from textual.widgets import Select, Static
 
@@ -21,6 +22,7 @@ from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.workdays import next_working_day
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import ConferenceKind
+from chandong_tui.model.fields import read_day
 from chandong_tui.model.records import Conference
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
 from chandong_tui.tui.modals.handoff_modal import worker_options
@@ -37,9 +39,9 @@ def parse_when(day: str | None, time: str | None) -> dt.datetime:
     errors = []
     parsed_day = parsed_time = None
     try:
-        parsed_day = dt.date.fromisoformat(str(day or "").strip())
-    except ValueError:
-        errors.append({"type": "date_parsing", "loc": ("date",), "input": day, "ctx": {"error": "date"}})
+        parsed_day = read_day(str(day or ""))
+    except PydanticCustomError as exc:  # not in the format, or no such day
+        errors.append({"type": exc, "loc": ("date",), "input": day})
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", str(time or "").strip())
     if match and int(match[1]) < 24 and int(match[2]) < 60:
         parsed_time = dt.time(int(match[1]), int(match[2]))

@@ -8,10 +8,10 @@ decision to close asks a supervisor to approve the closure.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 from textual.app import ComposeResult
 from textual.widgets import Select, Static
 
@@ -20,6 +20,7 @@ from chandong_tui.casework.conferences import record_decision
 from chandong_tui.casework.deadlines import follow_up_due, settings_of
 from chandong_tui.i18n import t
 from chandong_tui.model.enums import Decision
+from chandong_tui.model.fields import read_day
 from chandong_tui.model.records import AgendaItem, Conference
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
 from chandong_tui.tui.modals.handoff_modal import worker_options
@@ -90,11 +91,10 @@ class DecisionModal(FormModal[Conference]):
         follow_ups: list[dict[str, Any]] = []
         if title:
             try:
-                due_on = dt.date.fromisoformat(str(self.value_of("due_on") or ""))
-            except ValueError:
+                due_on = read_day(str(self.value_of("due_on") or ""))
+            except PydanticCustomError as exc:  # not in the format, or no such day
                 raise ValidationError.from_exception_data(  # noqa: B904 - shown beside the field
-                    "task",
-                    [{"type": "date_parsing", "loc": ("due_on",), "input": None, "ctx": {"error": "date"}}],
+                    "task", [{"type": exc, "loc": ("due_on",), "input": None}]
                 )
             follow_ups.append({"title": title, "owner_id": self.value_of("owner_id"), "due_on": due_on})
         conference, _tasks = record_decision(

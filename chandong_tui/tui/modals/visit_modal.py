@@ -4,7 +4,9 @@ Fields carry the model's names, so the model's errors land beside them: visit da
 (nurses: 건강관리), target group (from the household's tags), needs found (a `PickList`), up to three
 resources linked (an empty row is ignored), health measures (only composed for roles that see health
 details), a note, and the next visit due (from the household's category; follows the visit date
-until the user edits it). Ctrl+S saves through `casework.record_visit`, durable before "저장됨".
+until the user edits it). Ctrl+S saves through `casework.record_visit`, durable before "저장됨"; a visit
+dated before the household was registered, or after today, is saved only once the user confirmed that
+date (a `ConfirmModal` says why).
 
 Also here, for the forms of this package: `SafeInput` and `SafeTextArea`, editors that show control
 characters as visible stand-ins (Textual's own would send a pasted `ESC [2J` to the terminal) while
@@ -17,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from pydantic_core import PydanticCustomError
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import on
@@ -39,7 +42,9 @@ from chandong_tui.model.enums import (
     TargetGroup,
     VisitKind,
 )
+from chandong_tui.model.fields import read_day
 from chandong_tui.model.records import Household, Visit
+from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
 from chandong_tui.tui.widgets.pick_list import PickList
 
@@ -174,6 +179,8 @@ class VisitModal(FormModal[Visit]):
         """The due date the form proposed last; while the field still holds it, it follows the date."""
         self._rows_used: list[int] = []
         """Form rows (0-based) of the resources sent to the model, in order: maps its error indices."""
+        self._confirmed_day: dt.date | None = None
+        """The unlikely visit date the user said to save anyway (asked again for any other date)."""
 
     # -- shape -----------------------------------------------------------------------------
     def fields(self) -> ComposeResult:
@@ -244,13 +251,46 @@ class VisitModal(FormModal[Visit]):
         if due.value.strip() != self._auto_due:
             return
         try:
-            visited_on = dt.date.fromisoformat(event.value.strip())
-        except ValueError:
+            visited_on = read_day(event.value)
+        except PydanticCustomError:
             return  # not a date (yet): the model says so on save
         self._auto_due = next_visit_default(self.household, visited_on).isoformat()
         due.value = self._auto_due
 
     # -- saving ----------------------------------------------------------------------------
+    def action_save(self) -> None:
+        """Saves, after asking when the visit date is before the household's registration or after
+        today (a date that is no date at all is the model's to refuse, beside the field)."""
+        day = self._typed_day()
+        why = None if self._saved or day is None or day == self._confirmed_day else self._unlikely(day)
+        if why is None:
+            super().action_save()
+            return
+
+        def answered(save: bool | None) -> None:
+            if save:
+                self._confirmed_day = day
+                super(VisitModal, self).action_save()
+            else:
+                self.query_one("#visited_on", Input).focus()
+
+        self.app.push_screen(ConfirmModal(f"{why}\n{t('visit_confirm_save', self.lang)}"), answered)
+
+    def _typed_day(self) -> dt.date | None:
+        try:
+            return read_day(str(self.value_of("visited_on") or ""))
+        except PydanticCustomError:
+            return None
+
+    def _unlikely(self, day: dt.date) -> str | None:
+        """Why `day` is an unlikely visit date, or None when it is a likely one."""
+        if day < self.household.registered_on:
+            registered = self.household.registered_on.isoformat()
+            return t("visit_confirm_before_registration", self.lang, day=day, registered=registered)
+        if day > self.today:
+            return t("visit_confirm_in_future", self.lang, day=day, today=self.today.isoformat())
+        return None
+
     def submit(self) -> Visit:
         data: dict[str, Any] = {
             "household_id": self.household.id,
@@ -265,7 +305,10 @@ class VisitModal(FormModal[Visit]):
         }
         # Left out rather than None: a required field then reads "필수 항목입니다".
         return record_visit(
-            self.repo, {key: value for key, value in data.items() if value is not None}, at=self.now()
+            self.repo,
+            {key: value for key, value in data.items() if value is not None},
+            at=self.now(),
+            confirmed_day=self._confirmed_day,
         )
 
     def _resources(self) -> list[dict[str, Any]]:
