@@ -90,7 +90,8 @@ SIZES: dict[str, Size] = {
         ),
     ),
 }
-"""`small` is the committed demo; `dong` is DESIGN.md §6's reference size (about ten years of one dong)."""
+"""`small` is the committed demo; `dong` is docs/ARCHITECTURE.md §6's reference size (about ten years of
+one dong)."""
 
 WORKERS: tuple[tuple[str, str, Role], ...] = (
     ("planner", "박서연", Role.WELFARE_PLANNER),
