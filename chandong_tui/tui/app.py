@@ -243,9 +243,10 @@ class ChandongApp(App[None]):
         """Whether the palette offers `action` (an app action's name): it works now, and the screen it
         shows is for this user (the queue, the access log and the report to supervisors)."""
         supervisor_only = NAVIGATION.get(action, ("", False))[1]
-        return bool(self.check_action(action, ())) and (not supervisor_only or self._supervisor())
+        return bool(self.check_action(action, ())) and (not supervisor_only or self.is_supervisor())
 
-    def _supervisor(self) -> bool:
+    def is_supervisor(self) -> bool:
+        """Whether the signed-in user is a supervisor (False before the unlock)."""
         from chandong_tui.tui.signed_in import SUPERVISOR  # not before the unlock
 
         return self.repo is not None and self.repo.role == SUPERVISOR

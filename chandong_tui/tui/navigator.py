@@ -50,10 +50,7 @@ class Navigator:
 
     def _supervisor(self, refusal: str) -> bool:
         """Whether the signed-in user is a supervisor; others get a line saying why not."""
-        from chandong_tui.tui.signed_in import SUPERVISOR
-
-        context = self.app.context
-        if context is not None and context.repo.role == SUPERVISOR:
+        if self.app.is_supervisor():
             return True
         self.app.notify(t(refusal, self.app.lang), severity="warning")
         return False
