@@ -47,6 +47,9 @@ MOVE_BYTES_MAX = 2048
 """Bytes per cursor move in a list over SSH (docs/ARCHITECTURE.md §6)."""
 PAGE_BYTES_MAX = 16384
 """Bytes per page scroll at 120x40 (docs/ARCHITECTURE.md §6)."""
+ONE_MORE_PACKET = 128
+"""What the same redraw costs more when the app's write leaves in two SSH packets instead of one (a
+second TCP/IP header, SSH length, padding and MAC): a ↓ of ~600 bytes moved by ~90 that way in one run."""
 MOVES = 8
 PAGES = 3
 IDLE_S = 6.0
@@ -286,8 +289,8 @@ def test_bytes_and_latency_per_action_over_slow_link(
 
     assert med(low.moves) + med(low.late) <= MOVE_BYTES_MAX
     assert med(low.pages) <= PAGE_BYTES_MAX
-    # the same redraw in both modes (SSH packets vary by a few bytes of padding)
-    assert med(low.moves) <= med(normal.moves) * 1.05
+    # the same redraw in both modes (SSH packets vary by their padding, or by one more packet)
+    assert med(low.moves) <= med(normal.moves) * 1.05 + ONE_MORE_PACKET
     assert med(low.pages) <= med(normal.pages) * 1.05
     # nobody typing: normal mode blinks the search box's cursor, low-bandwidth mode sends nothing
     assert low.idle_per_s <= normal.idle_per_s / 10
