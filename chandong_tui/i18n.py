@@ -1243,3 +1243,11 @@ CATALOGUE.update(
     }
 )
 # -- end dates that do not exist --
+
+# -- the footer's last key when not every key fits (tui/widgets/footer.py) ---------------------------
+CATALOGUE.update(
+    {
+        "footer_more": Label("더보기", "more"),
+    }
+)
+# -- end footer --
