@@ -1251,3 +1251,14 @@ CATALOGUE.update(
     }
 )
 # -- end footer --
+
+# -- Textual's own texts (tui/textual_texts.py) -------------------------------------------------------
+CATALOGUE.update(
+    {
+        "textual_dismiss_menu": Label("목록 닫기", "Close the list"),
+        "textual_show_menu": Label("목록 열기", "Open the list"),
+        "textual_exit_palette": Label("명령 닫기", "Close commands"),
+        "textual_search_commands": Label("명령 찾기…", "Search for commands…"),
+    }
+)
+# -- end Textual's own texts --

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from chandong_tui.i18n import Lang, t
@@ -34,6 +35,7 @@ from chandong_tui.tui.preload import preload
 from chandong_tui.tui.screens.unlock_screen import UnlockScreen
 from chandong_tui.tui.sync_status import SYNC_SECONDS, BackgroundSync, sync_now
 from chandong_tui.tui.terminal_watch import watch_terminal
+from chandong_tui.tui.textual_texts import localised
 
 if TYPE_CHECKING:
     from chandong_tui.casework.repository import CaseRepository
@@ -238,6 +240,12 @@ class ChandongApp(App[None]):
         if action == "sync_now":
             return nav is not None
         return True
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, its search field in the user's language."""
+        if self.use_command_palette and not any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            placeholder = localised("Search for commands…", self.lang)
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
 
     def offers(self, action: str) -> bool:
         """Whether the palette offers `action` (an app action's name): it works now, and the screen it

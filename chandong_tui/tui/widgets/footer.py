@@ -5,7 +5,8 @@ with it: its key widgets are removed and mounted again, the screen is laid out t
 to the terminal whole (about 21 KB at 120×40 for each Tab in the visit form, over SSH). Most focus
 moves keep the same keys; `SteadyFooter` then leaves the footer as it is.
 
-It never cuts a key in half either: Textual lays the keys out in one row and clips what does not fit
+Textual's own key texts are shown in the user's language (`tui.textual_texts`). It never cuts a
+key in half either: Textual lays the keys out in one row and clips what does not fit
 (at 80 columns the household screen showed `p 기▏`). The keys that fit whole are kept in their declared
 order, the rest are left out, and `f1` (help, which lists every key of the screen) moves to the end
 as "f1 더보기".
@@ -22,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from chandong_tui.i18n import t
+from chandong_tui.tui.textual_texts import localised
 
 KeysShown = tuple[tuple[str, str, str, bool, str], ...]
 HELP_ACTION = "help"
@@ -77,7 +79,11 @@ class SteadyFooter(Footer):
         self._shown: KeysShown | None = None
 
     def compose(self) -> ComposeResult:
-        yield from fitted(super().compose(), self.app.size.width, t("footer_more", self.app_lang))
+        keys = list(super().compose())
+        for key in keys:  # Textual's own keys (an open dropdown's escape) in the user's language
+            if hasattr(key, "description"):
+                key.description = localised(key.description, self.app_lang)
+        yield from fitted(keys, self.app.size.width, t("footer_more", self.app_lang))
 
     @property
     def app_lang(self) -> str:
