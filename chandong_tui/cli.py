@@ -54,15 +54,19 @@ def resolve_user(args: argparse.Namespace) -> str:
 
 
 def resolve_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
-    """From `--passphrase-file`, `CHANDONG_PASSPHRASE`, or a prompt on a terminal."""
+    """From `--passphrase-file`, `CHANDONG_PASSPHRASE` (taken out of the environment when read), or a
+    prompt on a terminal."""
     if getattr(args, "passphrase_file", None):
         try:
             text = Path(args.passphrase_file).read_text(encoding="utf-8")
         except OSError as exc:
             raise CliError(f"cannot read passphrase file: {exc.strerror}") from None
         return text.rstrip("\r\n")
-    env = os.environ.get("CHANDONG_PASSPHRASE")
+    env = getattr(args, "env_passphrase", None)
+    if env is None:
+        env = os.environ.pop("CHANDONG_PASSPHRASE", None)  # read once: no child process inherits it
     if env is not None:
+        args.env_passphrase = env
         return env
     if not _interactive():
         raise CliError("no passphrase: set CHANDONG_PASSPHRASE or pass --passphrase-file", EXIT_AUTH)
