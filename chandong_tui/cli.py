@@ -422,6 +422,9 @@ def _message(exc: BaseException) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
+    from chandong_tui.vault.hygiene import no_core_dumps
+
+    no_core_dumps()  # this process may soon hold decrypted records
     try:
         args = build_parser(scripts=not _opens_tui(sys.argv[1:] if argv is None else argv)).parse_args(argv)
         run: Callable[[argparse.Namespace], int] = getattr(args, "run", cmd_open)

@@ -1262,3 +1262,18 @@ CATALOGUE.update(
     }
 )
 # -- end Textual's own texts --
+
+# -- a crash of the terminal UI (tui/crash.py) ----------------------------------------------------------
+CATALOGUE.update(
+    {
+        "crash_line": Label(
+            "예기치 않은 오류로 프로그램을 닫았습니다. 저장된 내용은 남아 있습니다. 오류 기록: {path}",
+            "chandong stopped on an unexpected error. What was saved is kept. Error report: {path}",
+        ),
+        "crash_no_report": Label(
+            "예기치 않은 오류로 프로그램을 닫았습니다. 저장된 내용은 남아 있습니다",
+            "chandong stopped on an unexpected error. What was saved is kept",
+        ),
+    }
+)
+# -- end crash --

@@ -14,6 +14,7 @@ Textual has returned.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -240,6 +241,21 @@ class ChandongApp(App[None]):
         if action == "sync_now":
             return nav is not None
         return True
+
+    def _fatal_error(self) -> None:
+        """Textual's hook for an unhandled error (it would print every frame's local variables, record
+        data included): the details go to a private file, the terminal gets one line (`tui.crash`)."""
+        from chandong_tui.tui.crash import write_report
+
+        error = sys.exc_info()[1] or self._exception
+        shown = t("crash_no_report", self.lang)
+        if error is not None:
+            try:
+                shown = t("crash_line", self.lang, path=str(write_report(error)))
+            except OSError as exc:
+                shown += f" ({exc.strerror})"
+        self.bell()
+        self.exit(return_code=1, message=shown)
 
     def action_command_palette(self) -> None:
         """Textual's palette, its search field in the user's language."""
