@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 EXIT_OK, EXIT_USAGE, EXIT_AUTH, EXIT_INTEGRITY = 0, 2, 3, 4
+EXIT_FILES = 6
+"""A file of this PC or the share could not be written or read: disk full, no permission, read-only,
+a folder gone (`sync` says 5 for a shared folder it cannot reach)."""
 MIN_PASSPHRASE = 10
 
 
@@ -408,6 +411,8 @@ def _error_code(exc: BaseException) -> int | None:
         return EXIT_INTEGRITY
     if isinstance(exc, VaultError | CaseworkError):
         return EXIT_USAGE
+    if isinstance(exc, OSError):
+        return EXIT_FILES
     return None
 
 
@@ -417,6 +422,9 @@ def _message(exc: BaseException) -> str:
     if isinstance(exc, UnknownDong):
         hint = f"; did you mean: {', '.join(exc.suggestions)}" if exc.suggestions else ""
         return f"unknown dong {exc.query!r}{hint}"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror}{where} (nothing was lost: what was saved before stays)"
     return " ".join(str(exc).split()) or exc.__class__.__name__
 
 
