@@ -24,7 +24,6 @@ EXIT_OK, EXIT_USAGE, EXIT_AUTH, EXIT_INTEGRITY = 0, 2, 3, 4
 EXIT_FILES = 6
 """A file of this PC or the share could not be written or read: disk full, no permission, read-only,
 a folder gone (`sync` says 5 for a shared folder it cannot reach)."""
-MIN_PASSPHRASE = 10
 
 
 class CliError(Exception):
@@ -79,10 +78,14 @@ def resolve_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> st
     return first
 
 
-def _new_passphrase(args: argparse.Namespace) -> str:
+def _new_passphrase(args: argparse.Namespace, user_id: str) -> str:
+    """A new vault's admin passphrase, held to the same policy as every other (`passphrase_problem`)."""
+    from chandong_tui.vault.keyring import passphrase_problem
+
     passphrase = resolve_passphrase(args, confirm=True)
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise CliError(f"a passphrase needs at least {MIN_PASSPHRASE} characters")
+    problem = passphrase_problem(passphrase, user_id)
+    if problem:
+        raise CliError(problem)
     return passphrase
 
 
@@ -135,7 +138,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     if args.role != "supervisor":
         raise CliError("the first user of a vault is its admin: use --role supervisor")
-    session = init_vault(Path(args.vault), args.dong, args.user, args.name, _new_passphrase(args))
+    session = init_vault(Path(args.vault), args.dong, args.user, args.name, _new_passphrase(args, args.user))
     with session:
         _say(f"created vault {args.vault} for {session.info.dong_code}; admin {args.user}")
     return EXIT_OK

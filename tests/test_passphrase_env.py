@@ -1,5 +1,6 @@
-"""`CHANDONG_PASSPHRASE` is read once and taken out of the environment: a process the command starts
-afterwards (an editor, a hook, a sync tool) does not inherit the passphrase."""
+"""Passphrases given to commands: `CHANDONG_PASSPHRASE` is read once and taken out of the environment (a
+process the command starts afterwards — an editor, a hook, a sync tool — does not inherit it), and a new
+vault's admin passphrase is held to the same policy as every other."""
 
 from __future__ import annotations
 
@@ -36,3 +37,16 @@ def test_a_child_process_started_after_the_read_does_not_inherit_the_passphrase(
     code, child = seen.read_text().splitlines()
     assert code == "0"  # the passphrase was read and the vault opened
     assert child == "<none>"
+
+
+def test_init_holds_the_admins_passphrase_to_the_policy(tmp_path: Path) -> None:
+    """`aaaaaaaaaa` is long enough but of one kind: refused, and no vault is made."""
+    from tests.conftest import run_cli
+
+    for weak, says in (("aaaaaaaaaa", "two kinds"), ("boss-2026-x1", "login"), ("short1", "at least")):
+        result = run_cli(
+            "init", str(tmp_path / "v"), "--dong", "1159053000", "--user", "boss", "--name", "관리자",
+            env={"CHANDONG_PASSPHRASE": weak},
+        )  # fmt: skip
+        assert result.returncode == 2 and says in result.stderr, result.stderr
+        assert not (tmp_path / "v").exists()
