@@ -1243,3 +1243,19 @@ CATALOGUE.update(
     }
 )
 # -- end dates that do not exist --
+
+# -- duplicates, closure, rhythm, task reassignment (issue 15 item 5) -----------------------------
+CATALOGUE.update(
+    {
+        "key_task_reassign": Label("담당 변경", "Reassign"),
+        "tip_task_reassign": Label(
+            "진행 중인 할 일을 다른 직원에게 넘깁니다 (기한은 그대로)",
+            "Give an open task to another worker (its due date stays)",
+        ),
+        "cmd.household.task_reassign": Label("할 일: 담당 변경", "task: reassign"),
+        "task_reassign_title": Label("할 일 담당 변경 · {task}", "Reassign task · {task}"),
+        "task_new_assignee": Label("새 담당 직원", "New assignee"),
+        "conflict_kind_task": Label("할 일", "Task"),
+    }
+)
+# -- end duplicates, closure, rhythm, task reassignment --

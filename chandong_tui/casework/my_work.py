@@ -53,6 +53,8 @@ class MyWork:
     handoffs: list[Handoff] = field(default_factory=list)
     conferences: list[Conference] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
+    households: dict[str, HouseholdSummary] = field(default_factory=dict)
+    """Every household's list row by id, so each line can name its household (head, 통/반)."""
 
 
 def my_work(repo: CaseRepository, at: dt.datetime) -> MyWork:
@@ -62,7 +64,7 @@ def my_work(repo: CaseRepository, at: dt.datetime) -> MyWork:
     today = at.astimezone(KST).date()
     households = {summary.id: summary for summary in repo.household_summaries()}
     mine = {hid for hid, s in households.items() if whole_dong or s.owner_id == me}
-    work = MyWork(at=at, whole_dong=whole_dong)
+    work = MyWork(at=at, whole_dong=whole_dong, households=households)
     work.visits_due = _visits_due(repo, households, mine, today)
     work.flags = _open_flags(repo, households, mine, at)
     work.handoffs = sorted(

@@ -193,11 +193,13 @@ class DashboardScreen(ChandongScreen[None]):
     def _household_cells(self, household: HouseholdSummary | None, fallback: str) -> list[Text]:
         if household is None:
             return [cell("", 5), cell(fallback, 10)]
-        return [
-            cell(f"{household.tong}-{household.ban}", 5),
-            cell(household.head_name or household.id, 10),
-            text(household.address, _MUTED),
-        ]
+        return [*self._named(household, fallback), text(household.address, _MUTED)]
+
+    def _named(self, household: HouseholdSummary | None, fallback: str | None) -> list[Text]:
+        """통-반 and the head of household, for lines about a household (tasks, hand-offs)."""
+        if household is None:
+            return [cell("", 5), cell(fallback or "", 10)]
+        return [cell(f"{household.tong}-{household.ban}", 5), cell(household.head_name or household.id, 10)]
 
     def _flag_item(self, item: FlagWithClock) -> WorkItem:
         flag, clock = item.flag, item.clock
@@ -227,8 +229,15 @@ class DashboardScreen(ChandongScreen[None]):
 
     def _handoff_item(self, handoff: Handoff) -> WorkItem:
         sender = self._names.get(handoff.from_worker_id, handoff.from_worker_id)
+        household = self.work.households.get(handoff.household_id) if self.work else None
         line = join(
-            [cell("", 1), cell(sender, 10), cell(handoff.state.label(self.lang), 6), text(handoff.reason)]
+            [
+                cell("", 1),
+                cell(sender, 10),
+                cell(handoff.state.label(self.lang), 6),
+                *self._named(household, handoff.household_id),
+                text(handoff.reason),
+            ]
         )
         return WorkItem(line, handoff.household_id, key=f"handoff:{handoff.id}")
 
@@ -247,7 +256,15 @@ class DashboardScreen(ChandongScreen[None]):
         return WorkItem(line, first or conference.id, key=f"conference:{conference.id}")
 
     def _task_item(self, task: Task) -> WorkItem:
-        line = join([cell("", 1), cell(task.due_on.isoformat(), 10), text(task.title)])
+        household = self.work.households.get(task.household_id or "") if self.work else None
+        line = join(
+            [
+                cell("", 1),
+                cell(task.due_on.isoformat(), 10),
+                *self._named(household, task.household_id),
+                text(task.title),
+            ]
+        )
         return WorkItem(line, task.household_id, key=f"task:{task.id}")
 
     # -- actions ---------------------------------------------------------------------------

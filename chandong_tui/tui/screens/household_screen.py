@@ -2,7 +2,8 @@
 that record what happens to it: `v` a visit, `f` a new crisis flag, `u` / `x` update / resolve an open
 flag (a picker asks which when there are several), `p` pause a deadline clock with a reason or resume
 it (`modals/clock_modal.py`; pauses and resumes show on the timeline), `t` add a follow-up task, `d` /
-`n` mark an open task done / cancel it (`modals/task_modal.py`; open and recently closed tasks have
+`n` / `a` mark an open task done / cancel it / give it to another worker (`modals/task_modal.py`; open
+and recently closed tasks have
 their own section, each step shows on the timeline). After a save the sections are read again.
 
 Everything shown comes from `CaseRepository`, which already removed what the user's role may not see
@@ -15,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from rich.cells import cell_len
@@ -43,6 +45,9 @@ from chandong_tui.tui.modals.flag_modal import FlagModal, FlagPicker, most_urgen
 from chandong_tui.tui.modals.resolve_flag_modal import ResolveFlagModal
 from chandong_tui.tui.modals.reveal_modal import ask_reveal, may_reveal
 from chandong_tui.tui.modals.visit_modal import VisitModal, household_label
+
+if TYPE_CHECKING:
+    from chandong_tui.tui.modals.task_modal import TaskStepName
 from chandong_tui.tui.text import cell, join, safe_text, text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 
@@ -146,6 +151,14 @@ class HouseholdScreen(ChandongScreen[None]):
             id="household.task_cancel",
             show=False,
             tooltip="tip_task_cancel",
+        ),
+        Binding(
+            "a",
+            "reassign_task",
+            "key_task_reassign",
+            id="household.task_reassign",
+            show=False,
+            tooltip="tip_task_reassign",
         ),
     ]
 
@@ -490,7 +503,7 @@ class HouseholdScreen(ChandongScreen[None]):
             return self.household is not None and bool(self.clocks)
         if action == "add_task":
             return self.household is not None and self.household.status is not HouseholdStatus.CLOSED
-        if action in ("finish_task", "cancel_task"):
+        if action in ("finish_task", "cancel_task", "reassign_task"):
             return self.household is not None and bool(self._open_tasks())
         return True
 
@@ -593,14 +606,17 @@ class HouseholdScreen(ChandongScreen[None]):
             self.app.push_screen(TaskModal(self.household.id), self._saved)
 
     def action_finish_task(self) -> None:
-        self._task_step(cancel=False)
+        self._task_step("done")
 
     def action_cancel_task(self) -> None:
-        self._task_step(cancel=True)
+        self._task_step("cancel")
 
-    def _task_step(self, *, cancel: bool) -> None:
-        """Finish or cancel one of the open tasks the user may change (a picker asks which when there
-        are several); read again first, another PC may have changed one."""
+    def action_reassign_task(self) -> None:
+        self._task_step("reassign")
+
+    def _task_step(self, step: TaskStepName) -> None:
+        """Finish, cancel or reassign one of the open tasks the user may change (a picker asks which
+        when there are several); read again first, another PC may have changed one."""
         self.refresh_records()
         if self.household is None:
             return
@@ -611,7 +627,7 @@ class HouseholdScreen(ChandongScreen[None]):
             return
         from chandong_tui.tui.modals.task_modal import ask_task_step
 
-        ask_task_step(self, mine, cancel=cancel, done=self._saved)
+        ask_task_step(self, mine, step=step, done=self._saved)
 
     def action_scroll(self, how: str) -> None:
         getattr(self.query_one("#detail", VerticalScroll), f"scroll_{how}")(animate=False)
