@@ -1256,6 +1256,18 @@ CATALOGUE.update(
         "task_reassign_title": Label("할 일 담당 변경 · {task}", "Reassign task · {task}"),
         "task_new_assignee": Label("새 담당 직원", "New assignee"),
         "conflict_kind_task": Label("할 일", "Task"),
+        "next_visit_both": Label(
+            "다음 방문일과 '다음 방문 없음'을 함께 정할 수 없습니다",
+            "give a next visit date or 'no next visit', not both",
+        ),
+        "next_visit_choose": Label(
+            "다음 방문일을 넣거나 '다음 방문 없음'을 고르고 이유를 적으세요",
+            "give the next visit date, or tick 'no next visit' and say why",
+        ),
+        "no_next_visit": Label("다음 방문 없음", "No next visit"),
+        "no_next_visit_tick": Label("예", "Yes"),
+        "no_next_visit_reason": Label("방문 안 하는 이유", "Why no next visit"),
+        "no_next_visit_shown": Label("다음 방문 없음: {reason}", "no next visit: {reason}"),
     }
 )
 # -- end duplicates, closure, rhythm, task reassignment --

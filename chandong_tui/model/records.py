@@ -205,11 +205,16 @@ class Visit(Record):
     note: LongText = ""
     next_visit_due: Day | None = None
     revises: RecordId | None = Field(default=None, description="id of the visit this corrects")
+    no_next_visit_reason: ShortText = added(
+        "", description="다음 방문 없음: why this worker plans no next visit (instead of a due date)"
+    )
 
     @model_validator(mode="after")
     def _due_after_visit(self) -> Visit:
         if self.next_visit_due is not None and self.next_visit_due <= self.visited_on:
             raise fail("due_before_visit")
+        if self.next_visit_due is not None and self.no_next_visit_reason:
+            raise fail("next_visit_both")
         return self
 
 

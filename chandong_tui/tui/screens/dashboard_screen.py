@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from chandong_tui.casework.clock import KST, ClockState, first_visit_clock
-from chandong_tui.casework.my_work import FlagWithClock, MyWork, my_work
+from chandong_tui.casework.my_work import DueVisit, FlagWithClock, MyWork, my_work
 from chandong_tui.casework.repository import HouseholdSummary
 from chandong_tui.i18n import t
 from chandong_tui.model.records import Conference, Handoff, Task
@@ -171,7 +171,7 @@ class DashboardScreen(ChandongScreen[None]):
         today = work.at.astimezone(KST).date()
         sections: list[tuple[str, list[Any], Callable[[Any], WorkItem]]] = [
             ("section_flags", work.flags, self._flag_item),
-            ("section_visits_due", work.visits_due, lambda v: self._visit_item(v.household, v.due_on, today)),
+            ("section_visits_due", work.visits_due, lambda v: self._visit_item(v, today, work.whole_dong)),
             ("section_handoffs", work.handoffs, self._handoff_item),
             ("section_conferences", work.conferences, self._conference_item),
             ("section_tasks", work.tasks, self._task_item),
@@ -214,18 +214,23 @@ class DashboardScreen(ChandongScreen[None]):
         )
         return WorkItem(line, flag.household_id, key=f"flag:{flag.id}")
 
-    def _visit_item(self, household: HouseholdSummary, due_on: dt.date, today: dt.date) -> WorkItem:
+    def _visit_item(self, due: DueVisit, today: dt.date, whole_dong: bool) -> WorkItem:
+        """A next-visit clock due; on the whole dong's list, whose clock it is (each worker has one)."""
+        household, due_on = due.household, due.due_on
         late = (today - due_on).days
         when = t("due_today", self.lang) if late == 0 else t("due_overdue", self.lang, days=late)
+        whose = [cell(self._names.get(due.worker_id, due.worker_id), 8)] if whole_dong else []
         line = join(
             [
                 cell("", 1),
                 cell(due_on.isoformat(), 10),
                 cell(when, 11, "bold" if late > 0 else ""),
+                *whose,
                 *self._household_cells(household, household.id),
             ]
         )
-        return WorkItem(line, household.id, key=f"due:{household.id}")
+        key = f"due:{household.id}:{due.worker_id}" if whole_dong else f"due:{household.id}"
+        return WorkItem(line, household.id, key=key)
 
     def _handoff_item(self, handoff: Handoff) -> WorkItem:
         sender = self._names.get(handoff.from_worker_id, handoff.from_worker_id)

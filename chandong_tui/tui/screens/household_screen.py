@@ -450,6 +450,8 @@ class HouseholdScreen(ChandongScreen[None]):
             summary = " · ".join(x for x in (needs, note) if x)
             if record.next_visit_due:
                 summary += f" ({t('next_visit_due', lang)} {record.next_visit_due.isoformat()})"
+            elif record.no_next_visit_reason:
+                summary += f" ({t('no_next_visit_shown', lang, reason=record.no_next_visit_reason)})"
             return record.visit_kind.label(lang), self._worker(record.worker_id), summary
         if isinstance(record, CrisisFlag):
             reasons = ", ".join(reason.label(lang) for reason in record.reasons)
