@@ -1268,6 +1268,37 @@ CATALOGUE.update(
         "no_next_visit_tick": Label("예", "Yes"),
         "no_next_visit_reason": Label("방문 안 하는 이유", "Why no next visit"),
         "no_next_visit_shown": Label("다음 방문 없음: {reason}", "no next visit: {reason}"),
+        "err_owner_reopens": Label(
+            "사례 담당자나 복지슈퍼바이저만 종결된 사례를 재개합니다",
+            "only the case owner or a supervisor reopens a closed case",
+        ),
+        "err_household_not_closed": Label(
+            "가구 {household}은(는) 종결된 사례가 아닙니다 ({status})",
+            "household {household} is not closed ({status})",
+        ),
+        "err_reopen_needs_reason": Label("재개하는 이유를 적으세요", "say why the case is reopened"),
+        "closure_open_items": Label(
+            "종결 전에 확인하세요. 아직 열려 있는 항목:", "Before closing, still open on this case:"
+        ),
+        "closure_nothing_open": Label(
+            "열린 할 일, 위기가구, 사례 이관이 없습니다", "No open tasks, crisis flags or hand-offs"
+        ),
+        "closure_item_task": Label("· 할 일 {due} · {title} · {who}", "· task {due} · {title} · {who}"),
+        "closure_item_flag": Label("· 위기가구 {level} · {reasons}", "· crisis flag {level} · {reasons}"),
+        "closure_item_handoff": Label(
+            "· 사례 이관 {state} · {reason} (먼저 처리해야 합니다)",
+            "· hand-off {state} · {reason} (to be settled first)",
+        ),
+        "closure_note": Label("메모 (기타는 필수)", "Note (required for Other)"),
+        "key_reopen": Label("재개", "Reopen"),
+        "tip_reopen": Label("종결된 사례를 이유와 함께 다시 엽니다", "Open a closed case again, saying why"),
+        "cmd.household.reopen": Label("가구: 사례 재개", "household: reopen the case"),
+        "reopen_title": Label("사례 재개 · {household}", "Reopen the case · {household}"),
+        "reopen_reason": Label("재개 이유", "Why it reopens"),
+        "reopen_not_owner": Label(
+            "사례 담당자나 슈퍼바이저만 사례를 재개합니다",
+            "Only the case owner or a supervisor reopens a case",
+        ),
     }
 )
 # -- end duplicates, closure, rhythm, task reassignment --

@@ -13,6 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo
 
 from chandong_tui.model.enums import (
     CaseAction,
+    ClosureReason,
     ConferenceKind,
     ConferenceState,
     CrisisLevel,
@@ -354,6 +355,7 @@ class CaseEvent(Record):
     from_owner_id: RecordId | None = None
     to_owner_id: RecordId | None = None
     previous_status: HouseholdStatus | None = None
+    closure_reason: ClosureReason | None = added(description="why the case is to close (closure requests)")
 
 
 class VaultSettings(Record):

@@ -27,11 +27,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from chandong_tui.casework.clock import KST, first_visit_clock
+from chandong_tui.casework.closure import reopen_case
 from chandong_tui.casework.handoffs import history_lines, waiting_handoff_of
 from chandong_tui.casework.pausable import PausableClock, PauseStep, clocks_of_household, pause_steps
 from chandong_tui.casework.permissions import is_owner_or_supervisor
 from chandong_tui.casework.repository import TaskChange, TimelineEntry
-from chandong_tui.casework.supervision import CLOSABLE, case_events_of, request_closure
+from chandong_tui.casework.supervision import CLOSABLE, case_events_of
 from chandong_tui.casework.tasks import TaskWithClock, may_act_on, tasks_of_household
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import FlagState, HouseholdStatus, HouseholdTag, LabelledEnum, TaskState
@@ -123,6 +124,7 @@ class HouseholdScreen(ChandongScreen[None]):
             show=True,
             tooltip="tip_request_closure",
         ),
+        Binding("o", "reopen", "key_reopen", id="household.reopen", show=True, tooltip="tip_reopen"),
         Binding(
             "p",
             "pause_clock",
@@ -472,6 +474,8 @@ class HouseholdScreen(ChandongScreen[None]):
             )
         if isinstance(record, CaseEvent):
             summary = record.action.label(lang)
+            if record.closure_reason is not None:
+                summary += f" · {record.closure_reason.label(lang)}"
             if record.to_owner_id:
                 summary += f" → {self._worker(record.to_owner_id)}"
             if record.note:
@@ -497,6 +501,8 @@ class HouseholdScreen(ChandongScreen[None]):
             return self.household is not None
         if action == "request_closure":
             return self.household is not None and self.household.status in CLOSABLE
+        if action == "reopen":
+            return self.household is not None and self.household.status is HouseholdStatus.CLOSED
         if action == "handoff":
             return self.household is not None and self.household.status is not HouseholdStatus.CLOSED
         if action in _FLAG_ACTIONS:
@@ -568,23 +574,34 @@ class HouseholdScreen(ChandongScreen[None]):
         self.app.push_screen(HandoffModal(household.id), self._saved)
 
     def action_request_closure(self) -> None:
-        """Ask a supervisor to close the case (its owner or a supervisor), with the reason."""
+        """Ask a supervisor to close the case (its owner or a supervisor): the form lists what is
+        still open first, then asks the reason."""
         household = self.household
         if household is None:
             return
         if not is_owner_or_supervisor(self.repo.user_id, self.repo.role, household.owner_id):
             self.notify(t("closure_not_owner", self.lang), severity="warning")
             return
+        from chandong_tui.tui.modals.closure_modal import ClosureModal
+
+        self.app.push_screen(ClosureModal(household.id), self._saved)
+
+    def action_reopen(self) -> None:
+        """Open a closed case again, with the reason (its owner or a supervisor)."""
+        household = self.household
+        if household is None:
+            return
+        if not is_owner_or_supervisor(self.repo.user_id, self.repo.role, household.owner_id):
+            self.notify(t("reopen_not_owner", self.lang), severity="warning")
+            return
         from chandong_tui.tui.modals.note_modal import NoteModal
 
-        title = t(
-            "closure_request_title", self.lang, household=household_label(self.repo, household, self.lang)
-        )
+        title = t("reopen_title", self.lang, household=household_label(self.repo, household, self.lang))
         self.app.push_screen(
             NoteModal(
                 title,
-                t("closure_reason", self.lang),
-                lambda note: request_closure(self.repo, household.id, note, at=self.now()),
+                t("reopen_reason", self.lang),
+                lambda reason: reopen_case(self.repo, household.id, reason, at=self.now()),
             ),
             self._saved,
         )
