@@ -1277,6 +1277,21 @@ CATALOGUE.update(
             "household {household} is not closed ({status})",
         ),
         "err_reopen_needs_reason": Label("재개하는 이유를 적으세요", "say why the case is reopened"),
+        "err_likely_duplicate": Label(
+            "이미 등록된 가구와 비슷합니다 ({households}): 기존 가구를 열거나 이유를 적고 등록하세요",
+            "looks like {n} household(s) already registered ({households}): open one, "
+            "or give a reason to register anyway",
+        ),
+        "dup_same_head": Label("가구주 이름·생년월일 같음", "same head's name and birth date"),
+        "dup_same_address": Label("주소·상세주소 같음", "same address and detail"),
+        "dup_same_phone": Label("전화번호 같음", "same phone"),
+        "dup_title": Label(
+            "비슷한 가구가 이미 있습니다. 기존 가구를 열까요?",
+            "A similar household is already registered. Open it?",
+        ),
+        "dup_register_anyway": Label("그래도 새로 등록 (이유 필요)", "Register anyway (with a reason)"),
+        "dup_reason_title": Label("중복 의심 가구 등록", "Register despite a likely duplicate"),
+        "dup_reason": Label("새로 등록하는 이유", "Why register it anyway"),
         "closure_open_items": Label(
             "종결 전에 확인하세요. 아직 열려 있는 항목:", "Before closing, still open on this case:"
         ),

@@ -251,6 +251,7 @@ class CaseAction(LabelledEnum):
     REASSIGNED = "reassigned", "담당자 재배정", "Reassigned"
     COMMENT = "comment", "의견", "Comment"
     REOPENED = "reopened", "사례 재개", "Reopened"
+    REGISTERED_ANYWAY = "registered_anyway", "중복 의심 가구 등록", "Registered despite a likely duplicate"
 
 
 class ClosureReason(LabelledEnum):
