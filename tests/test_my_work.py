@@ -31,20 +31,24 @@ TODAY = AT.date()
 def expected_due(
     repo: CaseRepository, today: dt.date, worker: str | None = None
 ) -> dict[tuple[str, str], tuple[dt.date, dt.date]]:
-    """(household, worker) → (due on, last visited on), from each worker's latest visit to each
-    household that no other visit revises, when its next visit is due by `today` and the case is not
-    closed; only `worker`'s clocks unless None (everyone's)."""
+    """(household, worker) → (due on, last visited on): per household and role, the latest visit that
+    no other visit revises, when its next visit is due by `today` and the case is not closed; only
+    `worker`'s clocks unless None (everyone's)."""
+    roles = {w.id: w.role for w in repo.workers()}
     due = {}
     for summary in repo.household_summaries():
         if summary.status == "closed":
             continue
         visits = repo.visits_of(summary.id)
         revised = {v.revises for v in visits if v.revises}
-        current = [v for v in visits if v.id not in revised and worker in (None, v.worker_id)]
-        for who in {v.worker_id for v in current}:
-            latest = max((v for v in current if v.worker_id == who), key=lambda v: (v.visited_on, v.id))
-            if latest.next_visit_due is not None and latest.next_visit_due <= today:
-                due[(summary.id, who)] = (latest.next_visit_due, latest.visited_on)
+        current = [v for v in visits if v.id not in revised]
+        for role in {roles.get(v.worker_id) for v in current}:
+            latest = max(
+                (v for v in current if roles.get(v.worker_id) == role), key=lambda v: (v.visited_on, v.id)
+            )
+            mine = worker in (None, latest.worker_id)
+            if mine and latest.next_visit_due is not None and latest.next_visit_due <= today:
+                due[(summary.id, latest.worker_id)] = (latest.next_visit_due, latest.visited_on)
     return due
 
 

@@ -14,8 +14,8 @@ from chandong_tui.casework.actions import record_visit
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.my_work import my_work
 from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.model.enums import TargetGroup, VisitKind
-from chandong_tui.model.records import Visit
+from chandong_tui.model.enums import Role, TargetGroup, VisitKind
+from chandong_tui.model.records import Visit, Worker
 from tests.casework_support import quiet_planner_case
 from tests.conftest import opened
 
@@ -105,3 +105,32 @@ def test_a_due_date_and_no_next_visit_together_are_refused(demo_vault: Path) -> 
             visit(repo, household_id, days_ago=0, due_in=30, reason="전출 예정")
         assert caught.value.errors()[0]["type"] == "next_visit_both"
         assert all(v.note != "방문" for v in repo.visits_of(household_id))
+
+
+def test_a_second_planner_visiting_takes_the_planner_clock_over(demo_vault: Path) -> None:
+    """Clocks are per household and role: the latest planner visit sets the planner clock, for the
+    planner who made it; the nurse's clock on the same household stays hers."""
+    with opened(demo_vault, "planner") as repo:
+        household_id = unvisited_by_nurse(repo)[0]
+        visit(repo, household_id, days_ago=40, due_in=30)
+    with opened(demo_vault, "nurse") as repo:
+        visit(repo, household_id, days_ago=30, due_in=20)
+    later = Visit(
+        id="v-planner2",
+        household_id=household_id,
+        worker_id="planner2",
+        visited_on=TODAY - dt.timedelta(days=5),
+        visit_kind=VisitKind.REGULAR,
+        target_group=TargetGroup.ELDERLY,
+        next_visit_due=TODAY - dt.timedelta(days=1),
+    )
+    with opened(demo_vault, "supervisor") as repo:
+        dong = repo.dong()
+        assert dong is not None
+        repo.save(Worker(id="planner2", name="김둘째", role=Role.WELFARE_PLANNER, dong_code=dong.id))
+        repo.save(later)
+        whole = {(d.household.id, d.worker_id): d.due_on for d in my_work(repo, AT).visits_due}
+    assert whole[(household_id, "nurse")] == TODAY - dt.timedelta(days=10)
+    assert whole[(household_id, "planner2")] == TODAY - dt.timedelta(days=1)
+    assert (household_id, "planner") not in whole  # her clock passed to the planner who came later
+    assert household_id not in due_for(demo_vault, "planner")

@@ -6,9 +6,9 @@ Supervisors see the whole dong. Visits are scanned as raw cache rows (30,000 at 
 the rows kept are validated, so the dashboard is ready quickly.
 
 The next-visit clock belongs to the worker who set it (`repository.latest_visits_by_worker`): a nurse's
-health-visit rhythm and a planner's visit rhythm on the same household are two clocks, each on its
-worker's 내 업무, whoever owns the case. A worker's later visit with "다음 방문 없음" (no due date, a
-reason) stops that worker's clock only.
+health-visit rhythm and a planner's visit rhythm on the same household are two clocks (one per role,
+held by whoever of that role visited last), each on its worker's 내 업무, whoever owns the case. A
+worker's later visit with "다음 방문 없음" (no due date, a reason) stops that worker's clock only.
 """
 
 from __future__ import annotations

@@ -233,10 +233,12 @@ class CaseRepository:
         return self._visit_clocks()[0]
 
     def latest_visits_by_worker(self) -> Mapping[tuple[str, str], tuple[str, str]]:
-        """(household, worker) → (visited on, next visit due) of that worker's latest visit to the
-        household that no other visit revises: each worker's own visit rhythm (a nurse's health
-        visits and a planner's visits keep separate next-visit clocks). Computed with
-        `latest_visits`, once per cache change (do not modify)."""
+        """(household, worker) → (visited on, next visit due): each worker's own visit rhythm. Per
+        household and role, the latest visit that no other visit revises sets the clock and gives it
+        to the worker who made it: a nurse's health visits and a planner's visits are separate
+        clocks, and a planner who visits a household after another planner takes its planner clock
+        over (the first one's is no longer due). Computed with `latest_visits`, once per cache
+        change (do not modify)."""
         return self._visit_clocks()[1]
 
     def _visit_clocks(
@@ -267,13 +269,17 @@ class CaseRepository:
                 str(doc.get("worker_id", "")),
             )
             candidates[str(doc.get("household_id", ""))].append(visit)
+        roles = {wid: str(doc.get("role", "")) for wid, doc in self.rows(Worker.kind).items()}
         latest: dict[str, tuple[str, str]] = {}
         by_worker: dict[tuple[str, str], tuple[str, str]] = {}
         for hid, visits in candidates.items():
             kept = sorted(visit for visit in visits if visit[1] not in revised)
             if kept:
                 latest[hid] = (kept[-1][0], kept[-1][2])
-            for visited_on, _id, due, worker in kept:  # oldest first: each worker's latest stays
+            by_role: dict[str, tuple[str, str, str]] = {}  # role → (worker, visited_on, due)
+            for visited_on, _id, due, worker in kept:  # oldest first: each role's latest stays
+                by_role[roles.get(worker) or worker] = (worker, visited_on, due)
+            for worker, visited_on, due in by_role.values():
                 by_worker[(hid, worker)] = (visited_on, due)
         return latest, by_worker
 
