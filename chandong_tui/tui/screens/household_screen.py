@@ -3,8 +3,9 @@ that record what happens to it: `v` a visit, `f` a new crisis flag, `u` / `x` up
 flag (a picker asks which when there are several), `p` pause a deadline clock with a reason or resume
 it (`modals/clock_modal.py`; pauses and resumes show on the timeline), `t` add a follow-up task, `d` /
 `n` / `a` mark an open task done / cancel it / give it to another worker (`modals/task_modal.py`; open
-and recently closed tasks have
-their own section, each step shows on the timeline). After a save the sections are read again.
+and recently closed tasks have their own section, each step shows on the timeline), `c` ask to close
+the case with a reason after seeing what is still open (`modals/closure_modal.py`), `o` reopen a closed
+case with a reason. After a save the sections are read again.
 
 Everything shown comes from `CaseRepository`, which already removed what the user's role may not see
 (health details for non-nurses); identifiers are masked here. Every section is a `Text` built from
