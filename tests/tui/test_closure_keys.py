@@ -10,19 +10,20 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from chandong_tui.casework.actions import raise_flag
-from chandong_tui.casework.supervision import approve_closure, case_events_of
+from chandong_tui.casework.supervision import approve_closure, case_events_of, request_closure
 from chandong_tui.casework.tasks import add_task
 from chandong_tui.i18n import t
 from chandong_tui.model.enums import CaseAction, ClosureReason, CrisisLevel, CrisisReason, HouseholdStatus
 from chandong_tui.tui.app import ChandongApp
 from chandong_tui.tui.modals.closure_modal import ClosureModal
 from chandong_tui.tui.modals.note_modal import NoteModal
+from chandong_tui.tui.screens.queue_screen import QueueScreen
 from tests.casework_support import quiet_planner_case
 from tests.conftest import opened
-from tests.tui.driving import run_app
+from tests.tui.driving import run_app, sign_in
 from tests.tui.screen_support import (
     fixed_clock,
     open_household,
@@ -103,3 +104,23 @@ def test_close_with_a_reason_then_reopen_with_keys(
         (CaseAction.CLOSURE_APPROVED, "supervisor", None, "전출 확인"),
         (CaseAction.REOPENED, "planner", None, "전입 취소"),
     ]
+
+
+def test_the_supervisor_queue_shows_why_a_case_is_to_close(demo_vault: Path) -> None:
+    moment, clock = fixed_clock()
+    with opened(demo_vault, "planner") as repo:
+        household_id = quiet_planner_case(repo)
+        request_closure(repo, household_id, "요양원 입소", reason=ClosureReason.TRANSFERRED, at=moment)
+
+    async def supervise(app: ChandongApp, pilot: Pilot) -> None:
+        await sign_in(app, pilot, to_households=False)
+        await pilot.press("q")
+        await pilot.pause()
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        prompt = queue.query_one("#queue-list", OptionList).get_option(f"closure:{household_id}").prompt
+        assert f"{ClosureReason.TRANSFERRED.label('ko')} · 요양원 입소" in str(
+            getattr(prompt, "plain", prompt)
+        )
+
+    run_app(ChandongApp(demo_vault, user="supervisor", low_bandwidth=True, clock=clock), supervise, (120, 40))
