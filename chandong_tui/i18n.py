@@ -1304,7 +1304,7 @@ CATALOGUE.update(
             "· 사례 이관 {state} · {reason} (먼저 처리해야 합니다)",
             "· hand-off {state} · {reason} (to be settled first)",
         ),
-        "closure_note": Label("메모 (기타는 필수)", "Note (required for Other)"),
+        "closure_note": Label("메모 (기타 필수)", "Note (if Other)"),
         "key_reopen": Label("재개", "Reopen"),
         "tip_reopen": Label("종결된 사례를 이유와 함께 다시 엽니다", "Open a closed case again, saying why"),
         "cmd.household.reopen": Label("가구: 사례 재개", "household: reopen the case"),

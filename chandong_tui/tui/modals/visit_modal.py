@@ -165,7 +165,7 @@ class VisitModal(FormModal[Visit]):
     VisitModal.-en .resource-row { grid-columns: 1fr 1fr 28 19; }
     VisitModal.-narrow .resource-row { grid-size: 2; grid-columns: 1fr 1fr; }
     VisitModal .no-next-row { layout: horizontal; height: auto; width: 1fr; }
-    VisitModal .no-next-row > Checkbox { width: auto; }
+    VisitModal .no-next-row > Checkbox { width: auto; margin-right: 1; }
     VisitModal .no-next-row > SafeInput { width: 1fr; }
     """
 
@@ -252,7 +252,7 @@ class VisitModal(FormModal[Visit]):
         yield FormField(
             t("no_next_visit", lang),
             FieldGroup(
-                Checkbox(t("no_next_visit_tick", lang), value=False, id="no_next_visit"),
+                Checkbox(t("no_next_visit_tick", lang), value=False, compact=True, id="no_next_visit"),
                 SafeInput(placeholder=t("no_next_visit_reason", lang), id="no_next_visit_reason"),
                 classes="no-next-row",
             ),
