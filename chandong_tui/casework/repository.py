@@ -230,14 +230,31 @@ class CaseRepository:
     def latest_visits(self) -> Mapping[str, tuple[str, str]]:
         """Household → (visited on, next visit due) of its latest visit that no other visit revises,
         as stored (ISO dates; "" when absent); computed once per cache change (do not modify)."""
+        return self._visit_clocks()[0]
+
+    def latest_visits_by_worker(self) -> Mapping[tuple[str, str], tuple[str, str]]:
+        """(household, worker) → (visited on, next visit due): each worker's own visit rhythm. Per
+        household and role, the latest visit that no other visit revises sets the clock and gives it
+        to the worker who made it: a nurse's health visits and a planner's visits are separate
+        clocks, and a planner who visits a household after another planner takes its planner clock
+        over (the first one's is no longer due). Computed with `latest_visits`, once per cache
+        change (do not modify)."""
+        return self._visit_clocks()[1]
+
+    def _visit_clocks(
+        self,
+    ) -> tuple[dict[str, tuple[str, str]], dict[tuple[str, str], tuple[str, str]]]:
         derived = self._derived_now()
         if "latest_visits" not in derived:
             derived["latest_visits"] = self._find_latest_visits()
         return derived["latest_visits"]
 
-    def _find_latest_visits(self) -> dict[str, tuple[str, str]]:
+    def _find_latest_visits(
+        self,
+    ) -> tuple[dict[str, tuple[str, str]], dict[tuple[str, str], tuple[str, str]]]:
         revised: set[str] = set()
-        candidates: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # → (visited_on, id, due)
+        # household → [(visited_on, id, due, worker)]
+        candidates: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
         # One pass; a revision may sort before what it revises (earlier date, lower id), so the
         # revised ones are known only at the end and dropped when choosing.
         for row_id, doc in self.rows(Visit.kind).items():
@@ -245,14 +262,26 @@ class CaseRepository:
                 continue
             if revises := doc.get("revises"):
                 revised.add(revises)
-            visit = (str(doc.get("visited_on", "")), row_id, str(doc.get("next_visit_due") or ""))
+            visit = (
+                str(doc.get("visited_on", "")),
+                row_id,
+                str(doc.get("next_visit_due") or ""),
+                str(doc.get("worker_id", "")),
+            )
             candidates[str(doc.get("household_id", ""))].append(visit)
-        latest = {}
+        roles = {wid: str(doc.get("role", "")) for wid, doc in self.rows(Worker.kind).items()}
+        latest: dict[str, tuple[str, str]] = {}
+        by_worker: dict[tuple[str, str], tuple[str, str]] = {}
         for hid, visits in candidates.items():
-            kept = max((visit for visit in visits if visit[1] not in revised), default=None)
-            if kept is not None:
-                latest[hid] = (kept[0], kept[2])
-        return latest
+            kept = sorted(visit for visit in visits if visit[1] not in revised)
+            if kept:
+                latest[hid] = (kept[-1][0], kept[-1][2])
+            by_role: dict[str, tuple[str, str, str]] = {}  # role → (worker, visited_on, due)
+            for visited_on, _id, due, worker in kept:  # oldest first: each role's latest stays
+                by_role[roles.get(worker) or worker] = (worker, visited_on, due)
+            for worker, visited_on, due in by_role.values():
+                by_worker[(hid, worker)] = (visited_on, due)
+        return latest, by_worker
 
     def household_summaries(self) -> list[HouseholdSummary]:
         """Every household as a list row, sorted by 통, 반 and address (computed once per cache change;

@@ -25,7 +25,14 @@ from chandong_tui.casework.conflicts import Conflict, ConflictValue, conflicts, 
 from chandong_tui.casework.errors import Forbidden, IllegalTransition
 from chandong_tui.casework.repository import HouseholdSummary
 from chandong_tui.i18n import CATALOGUE, t
-from chandong_tui.model.enums import CrisisLevel, FlagState, HandoffState, HouseholdStatus, LabelledEnum
+from chandong_tui.model.enums import (
+    CrisisLevel,
+    FlagState,
+    HandoffState,
+    HouseholdStatus,
+    LabelledEnum,
+    TaskState,
+)
 from chandong_tui.model.records import Conference
 from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.sync_status import request_round
@@ -46,6 +53,8 @@ FIELD_LABELS: dict[tuple[str, str], str] = {
     ("crisis_flag", "state"): "conflict_field_flag_state",
     ("handoff", "state"): "handoff_state",
     ("handoff", "to_worker_id"): "handoff_to_worker",
+    ("task", "state"): "handoff_state",
+    ("task", "owner_id"): "task_assignee",
     ("conference", "agenda"): "conflict_field_agenda",
 }
 """(table, field) → the catalogue key of its name for people."""
@@ -55,8 +64,9 @@ ENUMS: dict[tuple[str, str], type[LabelledEnum]] = {
     ("crisis_flag", "level"): CrisisLevel,
     ("crisis_flag", "state"): FlagState,
     ("handoff", "state"): HandoffState,
+    ("task", "state"): TaskState,
 }
-WORKER_FIELDS = frozenset({("household", "owner_id"), ("handoff", "to_worker_id")})
+WORKER_FIELDS = frozenset({("household", "owner_id"), ("handoff", "to_worker_id"), ("task", "owner_id")})
 
 
 class ConflictsScreen(ChandongScreen[None]):
