@@ -1243,3 +1243,12 @@ CATALOGUE.update(
     }
 )
 # -- end dates that do not exist --
+
+# -- authenticated writers (issue 16: the access log shows each event's signer) ----------------------
+CATALOGUE.update(
+    {
+        "access_signed_by": Label("서명: {user}", "signed by {user}"),
+        "access_claimed": Label("입력된 로그인: {login}", "login typed: {login}"),
+    }
+)
+# -- end authenticated writers --

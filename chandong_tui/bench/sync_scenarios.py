@@ -71,7 +71,8 @@ def ingest_month(vault: Path, repeat: int) -> tuple[Timing, Timing]:
             files = _write_month(vault, run)
 
             def read_raw(files: list[tuple[Path, Entry, str]] = files) -> list[object]:
-                return [open_ops(p, e, info.vault_id, d, session.keys.get) for p, e, d in files]
+                writers = session.writers()
+                return [open_ops(p, e, info.vault_id, d, session.keys.get, writers) for p, e, d in files]
 
             raw.append(time_each("", read_raw, 1).samples[0])
             ingest.append(time_each("", session.ingest, 1).samples[0])

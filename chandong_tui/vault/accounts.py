@@ -45,6 +45,7 @@ from chandong_tui.vault.keyring import (
     write_grant,
     write_user_file,
 )
+from chandong_tui.vault.legacy import write_manifest
 from chandong_tui.vault.local_state import check_pin, local_dir, remember_vault, take_slot
 from chandong_tui.vault.session import VaultSession
 from chandong_tui.vault.sync import Problem
@@ -66,6 +67,7 @@ def create_vault(root: Path, dong_code: str, user_id: str, passphrase: str) -> V
         identity.sign_public,
         random_key(),
     )
+    write_manifest(info, identity, {})  # nothing of before the trust upgrade: unsigned files are refused
     return unlock(root, user_id, passphrase)
 
 

@@ -211,6 +211,9 @@ class Found:
     op_id: str
     hlc: tuple[int, int, str]
     where: str
+    folder: str = ""
+    """The device folder it was read from (this PC's device for its outbox): the chain it belongs to,
+    whatever the event or the op id inside the ciphertext say."""
 
 
 @dataclass
@@ -231,11 +234,15 @@ def verify_events(
     key_for: Callable[[int, str], bytes | None],
     sign_keys_of: Callable[[str], set[bytes]],
     witnessed: Mapping[str, Mapping[str, tuple[int, str]]],
+    witnessed_at: Mapping[str, tuple[int, int, str]] | None = None,
 ) -> ChainReport:
     """Check every device's chain.
 
     `key_for(epoch, device)` gives the MAC key; `sign_keys_of(user)` the keys a user has signed with;
-    `witnessed[source]` the heads `source` (another device, or this PC) has seen of each chain.
+    `witnessed[source]` the heads `source` (another device, or this PC) has seen of each chain, and
+    `witnessed_at[source]` the clock of the event that says so (a login). A claimed head beyond a
+    chain whose device has written since that clock was never seen: the claim is false, and said to
+    be the witness's (a member cannot raise a lasting false "truncated" alarm about someone else).
     """
     report = ChainReport()
     versions: dict[str, dict[int, list[Found]]] = defaultdict(lambda: defaultdict(list))
@@ -245,10 +252,9 @@ def verify_events(
         if not isinstance(dev, str) or not isinstance(seq, int) or seq < 1:
             report.problems.append(f"{item.where}: malformed access-log event {item.op_id}")
             continue
-        if not item.op_id.startswith(f"{dev}."):
-            report.problems.append(
-                f"device {dev} event {seq}: written by another device ({item.op_id.split('.')[0]}): forged"
-            )
+        folder = item.folder or item.op_id.split(".")[0]
+        if folder != dev or not item.op_id.startswith(f"{dev}."):
+            report.problems.append(f"device {dev} event {seq}: written by another device ({folder}): forged")
             continue
         versions[dev][seq].append(item)
     for dev in sorted(versions):
@@ -258,7 +264,13 @@ def verify_events(
         for dev, (seq, mac) in heads.items():
             chain = versions.get(dev, {})
             last = max(chain, default=0)
-            if seq > last:
+            when = (witnessed_at or {}).get(source)
+            if seq > last and when is not None and any(v.hlc > when for v in chain.get(last, [])):
+                report.problems.append(
+                    f"{source}: claims event {seq} of device {dev}, which that device never wrote "
+                    f"(it wrote event {last} later): a false witness"
+                )
+            elif seq > last:
                 report.problems.append(
                     f"device {dev}: events {last + 1}–{seq} missing (truncated; {source} saw event {seq})"
                 )
