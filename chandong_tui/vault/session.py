@@ -85,6 +85,7 @@ class VaultSession:
         self._published_upto, self._chunk_seq = self._own_chunk_marks()
         self._pending: list[str] = []
         self._last_ingest = IngestReport()
+        self._written_mark = 0
         self._check_own_mark()
         self._unpublished: list[Op] = [op for op in scan.ops if _seq_of(op) > self._published_upto]
         self.carried_over = len(self._unpublished)
@@ -442,6 +443,7 @@ class VaultSession:
             prev=self._own_link,
         )
         write_atomic(self._mark_path, str(header.seq).encode())
+        self._written_mark = header.seq
         try:
             path = write_chunk(
                 self._own_folder(), header, encode_ops(ops), self._keys[self._epoch], signer=self._device_key
@@ -568,6 +570,12 @@ class VaultSession:
         self._problems.extend(p for p in problems if p not in self._problems)
 
     @property
+    def written_mark(self) -> int:
+        """The newest chunk number this PC wrote into its folder, as its state folder says (a file of
+        its folder beyond it was put there by another PC)."""
+        return self._written_mark
+
+    @property
     def own_chunk_seq(self) -> int:
         """The sequence number of the last chunk this PC wrote into its folder."""
         return self._chunk_seq
@@ -590,7 +598,9 @@ class VaultSession:
             mark = int(self._mark_path.read_text())
         except (OSError, ValueError):
             write_atomic(self._mark_path, str(self._chunk_seq).encode())  # first time on this PC
+            self._written_mark = self._chunk_seq
             return
+        self._written_mark = mark
         if self._chunk_seq > mark:
             self.stop_publishing(
                 f"chunk {self._chunk_seq} in this PC's folder was written by another PC with the same "

@@ -285,7 +285,7 @@ def apply_collected(session: VaultSession, collected: Collected) -> IngestReport
         seqs = range(found.first or found.seq, found.seq + 1)
         if not found.copy_digest and all(session.chunk_applied(found.device, seq) for seq in seqs):
             continue  # applied meanwhile (two rounds raced)
-        own = found.device == session.device and found.seq <= session.own_chunk_seq
+        own = found.device == session.device and found.seq <= session.written_mark
         changed, far_future = session.merge_from_share(found.ops, own_chain=own)
         report.far_future += far_future
         report.changed += changed
