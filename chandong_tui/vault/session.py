@@ -145,7 +145,11 @@ class VaultSession:
         except IntegrityError as exc:
             self.note_problems([Problem(legacy.MANIFEST, f"{exc}; unsigned files refused")])
             manifest = frozenset()
-        return Writers(info.vault_id, keyring, manifest)
+        departed, forged = legacy.load_departures(info, keyring)
+        self.note_problems(
+            Problem(path, "not signed by an admin of this vault (forged); ignored") for path in forged
+        )
+        return Writers(info.vault_id, keyring, manifest, departed)
 
     @property
     def keys(self) -> Mapping[int, bytes]:

@@ -23,7 +23,7 @@ from chandong_tui.vault.stored import open_ops
 from chandong_tui.vault.sync import Problem
 from chandong_tui.vault.writers import Writers
 
-_KNOWN_TOP = {MARKER, USERS_DIR, KEYRING_DIR, DEVICES_DIR, legacy.MANIFEST}
+_KNOWN_TOP = {MARKER, USERS_DIR, KEYRING_DIR, DEVICES_DIR, legacy.MANIFEST, legacy.DEPARTED_DIR}
 
 
 @dataclass

@@ -10,7 +10,9 @@ cache (attack 9 of issue 16: a copy of a PC's state folder reads nothing without
 A reader accepts a file only when (`Writers.check`):
 - it is signed under its certificate's device key, the certificate names the folder's device and is
   signed by a signing key the keyring gives that user, and the user holds a grant of the file's key
-  epoch (a member of that epoch); a snapshot's signer must also be a member now, in the newest epoch;
+  epoch (a member of that epoch); a user removed since is read only in the files an admin certified
+  theirs at the removal (`legacy.certify_departure`); a snapshot's signer must be a member now, and
+  the snapshot sealed in the newest epoch;
 - or it is unsigned and listed in `LEGACY.json`, the manifest of the files written before the upgrade
   that an admin signed at the upgrade (`legacy.py`); before any upgrade, unsigned files are read as
   they always were, and reported as such by `chandong verify`.
@@ -21,7 +23,7 @@ access-log event belongs to the folder's device, and every event's signer (`by`)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,6 +120,8 @@ class Writers:
     keyring: Keyring
     legacy: frozenset[str] | None
     """Digests of the unsigned files `LEGACY.json` lists; None when the vault was never upgraded."""
+    departed: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Per removed user (hash): the digests of the files an admin certified theirs at the removal."""
     _certs: dict[str, str] = field(default_factory=dict)
     """Certificates checked already (signature → user), so that a folder's files cost one check each."""
 
@@ -136,6 +140,11 @@ class Writers:
         if not any(g.epoch == header.epoch for g in self.keyring.for_user(uhash)):
             raise IntegrityError(
                 f"signed by user {uhash[:8]}, who is not a member of key epoch {header.epoch}"
+            )
+        if not self.keyring.active(uhash) and opened.digest not in self.departed.get(uhash, frozenset()):
+            raise IntegrityError(
+                f"signed by user {uhash[:8]}, removed from the vault, and not among their files an admin "
+                "certified at the removal (written since?)"
             )
         if snapshot and (not self.keyring.active(uhash) or header.epoch != self.keyring.latest_epoch):
             raise IntegrityError(

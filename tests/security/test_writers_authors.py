@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from chandong_tui.vault.accounts import remove_user
 from chandong_tui.vault.verify import verify_vault
 from tests.writers_support import (
     OutsiderKey,
@@ -53,7 +54,8 @@ def test_removed_member_signs_as_themselves_but_claims_the_supervisor(
     vault: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Removed member signs the chunk with a device key they certified, the op's actor text saying
-    `boss`: the author is the signer, so the file is refused and reported."""
+    `boss`: refused and reported (the author is the signer; and a removed user's files are read only
+    when certified at the removal)."""
     identity, keys = officer_keys(vault)
     device = new_device()
     signer = attacker_device_key(vault, identity, device, tmp_path / "officer-pc")
@@ -61,7 +63,8 @@ def test_removed_member_signs_as_themselves_but_claims_the_supervisor(
     path = forge(vault, device, 1, [closing], keys[1], 1, signer=signer)
     with on_pc("nurse", vault, monkeypatch, "nurse") as nurse:
         assert nurse.table("crisis_flag").get_row("f-1")["status"] == "open"
-        assert any(path.name in p.path and "forged author" in p.reason for p in nurse.problems)
+        refused = [p.reason for p in nurse.problems if path.name in p.path]
+        assert refused and ("forged author" in refused[0] or "removed from the vault" in refused[0]), refused
 
 
 def test_removed_member_cannot_write_in_the_epoch_they_were_removed_from(
@@ -103,3 +106,35 @@ def test_malicious_member_writes_as_another_member(
     with on_pc("boss", vault, monkeypatch) as boss:
         assert boss.table("household").get_row("h-1")["address"] == "상도로 1"
         assert any("forged author" in p.reason for p in verify_vault(boss).problems)
+
+
+def test_removed_member_signing_as_themselves_in_their_old_epoch_is_refused(
+    vault: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Removed member (the officer) signs, as themselves, a chunk of epoch 1 (which they were a member
+    of) closing the flag: files of a removed user are read only when an admin certified them at the
+    removal, so it is refused and reported."""
+    identity, keys = officer_keys(vault)
+    device = new_device()
+    signer = attacker_device_key(vault, identity, device, tmp_path / "officer-pc")
+    closing = op(device, 1, "officer", "crisis_flag", "f-1", {"status": "closed"})
+    path = forge(vault, device, 1, [closing], keys[1], 1, signer=signer)
+    assert _flag(vault, monkeypatch, "nurse-new")["status"] == "open"
+    with on_pc("boss", vault, monkeypatch) as boss:
+        problems = verify_vault(boss).problems
+    assert any(path.name in p.path and "removed from the vault" in p.reason for p in problems), problems
+
+
+def test_what_a_member_wrote_before_their_removal_is_still_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The planner's saves, published before an admin removed them, stay readable on a new PC: the
+    removal certified them."""
+    root = team_vault(tmp_path, monkeypatch)
+    with on_pc("planner", root, monkeypatch, "planner") as planner:
+        planner.write("household", "h-p", {"address": "장승배기로 5"})
+    with on_pc("boss", root, monkeypatch) as boss:
+        remove_user(boss, "planner")
+    with on_pc("nurse-new", root, monkeypatch, "nurse") as nurse:
+        assert nurse.table("household").get_row("h-p")["address"] == "장승배기로 5"
+        assert not [p for p in nurse.problems if "removed" in p.reason]
