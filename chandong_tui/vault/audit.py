@@ -22,6 +22,11 @@ What it protects against and what not: someone without the vault key cannot read
 event at all (chunks are AEAD). A team member holds the vault key and so the MAC key; the signatures
 stop them from forging or altering others' events, and witnesses from truncating a chain others have
 seen. A member can still rewrite the unseen tail of their own device's chain; the README says so.
+
+Whose an event is: the file that carries it is signed by its writer's device key (`writers.py`), whose
+user must be the event's `by`; an event belongs to the chain of the folder it was read from (`Found.folder`),
+whatever its `dev` or op id say. A login's witnessed heads are claims of its signer: a claim beyond a
+chain whose device has written since is named a false witness (`verify_events`).
 """
 
 from __future__ import annotations
@@ -271,11 +276,16 @@ def verify_events(
                     f"(it wrote event {last} later): a false witness"
                 )
             elif seq > last:
+                doubt = "" if when is None else ", unless that is a false witness"  # judged once it writes
                 report.problems.append(
-                    f"device {dev}: events {last + 1}–{seq} missing (truncated; {source} saw event {seq})"
+                    f"device {dev}: events {last + 1}–{seq} missing "
+                    f"(truncated; {source} saw event {seq}{doubt})"
                 )
             elif seq in chain and mac and all(v.event.get("mac") != mac for v in chain[seq]):
-                report.problems.append(f"device {dev} event {seq}: differs from what {source} saw (altered)")
+                doubt = "" if when is None else " or a false witness"
+                report.problems.append(
+                    f"device {dev} event {seq}: differs from what {source} saw (altered{doubt})"
+                )
     return report
 
 

@@ -33,6 +33,9 @@ from chandong_tui.vault.share_files import Entry
 SEEN_FILE = "chains.json"
 OWN_FILE = "own.json"
 
+_HEADER_READ = 70_000
+"""Bytes that hold any file's header (`chunks._MAX_HEADER` and the magic and length before it)."""
+
 Head = tuple[int, str]
 """(chunk number, link) of a device's newest file."""
 
@@ -78,13 +81,18 @@ def describe_broken(device: str, seq: int) -> str:
 
 
 def link_of(path: Path) -> str:
-    """A file's link as it is now ("" when it cannot be read: reported by whoever reads it)."""
+    """A file's link as it is now ("" when it cannot be read: reported by whoever reads it). A pack's is
+    in its header: the rest of it (megabytes) is not read."""
     try:
-        data = path.read_bytes()
-        header, _ = read_header(data)
+        with path.open("rb") as handle:
+            data = handle.read(_HEADER_READ)
+            header, _ = read_header(data)
+            if header.head:
+                return header.head
+            data += handle.read()
     except (OSError, IntegrityError):
         return ""
-    return header.head or file_digest(data)
+    return file_digest(data)
 
 
 def read_heads(path: Path) -> dict[str, Head]:
