@@ -116,10 +116,15 @@ def remember_heads(local: Path, heads: Mapping[str, Head]) -> None:
         write_atomic(local / SEEN_FILE, orjson.dumps({d: list(h) for d, h in {**seen, **changed}.items()}))
 
 
-def own_head(slot_folder: Path) -> Head:
-    """The number and link of the last chunk this slot published (0, "" when none)."""
-    return read_heads(slot_folder / OWN_FILE).get("own", (0, ""))
+def own_head(slot_folder: Path) -> tuple[int, str, int]:
+    """The number and link of the last chunk this slot published, and its last op's number (0, "", 0
+    when none)."""
+    try:
+        seq, link, last_op = orjson.loads((slot_folder / OWN_FILE).read_bytes())["own"]
+        return int(seq), str(link), int(last_op)
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return 0, "", 0
 
 
-def remember_own(slot_folder: Path, head: Head) -> None:
-    write_atomic(slot_folder / OWN_FILE, orjson.dumps({"own": list(head)}))
+def remember_own(slot_folder: Path, seq: int, link: str, last_op: int) -> None:
+    write_atomic(slot_folder / OWN_FILE, orjson.dumps({"own": [seq, link, last_op]}))

@@ -390,6 +390,7 @@ class VaultSession:
         remembered = continuity.own_head(self.slot.folder)
         if remembered[0] >= last_chunk:
             self._own_link = remembered[1]
+        last_op = remembered[2] if remembered[0] > last_chunk else 0
         for path, entry in reversed(files):
             try:
                 data = path.read_bytes()
@@ -398,10 +399,10 @@ class VaultSession:
                     raise IntegrityError("chunk is not where it was written (renamed, moved or replayed)")
                 if remembered[0] < last_chunk and entry.seq == last_chunk:
                     self._own_link = header.head or file_digest(data)
-                return header.last_op, max(last_chunk, remembered[0])
+                return max(header.last_op, last_op), max(last_chunk, remembered[0])
             except (OSError, IntegrityError) as exc:
                 self._problems.append(Problem(str(path.relative_to(self.info.root)), str(exc)))
-        return 0, max(last_chunk, remembered[0])
+        return last_op, max(last_chunk, remembered[0])
 
     def refresh_keys(self) -> None:
         """Take up key epochs started since unlock (a user removed meanwhile), so that nothing is
@@ -460,7 +461,7 @@ class VaultSession:
             raise CloneDetected(self.publishing_stopped) from None
         self._chunk_seq = header.seq
         self._own_link = file_digest(path.read_bytes())
-        continuity.remember_own(self.slot.folder, (header.seq, self._own_link))
+        continuity.remember_own(self.slot.folder, header.seq, self._own_link, header.last_op)
         self.record_link(self.device, header.seq, self._own_link)
         self._published_upto = header.last_op
         self.cache.mark_chunk(self.device, header.seq)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from chandong_tui.vault.chunks import CHUNK_NAME
+from chandong_tui.vault.chunks import CHUNK_NAME, read_header
 from chandong_tui.vault.sync import sync_round
 from chandong_tui.vault.verify import verify_vault
 from tests.writers_support import attacker_device_key, forge, member_keys, on_pc, op, team_vault
@@ -84,11 +84,15 @@ def test_the_owning_pc_never_reuses_a_published_number(vault: Path, monkeypatch:
     device = _nurse_device(vault, monkeypatch)
     newest = _nurse_chunks(vault, device)[-1]
     seq = int(CHUNK_NAME.match(newest.name).group(1))  # type: ignore[union-attr]
+    last_op = read_header(newest.read_bytes())[0].last_op
     newest.unlink()
+    for cache in (vault.parent.parent / "pc-nurse").rglob("cache.*"):
+        cache.unlink()  # and the PC's cache lost too: its state folder's own mark still counts
     with on_pc("nurse", vault, monkeypatch, "nurse") as nurse:
-        nurse.write("household", "h-n9", {"address": "노량진로 9"})
+        saved = nurse.write("household", "h-n9", {"address": "노량진로 9"})
         nurse.publish()
         assert nurse.own_chunk_seq == seq + 1
+        assert int(saved.id.rsplit(".", 1)[1]) > last_op  # no op number reused either
     assert not (vault / "devices" / device / newest.name).exists()
     for path in _nurse_chunks(vault, device):
         _old(path)
