@@ -21,7 +21,7 @@ from chandong_tui.vault.share_files import Entry, classify
 from chandong_tui.vault.snapshots import Snapshot
 from chandong_tui.vault.stored import open_ops
 from chandong_tui.vault.sync import Problem
-from chandong_tui.vault.writers import Writers
+from chandong_tui.vault.writers import Outdated, Writers
 
 _KNOWN_TOP = {MARKER, USERS_DIR, KEYRING_DIR, DEVICES_DIR, legacy.MANIFEST, legacy.DEPARTED_DIR}
 
@@ -131,6 +131,8 @@ def _verify_snapshot(
     try:
         snapshots.check(session.info, snap, session.keys.get, writers)
         report.snapshots += 1
+    except Outdated as exc:
+        report.notes.append(Problem(relative, f"an older snapshot, not used by new PCs: {exc}"))
     except IntegrityError as exc:
         report.problems.append(Problem(relative, f"snapshot refused: {exc}"))
     except OSError as exc:

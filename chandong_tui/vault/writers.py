@@ -53,6 +53,11 @@ KEYS_DIR = "keys"
 """In a device slot: `<user hash>.json`, the user's local secret sealed to their identity."""
 
 
+class Outdated(IntegrityError):
+    """A snapshot its writer was allowed to write, but not to start from now (a member removed since,
+    or a key epoch started since): skipped, and a note rather than a problem."""
+
+
 def _canonical(doc: dict[str, Any]) -> bytes:
     return orjson.dumps({k: v for k, v in doc.items() if k != "sig"}, option=orjson.OPT_SORT_KEYS)
 
@@ -147,7 +152,7 @@ class Writers:
                 "certified at the removal (written since?)"
             )
         if snapshot and (not self.keyring.active(uhash) or header.epoch != self.keyring.latest_epoch):
-            raise IntegrityError(
+            raise Outdated(
                 f"snapshot signed by user {uhash[:8]}, not a member now (or of an old key epoch)"
             )
         return uhash

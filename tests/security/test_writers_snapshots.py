@@ -102,3 +102,19 @@ def test_a_genuine_snapshot_is_signed_checked_and_used(vault: Path, monkeypatch:
 def snapshots_info(root: Path, monkeypatch: pytest.MonkeyPatch):
     with on_pc("boss", root, monkeypatch) as boss:
         return boss.info
+
+
+def test_a_snapshot_of_before_a_removal_is_a_note_not_a_problem(
+    vault: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A genuine snapshot written before an admin removed a member is in an older key epoch: new PCs do
+    not start from it, and `verify` notes it without calling the vault damaged."""
+    from chandong_tui.vault.accounts import remove_user
+
+    with on_pc("boss", vault, monkeypatch) as boss:
+        monkeypatch.setattr(snapshots, "SNAPSHOT_EVERY_OPS", 10**9)
+        remove_user(boss, "planner")
+    with on_pc("boss", vault, monkeypatch) as boss:
+        report = verify_vault(boss)
+    assert report.ok, report.problems
+    assert any("older snapshot" in n.reason for n in report.notes), report.notes
