@@ -136,20 +136,20 @@ class VaultSession:
         return self._device_key
 
     def writers(self) -> Writers:
-        """Who may have written the share's files, as the keyring and `LEGACY.json` say now. A manifest
-        that is forged, or gone since this PC saw it, is reported and no unsigned file is taken."""
+        """Who may have written the share's files, as the keyring and `LEGACY.json` say now (file work
+        only: `sync.collect` runs it in a thread). A manifest that is forged, or gone since this PC saw
+        it, takes no unsigned file; it and forged lists of departures are in `Writers.problems`."""
         info = self.info
         keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
+        problems = []
         try:
             manifest = legacy.load_manifest(info, keyring)
         except IntegrityError as exc:
-            self.note_problems([Problem(legacy.MANIFEST, f"{exc}; unsigned files refused")])
+            problems.append((legacy.MANIFEST, f"{exc}; unsigned files refused"))
             manifest = frozenset()
         departed, forged = legacy.load_departures(info, keyring)
-        self.note_problems(
-            Problem(path, "not signed by an admin of this vault (forged); ignored") for path in forged
-        )
-        return Writers(info.vault_id, keyring, manifest, departed)
+        problems += [(path, "not signed by an admin of this vault (forged); ignored") for path in forged]
+        return Writers(info.vault_id, keyring, manifest, departed, problems)
 
     @property
     def keys(self) -> Mapping[int, bytes]:
@@ -550,8 +550,9 @@ class VaultSession:
 
     def _start_from_snapshot(self) -> str:
         """Fill an empty cache from the newest snapshot that verifies; its name, or empty."""
-        path, failed = snapshots.load_newest(self.info, self._keys.get, self.cache, self.writers())
-        self.note_problems(Problem(name, reason) for name, reason in failed)
+        writers = self.writers()
+        path, failed = snapshots.load_newest(self.info, self._keys.get, self.cache, writers)
+        self.note_problems(Problem(name, reason) for name, reason in writers.problems + failed)
         hlc = self.cache.meta.get("hlc") if path else None
         if hlc:
             self.clock.observe(Stamp.decode(hlc))

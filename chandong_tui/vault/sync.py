@@ -144,6 +144,7 @@ def collect(session: VaultSession) -> Collected:
         folders = []
     now = time.time()
     writers = session.writers()
+    report.problems += [Problem(path, reason) for path, reason in writers.problems]
     seen = continuity.seen_heads(session.local_dir)
     for name in folders:
         if not DEVICE_NAME.match(name):

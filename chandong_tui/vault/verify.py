@@ -61,6 +61,7 @@ def verify_vault(session: VaultSession) -> VerifyReport:
         if path.name not in _KNOWN_TOP and not path.name.startswith("."):
             report.notes.append(Problem(path.name, "not a vault file (left alone)"))
     writers = session.writers()
+    report.problems += [Problem(path, reason) for path, reason in writers.problems]
     if writers.legacy is None:
         report.notes.append(
             Problem(legacy.MANIFEST, "missing: the vault is not upgraded, unsigned files are read")

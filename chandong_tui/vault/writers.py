@@ -127,6 +127,8 @@ class Writers:
     """Digests of the unsigned files `LEGACY.json` lists; None when the vault was never upgraded."""
     departed: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Per removed user (hash): the digests of the files an admin certified theirs at the removal."""
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    """(path, reason) of the lists above that were refused (a forged or vanished manifest)."""
     _certs: dict[str, str] = field(default_factory=dict)
     """Certificates checked already (signature → user), so that a folder's files cost one check each."""
 
@@ -152,9 +154,7 @@ class Writers:
                 "certified at the removal (written since?)"
             )
         if snapshot and (not self.keyring.active(uhash) or header.epoch != self.keyring.latest_epoch):
-            raise Outdated(
-                f"snapshot signed by user {uhash[:8]}, not a member now (or of an old key epoch)"
-            )
+            raise Outdated(f"snapshot signed by user {uhash[:8]}, not a member now (or of an old key epoch)")
         return uhash
 
     def _certified(self, cert: dict[str, Any], device: str) -> str:
