@@ -126,14 +126,24 @@ def write_chunk(
     prefix = magic + struct.pack(">I", len(header_bytes)) + header_bytes
     data = prefix + seal(_file_key(vault_key, header), payload, prefix)
     if signer is not None:
-        data += signer.sign_bytes(data)
+        data += signer.sign_bytes(signed_message(hashlib.sha256(data).hexdigest()))  # = its `file_digest`
     path = folder / (name or chunk_name(header.seq))
     write_atomic(path, data, exclusive=True)
     return path
 
 
 def file_digest(data: bytes) -> str:
+    """SHA-256 of a file, as its device's chain and the admins' lists name it: of a signed file, of all
+    but its signature, which signs that digest (`signed_message`): one pass over a file's bytes."""
+    if data.startswith(SIGNED_MAGIC) and len(data) > SIGNATURE_SIZE:
+        with memoryview(data) as view:
+            return hashlib.sha256(view[:-SIGNATURE_SIZE]).hexdigest()
     return hashlib.sha256(data).hexdigest()
+
+
+def signed_message(digest: str) -> bytes:
+    """What a file's device key signs: its digest (`file_digest`), under this purpose."""
+    return b"chandong-file|" + bytes.fromhex(digest)
 
 
 def read_header(data: bytes) -> tuple[ChunkHeader, int]:
@@ -196,8 +206,9 @@ def open_file(
     if len(data) < end + (SIGNATURE_SIZE if signed else 0):
         got = len(data) - offset
         raise Incomplete(f"incomplete: {got} of {header.sealed_length} bytes (still being copied?)")
+    digest = file_digest(data)
     if signed:
-        _check_signature(header, data, end)
+        _check_signature(header, data, end, digest)
     key = key_for_epoch(header.epoch)
     if key is None:
         raise IntegrityError(f"no key for epoch {header.epoch}")
@@ -207,21 +218,21 @@ def open_file(
         )
     except IntegrityError as exc:
         raise IntegrityError(f"{exc} (tampered or half-copied)") from None
-    return Opened(header, payload, file_digest(data), signed)
+    return Opened(header, payload, digest, signed)
 
 
 def check_signature(data: bytes) -> None:
     """Check a signed file's signature alone (`bench`: what checking writers costs); `IntegrityError`."""
     header, _ = read_header(data)
-    _check_signature(header, data, len(data) - SIGNATURE_SIZE)
+    _check_signature(header, data, len(data) - SIGNATURE_SIZE, file_digest(data))
 
 
-def _check_signature(header: ChunkHeader, data: bytes, end: int) -> None:
+def _check_signature(header: ChunkHeader, data: bytes, end: int, digest: str) -> None:
     """The file's signature under the device key its certificate names (the certificate itself is
     judged by `writers.Writers`)."""
     try:
         public = b64d(str((header.cert or {})["key"]))
     except (KeyError, ValueError):
         raise IntegrityError("malformed device certificate") from None
-    if len(data) != end + SIGNATURE_SIZE or not verify_signature(public, data[end:], data[:end]):
+    if len(data) != end + SIGNATURE_SIZE or not verify_signature(public, data[end:], signed_message(digest)):
         raise IntegrityError("signature does not verify (tampered, or written without the device's key)")

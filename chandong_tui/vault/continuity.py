@@ -82,7 +82,24 @@ def describe_broken(device: str, seq: int) -> str:
 
 def link_of(path: Path) -> str:
     """A file's link as it is now ("" when it cannot be read: reported by whoever reads it). A pack's is
-    in its header: the rest of it (megabytes) is not read."""
+    in its header: the rest of it (megabytes) is not read. Files are written once: a link is kept per
+    (path, inode, size, change time) for as long as the process runs."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return ""
+    key = (str(path), stat.st_ino, stat.st_size, stat.st_ctime_ns)  # a write or utime moves ctime
+    if key not in _LINKS:
+        if len(_LINKS) > 4096:
+            _LINKS.clear()
+        _LINKS[key] = _read_link(path)
+    return _LINKS[key]
+
+
+_LINKS: dict[tuple[str, int, int, int], str] = {}
+
+
+def _read_link(path: Path) -> str:
     try:
         with path.open("rb") as handle:
             data = handle.read(_HEADER_READ)
