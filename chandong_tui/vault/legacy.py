@@ -17,10 +17,14 @@ is no longer a member is read only when such a list names it (`writers.Writers.c
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import orjson
 
 from chandong_tui.vault.atomic import write_atomic
 from chandong_tui.vault.chunks import SIGNED_MAGIC, file_digest, read_header
+from chandong_tui.vault.crypto import verify_signature
 from chandong_tui.vault.encoding import b64d, b64e
 from chandong_tui.vault.errors import BadInput, IntegrityError
 from chandong_tui.vault.folder import VaultInfo
@@ -28,6 +32,9 @@ from chandong_tui.vault.keyring import ADMIN_ROLE, Identity, Keyring, user_hash
 from chandong_tui.vault.local_state import local_dir
 from chandong_tui.vault.share_files import classify
 from chandong_tui.vault.stored import device_folders
+
+if TYPE_CHECKING:
+    from chandong_tui.vault.session import VaultSession
 
 MANIFEST = "LEGACY.json"
 DEPARTED_DIR = "departed"
@@ -69,14 +76,9 @@ def write_manifest(info: VaultInfo, admin: Identity, files: dict[str, str]) -> N
         raise BadInput(f"this vault has been upgraded already ({MANIFEST} exists)") from None
 
 
-def certify_legacy_files(admin_session: object) -> int:
+def certify_legacy_files(admin_session: VaultSession) -> int:
     """The admin's one-time step of the upgrade: list (and sign) the unsigned files there are now;
-    returns how many. `BadInput` when not an admin or already upgraded.
-
-    `admin_session` is a `VaultSession` (typed loosely: the session imports this module's readers)."""
-    from chandong_tui.vault.session import VaultSession
-
-    assert isinstance(admin_session, VaultSession)
+    returns how many. `BadInput` when not an admin or already upgraded."""
     if not admin_session.is_admin:
         raise BadInput("only a supervisor upgrades the vault")
     files = unsigned_files(admin_session.info)
@@ -116,7 +118,7 @@ def _admin_signed(info: VaultInfo, keyring: Keyring, data: bytes) -> dict[str, s
         ok = (
             doc["vault"] == info.vault_id
             and (key == info.root_sign_pub or (admin and key in keyring.sign_keys(uhash)))
-            and verify_signature_of(key, doc)
+            and _signature_verifies(key, doc)
         )
         files = {str(k): str(v) for k, v in dict(doc["files"]).items()}
         if "user" in doc:
@@ -143,12 +145,9 @@ def files_signed_by(info: VaultInfo, uhash: str) -> dict[str, str]:
     return found
 
 
-def certify_departure(admin_session: object, user_id: str) -> int:
+def certify_departure(admin_session: VaultSession, user_id: str) -> int:
     """At a member's removal: sign the list of the files they signed (the only ones of theirs read from
     then on); returns how many. Call it before the new key epoch is granted."""
-    from chandong_tui.vault.session import VaultSession
-
-    assert isinstance(admin_session, VaultSession)
     if not admin_session.is_admin:
         raise BadInput("only a supervisor removes users")
     info, admin = admin_session.info, admin_session.identity
@@ -188,13 +187,11 @@ def load_departures(info: VaultInfo, keyring: Keyring) -> tuple[dict[str, frozen
     return {user: frozenset(digests) for user, digests in found.items()}, forged
 
 
-def verify_signature_of(key: bytes, doc: dict[str, object]) -> bool:
-    from chandong_tui.vault.crypto import verify_signature
-
+def _signature_verifies(key: bytes, doc: dict[str, object]) -> bool:
     return verify_signature(key, b64d(str(doc.get("sig", ""))), _canonical(doc))
 
 
-def _pin_path(info: VaultInfo):
+def _pin_path(info: VaultInfo) -> Path:
     return local_dir(info.vault_id) / "legacy.json"
 
 
