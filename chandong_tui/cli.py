@@ -207,7 +207,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for note in report.notes:
         print(shown(f"NOTE {note}"))
     print(
-        f"{report.chunks} chunks, {report.ops} ops, {report.grants} grants verified; "
+        f"{report.chunks} chunks, {report.ops} ops, {report.snapshots} snapshots, "
+        f"{report.grants} grants verified; "
         f"{len(report.problems)} problem(s)"
     )
     return EXIT_OK if report.ok else EXIT_INTEGRITY

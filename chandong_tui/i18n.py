@@ -1350,3 +1350,11 @@ CATALOGUE.update(
     }
 )
 # -- end duplicates, closure, rhythm, task reassignment --
+# -- authenticated writers (issue 16: the access log shows each event's signer) ----------------------
+CATALOGUE.update(
+    {
+        "access_signed_by": Label("서명: {user}", "signed by {user}"),
+        "access_claimed": Label("입력된 로그인: {login}", "login typed: {login}"),
+    }
+)
+# -- end authenticated writers --

@@ -173,6 +173,8 @@ def run_bench(
         rebuild = attempt("open, rebuild", lambda: scenarios.open_rebuild(vault, n(3, 1)))
         snapshot = attempt("new PC", lambda: sync_scenarios.bootstrap_from_snapshot(vault, n(3, 1)))
         ingest = attempt("ingest a month", lambda: sync_scenarios.ingest_month(vault, n(5, 2)))
+        writers = attempt("check a month's writers", lambda: sync_scenarios.check_month(vault, n(5, 2)))
+        snapshot_check = attempt("check a snapshot", lambda: sync_scenarios.check_snapshot(vault, n(3, 1)))
         report = attempt("monthly report", lambda: report_scenarios.monthly_report(vault, n(20, 5)))
         report_unlock = attempt(
             "monthly report with unlock", lambda: report_scenarios.monthly_report_with_unlock(vault, n(5, 2))
@@ -185,6 +187,8 @@ def run_bench(
             (rebuild, None, "(bootstrap without a snapshot)"),
             (snapshot, kdf, "bootstrap ≤ 2 s"),
             (*(ingest or (None, None)), "ingest ≤ 0.1 s"),
+            (*(writers or (None, None)), "(within ingest ≤ 0.1 s)"),
+            (snapshot_check, snapshot, "(within bootstrap ≤ 2 s)"),
             (report, None, "dong report ≤ 0.5 s"),
             (report_unlock, kdf, "(dong report incl. unlock)"),
             (

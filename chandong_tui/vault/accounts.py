@@ -45,6 +45,7 @@ from chandong_tui.vault.keyring import (
     write_grant,
     write_user_file,
 )
+from chandong_tui.vault.legacy import certify_departure, write_manifest
 from chandong_tui.vault.local_state import check_pin, local_dir, remember_vault, take_slot
 from chandong_tui.vault.session import VaultSession
 from chandong_tui.vault.sync import Problem
@@ -66,6 +67,7 @@ def create_vault(root: Path, dong_code: str, user_id: str, passphrase: str) -> V
         identity.sign_public,
         random_key(),
     )
+    write_manifest(info, identity, {})  # nothing of before the trust upgrade: unsigned files are refused
     return unlock(root, user_id, passphrase)
 
 
@@ -231,6 +233,7 @@ def remove_user(admin: VaultSession, user_id: str) -> int:
     if any((info.root / KEYRING_DIR).glob(f"{epoch:06d}-*")):
         # another admin started this epoch and its grants are not all verified here yet (still syncing)
         raise BadInput(f"key epoch {epoch} is being started elsewhere; wait for the folder to sync and retry")
+    certify_departure(admin, user_id)  # their files so far: the only ones of theirs read from now on
     for uhash in sorted({g.user for g in keyring.grants if g.epoch == latest} - {gone}):
         current = _current_grant(info.root, keyring, uhash, latest)
         if current is None:
