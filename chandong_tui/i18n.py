@@ -1243,3 +1243,20 @@ CATALOGUE.update(
     }
 )
 # -- end dates that do not exist --
+
+# -- follow up and read back (issue 15 items 2 and 4: casework/links.py, cli_links.py, cli_show.py,
+# tui/modals/visit_detail_modal.py, tui/modals/link_modal.py, the household screen's new sections) --
+CATALOGUE.update(
+    {
+        "err_no_link": Label("연계 {link}을(를) 찾을 수 없습니다", "no link '{link}'"),
+        "err_link_outcome_unknown": Label(
+            "처리결과 {outcome}은(는) 고를 수 없습니다 (제공, 진행중, 중단, 거절, 연계불가)",
+            "{outcome} is not an outcome to set (provided, in_progress, stopped, refused, unavailable)",
+        ),
+        "err_link_not_allowed": Label(
+            "연계 {link}의 처리결과는 연계한 직원, 사례 담당자나 복지슈퍼바이저만 바꿉니다",
+            "only the worker who linked it, the case owner or a supervisor updates link {link}",
+        ),
+    }
+)
+# -- end follow up and read back --
