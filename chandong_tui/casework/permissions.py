@@ -143,6 +143,10 @@ MATRIX: tuple[Rule, ...] = (
 )
 """The permission matrix: one rule per record kind, then one per restricted field."""
 
+DERIVED_FIELDS: dict[tuple[str, str], str] = {("visit", "health_note"): "note"}
+"""Field rules that name a part of a stored field rather than a field: → the stored field (a health
+visit's `note`, applied by `access.redact_visit`)."""
+
 KIND_RULES: dict[str, Rule] = {rule.kind: rule for rule in MATRIX if not rule.field}
 FIELD_RULES: dict[str, dict[str, Rule]] = {}
 for _rule in MATRIX:
