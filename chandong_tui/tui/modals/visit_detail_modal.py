@@ -16,9 +16,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from chandong_tui.casework.case_file import measure_lines
 from chandong_tui.casework.links import Link, links_of_household, may_update
 from chandong_tui.i18n import t
-from chandong_tui.model.records import HealthMeasures, Visit
+from chandong_tui.model.records import Visit
 from chandong_tui.tui.base import ChandongModal
 from chandong_tui.tui.modals.link_modal import ask_link_outcome
 from chandong_tui.tui.text import cell, join, text
@@ -26,21 +27,6 @@ from chandong_tui.tui.widgets.footer import SteadyFooter
 
 _MUTED = "dim"
 _SECTION = "bold"
-
-
-def measure_lines(measures: HealthMeasures, lang: str) -> list[str]:
-    """`혈압 130/85 mmHg`, `혈당 110 mg/dL`, `체중 61.5 kg`, then the nurse's health note."""
-    lines = []
-    if measures.systolic is not None or measures.diastolic is not None:
-        pressure = f"{measures.systolic or '-'}/{measures.diastolic or '-'}"
-        lines.append(t("detail_blood_pressure", lang, value=pressure))
-    if measures.glucose is not None:
-        lines.append(t("detail_glucose", lang, value=measures.glucose))
-    if measures.weight_kg is not None:
-        lines.append(t("detail_weight", lang, value=f"{measures.weight_kg:g}"))
-    if measures.note:
-        lines.append(f"{t('health_note', lang)}: {measures.note}")
-    return lines
 
 
 class VisitDetailModal(ChandongModal[None]):
