@@ -26,28 +26,17 @@ from chandong_tui.casework.links import (
 )
 from chandong_tui.casework.my_work import my_work
 from chandong_tui.casework.queue import supervisor_queue
-from chandong_tui.model.enums import LinkState, Outcome, VisitKind
+from chandong_tui.model.enums import LinkState, VisitKind
 from chandong_tui.model.records import CrisisFlag, Visit
 from chandong_tui.reports.exports import build_export
 from tests.conftest import opened
+from tests.links_support import pending_link
 
 AT = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
 
 
-def planner_pending_link(vault: Path) -> tuple[str, str, Visit]:
-    """(link id, household id, visit) of a 진행중 resource on a visit the planner recorded."""
-    with opened(vault, "planner") as repo:
-        visit = next(
-            v
-            for v in repo.all(Visit)
-            if v.worker_id == "planner" and any(r.outcome is Outcome.PENDING for r in v.resources)
-        )
-        n = next(i for i, r in enumerate(visit.resources, start=1) if r.outcome is Outcome.PENDING)
-        return link_id(visit.id, n), visit.household_id, visit
-
-
 def test_a_stored_visits_resources_are_links_with_their_saved_outcome(demo_vault: Path) -> None:
-    link, household_id, visit = planner_pending_link(demo_vault)
+    link, household_id, visit = pending_link(demo_vault)
     with opened(demo_vault, "officer") as repo:
         found = get_link(repo, link)
         resource = visit.resources[int(link.rsplit(".r", 1)[1]) - 1]
@@ -74,7 +63,7 @@ def test_a_stored_visits_resources_are_links_with_their_saved_outcome(demo_vault
 
 
 def test_setting_an_outcome_adds_a_record_and_leaves_the_visit_as_it_was(demo_vault: Path) -> None:
-    link, household_id, visit = planner_pending_link(demo_vault)
+    link, household_id, visit = pending_link(demo_vault)
     with opened(demo_vault, "planner") as repo:
         updated = set_outcome(repo, link, LinkState.PROVIDED, "  주거급여  결정 통지 ", at=AT)
         assert (updated.outcome, updated.updated_by, updated.updated_at, updated.note) == (
@@ -96,7 +85,7 @@ def test_setting_an_outcome_adds_a_record_and_leaves_the_visit_as_it_was(demo_va
 
 
 def test_the_newest_update_wins_whatever_order_they_were_saved_in(demo_vault: Path) -> None:
-    link, _household_id, _visit = planner_pending_link(demo_vault)
+    link, _household_id, _visit = pending_link(demo_vault)
     with opened(demo_vault, "planner") as repo:
         set_outcome(repo, link, LinkState.STOPPED, "본인 중단", at=AT + dt.timedelta(hours=2))
         set_outcome(repo, link, LinkState.IN_PROGRESS, "확인 중", at=AT)  # typed later, happened earlier
@@ -120,7 +109,7 @@ def test_a_resolved_flags_services_are_links_requested_until_updated(demo_vault:
 
 
 def test_unknown_ids_outcomes_and_users_are_refused(demo_vault: Path) -> None:
-    link, household_id, _visit = planner_pending_link(demo_vault)
+    link, household_id, _visit = pending_link(demo_vault)
     with opened(demo_vault, "planner") as repo:
         for unknown in ("v-nope.r1", f"{link}9", "nothing", link.replace(".r", ".s")):
             with pytest.raises(NotFound):
@@ -138,7 +127,7 @@ def test_unknown_ids_outcomes_and_users_are_refused(demo_vault: Path) -> None:
 
 
 def test_links_waiting_past_the_vaults_days_need_a_check_until_updated(demo_vault: Path) -> None:
-    link, household_id, visit = planner_pending_link(demo_vault)
+    link, household_id, visit = pending_link(demo_vault)
     with opened(demo_vault, "planner") as repo:
         set_outcome(repo, link, LinkState.IN_PROGRESS, "기관 확인 중", at=AT)
         just_in = AT + dt.timedelta(days=DEFAULT_WAIT_DAYS)
