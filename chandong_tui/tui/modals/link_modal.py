@@ -46,7 +46,7 @@ class LinkModal(FormModal[Link]):
     def fields(self) -> ComposeResult:
         lang = self.lang
         options = [(state.label(lang), state.value) for state in SETTABLE]
-        current = self.link.outcome.value if self.link.outcome in SETTABLE else Select.BLANK
+        current = self.link.outcome.value if self.link.outcome in SETTABLE else Select.NULL
         yield FormField(
             t("link_outcome", lang),
             Select(options, value=current, prompt=t("pick_one", lang), id="outcome"),
