@@ -135,3 +135,24 @@ def test_an_officer_neither_sees_nor_exports_a_nurses_health_visit_note(
         at=None,
     )
     assert code == 0 and visit.id in out and visit.note not in out
+
+
+def test_the_days_a_link_may_wait_are_a_vault_setting(
+    demo_vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from chandong_tui.casework.deadlines import settings_of
+    from chandong_tui.casework.links import DEFAULT_WAIT_DAYS, wait_days
+
+    code, out, _err = run(capsys, "settings", str(demo_vault), at=None)
+    assert code == 0 and f"link_outcome_days\t{DEFAULT_WAIT_DAYS}" in out
+    code, out, _err = run(
+        capsys, "settings", str(demo_vault), "--link-outcome-days", "30", user="supervisor", at=None
+    )
+    assert code == 0 and "link_outcome_days\t30" in out
+    with opened(demo_vault, "planner") as repo:
+        assert settings_of(repo).link_outcome_days == wait_days(repo) == 30
+    code, _out, err = run(
+        capsys, "settings", str(demo_vault), "--link-outcome-days", "0", user="supervisor", at=None
+    )
+    assert code == 2 and "link_outcome_days" in err
+    assert run(capsys, "settings", str(demo_vault), "--link-outcome-days", "20", at=None)[0] == 3
