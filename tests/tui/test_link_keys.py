@@ -13,6 +13,8 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from chandong_tui.casework.actions import record_visit
+from chandong_tui.casework.audit import monthly_review
+from chandong_tui.casework.clock import KST
 from chandong_tui.casework.links import Link, get_link, links_of_household
 from chandong_tui.i18n import t
 from chandong_tui.model.enums import LinkState, VisitKind
@@ -148,9 +150,16 @@ def test_opening_a_household_is_a_view_in_the_access_log(
     demo_vault: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _link, household_id, _visit = pending_link(demo_vault)
-    _moment, clock = fixed_clock()
+    moment, clock = fixed_clock()
     app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
     before = [(e["actor"], e["target"]) for e in view_events(demo_vault, capsys)]
+    month = moment.astimezone(KST).strftime("%Y-%m")
+
+    def views_reviewed() -> int:
+        with opened(demo_vault, "supervisor") as repo:
+            return sum(line.views for line in monthly_review(repo, month) if line.user == "planner")
+
+    reviewed = views_reviewed()
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
         await open_household(app, pilot, household_id)
@@ -158,6 +167,7 @@ def test_opening_a_household_is_a_view_in_the_access_log(
     run_app(app, scenario, (120, 40))
     after = [(e["actor"], e["target"]) for e in view_events(demo_vault, capsys)]
     assert after.count(("planner", household_id)) == before.count(("planner", household_id)) + 1
+    assert views_reviewed() == reviewed + 1  # counted in the supervisor's monthly review
 
 
 def test_g_on_my_work_lists_my_links_awaiting_an_outcome(demo_vault: Path) -> None:
