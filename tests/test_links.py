@@ -172,3 +172,23 @@ def test_a_health_visits_note_is_for_nurses_and_supervisors_only(demo_vault: Pat
         assert repo.get(Visit, other.id).note == other.note  # type: ignore[union-attr]
         rows = {row[0]: row for row in build_export(repo, "visits", columns=["id", "note"]).rows}
         assert rows[visit.id][1] == "" and rows[other.id][1] == other.note
+
+
+def test_a_correction_of_a_visit_keeps_the_outcomes_recorded_on_it(demo_vault: Path) -> None:
+    from chandong_tui.casework.actions import record_visit
+
+    link, household_id, visit = pending_link(demo_vault)
+    n = int(link.rsplit(".r", 1)[1])
+    with opened(demo_vault, "planner") as repo:
+        set_outcome(repo, link, LinkState.STOPPED, "본인 중단", at=AT)
+        fields = visit.model_dump(exclude={"id", "worker_id", "revises"})
+        revision = record_visit(repo, {**fields, "revises": visit.id, "note": "메모 고침"}, at=AT)
+    corrected = link_id(revision.id, n)
+    with opened(demo_vault, "supervisor") as repo:
+        found = get_link(repo, corrected)
+        assert (found.outcome, found.note, found.updated_by) == (LinkState.STOPPED, "본인 중단", "planner")
+        with pytest.raises(NotFound):
+            get_link(repo, link)  # the corrected visit's links are its correction's now
+        listed = {x.id: x for x in list_links(repo, AT)}
+        assert link not in listed and listed[corrected].outcome is LinkState.STOPPED
+        assert {x.id for x in links_of_household(repo, household_id)} >= {corrected}

@@ -204,7 +204,41 @@ def _newest_updates(
     return newest
 
 
-def _with_outcome(link: Link, update: tuple[dt.datetime, str, Mapping[str, Any]] | None) -> Link:
+Update = tuple[dt.datetime, str, Mapping[str, Any]]
+
+
+def _earlier_ids(
+    rows: Mapping[str, Mapping[str, Any]], row_id: str, doc: Mapping[str, Any]
+) -> dict[str, list[str]]:
+    """For each link of a visit that corrects others (`revises`, followed back), the ids of the same
+    resource (agency and service) on the visits it corrects: a correction keeps the outcomes recorded
+    on what it corrects."""
+    chain, seen, earlier = [], {row_id}, doc.get("revises")
+    while earlier and earlier not in seen and earlier in rows:
+        seen.add(earlier)
+        chain.append((earlier, rows[earlier]))
+        earlier = rows[earlier].get("revises")
+    found: dict[str, list[str]] = {}
+    for n, resource in enumerate(doc.get("resources") or () if chain else (), start=1):
+        same = (resource.get("agency"), resource.get("service"))
+        ids = [
+            link_id(source, m)
+            for source, old in chain
+            for m, was in enumerate(old.get("resources") or (), start=1)
+            if (was.get("agency"), was.get("service")) == same
+        ]
+        if ids:
+            found[link_id(row_id, n)] = ids
+    return found
+
+
+def _update_of(link: str, updates: Mapping[str, Update], earlier: Mapping[str, list[str]]) -> Update | None:
+    """The newest update of the link, or of the same resource on a visit it corrects."""
+    found = [updates[x] for x in (link, *earlier.get(link, ())) if x in updates]
+    return max(found, key=lambda update: update[:2], default=None)
+
+
+def _with_outcome(link: Link, update: Update | None) -> Link:
     if update is None:
         return link
     at, _row_id, doc = update
@@ -229,10 +263,14 @@ def links_of_household(repo: CaseRepository, household_id: str) -> list[Link]:
     does."""
     visits = repo.visits_of(household_id)
     revised = {v.revises for v in visits if v.revises}
+    rows = repo.rows(Visit.kind)
     found: list[Link] = []
+    earlier: dict[str, list[str]] = {}
     for visit in visits:
         if visit.id not in revised:
             found += _visit_links(visit.id, visit.model_dump(mode="json"))
+            if visit.revises:
+                earlier.update(_earlier_ids(rows, visit.id, rows.get(visit.id, {})))
     for flag in repo.flags_of(household_id):
         found += _flag_links(flag.id, flag.model_dump(mode="json"))
     updates = _newest_updates(
@@ -240,7 +278,7 @@ def links_of_household(repo: CaseRepository, household_id: str) -> list[Link]:
         for row_id, doc in repo.rows(LinkOutcome.kind).items()
         if doc.get("household_id") == household_id
     )
-    found = [_with_outcome(link, updates.get(link.id)) for link in found]
+    found = [_with_outcome(link, _update_of(link.id, updates, earlier)) for link in found]
     return sorted(found, key=lambda link: (link.requested_on, link.id), reverse=True)
 
 
@@ -266,8 +304,12 @@ def list_links(
 
     updated = {link.rsplit(".", 1)[0] for link in updates}  # visits and flags with an update
 
+    earlier: dict[str, list[str]] = {}
+
     def wanted(source: str, n: int, saved: str, day: str) -> bool:
         if source in updated and any(link_id(source, n, service=s) in updates for s in (False, True)):
+            return True
+        if earlier and any(x in updates for x in earlier.get(link_id(source, n), ())):
             return True
         if open_only and saved not in _AWAITING_SAVED:
             return False
@@ -278,12 +320,14 @@ def list_links(
 
     revised: set[str] = set()
     with_resources = []
-    for row_id, doc in repo.rows(Visit.kind).items():
+    rows = repo.rows(Visit.kind)
+    for row_id, doc in rows.items():
         revises, resources = doc.get("revises"), doc.get("resources")
         if not (revises or resources) or is_deleted(doc):
             continue
         if revises:
             revised.add(revises)  # a revision may come before what it revises: dropped below
+            earlier.update(_earlier_ids(rows, row_id, doc))
         if resources and concerns_me(doc, doc.get("worker_id")):
             with_resources.append((row_id, doc))
     candidates = [
@@ -300,7 +344,7 @@ def list_links(
     ]
     found = []
     for bare in candidates:
-        link = _with_outcome(bare, updates.get(bare.id))
+        link = _with_outcome(bare, _update_of(bare.id, updates, earlier))
         if open_only and not link.awaiting:
             continue
         if older_than is not None and link.waiting_days(at) <= older_than:
