@@ -156,3 +156,16 @@ def test_the_days_a_link_may_wait_are_a_vault_setting(
     )
     assert code == 2 and "link_outcome_days" in err
     assert run(capsys, "settings", str(demo_vault), "--link-outcome-days", "20", at=None)[0] == 3
+
+
+def test_the_queue_command_lists_links_to_check(demo_vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    link, household_id, _visit = pending_link(demo_vault)
+    assert run(capsys, "link", "outcome", str(demo_vault), link, "--outcome", "in_progress")[0] == 0
+    late = AT + dt.timedelta(days=15)
+    code, out, _err = run(capsys, "queue", str(demo_vault), "--format", "json", user="supervisor", at=late)
+    rows = [item for item in json.loads(out)["items"] if item["section"] == "link_check"]
+    assert code == 0 and link in {row["record_id"] for row in rows}
+    (row,) = [row for row in rows if row["record_id"] == link]
+    assert row["household_id"] == household_id and row["detail"].startswith("in_progress since 2026-11-03")
+    code, out, _err = run(capsys, "queue", str(demo_vault), "--format", "json", user="supervisor")
+    assert link not in {item["record_id"] for item in json.loads(out)["items"]}
