@@ -116,4 +116,16 @@ def text_lines(case: Any, names: dict[str, str], lang: Lang) -> list[str]:
         lines.append(
             f"  {moment.at:%Y-%m-%d %H:%M} · {moment.kind} · {who(moment.actor_id)} · {moment.record_id}"
         )
-    return lines
+    return _dash_empty(lines)
+
+
+def _dash_empty(lines: list[str]) -> list[str]:
+    """A `-` under each section title that has nothing under it (a title is followed by a blank line
+    or ends the summary)."""
+    shown: list[str] = []
+    for n, line in enumerate(lines):
+        shown.append(line)
+        after = lines[n + 1] if n + 1 < len(lines) else ""
+        if line and not line.startswith(" ") and n > 0 and lines[n - 1] == "" and not after.startswith(" "):
+            shown.append("  -")
+    return shown

@@ -99,7 +99,7 @@ def test_someone_who_may_not_update_is_told_so(demo_vault: Path) -> None:
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
         screen = await open_household(app, pilot, household_id)
-        await pilot.press("o")
+        await pilot.press("ㅐ")  # `o` typed in 한글 mode
         await pilot.pause()
         assert app.screen is screen
         assert notifications(app) == [t("err_link_not_allowed", link=longest_waiting)]
