@@ -26,7 +26,7 @@ from chandong_tui.casework.links import (
 )
 from chandong_tui.casework.my_work import my_work
 from chandong_tui.casework.queue import supervisor_queue
-from chandong_tui.model.enums import LinkState, VisitKind
+from chandong_tui.model.enums import HouseholdStatus, LinkState, VisitKind
 from chandong_tui.model.records import CrisisFlag, Visit
 from chandong_tui.reports.exports import build_export
 from tests.conftest import opened
@@ -135,15 +135,24 @@ def test_links_waiting_past_the_vaults_days_need_a_check_until_updated(demo_vaul
         assert link not in {x.id for x in links_needing_check(repo, just_in, mine=True)}
         assert link in {x.id for x in links_needing_check(repo, late, mine=True)}
         assert link in {x.id for x in my_work(repo, late).links}
-        assert {x.id for x in list_links(repo, late, open_only=True, older_than=DEFAULT_WAIT_DAYS)} == {
-            x.id for x in links_needing_check(repo, late)
-        }
+        closed = {s.id for s in repo.household_summaries() if s.status == "closed"}
+        assert {
+            x.id
+            for x in list_links(repo, late, open_only=True, older_than=DEFAULT_WAIT_DAYS)
+            if x.household_id not in closed
+        } == {x.id for x in links_needing_check(repo, late)}
         assert all(x.awaiting for x in list_links(repo, late, open_only=True))
     with opened(demo_vault, "supervisor") as repo:
         assert link in {x.id for x in supervisor_queue(repo, late).links}
         save_settings(repo, {"link_outcome_days": 30})
         assert link not in {x.id for x in supervisor_queue(repo, late).links}
         save_settings(repo, {"link_outcome_days": None})
+        household = repo.household(household_id)
+        assert household is not None
+        repo.save(household.model_copy(update={"status": HouseholdStatus.CLOSED}))
+        assert link not in {x.id for x in links_needing_check(repo, late)}  # a closed case needs no check
+        assert link in {x.id for x in list_links(repo, late, open_only=True)}  # still listed
+        repo.save(household)
     with opened(demo_vault, "planner") as repo:
         set_outcome(repo, link, LinkState.PROVIDED, at=late)
         assert link not in {x.id for x in my_work(repo, late).links}

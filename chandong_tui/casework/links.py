@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chandong_tui.casework.actions import new_id
@@ -38,7 +38,7 @@ from chandong_tui.casework.deadlines import settings_of
 from chandong_tui.casework.errors import Forbidden, InvalidInput, NotFound
 from chandong_tui.casework.permissions import is_owner_or_supervisor
 from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.model.enums import FlagState, LinkState, Outcome, ResourceCategory, Role
+from chandong_tui.model.enums import FlagState, HouseholdStatus, LinkState, Outcome, ResourceCategory, Role
 from chandong_tui.model.records import CrisisFlag, Household, LinkOutcome, Visit
 
 DEFAULT_WAIT_DAYS = 14
@@ -246,14 +246,8 @@ def _with_outcome(link: Link, update: Update | None) -> Link:
         outcome = LinkState(str(doc.get("outcome")))
     except ValueError:
         return link
-    return Link(
-        **{
-            **link.__dict__,
-            "outcome": outcome,
-            "updated_at": at,
-            "updated_by": doc.get("actor_id"),
-            "note": str(doc.get("note", "")),
-        }
+    return replace(
+        link, outcome=outcome, updated_at=at, updated_by=doc.get("actor_id"), note=str(doc.get("note", ""))
     )
 
 
@@ -354,8 +348,12 @@ def list_links(
 
 
 def links_needing_check(repo: CaseRepository, at: dt.datetime, *, mine: bool = False) -> list[Link]:
-    """Links still 요청/진행중 after the vault's wait (처리결과 확인 필요)."""
-    return list_links(repo, at, open_only=True, older_than=wait_days(repo), mine=mine)
+    """Links still 요청/진행중 after the vault's wait (처리결과 확인 필요), closed cases left out."""
+    closed = {
+        hid for hid, doc in repo.rows(Household.kind).items() if doc.get("status") == HouseholdStatus.CLOSED
+    }
+    found = list_links(repo, at, open_only=True, older_than=wait_days(repo), mine=mine)
+    return [link for link in found if link.household_id not in closed]
 
 
 def get_link(repo: CaseRepository, link: str) -> Link:
