@@ -1295,3 +1295,36 @@ CATALOGUE.update(
     }
 )
 # -- end follow up and read back --
+# -- the footer's last key when not every key fits (tui/widgets/footer.py) ---------------------------
+CATALOGUE.update(
+    {
+        "footer_more": Label("더보기", "more"),
+    }
+)
+# -- end footer --
+
+# -- Textual's own texts (tui/textual_texts.py) -------------------------------------------------------
+CATALOGUE.update(
+    {
+        "textual_dismiss_menu": Label("목록 닫기", "Close the list"),
+        "textual_show_menu": Label("목록 열기", "Open the list"),
+        "textual_exit_palette": Label("명령 닫기", "Close commands"),
+        "textual_search_commands": Label("명령 찾기…", "Search for commands…"),
+    }
+)
+# -- end Textual's own texts --
+
+# -- a crash of the terminal UI (tui/crash.py) ----------------------------------------------------------
+CATALOGUE.update(
+    {
+        "crash_line": Label(
+            "예기치 않은 오류로 프로그램을 닫았습니다. 저장된 내용은 남아 있습니다. 오류 기록: {path}",
+            "chandong stopped on an unexpected error. What was saved is kept. Error report: {path}",
+        ),
+        "crash_no_report": Label(
+            "예기치 않은 오류로 프로그램을 닫았습니다. 저장된 내용은 남아 있습니다",
+            "chandong stopped on an unexpected error. What was saved is kept",
+        ),
+    }
+)
+# -- end crash --

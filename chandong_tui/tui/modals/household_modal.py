@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from chandong_tui.casework.actions import MemberInvalid, register_household
 from chandong_tui.casework.clock import KST
@@ -31,6 +31,7 @@ from chandong_tui.tui.modals.form_modal import FormField, FormModal
 from chandong_tui.tui.modals.visit_modal import SafeInput
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.pick_list import PickList
+from chandong_tui.tui.widgets.toggles import TickBox
 
 MAX_MEMBERS = 8
 """Member blocks one registration offers."""
@@ -148,7 +149,7 @@ class HouseholdModal(FormModal[Registered]):
         yield FormField(t("tags", lang), PickList(*_options(HouseholdTag, lang), id="tags"), "tags")
         yield FormField(
             t("consent_short", lang),
-            Checkbox(t("field_consent_given", lang), value=False, id="consent_given"),
+            TickBox(t("field_consent_given", lang), value=False, id="consent_given"),
             "consent_given",
         )
         # Named after the model's `consent`: a date missing or malformed is shown here.
