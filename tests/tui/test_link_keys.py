@@ -6,6 +6,7 @@ read back through a fresh unlock after the app has closed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from textual.widgets import OptionList, Static
 from chandong_tui.casework.actions import record_visit
 from chandong_tui.casework.audit import monthly_review
 from chandong_tui.casework.clock import KST
-from chandong_tui.casework.links import Link, get_link, links_of_household
+from chandong_tui.casework.links import DEFAULT_WAIT_DAYS, Link, get_link, links_of_household
 from chandong_tui.i18n import t
 from chandong_tui.model.enums import LinkState, VisitKind
 from chandong_tui.model.records import Visit
@@ -187,5 +188,35 @@ def test_g_on_my_work_lists_my_links_awaiting_an_outcome(demo_vault: Path) -> No
         await pilot.pause()
         assert isinstance(app.screen, LinkModal) and app.screen.link.id == first
         assert app.screen.link.awaiting
+
+    run_app(app, scenario, (80, 24))
+
+
+def test_enter_on_a_link_to_check_opens_its_form_and_a_vanished_link_says_so(demo_vault: Path) -> None:
+    from chandong_tui.tui.modals.link_modal import open_link_form
+    from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
+    from chandong_tui.tui.widgets.work_list import WorkList
+    from tests.tui.driving import sign_in
+
+    at = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=lambda: at)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await sign_in(app, pilot, to_households=False)
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen) and dashboard.work is not None
+        first = dashboard.work.links[0]
+        assert first.needs_check(at, DEFAULT_WAIT_DAYS)
+        items = dashboard.query_one("#work", WorkList)
+        items.highlighted = items.get_option_index(f"link:{first.id}")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LinkModal) and app.screen.link.id == first.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is dashboard
+        open_link_form(dashboard, "v-gone.r1", lambda _result: None)
+        await pilot.pause()
+        assert app.screen is dashboard and t("err_no_link", link="v-gone.r1") in notifications(app)
 
     run_app(app, scenario, (80, 24))

@@ -14,6 +14,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Select
 
+from chandong_tui.casework.errors import NotFound
 from chandong_tui.casework.links import SETTABLE, Link, get_link, set_outcome
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import LinkState
@@ -66,6 +67,19 @@ class LinkModal(FormModal[Link]):
         )
 
 
+def open_link_form(
+    screen: ChandongScreen[Any] | ChandongModal[Any], link_id: str, done: Callable[[object], None]
+) -> None:
+    """The outcome form of `link_id`; a link gone meanwhile (its visit corrected on another PC) is one
+    line saying so."""
+    try:
+        form = LinkModal(link_id)
+    except NotFound as exc:
+        screen.notify(exc.message(screen.lang), severity="warning")
+        return
+    screen.app.push_screen(form, done)
+
+
 def ask_link_outcome(
     screen: ChandongScreen[Any] | ChandongModal[Any], links: list[Link], done: Callable[[object], None]
 ) -> None:
@@ -75,12 +89,12 @@ def ask_link_outcome(
         screen.notify(t("link_none_awaiting", screen.lang), severity="warning")
         return
     if len(links) == 1:
-        screen.app.push_screen(LinkModal(links[0].id), done)
+        open_link_form(screen, links[0].id, done)
         return
 
     def picked(link_id: str | None) -> None:
         if link_id:
-            screen.app.push_screen(LinkModal(link_id), done)
+            open_link_form(screen, link_id, done)
 
     options = [(link_line(link, screen.lang), link.id) for link in links]
     screen.app.push_screen(ChoiceModal(t("link_pick_title", screen.lang), options), picked)

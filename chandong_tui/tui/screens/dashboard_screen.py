@@ -282,9 +282,9 @@ class DashboardScreen(ChandongScreen[None]):
         elif kind == "conference":
             self.ctx.nav.conference(record_id)
         elif kind == "link":
-            from chandong_tui.tui.modals.link_modal import LinkModal
+            from chandong_tui.tui.modals.link_modal import open_link_form
 
-            self.app.push_screen(LinkModal(record_id), self._saved)
+            open_link_form(self, record_id, self._saved)
         else:
             self.ctx.nav.household(event.household_id)
 
