@@ -44,6 +44,18 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_KIND_LABELS = {
+    "visit": "visits",
+    "crisis_flag": "crisis_flags",
+    "conference": "conference",
+    "handoff": "handoff",
+    "task": "section_tasks",
+    "case_event": "case_event",
+    "link_outcome": "link_step",
+}
+"""Catalogue keys naming each kind of timeline line."""
+
+
 def text_lines(case: Any, names: dict[str, str], lang: Lang) -> list[str]:
     """The case summary, one section after another (stored text as is: the caller makes it safe)."""
     from chandong_tui.casework.case_file import measure_lines
@@ -113,9 +125,8 @@ def text_lines(case: Any, names: dict[str, str], lang: Lang) -> list[str]:
             lines.append(f"    {t('next_visit_due', lang)}: {visit.next_visit_due}")
     lines += ["", t("timeline", lang)]
     for moment in case.timeline:
-        lines.append(
-            f"  {moment.at:%Y-%m-%d %H:%M} · {moment.kind} · {who(moment.actor_id)} · {moment.record_id}"
-        )
+        kind = t(_KIND_LABELS[moment.kind], lang) if moment.kind in _KIND_LABELS else moment.kind
+        lines.append(f"  {moment.at:%Y-%m-%d %H:%M} · {kind} · {who(moment.actor_id)} · {moment.record_id}")
     return _dash_empty(lines)
 
 
