@@ -220,3 +220,33 @@ def test_enter_on_a_link_to_check_opens_its_form_and_a_vanished_link_says_so(dem
         assert app.screen is dashboard and t("err_no_link", link="v-gone.r1") in notifications(app)
 
     run_app(app, scenario, (80, 24))
+
+
+def test_o_in_a_visits_detail_records_one_of_its_resources_outcome(demo_vault: Path) -> None:
+    moment, clock = fixed_clock()
+    link_id, household_id, visit = pending_link(demo_vault)
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await open_household(app, pilot, household_id)
+        app.push_screen(VisitDetailModal(visit.id))
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, VisitDetailModal) and link_id in {link.id for link in detail.links}
+        await pilot.press("o")
+        await pilot.pause()
+        if isinstance(app.screen, ChoiceModal):
+            await pick(app, pilot, link_id)
+        form = app.screen
+        assert isinstance(form, LinkModal) and form.link.id == link_id
+        await pilot.press("enter", "down", "down", "enter")  # 진행중 → 제공 → 중단
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is detail
+        body = detail.query_one("#visit-detail-body", Static).content.plain
+        assert f"{LinkState.STOPPED.ko} ({moment.astimezone(KST).date().isoformat()}" in body
+
+    run_app(app, scenario, (120, 40))
+    found = read_repo(demo_vault, "planner", lambda repo: get_link(repo, link_id))
+    assert isinstance(found, Link) and found.outcome is LinkState.STOPPED
