@@ -375,6 +375,10 @@ def build_parser(*, scripts: bool = True) -> Parser:
     from chandong_tui import cli_tasks
 
     cli_tasks.register(sub)
+    from chandong_tui import cli_links, cli_show
+
+    cli_links.register(sub)
+    cli_show.register(sub)
     return parser
 
 

@@ -1244,6 +1244,57 @@ CATALOGUE.update(
 )
 # -- end dates that do not exist --
 
+# -- follow up and read back (issue 15 items 2 and 4: casework/links.py, cli_links.py, cli_show.py,
+# tui/modals/visit_detail_modal.py, tui/modals/link_modal.py, the household screen's new sections) --
+CATALOGUE.update(
+    {
+        "err_no_link": Label("연계 {link}을(를) 찾을 수 없습니다", "no link '{link}'"),
+        "err_link_outcome_unknown": Label(
+            "처리결과 {outcome}은(는) 고를 수 없습니다 (제공, 진행중, 중단, 거절, 연계불가)",
+            "{outcome} is not an outcome to set (provided, in_progress, stopped, refused, unavailable)",
+        ),
+        "err_link_not_allowed": Label(
+            "연계 {link}의 처리결과는 연계한 직원, 사례 담당자나 복지슈퍼바이저만 바꿉니다",
+            "only the worker who linked it, the case owner or a supervisor updates link {link}",
+        ),
+        "key_link_outcome": Label("처리결과", "Outcome"),
+        "tip_link_outcome": Label(
+            "연계한 자원·서비스의 처리결과를 적습니다", "Record the outcome of a resource or service linked"
+        ),
+        "key_visit_detail": Label("방문 보기", "Visit"),
+        "tip_visit_detail": Label("방문 기록 하나를 모두 봅니다", "Read one visit whole"),
+        "key_my_links": Label("연계 결과", "Links"),
+        "tip_my_links": Label(
+            "처리결과를 기다리는 내 자원연계를 보고 결과를 적습니다",
+            "My links awaiting an outcome: pick one to record its outcome",
+        ),
+        "section_links": Label("처리결과 대기 연계", "Links awaiting an outcome"),
+        "section_links_check": Label("처리결과 확인 필요", "Link outcomes to check"),
+        "link_check_needed": Label("처리결과 확인 필요", "outcome to check"),
+        "link_none_awaiting": Label("처리결과를 기다리는 연계가 없습니다", "No link awaits an outcome"),
+        "link_step": Label("처리결과", "Link outcome"),
+        "link_outcome_title": Label("처리결과 · {link}", "Outcome · {link}"),
+        "link_outcome": Label("처리결과", "Outcome"),
+        "link_note": Label("메모", "Note"),
+        "link_pick_title": Label("어느 연계인가요?", "Which link?"),
+        "link_waiting_days": Label("{days}일째", "{days} days"),
+        "visit_pick_title": Label("어느 방문 기록을 볼까요?", "Which visit?"),
+        "visit_detail_title": Label("방문 기록", "Visit"),
+        "visit_missing": Label("방문 기록 {visit}을(를) 찾을 수 없습니다", "No visit '{visit}'"),
+        "detail_worker": Label("기록한 직원", "Recorded by"),
+        "detail_resources": Label("자원연계", "Resources linked"),
+        "detail_health": Label("건강 측정", "Health measures"),
+        "detail_blood_pressure": Label("혈압 {value} mmHg", "Blood pressure {value} mmHg"),
+        "detail_glucose": Label("혈당 {value} mg/dL", "Glucose {value} mg/dL"),
+        "detail_weight": Label("체중 {value} kg", "Weight {value} kg"),
+        "detail_revisions": Label("수정 이력", "Revisions"),
+        "detail_revises": Label("{day} 기록 {visit}을(를) 고친 기록입니다", "Corrects {visit} of {day}"),
+        "detail_revised_by": Label(
+            "{day} 기록 {visit}이(가) 이 기록을 고쳤습니다", "Corrected by {visit} of {day}"
+        ),
+    }
+)
+# -- end follow up and read back --
 # -- the footer's last key when not every key fits (tui/widgets/footer.py) ---------------------------
 CATALOGUE.update(
     {
