@@ -1,11 +1,11 @@
-"""Users' identities and the signed keyring that gives them the vault key.
+"""Users' identities, and the keyring: who holds which vault key, read from the membership history.
 
-- `users/<user hash>.json`: a user's public keys and private keys sealed under their passphrase
-  (Argon2id). Written by the user (or the admin who created them) once per passphrase change;
-  the newest `rev` wins.
-- `keyring/<epoch>-<user hash>.json`: a grant — the vault key of one epoch sealed to the user's
-  X25519 key, with the role, signed (Ed25519) by an admin. The vault creator's signing key is in
-  `VAULT.json`; every other admin's authority is a grant chained back to it.
+- `users/<user hash>-<rev>.json`: a user's public keys and private keys sealed under their passphrase
+  (Argon2id); the newest readable `rev` wins. It grants nothing: a user file whose keys the membership
+  history (`members.py`) does not name opens nothing.
+- `Keyring`: the verified history seen through the API the code above it uses (`for_user`, `active`,
+  `sign_keys`, `admin_keys`, `latest_epoch`, `current`). A vault of the first format (signed grants in
+  `keyring/`) is read only by its upgrade (`legacy.py`, `upgrade.py`).
 
 File names are hashes of (vault id, user id): no names or logins in plain text.
 """
@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from chandong_tui.vault.atomic import write_atomic
 from chandong_tui.vault.crypto import (
@@ -32,16 +32,27 @@ from chandong_tui.vault.crypto import (
     raw_private,
     raw_public,
     seal,
-    seal_to,
     verify_signature,
 )
 from chandong_tui.vault.errors import AuthError, IntegrityError
+from chandong_tui.vault.local_state import local_dir
+from chandong_tui.vault.members import ADMIN_ROLE as ADMIN_ROLE
+from chandong_tui.vault.members import (
+    Grant,
+    Member,
+    Membership,
+    MembershipRefused,
+    NotUpgraded,
+    canonical,
+    check_pin,
+    grant_aad,
+    load_history,
+    read_pin,
+)
 
-ADMIN_ROLE = "supervisor"
 USERS_DIR = "users"
 KEYRING_DIR = "keyring"
-_GRANT_NAME = re.compile(r"^(\d{6})-([0-9a-f]{32})(?:-(\d{3,}))?\.json$")
-"""`<epoch>-<user hash>.json`, or `…-<n>.json` for the n-th grant of the same epoch (after a reset)."""
+"""The first format's grants (read by the upgrade only)."""
 _USER_NAME = re.compile(r"^([0-9a-f]{32})-(\d{6})\.json$")
 
 
@@ -73,10 +84,6 @@ class Identity:
     @property
     def sign_public(self) -> bytes:
         return raw_public(self.sign.public_key())
-
-
-def _canonical(doc: dict[str, Any]) -> bytes:
-    return orjson.dumps({k: v for k, v in doc.items() if k != "sig"}, option=orjson.OPT_SORT_KEYS)
 
 
 def write_user_file(
@@ -167,69 +174,14 @@ def unlock_identity(root: Path, vault_id: str, user_id: str, passphrase: str) ->
     )
 
 
-@dataclass(frozen=True)
-class Grant:
-    """A verified grant: a user's role and public keys, and the sealed vault key of one epoch."""
-
-    epoch: int
-    user: str
-    role: str
-    box_pub: bytes
-    sign_pub: bytes
-    granted_by: str
-    sealed_key: dict[str, str]
-    n: int = 0
-    """The n-th grant of this epoch to this user (after a reset or a role change); the newest counts."""
-
-    @property
-    def order(self) -> tuple[int, int]:
-        return (self.epoch, self.n)
-
-
-def write_grant(
-    root: Path,
-    vault_id: str,
-    admin: Identity,
-    epoch: int,
-    user_id: str,
-    role: str,
-    box_pub: bytes,
-    sign_pub: bytes,
-    vault_key: bytes,
-    n: int = 0,
-    *,
-    uhash: str | None = None,
-) -> Path:
-    """Grant `user_id` the vault key of `epoch` with `role`, signed by `admin` (`n`: the n-th grant of
-    this epoch to this user, after resets; 0 for the first; `uhash` instead of `user_id` when only the
-    hash is known)."""
-    uhash = uhash or user_hash(vault_id, user_id)
-    aad = f"chandong-grant|{vault_id}|{epoch}|{uhash}".encode()
-    doc: dict[str, Any] = {
-        "format": 1,
-        "vault": vault_id,
-        "epoch": epoch,
-        "user": uhash,
-        "role": role,
-        "box_pub": b64e(box_pub),
-        "sign_pub": b64e(sign_pub),
-        "granted_by": user_hash(vault_id, admin.user_id),
-        "granter_pub": b64e(admin.sign_public),
-        "key": seal_to(X25519PublicKey.from_public_bytes(box_pub), vault_key, aad),
-    }
-    doc["sig"] = b64e(admin.sign.sign(_canonical(doc)))
-    suffix = f"-{n:03d}" if n else ""
-    path = root / KEYRING_DIR / f"{epoch:06d}-{uhash}{suffix}.json"
-    write_atomic(path, orjson.dumps(doc, option=orjson.OPT_INDENT_2), exclusive=True)
-    return path
-
-
 @dataclass
 class Keyring:
-    """Every grant of a vault that verifies, and the problems found on the way."""
+    """Who holds which vault key, with which role: a view of the verified membership history
+    (`members.py`), kept under the API the code above it uses."""
 
     grants: list[Grant]
     problems: list[tuple[str, str]]
+    history: Membership | None = None
 
     def for_user(self, uhash: str) -> list[Grant]:
         return [g for g in self.grants if g.user == uhash]
@@ -237,98 +189,54 @@ class Keyring:
     @property
     def latest_epoch(self) -> int:
         """The newest key epoch: removing a user starts a new one."""
-        return max((g.epoch for g in self.grants), default=1)
+        return self.history.epoch if self.history else 1
+
+    def member(self, uhash: str) -> Member | None:
+        return self.history.members.get(uhash) if self.history else None
 
     def active(self, uhash: str) -> bool:
-        """Whether the user holds the newest epoch's key (a removed user does not)."""
-        latest = self.latest_epoch
-        return any(g.epoch == latest for g in self.for_user(uhash))
+        """Whether the user is a member now (a removed user is not)."""
+        member = self.member(uhash)
+        return member is not None and member.active
 
     def sign_keys(self, uhash: str) -> set[bytes]:
-        """Every signing key ever granted to the user (a reset gives a new one; old events keep theirs)."""
-        return {g.sign_pub for g in self.for_user(uhash)}
+        """Every signing key the user has held (a reset gives a new one; old events keep theirs)."""
+        member = self.member(uhash)
+        return {member.sign_pub, *member.past_sign} if member else set()
 
     def admin_keys(self) -> set[bytes]:
-        return {g.sign_pub for g in self.grants if g.role == ADMIN_ROLE}
+        """The signing keys of the admins now (a removed or demoted admin's key is not one)."""
+        return {m.sign_pub for m in self.history.active_admins()} if self.history else set()
 
     def current(self, uhash: str, box_pub: bytes | None = None) -> Grant | None:
-        """The user's newest grant (of the identity with `box_pub`, if given): its role counts."""
+        """The user's newest grant (of the identity with `box_pub`, if given): its role is the
+        member's role now."""
         grants = [g for g in self.for_user(uhash) if box_pub is None or g.box_pub == box_pub]
         return max(grants, key=lambda g: g.order) if grants else None
 
-    def next_n(self, uhash: str, epoch: int) -> int:
-        """The number of the next grant of `epoch` to this user."""
-        return 1 + max((g.n for g in self.for_user(uhash) if g.epoch == epoch), default=-1)
 
-
-def load_keyring(root: Path, vault_id: str, root_sign_pub: bytes) -> Keyring:
-    """Read and verify every grant: signed by the vault's root key or by an admin granted before."""
-    folder = root / KEYRING_DIR
-    raw: list[tuple[str, dict[str, Any]]] = []
-    problems: list[tuple[str, str]] = []
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if not _GRANT_NAME.match(path.name):
-            continue
-        try:
-            doc = orjson.loads(path.read_bytes())
-            assert isinstance(doc, dict)
-            raw.append((f"{KEYRING_DIR}/{path.name}", doc))
-        except (OSError, orjson.JSONDecodeError, AssertionError):
-            problems.append((f"{KEYRING_DIR}/{path.name}", "unreadable grant"))
-    trusted_signers = {root_sign_pub}
-    grants: list[Grant] = []
-    pending = raw
-    while pending:  # admins may grant admins: repeat until no new signer becomes trusted
-        rest: list[tuple[str, dict[str, Any]]] = []
-        for name, doc in pending:
-            grant = _verified_grant(name, doc, vault_id, trusted_signers)
-            if grant is None:
-                rest.append((name, doc))
-                continue
-            grants.append(grant)
-            if grant.role == ADMIN_ROLE:
-                trusted_signers.add(grant.sign_pub)
-        if len(rest) == len(pending):
-            problems.extend((name, "grant signature does not verify") for name, _ in rest)
-            break
-        pending = rest
-    return Keyring(grants, problems)
-
-
-def _verified_grant(name: str, doc: dict[str, Any], vault_id: str, signers: set[bytes]) -> Grant | None:
-    try:
-        granter = b64d(doc["granter_pub"])
-        match = _GRANT_NAME.match(name.rsplit("/", 1)[-1])
-        if (
-            granter not in signers
-            or doc["vault"] != vault_id
-            or match is None
-            or int(match.group(1)) != doc["epoch"]
-            or match.group(2) != doc["user"]
-        ):
-            return None
-        if not verify_signature(granter, b64d(doc["sig"]), _canonical(doc)):
-            return None
-        return Grant(
-            epoch=int(doc["epoch"]),
-            user=doc["user"],
-            role=doc["role"],
-            box_pub=b64d(doc["box_pub"]),
-            sign_pub=b64d(doc["sign_pub"]),
-            granted_by=doc["granted_by"],
-            sealed_key=doc["key"],
-            n=int(match.group(3) or 0),
+def load_keyring(root: Path, vault_id: str, root_sign_pub: bytes = b"") -> Keyring:
+    """The verified membership history of the vault at `root`, checked against this PC's pin (and the
+    pin moved forward). `MembershipRefused` for a history this PC must not accept, `NotUpgraded` for
+    a vault of the first format. `root_sign_pub` is not used: the history names its root key."""
+    history = load_history(root)
+    if history is None:
+        raise NotUpgraded()
+    if history.vault_id != vault_id:
+        raise MembershipRefused(
+            "VAULT.json does not match the vault's membership history (replaced?)", "members_replaced"
         )
-    except (KeyError, TypeError, ValueError):
-        return None
+    pin = local_dir(vault_id)
+    if read_pin(pin) is not None:
+        check_pin(history, pin)
+    return Keyring(list(history.grants), list(history.problems), history)
 
 
 def unwrap_grant(grant: Grant, identity: Identity, vault_id: str) -> bytes:
     """The vault key a grant carries, opened with the user's identity."""
     if grant.box_pub != identity.box_public:
         raise AuthError("this grant is for another key")
-    aad = f"chandong-grant|{vault_id}|{grant.epoch}|{grant.user}".encode()
-    return open_sealed_to(identity.box, grant.sealed_key, aad)
+    return open_sealed_to(identity.box, grant.sealed_key, grant_aad(vault_id, grant.epoch, grant.user))
 
 
 # -- passphrase policy -------------------------------------------------------------------------
@@ -429,7 +337,7 @@ def record_clear(
 
     doc: dict[str, Any] = {"at": now_ms, "user": uhash, "by": signer_hash, "why": why}
     doc["pub"] = b64e(signer.sign_public)
-    doc["sig"] = b64e(signer.sign.sign(_canonical(doc)))
+    doc["sig"] = b64e(signer.sign.sign(canonical(doc)))
     name = f"c-{now_ms:013d}-{secrets.token_hex(4)}.json"
     for folder in folders:
         try:
@@ -472,7 +380,7 @@ def _verified_clear(path: Path, uhash: str, trusted: set[bytes]) -> int:
         ok = (
             doc["user"] == uhash
             and pub in trusted
-            and verify_signature(pub, b64d(doc["sig"]), _canonical(doc))
+            and verify_signature(pub, b64d(doc["sig"]), canonical(doc))
         )
         return int(doc["at"]) if ok else 0
     except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
