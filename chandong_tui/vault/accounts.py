@@ -26,6 +26,7 @@ from chandong_tui.vault.folder import VaultInfo, check_empty, read_marker, write
 from chandong_tui.vault.keyring import (
     ADMIN_ROLE,
     LOCK_MINUTES,
+    Grant,
     Identity,
     Keyring,
     LockedOut,
@@ -43,6 +44,7 @@ from chandong_tui.vault.keyring import (
     user_hash,
     write_user_file,
 )
+from chandong_tui.vault.legacy import LegacyKeyring
 from chandong_tui.vault.local_state import local_dir, remember_vault, take_slot
 from chandong_tui.vault.members import (
     MembershipRefused,
@@ -123,7 +125,9 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def lockout_of(info: VaultInfo, keyring: Keyring, uhash: str) -> tuple[tuple[Path, Path], set[bytes]]:
+def lockout_of(
+    info: VaultInfo, keyring: Keyring | LegacyKeyring, uhash: str
+) -> tuple[tuple[Path, Path], set[bytes]]:
     """Where a login's failures are counted (the shared folder, this PC's copy) and whose signed clears
     count: the user's own keys and the admins' (as the membership history says now)."""
     folders = lockout_folders(info.root, local_dir(info.vault_id), uhash)
@@ -149,27 +153,8 @@ def unlock(
     """
     info = read_marker(root)
     keyring = trusted_keyring(info, fingerprint)
-    uhash = user_hash(info.vault_id, user_id)
+    identity, grants = authenticate(info, keyring, user_id, passphrase)
     local = local_dir(info.vault_id)
-    folders, trusted = lockout_of(info, keyring, uhash)
-    now = now_ms()
-    state = lock_state(folders, uhash, trusted, now)
-    if state.locked(now):
-        chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {"locked": True})
-        raise LoginLocked(state.locked_until_ms)
-    try:
-        identity = unlock_identity(root, info.vault_id, user_id, passphrase)
-        grants = [g for g in keyring.for_user(uhash) if g.box_pub == identity.box_public]
-        if not grants or not keyring.active(uhash):  # never granted, or removed
-            raise AuthError(WRONG_MESSAGE)
-    except AuthError:
-        record_failure(folders, now)
-        chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {})
-        after = lock_state(folders, uhash, trusted, now)
-        if after.locked(now):
-            chain.add_pending(local, chain.LOCKOUT, user_id, {"minutes": LOCK_MINUTES})
-            raise LoginLocked(after.locked_until_ms) from None
-        raise AuthError(WRONG_MESSAGE) from None
     changed = False
     if identity.must_change or new_passphrase is not None:
         if new_passphrase is None:
@@ -182,8 +167,6 @@ def unlock(
         identity.must_change = False
         write_user_file(root, info.vault_id, identity, new_passphrase, rev=identity.rev + 1)
         changed = True
-    if state.failures:
-        record_clear(folders, uhash, identity, uhash, "unlock", now)
     keys = {g.epoch: unwrap_grant(g, identity, info.vault_id) for g in grants}
     role = max(grants, key=lambda g: g.order).role
     session = VaultSession(info, identity, role, keys, take_slot(info.vault_id))
@@ -196,6 +179,37 @@ def unlock(
         session.close(publish=False)
         raise
     return session
+
+
+def authenticate(
+    info: VaultInfo, keyring: Keyring | LegacyKeyring, user_id: str, passphrase: str
+) -> tuple[Identity, list[Grant]]:
+    """The user's identity and the grants of the membership made to it, counting a failure (and
+    perhaps locking the login) when the passphrase is wrong or the login is not a member now."""
+    uhash = user_hash(info.vault_id, user_id)
+    local = local_dir(info.vault_id)
+    folders, trusted = lockout_of(info, keyring, uhash)
+    now = now_ms()
+    state = lock_state(folders, uhash, trusted, now)
+    if state.locked(now):
+        chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {"locked": True})
+        raise LoginLocked(state.locked_until_ms)
+    try:
+        identity = unlock_identity(info.root, info.vault_id, user_id, passphrase)
+        grants = [g for g in keyring.for_user(uhash) if g.box_pub == identity.box_public]
+        if not grants or not keyring.active(uhash):  # never granted, reset since, or removed
+            raise AuthError(WRONG_MESSAGE)
+    except AuthError:
+        record_failure(folders, now)
+        chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {})
+        after = lock_state(folders, uhash, trusted, now)
+        if after.locked(now):
+            chain.add_pending(local, chain.LOCKOUT, user_id, {"minutes": LOCK_MINUTES})
+            raise LoginLocked(after.locked_until_ms) from None
+        raise AuthError(WRONG_MESSAGE) from None
+    if state.failures:
+        record_clear(folders, uhash, identity, uhash, "unlock", now)
+    return identity, grants
 
 
 def _log_login(session: VaultSession, local: Path, changed: bool) -> None:
