@@ -27,6 +27,7 @@ from chandong_tui.cli import (
     _interactive,
     _say,
     _unlock,
+    first_open,
     resolve_user,
     write_csv,
 )
@@ -194,7 +195,8 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     problem = passphrase_problem(new, user, current)
     if problem:
         raise CliError(problem)
-    with unlock(Path(args.vault), user, current, new_passphrase=new):
+    vault = Path(args.vault)
+    with first_open(args, lambda fp: unlock(vault, user, current, new_passphrase=new, fingerprint=fp)):
         pass
     _say(f"passphrase of {user} changed")
     return EXIT_OK

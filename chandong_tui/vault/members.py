@@ -382,6 +382,19 @@ def _apply(state: Membership, doc: dict[str, Any]) -> None:
     state.grants = [replace(g, role=member.role) if g.user == member.uhash else g for g in state.grants]
 
 
+def traces(root: Path, state: Membership) -> list[tuple[str, str]]:
+    """What `verify` names about membership: entries not taken (forged, signed by a removed admin,
+    renamed, out of chain) and first-format grant files that the upgrade did not read (written or
+    changed since: they grant nothing, but someone put them there)."""
+    found = list(state.problems)
+    folder = root / "keyring"
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+        if state.imported.get(path.name) != digest:
+            found.append((f"keyring/{path.name}", "grant file not in the membership history (ignored)"))
+    return found
+
+
 # -- writing -----------------------------------------------------------------------------------
 def _write_entry(root: Path, doc: dict[str, Any]) -> str:
     digest = entry_hash(doc)
