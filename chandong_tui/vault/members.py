@@ -255,7 +255,7 @@ def load_history(root: Path) -> Membership | None:
         raise MembershipRefused(
             "the membership history has no valid first entry", "members_no_genesis", seq=1
         )
-    for later in sorted(s for s in by_seq if s >= seq):
+    for later in sorted(s for s in by_seq if s > seq):
         problems.extend((name, "does not follow the verified history") for name, _ in by_seq[later])
     state.problems = problems
     return state
