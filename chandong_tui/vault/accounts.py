@@ -31,6 +31,7 @@ from chandong_tui.vault.keyring import (
     Keyring,
     LockedOut,
     PassphraseChangeRequired,
+    keyring_of,
     latest_user_doc,
     latest_user_file,
     load_keyring,
@@ -47,12 +48,11 @@ from chandong_tui.vault.keyring import (
 from chandong_tui.vault.legacy import LegacyKeyring
 from chandong_tui.vault.local_state import local_dir, remember_vault, take_slot
 from chandong_tui.vault.members import (
-    MembershipRefused,
     NotUpgraded,
     append,
     check_pin,
-    load_history,
     member_doc,
+    pinned_history,
     seal_keys,
     write_genesis,
 )
@@ -94,14 +94,7 @@ def trusted_keyring(info: VaultInfo, fingerprint: str | None = None) -> Keyring:
     vault before, unless `fingerprint` is the vault's (then it is pinned)."""
     if info.legacy:
         raise NotUpgraded()
-    history = load_history(info.root)
-    if history is None:
-        raise MembershipRefused(
-            "this vault's membership history is missing from the folder (deleted, or still syncing)",
-            "members_missing",
-        )
-    check_pin(history, local_dir(history.vault_id), confirmed=fingerprint)
-    return load_keyring(info.root, info.vault_id)
+    return keyring_of(pinned_history(info.root, fingerprint), info.vault_id)
 
 
 LOCKED_MESSAGE = (

@@ -222,13 +222,18 @@ def load_keyring(root: Path, vault_id: str, root_sign_pub: bytes = b"") -> Keyri
     history = load_history(root)
     if history is None:
         raise NotUpgraded()
+    pin = local_dir(vault_id)
+    if read_pin(pin) is not None:
+        check_pin(history, pin)
+    return keyring_of(history, vault_id)
+
+
+def keyring_of(history: Membership, vault_id: str) -> Keyring:
+    """The keyring of a verified history, which must be the vault's named in `VAULT.json`."""
     if history.vault_id != vault_id:
         raise MembershipRefused(
             "VAULT.json does not match the vault's membership history (replaced?)", "members_replaced"
         )
-    pin = local_dir(vault_id)
-    if read_pin(pin) is not None:
-        check_pin(history, pin)
     return Keyring(list(history.grants), list(history.problems), history)
 
 

@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from chandong_tui.vault.atomic import write_atomic
 from chandong_tui.vault.crypto import b64d, b64e, seal_to, verify_signature
 from chandong_tui.vault.errors import AuthError, BadInput
+from chandong_tui.vault.local_state import local_dir
 
 if TYPE_CHECKING:
     from chandong_tui.vault.keyring import Identity
@@ -541,6 +542,20 @@ def check_pin(state: Membership, local: Path, confirmed: str | None = None) -> N
         _pin_path(local),
         orjson.dumps({"genesis": state.genesis_hash, "seq": state.seq, "head": state.head}),
     )
+
+
+def pinned_history(root: Path, confirmed: str | None = None, *, local: Path | None = None) -> Membership:
+    """The share's history as this PC (its state folder for the vault, or `local`) may accept it:
+    loaded, checked against the pin and the pin moved forward (`check_pin`); a share without one is
+    refused too."""
+    state = load_history(root)
+    if state is None:
+        raise MembershipRefused(
+            "this vault's membership history is missing from the folder (deleted, or still syncing)",
+            "members_missing",
+        )
+    check_pin(state, local or local_dir(state.vault_id), confirmed)
+    return state
 
 
 def _normal(text: str) -> str:
