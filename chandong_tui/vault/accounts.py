@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from chandong_tui.vault import audit as chain
-from chandong_tui.vault.crypto import b64e, random_key
+from chandong_tui.vault.crypto import random_key
 from chandong_tui.vault.errors import AuthError, BadInput
 from chandong_tui.vault.folder import VaultInfo, check_empty, read_marker, write_marker
 from chandong_tui.vault.keyring import (
@@ -40,6 +40,7 @@ from chandong_tui.vault.keyring import (
     passphrase_problem,
     record_clear,
     record_failure,
+    remove_old_identities,
     unlock_identity,
     unwrap_grant,
     user_hash,
@@ -51,6 +52,7 @@ from chandong_tui.vault.members import (
     NotUpgraded,
     append,
     check_pin,
+    keys_doc,
     member_doc,
     pinned_history,
     seal_keys,
@@ -146,9 +148,10 @@ def unlock(
     """
     info = read_marker(root)
     keyring = trusted_keyring(info, fingerprint)
-    identity, grants = authenticate(info, keyring, user_id, passphrase)
+    identity, grants, failures = authenticate(info, keyring, user_id, passphrase)
     local = local_dir(info.vault_id)
     changed = False
+    seal_under = None
     if identity.must_change or new_passphrase is not None:
         if new_passphrase is None:
             raise PassphraseChangeRequired(
@@ -157,9 +160,14 @@ def unlock(
         problem = passphrase_problem(new_passphrase, user_id, current=passphrase)
         if problem:
             raise BadInput(problem)
-        identity.must_change = False
-        write_user_file(root, info.vault_id, identity, new_passphrase, rev=identity.rev + 1)
-        changed = True
+        seal_under, changed = new_passphrase, True
+    elif (member := keyring.member(identity_hash(info, identity))) and (member.invited or member.rekey):
+        seal_under = passphrase  # invited with a passphrase to keep (scripts, demos), or keys from before
+        # the upgrade: the user's own key pairs now
+    if seal_under is not None:
+        identity, grants, keyring = enrol(info, keyring, identity, grants, seal_under)
+    if failures:
+        clear_failures(info, identity)
     keys = {g.epoch: unwrap_grant(g, identity, info.vault_id) for g in grants}
     role = max(grants, key=lambda g: g.order).role
     session = VaultSession(info, identity, role, keys, take_slot(info.vault_id))
@@ -174,11 +182,41 @@ def unlock(
     return session
 
 
+def identity_hash(info: VaultInfo, identity: Identity) -> str:
+    return user_hash(info.vault_id, identity.user_id)
+
+
+def enrol(
+    info: VaultInfo, keyring: Keyring, identity: Identity, grants: list[Grant], passphrase: str
+) -> tuple[Identity, list[Grant], Keyring]:
+    """Replace the user's key pairs with new ones made here (their first unlock after an admin's
+    invitation, or a passphrase change): every epoch key they hold re-sealed to the new pair in an
+    `enrol` entry signed by the current key, the new pair sealed under `passphrase`, and the user's
+    older identity files removed from the share (backups keep them; they open nothing now)."""
+    uhash = identity_hash(info, identity)
+    new = Identity.generate(identity.user_id)
+    new.rev = identity.rev + 1
+    keys = {g.epoch: unwrap_grant(g, identity, info.vault_id) for g in grants}
+    path = write_user_file(info.root, info.vault_id, new, passphrase, rev=new.rev)
+    assert keyring.history is not None
+    try:
+        body = keys_doc(uhash, new.box_public, new.sign_public, keys, info.vault_id)
+        state = append(info.root, keyring.history, identity, "enrol", body)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    check_pin(state, local_dir(info.vault_id))
+    remove_old_identities(info.root, uhash, new.rev)
+    keyring = keyring_of(state, info.vault_id)
+    return new, [g for g in keyring.for_user(uhash) if g.box_pub == new.box_public], keyring
+
+
 def authenticate(
     info: VaultInfo, keyring: Keyring | LegacyKeyring, user_id: str, passphrase: str
-) -> tuple[Identity, list[Grant]]:
-    """The user's identity and the grants of the membership made to it, counting a failure (and
-    perhaps locking the login) when the passphrase is wrong or the login is not a member now."""
+) -> tuple[Identity, list[Grant], int]:
+    """The user's identity, the grants of the membership made to it and the failures counted before
+    (for `clear_failures`), counting a failure (and perhaps locking the login) when the passphrase is
+    wrong or the login is not a member now."""
     uhash = user_hash(info.vault_id, user_id)
     local = local_dir(info.vault_id)
     folders, trusted = lockout_of(info, keyring, uhash)
@@ -190,7 +228,8 @@ def authenticate(
     try:
         identity = unlock_identity(info.root, info.vault_id, user_id, passphrase)
         grants = [g for g in keyring.for_user(uhash) if g.box_pub == identity.box_public]
-        if not grants or not keyring.active(uhash):  # never granted, reset since, or removed
+        if not grants or not keyring.active(uhash) or not keyring.holds(uhash, identity.box_public):
+            # never granted, removed, or an identity the user has replaced (reset, new passphrase)
             raise AuthError(WRONG_MESSAGE)
     except AuthError:
         record_failure(folders, now)
@@ -200,9 +239,15 @@ def authenticate(
             chain.add_pending(local, chain.LOCKOUT, user_id, {"minutes": LOCK_MINUTES})
             raise LoginLocked(after.locked_until_ms) from None
         raise AuthError(WRONG_MESSAGE) from None
-    if state.failures:
-        record_clear(folders, uhash, identity, uhash, "unlock", now)
-    return identity, grants
+    return identity, grants, state.failures
+
+
+def clear_failures(info: VaultInfo, identity: Identity) -> None:
+    """After a successful unlock: the failures before it no longer count (signed by the user's key,
+    their own one: after an enrolment)."""
+    uhash = identity_hash(info, identity)
+    folders = lockout_folders(info.root, local_dir(info.vault_id), uhash)
+    record_clear(folders, uhash, identity, uhash, "unlock", now_ms())
 
 
 def _log_login(session: VaultSession, local: Path, changed: bool) -> None:
@@ -227,17 +272,19 @@ def _log_login(session: VaultSession, local: Path, changed: bool) -> None:
 def add_user(
     admin: VaultSession, user_id: str, role: str, passphrase: str, *, one_time: bool = False
 ) -> None:
-    """Create a user and grant them every epoch's key the admin holds (history stays readable): one
-    `add` entry of the membership history, signed by the admin."""
+    """Invite a user: one `add` entry, signed by the admin, naming invitation key pairs that hold
+    every epoch's key the admin holds (history stays readable), sealed under `passphrase`. The user's
+    first unlock replaces them with key pairs of their own (`enrol`): no admin holds those."""
     keyring = _require_admin(admin)
     root, vault_id = admin.info.root, admin.info.vault_id
     uhash = user_hash(vault_id, user_id)
     if keyring.active(uhash) or latest_user_file(root, vault_id, user_id) is not None:
         raise BadInput(f"user {user_id!r} already exists")
-    identity = Identity.generate(user_id)
-    doc = member_doc(uhash, role, identity.box_public, identity.sign_public, dict(admin.keys), vault_id)
+    invitation = Identity.generate(user_id)
+    keys = dict(admin.keys)
+    doc = member_doc(uhash, role, invitation.box_public, invitation.sign_public, keys, vault_id, invited=True)
     _append(admin, keyring, "add", doc)
-    write_user_file(root, vault_id, identity, passphrase, rev=1, one_time=one_time)
+    write_user_file(root, vault_id, invitation, passphrase, rev=1, one_time=one_time)
     admin.audit(chain.USER_ADD, target=user_id, detail={"role": role})
 
 
@@ -286,24 +333,21 @@ def remove_user(admin: VaultSession, user_id: str) -> int:
 
 
 def reset_user(admin: VaultSession, user_id: str, one_time: str) -> None:
-    """Give a user a new identity under a one-time passphrase (they forgot theirs), and lift their
-    lockout: a `keys` entry with the new public keys and every epoch's key sealed to them. The user
-    must choose their own passphrase at the next unlock. Their old identity opens nothing more."""
+    """A new enrolment for a user who forgot their passphrase, and their lockout lifted: a `keys` entry
+    naming invitation key pairs (every epoch's key sealed to them) under a one-time passphrase; the
+    user's next unlock makes their own. Their old identity opens nothing more."""
     keyring = _require_admin(admin)
     info = admin.info
     uhash = user_hash(info.vault_id, user_id)
     doc = latest_user_doc(info.root, uhash)
     if doc is None or not keyring.active(uhash):
         raise BadInput(f"no active user {user_id!r}")
-    identity = Identity.generate(user_id)
-    body = {
-        "user": uhash,
-        "box_pub": b64e(identity.box_public),
-        "sign_pub": b64e(identity.sign_public),
-        "keys": seal_keys(dict(admin.keys), identity.box_public, info.vault_id, uhash),
-    }
-    _append(admin, keyring, "keys", body)
-    write_user_file(info.root, info.vault_id, identity, one_time, rev=int(doc["rev"]) + 1, one_time=True)
+    invitation = Identity.generate(user_id)
+    body = keys_doc(uhash, invitation.box_public, invitation.sign_public, dict(admin.keys), info.vault_id)
+    _append(admin, keyring, "keys", {**body, "invited": True})
+    rev = int(doc["rev"]) + 1
+    write_user_file(info.root, info.vault_id, invitation, one_time, rev=rev, one_time=True)
+    remove_old_identities(info.root, uhash, rev)
     clear_lockout(admin, user_id, audit=False)
     admin.audit(chain.USER_RESET, target=user_id)
 

@@ -121,6 +121,16 @@ def write_user_file(
     return path
 
 
+def remove_old_identities(root: Path, uhash: str, keep_rev: int) -> None:
+    """Delete a user's identity files older than `keep_rev` from the share (after new key pairs:
+    an old passphrase must not open them from here; backups of the folder keep them)."""
+    folder = root / USERS_DIR
+    for path in folder.iterdir() if folder.is_dir() else ():
+        match = _USER_NAME.match(path.name)
+        if match and match.group(1) == uhash and int(match.group(2)) < keep_rev:
+            path.unlink(missing_ok=True)
+
+
 def latest_user_file(root: Path, vault_id: str, user_id: str) -> dict[str, Any] | None:
     """The newest readable revision of a user's identity file, or None."""
     return latest_user_doc(root, user_hash(vault_id, user_id))
@@ -202,11 +212,18 @@ class Keyring:
     def sign_keys(self, uhash: str) -> set[bytes]:
         """Every signing key the user has held (a reset gives a new one; old events keep theirs)."""
         member = self.member(uhash)
-        return {member.sign_pub, *member.past_sign} if member else set()
+        return member.sign_keys if member else set()
 
     def admin_keys(self) -> set[bytes]:
-        """The signing keys of the admins now (a removed or demoted admin's key is not one)."""
-        return {m.sign_pub for m in self.history.active_admins()} if self.history else set()
+        """The signing keys of the admins now (a removed or demoted admin's key is not one, nor an
+        invitation)."""
+        admins = self.history.active_admins() if self.history else []
+        return {m.sign_pub for m in admins if not m.invited}
+
+    def holds(self, uhash: str, box_pub: bytes) -> bool:
+        """Whether `box_pub` is the member's current key (an older identity of theirs opens nothing)."""
+        member = self.member(uhash)
+        return member is not None and member.active and member.box_pub == box_pub
 
     def current(self, uhash: str, box_pub: bytes | None = None) -> Grant | None:
         """The user's newest grant (of the identity with `box_pub`, if given): its role is the

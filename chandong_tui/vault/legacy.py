@@ -50,6 +50,9 @@ class LegacyKeyring:
     def admin_keys(self) -> set[bytes]:
         return {g.sign_pub for g in self.grants if g.role == ADMIN_ROLE}
 
+    def holds(self, uhash: str, box_pub: bytes) -> bool:
+        return any(g.box_pub == box_pub for g in self.for_user(uhash))
+
     def current(self, uhash: str, box_pub: bytes | None = None) -> Grant | None:
         grants = [g for g in self.for_user(uhash) if box_pub is None or g.box_pub == box_pub]
         return max(grants, key=lambda g: g.order) if grants else None

@@ -19,7 +19,15 @@ it (`Membership`); nothing is read from file names, and no other file grants any
   forked from what the PC saw, or of another genesis, is refused (`MembershipRefused`).
 - **Kinds.** `genesis`, `add` (a member, their role, public keys and every epoch's key sealed to them),
   `role`, `remove` (a new epoch, its key sealed to everyone who stays), `keys` (a member's new key
-  pairs: a reset, or a rotation of an admin's or the root's keys, with every epoch's key re-sealed).
+  pairs: a reset, or a rotation of an admin's or the root's keys, with every epoch's key re-sealed),
+  all signed by an admin; and `enrol`, signed by the member's own current key: their new key pairs.
+- **Users own their keys.** An admin's `add` and reset (`keys`) name an *invitation*: key pairs the
+  admin made, sealed under the one-time passphrase, that only authorise the user's `enrol` (their
+  first unlock makes their own key pairs, re-seals the epoch keys they were given to them, and signs
+  the entry with the invitation key). A passphrase change is an `enrol` too (new key pairs). An
+  invitation key never counts as the user's signature (`Member.invited`), so the admin who made it
+  cannot sign as the user; an admin who enrols in a user's place leaves an `enrol` the user's own
+  first unlock then finds taken (refused, and visible in the history).
 
 Two admins appending at once make two entries with the same seq and prev: a fork, refused loudly until
 one of them is removed from the share (which one is not chosen silently).
@@ -50,7 +58,8 @@ MEMBERS_DIR = "members"
 ADMIN_ROLE = "supervisor"
 ENTRY_FORMAT = 1
 _ENTRY_NAME = re.compile(r"^(\d{6})-([0-9a-f]{16})\.json$")
-KINDS = ("genesis", "add", "role", "remove", "keys")
+KINDS = ("genesis", "add", "role", "remove", "keys", "enrol")
+ADMIN_KINDS = ("add", "role", "remove", "keys")
 
 
 class MembershipRefused(AuthError):
@@ -145,6 +154,16 @@ class Member:
     """Signing keys the member held before (a reset or rotation; their old events keep them)."""
     since: int = 0
     """The seq of the entry that added the member."""
+    invited: bool = False
+    """The current keys are an admin's invitation (not enrolled yet): they sign nothing as the user."""
+    rekey: bool = False
+    """The current keys were made by an admin before the upgrade (first format): they count, and the
+    user's next unlock replaces them with their own."""
+
+    @property
+    def sign_keys(self) -> set[bytes]:
+        """The keys whose signatures are the member's: every key they made (not an invitation)."""
+        return {*self.past_sign, *(() if self.invited else (self.sign_pub,))}
 
 
 @dataclass
@@ -172,9 +191,14 @@ class Membership:
         return short_fingerprint(self.genesis_hash)
 
     def is_admin(self, sign_pub: bytes) -> Member | None:
-        """The active admin whose current signing key this is, if any."""
+        """The active, enrolled admin whose current signing key this is, if any."""
         for member in self.members.values():
-            if member.active and member.role == ADMIN_ROLE and member.sign_pub == sign_pub:
+            if (
+                member.active
+                and member.role == ADMIN_ROLE
+                and member.sign_pub == sign_pub
+                and not member.invited
+            ):
                 return member
         return None
 
@@ -308,10 +332,15 @@ def _check_entry(state: Membership, doc: dict[str, Any]) -> None:
     if doc.get("prev") != state.head:
         raise _Invalid("does not name the entry before it")
     signer = _signed_by(doc, state.vault_id)
-    if state.is_admin(signer) is None:
-        raise _Invalid("signed by a key that is not an admin's at that point (removed, demoted or never)")
     body, kind = doc["body"], doc["kind"]
     member = state.members.get(body["user"])
+    if kind == "enrol":
+        if member is None or not member.active or member.sign_pub != signer:
+            raise _Invalid("new keys not signed by the member's own current key (or the member is not in)")
+        _check_keys(state, body["keys"], range(1, state.epoch + 1))
+        return
+    if state.is_admin(signer) is None:
+        raise _Invalid("signed by a key that is not an admin's at that point (removed, demoted or never)")
     if kind == "add":
         if member is not None and member.active:
             raise _Invalid("adds a member who is already in")
@@ -338,9 +367,11 @@ def _check_keys(state: Membership, keys: dict[str, Any], epochs: range) -> None:
 def _add_member(state: Membership, item: dict[str, Any], seq: int, signer: bytes) -> None:
     uhash = item["user"]
     member = Member(uhash, item["role"], b64d(item["box_pub"]), b64d(item["sign_pub"]), since=seq)
+    member.invited = bool(item.get("invited", False))
+    member.rekey = bool(item.get("rekey", False))
     old = state.members.get(uhash)
     if old is not None:
-        member.past_sign = [*old.past_sign, old.sign_pub]
+        member.past_sign = sorted(old.sign_keys)
     state.members[uhash] = member
     _grant_all(state, member, item.get("keys", {}), seq, signer)
 
@@ -375,9 +406,11 @@ def _apply(state: Membership, doc: dict[str, Any]) -> None:
         state.epoch = int(body["epoch"])
         for uhash, sealed in body["keys"].items():
             _grant_all(state, state.members[uhash], {str(state.epoch): sealed}, seq, signer)
-    elif kind == "keys":
-        member.past_sign = [*member.past_sign, member.sign_pub]
+    elif kind in ("keys", "enrol"):
+        member.past_sign = sorted(member.sign_keys)
         member.box_pub, member.sign_pub = b64d(body["box_pub"]), b64d(body["sign_pub"])
+        member.invited = kind == "keys" and bool(body.get("invited", False))
+        member.rekey = False
         _grant_all(state, member, body["keys"], seq, signer)
     # roles of grants follow the member's role now
     state.grants = [replace(g, role=member.role) if g.user == member.uhash else g for g in state.grants]
@@ -411,12 +444,35 @@ def _signed(doc: dict[str, Any], signer: Identity) -> dict[str, Any]:
 
 
 def member_doc(
-    uhash: str, role: str, box_pub: bytes, sign_pub: bytes, keys: dict[int, bytes], vault_id: str
+    uhash: str,
+    role: str,
+    box_pub: bytes,
+    sign_pub: bytes,
+    keys: dict[int, bytes],
+    vault_id: str,
+    *,
+    invited: bool = False,
 ) -> dict[str, Any]:
-    """A member as an `add` entry (or the genesis) names them, with `keys` sealed to `box_pub`."""
-    return {
+    """A member as an `add` entry (or the genesis) names them, with `keys` sealed to `box_pub`
+    (`invited`: the keys are an admin's invitation, to be replaced by the user's own)."""
+    doc: dict[str, Any] = {
         "user": uhash,
         "role": role,
+        "box_pub": b64e(box_pub),
+        "sign_pub": b64e(sign_pub),
+        "keys": seal_keys(keys, box_pub, vault_id, uhash),
+    }
+    if invited:
+        doc["invited"] = True
+    return doc
+
+
+def keys_doc(
+    uhash: str, box_pub: bytes, sign_pub: bytes, keys: dict[int, bytes], vault_id: str
+) -> dict[str, Any]:
+    """A member's new public keys and `keys` sealed to them (a `keys` or `enrol` entry's body)."""
+    return {
+        "user": uhash,
         "box_pub": b64e(box_pub),
         "sign_pub": b64e(sign_pub),
         "keys": seal_keys(keys, box_pub, vault_id, uhash),
@@ -476,7 +532,8 @@ def append(root: Path, state: Membership, signer: Identity, kind: str, body: dic
         _check_entry(_copy(state), doc)
     except _Invalid as exc:
         raise BadInput(f"membership change refused: {exc}") from None
-    if any((root / MEMBERS_DIR).glob(f"{doc['seq']:06d}-*.json")):
+    now = load_history(root)
+    if now is None or now.head != state.head:
         raise BadInput(
             "another supervisor changed the membership meanwhile; wait for the folder to sync and retry"
         )

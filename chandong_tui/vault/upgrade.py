@@ -72,23 +72,25 @@ class Upgraded:
 def upgrade_vault(root: Path, user_id: str, passphrase: str) -> Upgraded:
     """Upgrade the first-format vault at `root` as its admin `user_id`; `AuthError` for anyone else
     (with the same lockout as `unlock`), `BadInput` when it is upgraded already."""
-    from chandong_tui.vault.accounts import authenticate
+    from chandong_tui.vault.accounts import authenticate, clear_failures
 
     info = read_marker(root)
     if not info.legacy:
         raise BadInput(f"{root} is upgraded already")
     check_root_pin(info)
     legacy = load_legacy_keyring(root, info.vault_id, info.root_sign_pub)
-    identity, grants = authenticate(info, legacy, user_id, passphrase)
+    identity, grants, failures = authenticate(info, legacy, user_id, passphrase)
     uhash = grants[0].user
     if legacy.current(uhash, identity.box_public) is None or (
         max(grants, key=lambda g: g.order).role != ADMIN_ROLE
     ):
         raise AuthError("only a supervisor can upgrade the vault")
+    if failures:
+        clear_failures(info, identity)
     keys = {g.epoch: unwrap_grant(g, identity, info.vault_id) for g in grants}
     if set(keys) != set(range(1, legacy.latest_epoch + 1)):
         raise AuthError("this supervisor does not hold every epoch's key; another supervisor must upgrade")
-    members = _legacy_members(root, legacy)
+    members = _legacy_members(root, legacy, keep=grants[0].user)
     history = write_genesis(
         root,
         identity,
@@ -111,9 +113,11 @@ def upgrade_vault(root: Path, user_id: str, passphrase: str) -> Upgraded:
     )
 
 
-def _legacy_members(root: Path, legacy: LegacyKeyring) -> list[dict[str, object]]:
+def _legacy_members(root: Path, legacy: LegacyKeyring, keep: str) -> list[dict[str, object]]:
     """Every login of the old keyring as a genesis member: the identity of their newest user file
-    (else of their newest grant), its sealed keys as they are, their other signing keys as past."""
+    (else of their newest grant), its sealed keys as they are, their other signing keys as past.
+    An admin made those key pairs: each user but the upgrading admin (`keep`) replaces them at their
+    next unlock (`rekey`)."""
     from chandong_tui.vault.crypto import b64d
 
     members: list[dict[str, object]] = []
@@ -134,6 +138,7 @@ def _legacy_members(root: Path, legacy: LegacyKeyring) -> list[dict[str, object]
                 "keys": keys,
                 "active": legacy.active(uhash),
                 "past_sign": [b64e(p) for p in past],
+                "rekey": uhash != keep,
             }
         )
     return members

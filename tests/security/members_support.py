@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from chandong_tui.vault.accounts import add_user, create_vault
+from chandong_tui.vault.accounts import add_user, create_vault, unlock
 from chandong_tui.vault.atomic import write_atomic
 from chandong_tui.vault.crypto import b64e
 from chandong_tui.vault.folder import read_marker
@@ -33,10 +33,13 @@ TEAM = {
 
 
 def team_vault(root: Path) -> Path:
-    """A vault of `boss` (its creator and root key) and the four logins of `TEAM`."""
+    """A vault of `boss` (its creator and root key) and the four logins of `TEAM`, each enrolled
+    (they unlocked once, making their own key pairs)."""
     with create_vault(root, DONG, ADMIN, PASSPHRASE) as admin:
         for user, (role, passphrase) in TEAM.items():
             add_user(admin, user, role, passphrase)
+    for user, (_role, passphrase) in TEAM.items():
+        unlock(root, user, passphrase).close()
     return root
 
 
