@@ -17,14 +17,14 @@ from chandong_tui.vault import accounts
 from chandong_tui.vault.folder import VaultInfo, read_marker
 from chandong_tui.vault.keyring import Keyring
 from chandong_tui.vault.local_state import local_dir
-from chandong_tui.vault.members import check_pin, load_history
+from chandong_tui.vault.members import check_pin, load_history, read_pin
 
 ASKING = accounts.trusted_keyring
 """The real check, which asks."""
 
 
 def _confirming(info: VaultInfo, fingerprint: str | None = None) -> Keyring:
-    if fingerprint is None and not info.legacy:
+    if fingerprint is None and not info.legacy and read_pin(local_dir(info.vault_id)) is None:
         history = load_history(info.root)
         fingerprint = history.genesis_hash if history else None
     return ASKING(info, fingerprint)

@@ -96,7 +96,7 @@ def trusted_keyring(info: VaultInfo, fingerprint: str | None = None) -> Keyring:
     vault before, unless `fingerprint` is the vault's (then it is pinned)."""
     if info.legacy:
         raise NotUpgraded()
-    return keyring_of(pinned_history(info.root, fingerprint), info.vault_id)
+    return keyring_of(pinned_history(info.root, local_dir(info.vault_id), fingerprint), info.vault_id)
 
 
 LOCKED_MESSAGE = (

@@ -236,11 +236,12 @@ def load_keyring(root: Path, vault_id: str, root_sign_pub: bytes = b"") -> Keyri
     """The verified membership history of the vault at `root`, checked against this PC's pin (and the
     pin moved forward). `MembershipRefused` for a history this PC must not accept, `NotUpgraded` for
     a vault of the first format. `root_sign_pub` is not used: the history names its root key."""
-    history = load_history(root)
+    pin = local_dir(vault_id)
+    pinned = read_pin(pin)
+    history = load_history(root, str((pinned or {}).get("genesis", "")))
     if history is None:
         raise NotUpgraded()
-    pin = local_dir(vault_id)
-    if read_pin(pin) is not None:
+    if pinned is not None:
         check_pin(history, pin)
     return keyring_of(history, vault_id)
 

@@ -49,7 +49,6 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from chandong_tui.vault.atomic import write_atomic
 from chandong_tui.vault.crypto import b64d, b64e, seal_to, verify_signature
 from chandong_tui.vault.errors import AuthError, BadInput
-from chandong_tui.vault.local_state import local_dir
 
 if TYPE_CHECKING:
     from chandong_tui.vault.keyring import Identity
@@ -233,9 +232,11 @@ def _read_entries(root: Path) -> tuple[dict[int, list[tuple[str, dict[str, Any]]
     return by_seq, problems
 
 
-def load_history(root: Path) -> Membership | None:
+def load_history(root: Path, genesis: str = "") -> Membership | None:
     """Replay `members/` from its genesis; None when the vault has none (first format).
 
+    `genesis`: the first entry's hash this PC pinned; another first entry put beside it (anyone can
+    sign one) is then reported, not a fork.
     The chain follows, seq by seq, the one entry that names the head so far and verifies; it ends at
     the first seq without one (what lies beyond is reported). Two valid entries for one seq are a
     fork: `MembershipRefused`.
@@ -258,6 +259,11 @@ def load_history(root: Path) -> Membership | None:
                 problems.append((name, str(exc)))
             except (KeyError, TypeError, ValueError):
                 problems.append((name, "malformed membership entry"))
+        if len(valid) > 1 and state is None and genesis:
+            problems.extend(
+                (n, "another first entry (not this vault's)") for n, d in valid if entry_hash(d) != genesis
+            )
+            valid = [(n, d) for n, d in valid if entry_hash(d) == genesis]
         if len(valid) > 1:
             raise MembershipRefused(
                 f"the membership history is forked at entry {seq} (two admins changed it at once?); "
@@ -601,17 +607,17 @@ def check_pin(state: Membership, local: Path, confirmed: str | None = None) -> N
     )
 
 
-def pinned_history(root: Path, confirmed: str | None = None, *, local: Path | None = None) -> Membership:
-    """The share's history as this PC (its state folder for the vault, or `local`) may accept it:
+def pinned_history(root: Path, local: Path, confirmed: str | None = None) -> Membership:
+    """The share's history as this PC (its state folder for the vault: `local`) may accept it:
     loaded, checked against the pin and the pin moved forward (`check_pin`); a share without one is
     refused too."""
-    state = load_history(root)
+    state = load_history(root, str((read_pin(local) or {}).get("genesis", "")))
     if state is None:
         raise MembershipRefused(
             "this vault's membership history is missing from the folder (deleted, or still syncing)",
             "members_missing",
         )
-    check_pin(state, local or local_dir(state.vault_id), confirmed)
+    check_pin(state, local, confirmed)
     return state
 
 

@@ -87,7 +87,7 @@ def _files(root: Path) -> list[Path]:
 def _pc_loads(share: Path, local: Path) -> Membership:
     """What a PC does on each look at the share: load, check against its pin, move the pin on."""
     first = load_history(share) if not (local / "members-pin.json").exists() else None
-    return pinned_history(share, first.genesis_hash if first else None, local=local)
+    return pinned_history(share, local, first.genesis_hash if first else None)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

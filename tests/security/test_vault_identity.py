@@ -130,3 +130,29 @@ def test_a_first_open_without_a_fingerprint_asks(
     assert main_in_process("verify", str(root)) == 0  # pinned now
     assert main_in_process("fingerprint", str(root)) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1] == real
+
+
+def test_a_second_first_entry_beside_the_real_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Attacker: an outsider with write access to the share, who puts a first entry of their own (their
+    root key, the vault's id) beside the real one. A PC that pinned the vault takes the real one and
+    `verify` names the other; a new PC cannot tell them apart and refuses loudly."""
+    root = team_vault(tmp_path / "vault")
+    real = history(root)
+    aside = tmp_path / "real-members"
+    shutil.copytree(root / "members", aside)
+    _outsiders_history(root)
+    fake = next((root / "members").glob("000001-*.json"))
+    theirs = fake.read_bytes()
+    shutil.rmtree(root / "members")
+    shutil.copytree(aside, root / "members")
+    fake.write_bytes(theirs)
+    write_marker(root, real.vault_id, DONG, real.fingerprint)
+    with unlock(root, ADMIN, PASSPHRASE) as admin:
+        from chandong_tui.vault.verify import verify_vault
+
+        problems = {p.path: p.reason for p in verify_vault(admin).problems}
+    assert problems[f"members/{fake.name}"] == "another first entry (not this vault's)"
+    monkeypatch.setenv("CHANDONG_HOME", str(tmp_path / "new-pc"))
+    with pytest.raises(MembershipRefused) as refused:
+        unlock(root, ADMIN, PASSPHRASE)
+    assert refused.value.key == "members_forked"
