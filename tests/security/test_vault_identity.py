@@ -156,3 +156,13 @@ def test_a_second_first_entry_beside_the_real_one(tmp_path: Path, monkeypatch: p
     with pytest.raises(MembershipRefused) as refused:
         unlock(root, ADMIN, PASSPHRASE)
     assert refused.value.key == "members_forked"
+
+
+def test_init_prints_the_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No attacker: the supervisor gets the fingerprint that other PCs will show."""
+    monkeypatch.setenv("CHANDONG_PASSPHRASE", PASSPHRASE)
+    root = tmp_path / "new"
+    assert main_in_process("init", str(root), "--dong", DONG, "--name", "김감독", "--user", ADMIN) == 0
+    assert f"fingerprint {history(root).fingerprint}" in capsys.readouterr().err
