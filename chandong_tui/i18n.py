@@ -1279,6 +1279,10 @@ CATALOGUE.update(
             "이 폴더의 금고가 이 PC가 아는 금고와 다릅니다 (VAULT.json 또는 구성원 기록이 바뀜)",
             "This folder's vault is not the one this PC knows (VAULT.json or the membership was replaced)",
         ),
+        "members_keys_older": Label(
+            "이 폴더에 있는 사용자 키 기록이 이 PC가 본 것보다 오래되었습니다 (복원되었거나 동기화 중)",
+            "This folder holds an older key of a member than this PC has seen (restored, or still syncing)",
+        ),
         "members_missing": Label(
             "이 폴더에 구성원 기록이 없습니다 (삭제되었거나 아직 동기화 중)",
             "This folder has no membership history (deleted, or still syncing)",

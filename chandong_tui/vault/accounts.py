@@ -52,6 +52,7 @@ from chandong_tui.vault.members import (
     NotUpgraded,
     append,
     check_pin,
+    key_change,
     keys_doc,
     member_doc,
     pinned_history,
@@ -190,25 +191,28 @@ def enrol(
     info: VaultInfo, keyring: Keyring, identity: Identity, grants: list[Grant], passphrase: str
 ) -> tuple[Identity, list[Grant], Keyring]:
     """Replace the user's key pairs with new ones made here (their first unlock after an admin's
-    invitation, or a passphrase change): every epoch key they hold re-sealed to the new pair in an
-    `enrol` entry signed by the current key, the new pair sealed under `passphrase`, and the user's
-    older identity files removed from the share (backups keep them; they open nothing now)."""
+    invitation, or a passphrase change): a key change signed by the current key (`members.key_change`)
+    in a new identity file sealed under `passphrase`, which keeps the earlier box keys; the user's older
+    identity files are removed from the share (backups keep them; they open nothing now). No entry of
+    the history is written: users' key changes never conflict with each other."""
     uhash = identity_hash(info, identity)
+    member = keyring.member(uhash)
+    assert keyring.history is not None and member is not None
     new = Identity.generate(identity.user_id)
     new.rev = identity.rev + 1
-    keys = {g.epoch: unwrap_grant(g, identity, info.vault_id) for g in grants}
+    new.old_boxes = [identity.box, *identity.old_boxes]
+    after = member.chain[-1] if member.chain else member.key_event
+    cert = key_change(
+        info.vault_id, uhash, after, keyring.history.seq, identity, new.box_public, new.sign_public
+    )
+    new.certs = [*identity.certs[: len(member.chain)], cert]
     path = write_user_file(info.root, info.vault_id, new, passphrase, rev=new.rev)
-    assert keyring.history is not None
-    try:
-        body = keys_doc(uhash, new.box_public, new.sign_public, keys, info.vault_id)
-        state = append(info.root, keyring.history, identity, "enrol", body)
-    except BaseException:
+    keyring = load_keyring(info.root, info.vault_id)
+    if not keyring.holds(uhash, new.box_public):
         path.unlink(missing_ok=True)
-        raise
-    check_pin(state, local_dir(info.vault_id))
+        raise AuthError("the new keys were not taken (another unlock changed them at the same time?)")
     remove_old_identities(info.root, uhash, new.rev)
-    keyring = keyring_of(state, info.vault_id)
-    return new, [g for g in keyring.for_user(uhash) if g.box_pub == new.box_public], keyring
+    return new, [g for g in keyring.for_user(uhash) if new.box_for(g.box_pub)], keyring
 
 
 def authenticate(
@@ -227,7 +231,7 @@ def authenticate(
         raise LoginLocked(state.locked_until_ms)
     try:
         identity = unlock_identity(info.root, info.vault_id, user_id, passphrase)
-        grants = [g for g in keyring.for_user(uhash) if g.box_pub == identity.box_public]
+        grants = [g for g in keyring.for_user(uhash) if identity.box_for(g.box_pub)]
         if not grants or not keyring.active(uhash) or not keyring.holds(uhash, identity.box_public):
             # never granted, removed, or an identity the user has replaced (reset, new passphrase)
             raise AuthError(WRONG_MESSAGE)

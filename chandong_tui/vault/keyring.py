@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,11 @@ class Identity:
     """Unlocked with a one-time passphrase (new user, or reset by an admin): change it before work."""
     rev: int = 0
     """The revision of the user file it came from."""
+    old_boxes: list[X25519PrivateKey] = field(default_factory=list)
+    """The user's earlier box keys (before their last key changes): vault keys sealed to those by an
+    admin who had not seen the change yet still open."""
+    certs: list[dict[str, Any]] = field(default_factory=list)
+    """The user's key changes since their invitation, each signed by the key before (`members.py`)."""
 
     @classmethod
     def generate(cls, user_id: str) -> Identity:
@@ -84,6 +89,10 @@ class Identity:
     @property
     def sign_public(self) -> bytes:
         return raw_public(self.sign.public_key())
+
+    def box_for(self, box_pub: bytes) -> X25519PrivateKey | None:
+        """The private key (current or earlier) of `box_pub`, if it is one of this user's."""
+        return next((k for k in (self.box, *self.old_boxes) if raw_public(k.public_key()) == box_pub), None)
 
 
 def write_user_file(
@@ -102,6 +111,7 @@ def write_user_file(
             "user": identity.user_id,
             "box": b64e(raw_private(identity.box)),
             "sign": b64e(raw_private(identity.sign)),
+            "old_boxes": [b64e(raw_private(k)) for k in identity.old_boxes],
             **({"must_change": True} if one_time else {}),
         }
     )
@@ -113,6 +123,7 @@ def write_user_file(
         "box_pub": b64e(identity.box_public),
         "sign_pub": b64e(identity.sign_public),
         "sealed": b64e(seal(kdf.derive(passphrase), secret, aad)),
+        "certs": identity.certs,
     }
     if one_time:
         doc["one_time"] = True
@@ -181,6 +192,8 @@ def unlock_identity(root: Path, vault_id: str, user_id: str, passphrase: str) ->
         sign=Ed25519PrivateKey.from_private_bytes(b64d(secret["sign"])),
         must_change=bool(secret.get("must_change", False)),
         rev=int(doc["rev"]),
+        old_boxes=[X25519PrivateKey.from_private_bytes(b64d(k)) for k in secret.get("old_boxes", [])],
+        certs=list(doc.get("certs") or []),
     )
 
 
@@ -257,9 +270,10 @@ def keyring_of(history: Membership, vault_id: str) -> Keyring:
 
 def unwrap_grant(grant: Grant, identity: Identity, vault_id: str) -> bytes:
     """The vault key a grant carries, opened with the user's identity."""
-    if grant.box_pub != identity.box_public:
+    private = identity.box_for(grant.box_pub)
+    if private is None:
         raise AuthError("this grant is for another key")
-    return open_sealed_to(identity.box, grant.sealed_key, grant_aad(vault_id, grant.epoch, grant.user))
+    return open_sealed_to(private, grant.sealed_key, grant_aad(vault_id, grant.epoch, grant.user))
 
 
 # -- passphrase policy -------------------------------------------------------------------------

@@ -20,14 +20,17 @@ it (`Membership`); nothing is read from file names, and no other file grants any
 - **Kinds.** `genesis`, `add` (a member, their role, public keys and every epoch's key sealed to them),
   `role`, `remove` (a new epoch, its key sealed to everyone who stays), `keys` (a member's new key
   pairs: a reset, or a rotation of an admin's or the root's keys, with every epoch's key re-sealed),
-  all signed by an admin; and `enrol`, signed by the member's own current key: their new key pairs.
+  all signed by an admin.
 - **Users own their keys.** An admin's `add` and reset (`keys`) name an *invitation*: key pairs the
-  admin made, sealed under the one-time passphrase, that only authorise the user's `enrol` (their
-  first unlock makes their own key pairs, re-seals the epoch keys they were given to them, and signs
-  the entry with the invitation key). A passphrase change is an `enrol` too (new key pairs). An
-  invitation key never counts as the user's signature (`Member.invited`), so the admin who made it
-  cannot sign as the user; an admin who enrols in a user's place leaves an `enrol` the user's own
-  first unlock then finds taken (refused, and visible in the history).
+  admin made, sealed under the one-time passphrase, that only authorise the user's enrolment. The
+  user's first unlock makes their own key pairs and signs a *key change* with the invitation key; each
+  passphrase change makes new pairs again, signed by the pair before. Key changes are kept in the
+  user's own identity file (`users/`, one writer: the user), as a chain from the entry of the history
+  that invited them (`after`), each naming the history's seq it saw (`base`, so an admin's change of
+  key counts from there for their signatures); concurrent changes of different users never conflict.
+  The new identity keeps the earlier box keys (vault keys sealed to them still open). An invitation
+  key never counts as the user's signature (`Member.invited`), so the admin who made it cannot sign
+  as the user. Each PC pins each member's newest key change too.
 
 Two admins appending at once make two entries with the same seq and prev: a fork, refused loudly until
 one of them is removed from the share (which one is not chosen silently).
@@ -57,8 +60,9 @@ MEMBERS_DIR = "members"
 ADMIN_ROLE = "supervisor"
 ENTRY_FORMAT = 1
 _ENTRY_NAME = re.compile(r"^(\d{6})-([0-9a-f]{16})\.json$")
-KINDS = ("genesis", "add", "role", "remove", "keys", "enrol")
-ADMIN_KINDS = ("add", "role", "remove", "keys")
+KINDS = ("genesis", "add", "role", "remove", "keys")
+USERS_DIR = "users"
+_USER_NAME = re.compile(r"^([0-9a-f]{32})-(\d{6})\.json$")
 
 
 class MembershipRefused(AuthError):
@@ -158,6 +162,10 @@ class Member:
     rekey: bool = False
     """The current keys were made by an admin before the upgrade (first format): they count, and the
     user's next unlock replaces them with their own."""
+    key_event: str = ""
+    """The hash of the history entry that set the member's keys last (genesis, `add` or `keys`)."""
+    chain: list[str] = field(default_factory=list)
+    """The hashes of the member's own key changes since `key_event` (see `key_change`)."""
 
     @property
     def sign_keys(self) -> set[bytes]:
@@ -244,9 +252,12 @@ def load_history(root: Path, genesis: str = "") -> Membership | None:
     by_seq, problems = _read_entries(root)
     if not by_seq:
         return None
+    users = _newest_user_docs(root)
     state: Membership | None = None
     seq = 1
     while True:
+        if state is not None:
+            _advance_keys(state, users, before=seq)
         valid: list[tuple[str, dict[str, Any]]] = []
         for name, doc in by_seq.get(seq, []):
             try:
@@ -286,10 +297,77 @@ def load_history(root: Path, genesis: str = "") -> Membership | None:
         raise MembershipRefused(
             "the membership history has no valid first entry", "members_no_genesis", seq=1
         )
+    _advance_keys(state, users, before=state.seq + 1)
     for later in sorted(s for s in by_seq if s > seq):
         problems.extend((name, "does not follow the verified history") for name, _ in by_seq[later])
-    state.problems = problems
+    state.problems = problems + state.problems
     return state
+
+
+def _newest_user_docs(root: Path) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Each user's newest readable identity file: (its name, its document)."""
+    folder = root / USERS_DIR
+    newest: dict[str, tuple[int, Path]] = {}
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if (m := _USER_NAME.match(path.name)) and int(m.group(2)) > newest.get(m.group(1), (-1, path))[0]:
+            newest[m.group(1)] = (int(m.group(2)), path)
+    docs: dict[str, tuple[str, dict[str, Any]]] = {}
+    for uhash, (_rev, path) in newest.items():
+        try:
+            doc = orjson.loads(path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            continue
+        if isinstance(doc, dict) and doc.get("user") == uhash:
+            docs[uhash] = (f"{USERS_DIR}/{path.name}", doc)
+    return docs
+
+
+def key_change_message(vault_id: str, uhash: str, cert: dict[str, Any]) -> bytes:
+    """What a key change's signature covers: the vault, the user and the change."""
+    return b"chandong-key-change|" + canonical({**cert, "vault": vault_id, "user": uhash})
+
+
+def key_change(
+    vault_id: str, uhash: str, after: str, base: int, signer: Identity, box_pub: bytes, sign_pub: bytes
+) -> dict[str, Any]:
+    """A member's change to new key pairs (`box_pub`, `sign_pub`), signed by their current key
+    (`signer`): `after` names the change or history entry that set the current keys, `base` the seq
+    of the history it saw."""
+    cert: dict[str, Any] = {
+        "after": after,
+        "base": base,
+        "box_pub": b64e(box_pub),
+        "sign_pub": b64e(sign_pub),
+    }
+    cert["sig"] = b64e(signer.sign.sign(key_change_message(vault_id, uhash, cert)))
+    return cert
+
+
+def _advance_keys(state: Membership, users: dict[str, tuple[str, dict[str, Any]]], before: int) -> None:
+    """Take up each member's key changes that saw the history before seq `before` (see the module's
+    "Users own their keys"); one that does not verify stops that member's chain and is reported."""
+    for uhash, member in state.members.items():
+        name, doc = users.get(uhash, ("", {}))
+        certs = doc.get("certs") or []
+        while member.active and len(member.chain) < len(certs):
+            cert = certs[len(member.chain)]
+            try:
+                if cert["after"] != (member.chain[-1] if member.chain else member.key_event):
+                    break  # an identity file from before a reset, or not synced yet
+                if int(cert["base"]) >= before:
+                    break
+                if not verify_signature(
+                    member.sign_pub, b64d(cert["sig"]), key_change_message(state.vault_id, uhash, cert)
+                ):
+                    state.problems.append((name, "key change not signed by the member's previous key"))
+                    break
+                member.past_sign = sorted(member.sign_keys)
+                member.box_pub, member.sign_pub = b64d(cert["box_pub"]), b64d(cert["sign_pub"])
+            except (KeyError, TypeError, ValueError):
+                state.problems.append((name, "malformed key change"))
+                break
+            member.invited = member.rekey = False
+            member.chain.append(entry_hash(cert))
 
 
 def _signed_by(doc: dict[str, Any], vault_id: str) -> bytes:
@@ -327,6 +405,7 @@ def _genesis_state(doc: dict[str, Any]) -> Membership:
     signer = b64d(doc["pub"])
     for item in body["members"]:
         _add_member(state, item, 1, signer)
+        state.members[item["user"]].key_event = state.genesis_hash
         state.members[item["user"]].active = bool(item.get("active", True))
         state.members[item["user"]].past_sign = [b64d(p) for p in item.get("past_sign", [])]
     return state
@@ -340,11 +419,6 @@ def _check_entry(state: Membership, doc: dict[str, Any]) -> None:
     signer = _signed_by(doc, state.vault_id)
     body, kind = doc["body"], doc["kind"]
     member = state.members.get(body["user"])
-    if kind == "enrol":
-        if member is None or not member.active or member.sign_pub != signer:
-            raise _Invalid("new keys not signed by the member's own current key (or the member is not in)")
-        _check_keys(state, body["keys"], range(1, state.epoch + 1))
-        return
     if state.is_admin(signer) is None:
         raise _Invalid("signed by a key that is not an admin's at that point (removed, demoted or never)")
     if kind == "add":
@@ -403,6 +477,7 @@ def _apply(state: Membership, doc: dict[str, Any]) -> None:
     signer = b64d(doc["pub"])
     if kind == "add":
         _add_member(state, body, seq, signer)
+        state.members[body["user"]].key_event = entry_hash(doc)
         return
     member = state.members[body["user"]]
     if kind == "role":
@@ -412,11 +487,12 @@ def _apply(state: Membership, doc: dict[str, Any]) -> None:
         state.epoch = int(body["epoch"])
         for uhash, sealed in body["keys"].items():
             _grant_all(state, state.members[uhash], {str(state.epoch): sealed}, seq, signer)
-    elif kind in ("keys", "enrol"):
+    elif kind == "keys":
         member.past_sign = sorted(member.sign_keys)
         member.box_pub, member.sign_pub = b64d(body["box_pub"]), b64d(body["sign_pub"])
-        member.invited = kind == "keys" and bool(body.get("invited", False))
+        member.invited = bool(body.get("invited", False))
         member.rekey = False
+        member.key_event, member.chain = entry_hash(doc), []
         _grant_all(state, member, body["keys"], seq, signer)
     # roles of grants follow the member's role now
     state.grants = [replace(g, role=member.role) if g.user == member.uhash else g for g in state.grants]
@@ -476,7 +552,7 @@ def member_doc(
 def keys_doc(
     uhash: str, box_pub: bytes, sign_pub: bytes, keys: dict[int, bytes], vault_id: str
 ) -> dict[str, Any]:
-    """A member's new public keys and `keys` sealed to them (a `keys` or `enrol` entry's body)."""
+    """A member's new public keys and `keys` sealed to them (a `keys` entry's body)."""
     return {
         "user": uhash,
         "box_pub": b64e(box_pub),
@@ -573,7 +649,8 @@ def check_pin(state: Membership, local: Path, confirmed: str | None = None) -> N
     """Refuse a history this PC must not accept; pin or move the pin forward otherwise.
 
     First open: `FirstOpen` unless `confirmed` is the vault's fingerprint (short or whole). After:
-    the same genesis, at least as long, and through the entry this PC pinned."""
+    the same genesis, at least as long, through the entry this PC pinned, and through each member's
+    newest key change it saw (unless a later entry reset the member's keys)."""
     pin = read_pin(local)
     if pin is None:
         if confirmed is None or _normal(confirmed) not in (_normal(state.fingerprint), state.genesis_hash):
@@ -599,12 +676,22 @@ def check_pin(state: Membership, local: Path, confirmed: str | None = None) -> N
                 "members_forked_pin",
                 seq=seq,
             )
-        if state.seq == seq:
-            return
-    write_atomic(
-        _pin_path(local),
-        orjson.dumps({"genesis": state.genesis_hash, "seq": state.seq, "head": state.head}),
-    )
+        for uhash, (event, last) in (pin.get("keys") or {}).items():
+            member = state.members.get(uhash)
+            if member is not None and member.key_event == event and last and last not in member.chain:
+                raise MembershipRefused(
+                    "this folder holds an older key of a member than this PC has seen "
+                    "(an identity file restored, or still syncing)",
+                    "members_keys_older",
+                )
+    now = {
+        "genesis": state.genesis_hash,
+        "seq": state.seq,
+        "head": state.head,
+        "keys": {u: [m.key_event, m.chain[-1]] for u, m in sorted(state.members.items()) if m.chain},
+    }
+    if now != pin:
+        write_atomic(_pin_path(local), orjson.dumps(now))
 
 
 def pinned_history(root: Path, local: Path, confirmed: str | None = None) -> Membership:

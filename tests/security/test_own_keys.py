@@ -14,11 +14,12 @@ from chandong_tui.vault import audit as chain
 from chandong_tui.vault.accounts import add_user, reset_user, unlock
 from chandong_tui.vault.errors import AuthError
 from chandong_tui.vault.folder import read_marker
-from chandong_tui.vault.keyring import unlock_identity, user_hash
+from chandong_tui.vault.keyring import Identity, unlock_identity, user_hash, write_user_file
 from chandong_tui.vault.local_state import take_slot
+from chandong_tui.vault.members import MembershipRefused, key_change
 from chandong_tui.vault.session import VaultSession
 from tests.conftest import PASSPHRASE
-from tests.security.members_support import ADMIN, DONG, forge, history
+from tests.security.members_support import ADMIN, DONG, history
 
 ONE_TIME = "abcd-2345-efgh-6789"
 OWN = "her own phrase 7"
@@ -35,8 +36,8 @@ def _vault_with_invited_nurse(root: Path) -> Path:
 def test_an_admin_cannot_sign_as_a_user_they_invited(tmp_path: Path) -> None:
     """Attacker: an admin, who kept the one-time passphrase (and so the invitation key pairs) and,
     after the nurse chose her own passphrase, signs an unmasked export "by the nurse" with them, and
-    tries an enrolment of keys of their own in her name. The nurse's keys are hers alone: the export
-    does not verify as hers, the enrolment is refused."""
+    writes a key change of their own in her name. The nurse's keys are hers alone: the export does not
+    verify as hers, and a PC that saw her key change refuses the admin's loudly."""
     root = _vault_with_invited_nurse(tmp_path / "vault")
     vault_id = read_marker(root).vault_id
     invitation = unlock_identity(root, vault_id, "nurse", ONE_TIME)
@@ -56,16 +57,20 @@ def test_an_admin_cannot_sign_as_a_user_they_invited(tmp_path: Path) -> None:
     posing = VaultSession(read_marker(root), invitation, "visiting_nurse", keys, take_slot(vault_id))
     posing.audit(chain.EXPORT, target="households.csv", detail={"unmasked": True})
     posing.close()
-    forged = forge(
-        root, state, invitation, "enrol", {"user": member.uhash, "box_pub": "", "sign_pub": "", "keys": {}}
-    )
     with unlock(root, ADMIN, PASSPHRASE) as admin:
         report = verify_log(admin)
-        from chandong_tui.vault.verify import verify_vault
-
-        problems = {p.path: p.reason for p in verify_vault(admin).problems}
     assert any("signature of 'nurse' does not verify" in line for line in report.problems), report.problems
-    assert "not signed by the member's own current key" in problems[f"members/{forged.name}"]
+    # the admin enrols in her place: a newer identity file whose key change the invitation signs
+    mine = Identity.generate("nurse")
+    change = key_change(
+        vault_id, member.uhash, member.key_event, state.seq, invitation, mine.box_public, mine.sign_public
+    )
+    mine.certs = [change]
+    write_user_file(root, vault_id, mine, ONE_TIME, rev=3)
+    with pytest.raises(MembershipRefused) as refused:
+        unlock(root, ADMIN, PASSPHRASE)  # this PC saw her own key change: the admin's is refused
+    assert refused.value.key == "members_keys_older"
+    (root / "users" / f"{member.uhash}-000003.json").unlink()
     with unlock(root, "nurse", OWN) as nurse:
         assert nurse.identity.sign_public == own.sign_public
 
