@@ -40,10 +40,12 @@ def first_open_asks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(accounts, "trusted_keyring", ASKING)
 
 
-def trust_vault(root: Path) -> str:
-    """Pin the vault at `root` on this PC (the current `CHANDONG_HOME`); returns its fingerprint."""
+def trust_vault(root: Path, home: Path | None = None) -> str:
+    """Pin the vault at `root` on this PC (the current `CHANDONG_HOME`, or the state folder `home` of
+    another PC a test plays in a process of its own); returns its fingerprint."""
     history = load_history(root)
     if history is None or read_marker(root).legacy:
         return ""
-    check_pin(history, local_dir(history.vault_id), confirmed=history.genesis_hash)
+    local = home / "vaults" / history.vault_id if home is not None else local_dir(history.vault_id)
+    check_pin(history, local, confirmed=history.genesis_hash)
     return history.fingerprint

@@ -162,9 +162,8 @@ def unlock(
         if problem:
             raise BadInput(problem)
         seal_under, changed = new_passphrase, True
-    elif (member := keyring.member(identity_hash(info, identity))) and (member.invited or member.rekey):
-        seal_under = passphrase  # invited with a passphrase to keep (scripts, demos), or keys from before
-        # the upgrade: the user's own key pairs now
+    elif (member := keyring.member(identity_hash(info, identity))) and member.rekey:
+        seal_under = passphrase  # keys an admin made before the upgrade: the user's own key pairs now
     if seal_under is not None:
         identity, grants, keyring = enrol(info, keyring, identity, grants, seal_under)
     if failures:
@@ -276,9 +275,11 @@ def _log_login(session: VaultSession, local: Path, changed: bool) -> None:
 def add_user(
     admin: VaultSession, user_id: str, role: str, passphrase: str, *, one_time: bool = False
 ) -> None:
-    """Invite a user: one `add` entry, signed by the admin, naming invitation key pairs that hold
-    every epoch's key the admin holds (history stays readable), sealed under `passphrase`. The user's
-    first unlock replaces them with key pairs of their own (`enrol`): no admin holds those."""
+    """Invite a user: one `add` entry, signed by the admin, naming key pairs that hold every epoch's
+    key the admin holds (history stays readable), sealed under `passphrase`. With a `one_time`
+    passphrase (what people are given) they are an invitation: the user's first unlock replaces them
+    with key pairs of their own (`enrol`), which no admin holds. Otherwise (scripts, the demo) they are
+    the user's keys, and whoever chose the passphrase can open them."""
     keyring = _require_admin(admin)
     root, vault_id = admin.info.root, admin.info.vault_id
     uhash = user_hash(vault_id, user_id)
@@ -286,7 +287,9 @@ def add_user(
         raise BadInput(f"user {user_id!r} already exists")
     invitation = Identity.generate(user_id)
     keys = dict(admin.keys)
-    doc = member_doc(uhash, role, invitation.box_public, invitation.sign_public, keys, vault_id, invited=True)
+    doc = member_doc(
+        uhash, role, invitation.box_public, invitation.sign_public, keys, vault_id, invited=one_time
+    )
     _append(admin, keyring, "add", doc)
     write_user_file(root, vault_id, invitation, passphrase, rev=1, one_time=one_time)
     admin.audit(chain.USER_ADD, target=user_id, detail={"role": role})
