@@ -66,7 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _credentials(pw)
     pw.set_defaults(run=cmd_passwd)
 
-    ro = actions.add_parser("role", help="give a user another role (not to demote a supervisor)")
+    ro = actions.add_parser("role", help="give a user another role (a supervisor too; not the last one)")
     ro.add_argument("vault")
     ro.add_argument("target_user", metavar="USER_ID")
     ro.add_argument("new_role", metavar="ROLE", choices=[r.value for r in Role])
