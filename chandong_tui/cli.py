@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 EXIT_OK, EXIT_USAGE, EXIT_AUTH, EXIT_INTEGRITY = 0, 2, 3, 4
-_T = TypeVar("_T")
 MIN_PASSPHRASE = 10
 
 
@@ -87,6 +86,9 @@ def _unlock(args: argparse.Namespace):
     return first_open(
         args, lambda fingerprint: unlock(Path(args.vault), user, passphrase, fingerprint=fingerprint)
     )
+
+
+_T = TypeVar("_T")
 
 
 def first_open(args: argparse.Namespace, attempt: Callable[[str | None], _T]) -> _T:
