@@ -13,12 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chandong_tui.vault.crypto import b64e, random_key
-from chandong_tui.vault.keyring import Identity
+from chandong_tui.vault.keyring import Identity, user_hash, write_user_file
 from chandong_tui.vault.members import (
     MEMBERS_DIR,
     Membership,
     MembershipRefused,
     append,
+    entry_hash,
+    key_change,
     load_history,
     member_doc,
     pinned_history,
@@ -158,3 +160,62 @@ def test_a_new_pc_never_takes_another_state(full: tuple[Path, Membership], data:
         if state is not None:
             assert state.hashes == whole.hashes[: state.seq]
             assert _summary(state)[0] == whole.genesis_hash
+
+
+@pytest.fixture(scope="module")
+def key_changes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[bytes]]:
+    """A history of one admin whose identity file went through four key changes: each revision's
+    bytes (each carries every change so far, each change signed by the key before)."""
+    root = tmp_path_factory.mktemp("keys")
+    boss = Identity.generate("boss")
+    state = write_genesis(
+        root,
+        boss,
+        "1159053000",
+        lambda vid: [
+            member_doc(
+                user_hash(vid, "boss"),
+                "supervisor",
+                boss.box_public,
+                boss.sign_public,
+                {1: random_key()},
+                vid,
+            )
+        ],
+    )
+    uhash = user_hash(state.vault_id, "boss")
+    current, after, revisions = boss, state.genesis_hash, []
+    for rev in range(1, 5):
+        new = Identity.generate("boss")
+        change = key_change(state.vault_id, uhash, after, state.seq, current, new.box_public, new.sign_public)
+        new.certs = [*current.certs, change]
+        path = write_user_file(root, state.vault_id, new, "passphrase 1234", rev=rev)
+        revisions.append(path.read_bytes())
+        path.unlink()
+        current, after = new, entry_hash(change)
+    return root, revisions
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_an_identity_file_rolled_back_is_refused_by_a_pc_that_saw_it(
+    key_changes: tuple[Path, list[bytes]], data: st.DataObject
+) -> None:
+    """Identity files arriving in any order: a PC ends at the newest key change; taking the newest away
+    again (an old identity file restored) is refused by that PC, never taken."""
+    root, revisions = key_changes
+    order = data.draw(st.permutations(range(len(revisions))))
+    with tempfile.TemporaryDirectory() as scratch:
+        share, local = Path(scratch) / "share", Path(scratch) / "pc"
+        shutil.copytree(root / MEMBERS_DIR, share / MEMBERS_DIR)
+        users = share / "users"
+        users.mkdir()
+        uhash = next(iter(_pc_loads(share, local).members))
+        for index in order:
+            (users / f"{uhash}-{index + 1:06d}.json").write_bytes(revisions[index])
+            _pc_loads(share, local)
+        assert len(_pc_loads(share, local).members[uhash].chain) == len(revisions)
+        (users / f"{uhash}-{len(revisions):06d}.json").unlink()
+        with pytest.raises(MembershipRefused) as refused:
+            _pc_loads(share, local)
+        assert refused.value.key == "members_keys_older"
