@@ -46,7 +46,7 @@ from chandong_tui.vault.keyring import (
     user_hash,
     write_user_file,
 )
-from chandong_tui.vault.legacy import LegacyKeyring
+from chandong_tui.vault.legacy_keyring import LegacyKeyring
 from chandong_tui.vault.local_state import local_dir, remember_vault, take_slot
 from chandong_tui.vault.members import (
     NotUpgraded,

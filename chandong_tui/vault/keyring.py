@@ -5,7 +5,7 @@
   history (`members.py`) does not name opens nothing.
 - `Keyring`: the verified history seen through the API the code above it uses (`for_user`, `active`,
   `sign_keys`, `admin_keys`, `latest_epoch`, `current`). A vault of the first format (signed grants in
-  `keyring/`) is read only by its upgrade (`legacy.py`, `upgrade.py`).
+  `keyring/`) is read only by its upgrade (`legacy_keyring.py`, `upgrade.py`).
 
 File names are hashes of (vault id, user id): no names or logins in plain text.
 """

@@ -27,7 +27,7 @@ from chandong_tui.vault.crypto import b64e
 from chandong_tui.vault.errors import AuthError, BadInput
 from chandong_tui.vault.folder import VaultInfo, read_marker, write_marker
 from chandong_tui.vault.keyring import ADMIN_ROLE, Identity, latest_user_doc, unwrap_grant
-from chandong_tui.vault.legacy import LegacyKeyring, load_legacy_keyring
+from chandong_tui.vault.legacy_keyring import LegacyKeyring, load_legacy_keyring
 from chandong_tui.vault.local_state import check_pin as check_root_pin
 from chandong_tui.vault.local_state import local_dir
 from chandong_tui.vault.members import Membership, check_pin, write_genesis
