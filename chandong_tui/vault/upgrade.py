@@ -43,6 +43,11 @@ class UpgradeContext:
     history: Membership
     lines: list[str] = field(default_factory=list)
 
+    @property
+    def is_admin(self) -> bool:
+        """Always: only an admin upgrades (so a step written for an admin's session takes this too)."""
+        return True
+
 
 UpgradeStep = Callable[[UpgradeContext], str]
 UPGRADE_STEPS: list[UpgradeStep] = []
