@@ -1409,3 +1409,56 @@ CATALOGUE.update(
     }
 )
 # -- end authenticated writers --
+# -- membership history (vault/members.py: first open, pinned history, upgrade) ------------------
+CATALOGUE.update(
+    {
+        "members_first_open": Label(
+            "이 PC에서 처음 여는 금고입니다. "
+            "지문 {fingerprint}이(가) 슈퍼바이저에게 받은 것과 같은지 확인하세요",
+            "This PC has not opened this vault before: check that its fingerprint {fingerprint} is the "
+            "one your supervisor gave you",
+        ),
+        "members_first_open_question": Label(
+            "이 PC에서 처음 여는 금고입니다.\n지문: {fingerprint}\n슈퍼바이저가 알려 준 지문과 같습니까?",
+            "This PC has not opened this vault before.\nFingerprint: {fingerprint}\n"
+            "Is it the one your supervisor gave you?",
+        ),
+        "members_not_confirmed": Label(
+            "지문을 확인하지 않아 금고를 열지 않았습니다", "The fingerprint was not confirmed: nothing opened"
+        ),
+        "members_older": Label(
+            "이 폴더의 구성원 기록이 이 PC가 본 것보다 오래되었습니다 "
+            "({seen}개 중 {have}개: 복원·되돌림 또는 동기화 중)",
+            "This folder holds an older membership than this PC has seen (entry {have} of {seen}: "
+            "restored, rolled back or still syncing)",
+        ),
+        "members_forked_pin": Label(
+            "이 폴더의 구성원 기록이 이 PC가 본 것과 {seq}번 항목에서 다릅니다",
+            "This folder's membership differs from what this PC has seen at entry {seq}",
+        ),
+        "members_forked": Label(
+            "구성원 기록이 {seq}번 항목에서 갈라졌습니다 (두 슈퍼바이저가 동시에 바꿈?)",
+            "The membership history is forked at entry {seq} (two supervisors changed it at once?)",
+        ),
+        "members_replaced": Label(
+            "이 폴더의 금고가 이 PC가 아는 금고와 다릅니다 (VAULT.json 또는 구성원 기록이 바뀜)",
+            "This folder's vault is not the one this PC knows (VAULT.json or the membership was replaced)",
+        ),
+        "members_keys_older": Label(
+            "이 폴더에 있는 사용자 키 기록이 이 PC가 본 것보다 오래되었습니다 (복원되었거나 동기화 중)",
+            "This folder holds an older key of a member than this PC has seen (restored, or still syncing)",
+        ),
+        "members_missing": Label(
+            "이 폴더에 구성원 기록이 없습니다 (삭제되었거나 아직 동기화 중)",
+            "This folder has no membership history (deleted, or still syncing)",
+        ),
+        "members_no_genesis": Label(
+            "구성원 기록의 첫 항목이 올바르지 않습니다", "The membership history has no valid first entry"
+        ),
+        "members_not_upgraded": Label(
+            "이전 형식의 금고입니다. 슈퍼바이저가 한 번 업그레이드해야 합니다 (chandong upgrade)",
+            "This vault is in the old format: a supervisor must upgrade it once (chandong upgrade)",
+        ),
+    }
+)
+# -- end membership history --

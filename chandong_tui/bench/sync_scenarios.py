@@ -54,7 +54,11 @@ def _write_month(vault: Path, run: int) -> list[tuple[Path, Entry, str]]:
     """Another PC saves a month of visits, publishing as it goes (and packing as it closes); returns
     the files that hold them."""
     numbers = count()
-    with _other_pc("month-writer"), unlock(vault, BENCH_USER, BENCH_PASSPHRASE) as other:
+    fingerprint = read_marker(vault).fingerprint  # the other PC's first open: its user confirms it
+    with (
+        _other_pc("month-writer"),
+        unlock(vault, BENCH_USER, BENCH_PASSPHRASE, fingerprint=fingerprint) as other,
+    ):
         devices, device = other.info.devices, other.device
         before = {path for path, _ in op_files(devices, device)}
         for _ in range(MONTH_OPS // OPS_PER_CHUNK):

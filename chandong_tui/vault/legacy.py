@@ -18,7 +18,7 @@ is no longer a member is read only when such a list names it (`writers.Writers.c
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import orjson
 
@@ -35,6 +35,18 @@ from chandong_tui.vault.stored import device_folders
 
 if TYPE_CHECKING:
     from chandong_tui.vault.session import VaultSession
+
+
+class Certifier(Protocol):
+    """Who signs a manifest: an admin's session, or the upgrade's context (`upgrade.UpgradeContext`)."""
+
+    @property
+    def info(self) -> VaultInfo: ...
+    @property
+    def identity(self) -> Identity: ...
+    @property
+    def is_admin(self) -> bool: ...
+
 
 MANIFEST = "LEGACY.json"
 DEPARTED_DIR = "departed"
@@ -76,7 +88,7 @@ def write_manifest(info: VaultInfo, admin: Identity, files: dict[str, str]) -> N
         raise BadInput(f"this vault has been upgraded already ({MANIFEST} exists)") from None
 
 
-def certify_legacy_files(admin_session: VaultSession) -> int:
+def certify_legacy_files(admin_session: Certifier) -> int:
     """The admin's one-time step of the upgrade: list (and sign) the unsigned files there are now;
     returns how many. `BadInput` when not an admin or already upgraded."""
     if not admin_session.is_admin:

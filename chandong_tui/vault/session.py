@@ -439,7 +439,7 @@ class VaultSession:
         if not keyring.active(uhash):
             raise AuthError("this login has been removed from the vault")
         for grant in keyring.for_user(uhash):
-            if grant.epoch not in self._keys and grant.box_pub == self.identity.box_public:
+            if grant.epoch not in self._keys and self.identity.box_for(grant.box_pub):
                 self._keys[grant.epoch] = unwrap_grant(grant, self.identity, info.vault_id)
         self._epoch = max(self._keys)
 

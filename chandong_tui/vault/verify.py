@@ -8,6 +8,7 @@ other: `continuity.py`) and every snapshot (signer, and what it says it covers: 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import orjson
 
@@ -15,7 +16,8 @@ from chandong_tui.vault import continuity, legacy, snapshots
 from chandong_tui.vault.chunks import Opened
 from chandong_tui.vault.errors import IntegrityError
 from chandong_tui.vault.folder import DEVICE_NAME, DEVICES_DIR, MARKER
-from chandong_tui.vault.keyring import KEYRING_DIR, USERS_DIR, load_keyring
+from chandong_tui.vault.keyring import KEYRING_DIR, USERS_DIR, Keyring, load_keyring
+from chandong_tui.vault.members import MEMBERS_DIR, traces
 from chandong_tui.vault.session import VaultSession
 from chandong_tui.vault.share_files import Entry, classify
 from chandong_tui.vault.snapshots import Snapshot
@@ -23,7 +25,7 @@ from chandong_tui.vault.stored import open_ops
 from chandong_tui.vault.sync import Problem
 from chandong_tui.vault.writers import Outdated, Writers
 
-_KNOWN_TOP = {MARKER, USERS_DIR, KEYRING_DIR, DEVICES_DIR, legacy.MANIFEST, legacy.DEPARTED_DIR}
+_KNOWN_TOP = {MARKER, USERS_DIR, KEYRING_DIR, DEVICES_DIR, MEMBERS_DIR, legacy.MANIFEST, legacy.DEPARTED_DIR}
 
 
 @dataclass
@@ -42,6 +44,13 @@ class VerifyReport:
         return not self.problems
 
 
+def _membership_problems(root: Path, keyring: Keyring) -> list[Problem]:
+    """Entries of the membership history not taken, and grant files outside it (`members.traces`)."""
+    if keyring.history is None:
+        return [Problem(path, reason) for path, reason in keyring.problems]
+    return [Problem(path, reason) for path, reason in traces(root, keyring.history)]
+
+
 def verify_vault(session: VaultSession) -> VerifyReport:
     """Check the keyring, user files and every chunk of every device, independently of the cache."""
     info = session.info
@@ -49,7 +58,7 @@ def verify_vault(session: VaultSession) -> VerifyReport:
     report = VerifyReport()
     keyring = load_keyring(root, info.vault_id, info.root_sign_pub)
     report.grants = len(keyring.grants)
-    report.problems += [Problem(path, reason) for path, reason in keyring.problems]
+    report.problems += _membership_problems(root, keyring)
     for path in sorted((root / USERS_DIR).iterdir()) if (root / USERS_DIR).is_dir() else []:
         try:
             doc = orjson.loads(path.read_bytes())

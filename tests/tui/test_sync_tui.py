@@ -237,6 +237,7 @@ def break_share(vault: Path, how: str, monkeypatch: pytest.MonkeyPatch) -> Calla
     modes = {p: p.stat().st_mode for p in [devices, *devices.iterdir()]}
     for path in modes:
         path.chmod(0o555)
+    writer = session_module.write_chunk
     if os.geteuid() == 0:  # root writes through modes: the write fails as it would for anyone else
 
         def refused(*_args: object, **_kwargs: object) -> Path:
@@ -245,7 +246,8 @@ def break_share(vault: Path, how: str, monkeypatch: pytest.MonkeyPatch) -> Calla
         monkeypatch.setattr(session_module, "write_chunk", refused)
 
     def mend_modes() -> None:
-        monkeypatch.undo()
+        # only what was patched here: `undo` would also undo the test's state folder (CHANDONG_HOME)
+        monkeypatch.setattr(session_module, "write_chunk", writer)
         for path, mode in modes.items():
             path.chmod(mode)
 
