@@ -1,6 +1,7 @@
-"""Files of before the trust upgrade (`tests/data/legacy_vault`, see its README): the vault still opens,
-an admin's one-time `certify_legacy_files` lists its unsigned files, and from then on an unsigned file
-is read only when listed (`vault/legacy.py`): no way in for attack 2 of issue 16."""
+"""Files of before the trust upgrade (`tests/data/legacy_vault`, see its README): an admin's one-time
+`chandong upgrade` (`upgrade_vault`, whose step `certify_legacy_files` lists the unsigned files) keeps
+them readable, and from then on an unsigned file is read only when listed (`vault/legacy.py`): no way in
+for attack 2 of issue 16."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from chandong_tui.vault.chunks import ChunkHeader, chunk_name, read_header, writ
 from chandong_tui.vault.hlc import Stamp
 from chandong_tui.vault.legacy import MANIFEST, certify_legacy_files
 from chandong_tui.vault.ops import Op, encode_ops
+from chandong_tui.vault.upgrade import upgrade_vault
 from chandong_tui.vault.verify import verify_vault
 from tests.conftest import REPO
 
@@ -58,12 +60,12 @@ def _forge_unsigned(root: Path, row: str) -> Path:
 
 
 def test_a_vault_of_before_opens_and_is_upgraded_once(legacy: Path) -> None:
-    """The admin opens the old vault (its records there), lists its unsigned files once, and it still
-    verifies; a second upgrade is refused."""
+    """The admin upgrades the old vault: its three unsigned chunks are listed and signed, its records are
+    read as before, and it verifies; listing them a second time is refused."""
+    upgraded = upgrade_vault(legacy, "supervisor", PASSPHRASE)
+    assert any(line.startswith("3 file(s) of the first format listed") for line in upgraded.message())
     assert _household(legacy)["tong"] == 7  # type: ignore[index]
     with unlock(legacy, "supervisor", PASSPHRASE) as admin:
-        assert any(MANIFEST in n.path for n in verify_vault(admin).notes)  # "not upgraded" said
-        assert certify_legacy_files(admin) == 3
         with pytest.raises(Exception, match="upgraded already"):
             certify_legacy_files(admin)
         admin.write("household", HOUSEHOLD, {"tong": 8})
@@ -77,8 +79,7 @@ def test_a_vault_of_before_opens_and_is_upgraded_once(legacy: Path) -> None:
 def test_after_the_upgrade_an_unsigned_file_is_refused(legacy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Removed member (the officer, epoch-1 key) adds an unsigned chunk after the upgrade: a new PC does
     not apply it, and `verify` calls it forged; the listed files are still read."""
-    with unlock(legacy, "supervisor", PASSPHRASE) as admin:
-        certify_legacy_files(admin)
+    upgrade_vault(legacy, "supervisor", PASSPHRASE)
     path = _forge_unsigned(legacy, "h-planted")
     monkeypatch.setenv("CHANDONG_HOME", str(legacy.parent.parent / "pc-new"))
     with unlock(legacy, "nurse", PASSPHRASE) as nurse:
@@ -90,8 +91,7 @@ def test_after_the_upgrade_an_unsigned_file_is_refused(legacy: Path, monkeypatch
 def test_a_removed_manifest_is_refused_where_it_was_seen(legacy: Path) -> None:
     """Outsider with write access deletes `LEGACY.json` to make unsigned files welcome again: a PC that
     saw it says so and takes no unsigned file."""
-    with unlock(legacy, "supervisor", PASSPHRASE) as admin:
-        certify_legacy_files(admin)
+    upgrade_vault(legacy, "supervisor", PASSPHRASE)
     (legacy / MANIFEST).unlink()
     _forge_unsigned(legacy, "h-planted")
     with unlock(legacy, "supervisor", PASSPHRASE) as admin:
