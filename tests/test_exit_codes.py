@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from chandong_tui.casework.setup import DEMO_PASSPHRASE
+from chandong_tui.vault.folder import read_marker
 from tests.conftest import run_cli
 
 PLANNER = {"CHANDONG_USER": "planner", "CHANDONG_PASSPHRASE": DEMO_PASSPHRASE}
@@ -64,6 +65,11 @@ SYNC_FAULTS: list[tuple[Callable[[Path, Path], Path], int, str]] = [
 ]
 
 
+def first_open(vault: Path) -> tuple[str, str]:
+    """The arguments a new PC's first open needs: the vault's fingerprint, as its supervisor gives it."""
+    return "--fingerprint", read_marker(vault).fingerprint
+
+
 def one_error_line(stderr: str) -> str:
     lines = stderr.strip().splitlines()
     assert len(lines) == 1, stderr
@@ -86,14 +92,24 @@ def test_a_full_disk_on_this_pc_is_one_line_and_exit_6(demo_vault: Path, tmp_pat
         (full / "filler").write_bytes(b"\0" * 60 * 1024)
         with pytest.raises(OSError):  # the disk is full indeed
             (full / "more").write_bytes(b"\0" * 8 * 1024)
-        result = run_cli("verify", str(demo_vault), env={**PLANNER, "CHANDONG_HOME": str(full / "home")})
+        result = run_cli(
+            "verify",
+            str(demo_vault),
+            *first_open(demo_vault),
+            env={**PLANNER, "CHANDONG_HOME": str(full / "home")},
+        )
     assert result.returncode == 6, result.stderr
     assert "No space left on device" in one_error_line(result.stderr)
 
 
 def test_a_read_only_state_folder_is_one_line_and_exit_6(demo_vault: Path, tmp_path: Path) -> None:
     with tmpfs(tmp_path / "ro", "ro") as read_only:
-        result = run_cli("verify", str(demo_vault), env={**PLANNER, "CHANDONG_HOME": str(read_only / "home")})
+        result = run_cli(
+            "verify",
+            str(demo_vault),
+            *first_open(demo_vault),
+            env={**PLANNER, "CHANDONG_HOME": str(read_only / "home")},
+        )
     assert result.returncode == 6, result.stderr
     assert "Read-only file system" in one_error_line(result.stderr)
 
