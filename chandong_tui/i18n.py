@@ -1243,3 +1243,56 @@ CATALOGUE.update(
     }
 )
 # -- end dates that do not exist --
+
+# -- correct and update (issue 15 item 1: casework/corrections.py, the household screen's e a m o w) --
+CATALOGUE.update(
+    {
+        "err_visit_empty": Label(
+            "빈 방문 기록은 저장할 수 없습니다: 발견 욕구, 연계 자원, 메모 중 하나를 입력하세요",
+            "An empty visit cannot be saved: enter needs found, a resource or a note",
+        ),
+        "err_flag_already_open": Label(
+            "이 가구에는 이미 진행중인 위기 플래그가 있습니다",
+            "This household already has an open crisis flag",
+        ),
+        "err_correction_fields": Label(
+            "여기서 바꿀 수 없는 항목입니다: {fields}", "These fields cannot be changed here: {fields}"
+        ),
+        "err_correction_not_allowed": Label(
+            "이 역할로는 할 수 없는 수정입니다: {what}", "Your role may not make this correction: {what}"
+        ),
+        "err_no_visit": Label("방문 기록 {visit}이(가) 없습니다", "No visit {visit}"),
+        "err_status_not_here": Label(
+            "{status}에서 {to}(으)로는 여기서 바꿀 수 없습니다 (종결은 승인 절차로)",
+            "Cannot change {status} to {to} here (closing goes through approval)",
+        ),
+        "err_correction_needs_reason": Label("사유를 입력하세요", "Give a reason"),
+        "err_identity_needs_reason": Label(
+            "이름·생년월일·주민번호 정정에는 사유가 필요합니다",
+            "Correcting a name, birth date or registration number needs a reason",
+        ),
+        "err_revision_needs_reason": Label(
+            "방문 기록 수정·철회에는 사유가 필요합니다", "Amending or withdrawing a visit needs a reason"
+        ),
+        "err_head_not_member": Label(
+            "현재 이 가구의 가구원이 아닙니다: {member}", "Not a current member of this household: {member}"
+        ),
+        "err_nothing_changed": Label("바뀐 내용이 없습니다", "Nothing was changed"),
+        "err_member_already_left": Label(
+            "{member} 님은 이미 전출·사망 처리되었습니다", "{member} has already left the household"
+        ),
+        "err_visit_withdrawn": Label(
+            "철회된(잘못 입력) 방문 기록입니다", "This visit was withdrawn (entered in error)"
+        ),
+        "member_left_both": Label(
+            "전출·사망은 날짜와 사유를 함께 입력합니다", "Moving out or death needs both the date and which"
+        ),
+        "member_left_before_birth": Label(
+            "전출·사망일이 생년월일보다 앞섭니다", "The date is before the birth date"
+        ),
+        "found_after_raised": Label(
+            "발견 일시는 등록 시각보다 늦을 수 없습니다", "The crisis cannot be found after it was flagged"
+        ),
+    }
+)
+# -- end correct and update --

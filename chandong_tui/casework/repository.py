@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from chandong_tui.casework.access import guard_fields, redact_member, redact_visit
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.converters import changed_fields, from_row, is_deleted
+from chandong_tui.casework.revisions import current_rows
 from chandong_tui.model.enums import FlagState, TaskStep
 from chandong_tui.model.records import (
     Conference,
@@ -202,6 +203,15 @@ class CaseRepository:
             self._of_household(Visit, household_id), key=lambda v: (v.visited_on, v.id), reverse=True
         )
 
+    def current_visits_of(self, household_id: str, *, withdrawn: bool = True) -> list[Visit]:
+        """The newest revision of each of the household's visits, latest visit first; withdrawn
+        ones (잘못 입력) too unless `withdrawn` is False (`revisions.current_rows`)."""
+        rows = self.rows(Visit.kind)
+        mine = {row_id: rows[row_id] for row_id in self._rows_of_household(Visit.kind, household_id)}
+        found = (self.get(Visit, row_id) for row_id in current_rows(mine, withdrawn=withdrawn))
+        visits = [visit for visit in found if visit is not None]
+        return sorted(visits, key=lambda v: (v.visited_on, v.id), reverse=True)
+
     def flags_of(self, household_id: str) -> list[CrisisFlag]:
         return sorted(self._of_household(CrisisFlag, household_id), key=lambda f: f.raised_at, reverse=True)
 
@@ -215,8 +225,9 @@ class CaseRepository:
         return self._of_household(Task, household_id)
 
     def timeline(self, household_id: str) -> list[TimelineEntry]:
-        """Visits, flags, conferences, hand-offs and task steps of a household, newest first."""
-        entries = [TimelineEntry(_start_of(v.visited_on), v) for v in self.visits_of(household_id)]
+        """Visits (their newest revisions), flags, conferences, hand-offs and task steps of a household,
+        newest first."""
+        entries = [TimelineEntry(_start_of(v.visited_on), v) for v in self.current_visits_of(household_id)]
         entries += [TimelineEntry(f.raised_at, f) for f in self.flags_of(household_id)]
         entries += [TimelineEntry(c.scheduled_at, c) for c in self.conferences_of(household_id)]
         entries += [
@@ -228,31 +239,23 @@ class CaseRepository:
         return sorted(entries, key=lambda e: (e.at, e.record.id), reverse=True)
 
     def latest_visits(self) -> Mapping[str, tuple[str, str]]:
-        """Household → (visited on, next visit due) of its latest visit that no other visit revises,
-        as stored (ISO dates; "" when absent); computed once per cache change (do not modify)."""
+        """Household → (visited on, next visit due) of its latest visit (newest revisions, withdrawn
+        ones left out), as stored (ISO dates; "" when absent); computed once per cache change (do not
+        modify)."""
         derived = self._derived_now()
         if "latest_visits" not in derived:
             derived["latest_visits"] = self._find_latest_visits()
         return derived["latest_visits"]
 
     def _find_latest_visits(self) -> dict[str, tuple[str, str]]:
-        revised: set[str] = set()
-        candidates: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # → (visited_on, id, due)
-        # One pass; a revision may sort before what it revises (earlier date, lower id), so the
-        # revised ones are known only at the end and dropped when choosing.
-        for row_id, doc in self.rows(Visit.kind).items():
-            if is_deleted(doc):
-                continue
-            if revises := doc.get("revises"):
-                revised.add(revises)
+        live = {row_id: doc for row_id, doc in self.rows(Visit.kind).items() if not is_deleted(doc)}
+        latest: dict[str, tuple[str, str, str]] = {}  # household → (visited_on, id, due)
+        for row_id, doc in current_rows(live).items():
             visit = (str(doc.get("visited_on", "")), row_id, str(doc.get("next_visit_due") or ""))
-            candidates[str(doc.get("household_id", ""))].append(visit)
-        latest = {}
-        for hid, visits in candidates.items():
-            kept = max((visit for visit in visits if visit[1] not in revised), default=None)
-            if kept is not None:
-                latest[hid] = (kept[0], kept[2])
-        return latest
+            hid = str(doc.get("household_id", ""))
+            if hid not in latest or visit > latest[hid]:
+                latest[hid] = visit
+        return {hid: (visit[0], visit[2]) for hid, visit in latest.items()}
 
     def household_summaries(self) -> list[HouseholdSummary]:
         """Every household as a list row, sorted by 통, 반 and address (computed once per cache change;

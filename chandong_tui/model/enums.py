@@ -250,3 +250,38 @@ class CaseAction(LabelledEnum):
     CLOSURE_RETURNED = "closure_returned", "종결 반려", "Closure returned"
     REASSIGNED = "reassigned", "담당자 재배정", "Reassigned"
     COMMENT = "comment", "의견", "Comment"
+
+
+# -- correct and update (issue 15 item 1) ------------------------------------------------------
+class MemberExit(LabelledEnum):
+    """Why a member is no longer a current member of the household (kept, with the date)."""
+
+    MOVED_OUT = "moved_out", "전출", "Moved out"
+    DECEASED = "deceased", "사망", "Deceased"
+
+
+class FoundHow(LabelledEnum):
+    """How a crisis was found (발굴 경로)."""
+
+    ON_VISIT = "on_visit", "방문 중", "On a visit"
+    PHONE = "phone", "전화", "By phone"
+    TONG_LEADER = "tong_leader", "통장 제보", "Reported by the 통장"
+    NEIGHBOUR = "neighbour", "이웃 제보", "Reported by a neighbour"
+    SYSTEM = "system", "발굴관리시스템 대상", "Detection system list"
+    AGENCY = "agency", "기관 의뢰", "Agency referral"
+    SELF = "self", "본인 신청", "Own application"
+
+
+class CorrectionSubject(LabelledEnum):
+    """What a correction changed; each names its rule in the permission matrix (`correction.<rule>`)."""
+
+    HOUSEHOLD = "household", "가구 정보 수정", "Household corrected"
+    STATUS = "status", "관리 상태 변경", "Status changed"
+    HEAD = "head", "가구주 변경", "Head of household changed"
+    MEMBER_ADDED = "member_added", "가구원 추가", "Member added"
+    MEMBER_LEFT = "member_left", "가구원 전출·사망", "Member left"
+    MEMBER = "member", "가구원 연락처 수정", "Member corrected"
+    IDENTITY = "identity", "신원 정보 정정", "Identity corrected"
+    HEALTH = "health", "건강 정보 수정", "Health details updated"
+    VISIT_REVISED = "visit_revised", "방문 기록 수정", "Visit amended"
+    VISIT_WITHDRAWN = "visit_withdrawn", "방문 기록 철회(잘못 입력)", "Visit withdrawn (entered in error)"
