@@ -273,15 +273,16 @@ class FoundHow(LabelledEnum):
 
 
 class CorrectionSubject(LabelledEnum):
-    """What a correction changed; each names its rule in the permission matrix (`correction.<rule>`)."""
+    """What a correction changed; each names its rule in the permission matrix (`correction.<rule>`).
+    Labels fit the timeline's 12-cell kind column."""
 
-    HOUSEHOLD = "household", "가구 정보 수정", "Household corrected"
-    STATUS = "status", "관리 상태 변경", "Status changed"
-    HEAD = "head", "가구주 변경", "Head of household changed"
+    HOUSEHOLD = "household", "가구 수정", "Corrected"
+    STATUS = "status", "상태 변경", "Status"
+    HEAD = "head", "가구주 변경", "New head"
     MEMBER_ADDED = "member_added", "가구원 추가", "Member added"
-    MEMBER_LEFT = "member_left", "가구원 전출·사망", "Member left"
-    MEMBER = "member", "가구원 연락처 수정", "Member corrected"
-    IDENTITY = "identity", "신원 정보 정정", "Identity corrected"
-    HEALTH = "health", "건강 정보 수정", "Health details updated"
-    VISIT_REVISED = "visit_revised", "방문 기록 수정", "Visit amended"
-    VISIT_WITHDRAWN = "visit_withdrawn", "방문 기록 철회(잘못 입력)", "Visit withdrawn (entered in error)"
+    MEMBER_LEFT = "member_left", "전출·사망", "Member left"
+    MEMBER = "member", "가구원 수정", "Member fixed"
+    IDENTITY = "identity", "신원 정정", "ID corrected"
+    HEALTH = "health", "건강 수정", "Health edit"
+    VISIT_REVISED = "visit_revised", "방문 수정", "Amended"
+    VISIT_WITHDRAWN = "visit_withdrawn", "방문 철회", "Withdrawn"

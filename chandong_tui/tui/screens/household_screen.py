@@ -3,7 +3,12 @@ that record what happens to it: `v` a visit, `f` a new crisis flag, `u` / `x` up
 flag (a picker asks which when there are several), `p` pause a deadline clock with a reason or resume
 it (`modals/clock_modal.py`; pauses and resumes show on the timeline), `t` add a follow-up task, `d` /
 `n` mark an open task done / cancel it (`modals/task_modal.py`; open and recently closed tasks have
-their own section, each step shows on the timeline). After a save the sections are read again.
+their own section, each step shows on the timeline). Corrections (`modals/correct_modals.py`): `e`
+edits the household (address, 통/반, tags, phone, consent, head, status), `a` adds a member, `m`
+corrects one (or marks them moved out / deceased), `o` amends a visit and `w` withdraws one entered in
+error; each is refused before its form opens when the role may not make it, and shows on the timeline
+with who, when and why. `f` on a household with an open flag warns and offers to update that one.
+After a save the sections are read again.
 
 Everything shown comes from `CaseRepository`, which already removed what the user's role may not see
 (health details for non-nurses); identifiers are masked here. Every section is a `Text` built from
@@ -25,6 +30,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from chandong_tui.casework.clock import KST, first_visit_clock
+from chandong_tui.casework.corrections import corrections_of, current_visits, may_correct
 from chandong_tui.casework.handoffs import history_lines, waiting_handoff_of
 from chandong_tui.casework.pausable import PausableClock, PauseStep, clocks_of_household, pause_steps
 from chandong_tui.casework.permissions import is_owner_or_supervisor
@@ -32,13 +38,38 @@ from chandong_tui.casework.repository import TaskChange, TimelineEntry
 from chandong_tui.casework.supervision import CLOSABLE, case_events_of, request_closure
 from chandong_tui.casework.tasks import TaskWithClock, may_act_on, tasks_of_household
 from chandong_tui.i18n import Lang, t
-from chandong_tui.model.enums import FlagState, HouseholdStatus, HouseholdTag, LabelledEnum, TaskState
+from chandong_tui.model.enums import (
+    CorrectionSubject,
+    FlagState,
+    HouseholdStatus,
+    HouseholdTag,
+    LabelledEnum,
+    TaskState,
+)
 from chandong_tui.model.fields import mask_phone, mask_rrn
-from chandong_tui.model.records import CaseEvent, Conference, CrisisFlag, Handoff, Household, Member, Visit
+from chandong_tui.model.records import (
+    CaseEvent,
+    Conference,
+    Correction,
+    CrisisFlag,
+    Handoff,
+    Household,
+    Member,
+    Visit,
+)
 from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.bindings import hide_binding
 from chandong_tui.tui.flag_text import CLOCK_STYLES, LEVEL_STYLES, clock_label
+from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.clock_modal import ask_clock_step, kind_label
+from chandong_tui.tui.modals.correct_modals import (
+    HouseholdEditModal,
+    MemberModal,
+    correction_summary,
+    pick_visit,
+    refused_before,
+    withdraw_form,
+)
 from chandong_tui.tui.modals.flag_modal import FlagModal, FlagPicker, most_urgent_first
 from chandong_tui.tui.modals.resolve_flag_modal import ResolveFlagModal
 from chandong_tui.tui.modals.reveal_modal import ask_reveal, may_reveal
@@ -62,6 +93,14 @@ class CaseStep:
 
     at: dt.datetime
     record: CaseEvent
+
+
+@dataclass(frozen=True)
+class CorrectionStep:
+    """A correction of the household's records, on the timeline with who, when and why."""
+
+    at: dt.datetime
+    record: Correction
 
 
 @dataclass(frozen=True)
@@ -147,6 +186,41 @@ class HouseholdScreen(ChandongScreen[None]):
             show=False,
             tooltip="tip_task_cancel",
         ),
+        Binding(
+            "e", "edit_household", "key_corr_edit", id="household.edit", show=False, tooltip="tip_corr_edit"
+        ),
+        Binding(
+            "a",
+            "add_member",
+            "key_corr_add_member",
+            id="household.member_add",
+            show=False,
+            tooltip="tip_corr_add_member",
+        ),
+        Binding(
+            "m",
+            "correct_member",
+            "key_corr_member",
+            id="household.member_correct",
+            show=False,
+            tooltip="tip_corr_member",
+        ),
+        Binding(
+            "o",
+            "amend_visit",
+            "key_corr_amend",
+            id="household.visit_amend",
+            show=False,
+            tooltip="tip_corr_amend",
+        ),
+        Binding(
+            "w",
+            "withdraw_visit",
+            "key_corr_withdraw",
+            id="household.visit_withdraw",
+            show=False,
+            tooltip="tip_corr_withdraw",
+        ),
     ]
 
     def __init__(
@@ -209,7 +283,12 @@ class HouseholdScreen(ChandongScreen[None]):
             members = self.repo.members_of(self.household_id)
             flags = [f for f in self.repo.flags_of(self.household_id) if f.state is FlagState.OPEN]
             timeline = sorted(
-                [*self.repo.timeline(self.household_id), *self._case_events(), *self._clock_steps()],
+                [
+                    *self.repo.timeline(self.household_id),
+                    *self._case_events(),
+                    *self._clock_steps(),
+                    *self._corrections(),
+                ],
                 key=lambda e: (e.at, e.record.id),
                 reverse=True,
             )
@@ -250,12 +329,15 @@ class HouseholdScreen(ChandongScreen[None]):
         )
         address = " ".join(x for x in (household.road_address, household.address_detail) if x)
         tags = ", ".join(HouseholdTag(tag).label(self.lang) for tag in household.tags) or t("none", self.lang)
+        if consent.given and consent.taken_by:
+            consent_text += f" · {self._worker(consent.taken_by)}"
         lines = [
             text(f"{t('household_detail', self.lang)} · {household.id}", _SECTION),
             self._field(
                 "col_tong_ban", t("tong_ban_value", self.lang, tong=household.tong, ban=household.ban)
             ),
             self._field("address", address),
+            self._field("phone", mask_phone(household.phone) or "-"),
             self._field("tags", tags),
             self._field("status", household.status.label(self.lang)),
             self._field("owner", self._worker(household.owner_id)),
@@ -280,7 +362,7 @@ class HouseholdScreen(ChandongScreen[None]):
             lines.append(
                 join(
                     [
-                        cell(member.name, 12),
+                        cell(member.name, 12, "" if member.current else _MUTED),
                         cell(t("age_value", self.lang, n=_age(member.birth_date, self.today)), 5),
                         cell(member.relation.label(self.lang), 8),
                         self._rrn_cell(member),
@@ -288,6 +370,9 @@ class HouseholdScreen(ChandongScreen[None]):
                     ]
                 )
             )
+            if member.left_how is not None and member.left_on is not None:
+                left = f"{member.left_how.label(self.lang)} {member.left_on.isoformat()}"
+                lines.append(join([cell("", 2), text(left, _MUTED)], ""))
             if member.health is not None:
                 health = member.health
                 parts = []
@@ -423,6 +508,10 @@ class HouseholdScreen(ChandongScreen[None]):
         as timeline entries."""
         return [CaseStep(event.at, event) for event in case_events_of(self.repo, self.household_id)]  # type: ignore[misc]
 
+    def _corrections(self) -> list[TimelineEntry]:
+        """Corrections of the household, its members and its visits (who, when, which fields, why)."""
+        return [CorrectionStep(c.at, c) for c in corrections_of(self.repo, self.household_id)]  # type: ignore[misc]
+
     def _clock_steps(self) -> list[TimelineEntry]:
         """Each pause and resume of the household's clocks (its flags', its own, its tasks')."""
         return [ClockStep(step.at, step) for step in pause_steps(self.repo, self.household_id)]  # type: ignore[misc]
@@ -437,7 +526,13 @@ class HouseholdScreen(ChandongScreen[None]):
             summary = " · ".join(x for x in (needs, note) if x)
             if record.next_visit_due:
                 summary += f" ({t('next_visit_due', lang)} {record.next_visit_due.isoformat()})"
+            if record.withdrawn:  # stays in the history, marked, out of the reports
+                summary = f"[{t('corr_withdrawn', lang)}: {record.revision_note}] {summary}"
+            elif record.revises:
+                summary = f"[{t('corr_amended', lang)}] {summary}"
             return record.visit_kind.label(lang), self._worker(record.worker_id), summary
+        if isinstance(record, Correction):
+            return record.subject.label(lang), self._worker(record.actor_id), correction_summary(record, lang)
         if isinstance(record, CrisisFlag):
             reasons = ", ".join(reason.label(lang) for reason in record.reasons)
             return (
@@ -503,8 +598,29 @@ class HouseholdScreen(ChandongScreen[None]):
             self.app.push_screen(VisitModal(self.household.id), self._saved)
 
     def action_raise_flag(self) -> None:
-        if self.household is not None:
-            self.app.push_screen(FlagModal(self.household.id), self._saved)
+        """A new flag; when one is open already, say so first and offer to update it instead."""
+        self.refresh_records()
+        household = self.household
+        if household is None:
+            return
+        if not self.open_flags:
+            self.app.push_screen(FlagModal(household.id), self._saved)
+            return
+        from chandong_tui.tui.modals.flag_modal import flag_summary
+
+        def chosen(choice: str | None) -> None:
+            if choice == "update":
+                self._with_flag(self._update)
+            elif choice == "new":
+                self.app.push_screen(FlagModal(household.id, second=True), self._saved)
+
+        open_now = "\n".join(flag_summary(flag, self.lang) for flag in self.open_flags)
+        title = f"{t('err_flag_already_open', self.lang)}\n{open_now}"
+        options = [
+            (t("corr_flag_update_open", self.lang), "update"),
+            (t("corr_flag_raise_new", self.lang), "new"),
+        ]
+        self.app.push_screen(ChoiceModal(title, options), chosen)
 
     def action_update_flag(self) -> None:
         self._with_flag(self._update)
@@ -612,6 +728,59 @@ class HouseholdScreen(ChandongScreen[None]):
         from chandong_tui.tui.modals.task_modal import ask_task_step
 
         ask_task_step(self, mine, cancel=cancel, done=self._saved)
+
+    # -- corrections (`e`, `a`, `m`, `o`, `w`) ---------------------------------------------------
+    def action_edit_household(self) -> None:
+        if self.household is not None and not refused_before(self, CorrectionSubject.HOUSEHOLD):
+            self.app.push_screen(HouseholdEditModal(self.household.id), self._saved)
+
+    def action_add_member(self) -> None:
+        if self.household is not None and not refused_before(self, CorrectionSubject.MEMBER_ADDED):
+            self.app.push_screen(MemberModal(self.household.id), self._saved)
+
+    def action_correct_member(self) -> None:
+        """Pick a current member (when there are several) and correct them."""
+        household = self.household
+        if household is None or refused_before(self, CorrectionSubject.MEMBER):
+            return
+        members = [m for m in self.repo.members_of(household.id) if m.current]
+        if len(members) == 1:
+            self.app.push_screen(MemberModal(household.id, members[0].id), self._saved)
+            return
+
+        def picked(member_id: str | None) -> None:
+            if member_id is not None:
+                self.app.push_screen(MemberModal(household.id, member_id), self._saved)
+
+        options = [
+            (f"{m.name} · {m.relation.label(self.lang)} · {m.birth_date.isoformat()}", m.id) for m in members
+        ]
+        self.app.push_screen(ChoiceModal(t("corr_pick_member", self.lang), options), picked)
+
+    def _my_visits(self, subject: CorrectionSubject) -> list[Visit] | None:
+        """The visits (newest revisions, not withdrawn) the user may amend or withdraw; None (and one
+        line saying why) when they may change none of them."""
+        if self.household is None:
+            return None
+        visits = current_visits(self.repo, self.household.id)
+        mine = [v for v in visits if may_correct(self.repo, subject, responsible=v.worker_id)]
+        if visits and not mine:
+            refused_before(self, subject, visits[0].worker_id)
+            return None
+        return mine
+
+    def action_amend_visit(self) -> None:
+        household = self.household
+        visits = self._my_visits(CorrectionSubject.VISIT_REVISED)
+        if household is not None and visits is not None:
+            pick_visit(
+                self, visits, lambda v: self.app.push_screen(VisitModal(household.id, v.id), self._saved)
+            )
+
+    def action_withdraw_visit(self) -> None:
+        visits = self._my_visits(CorrectionSubject.VISIT_WITHDRAWN)
+        if visits is not None:
+            pick_visit(self, visits, lambda v: self.app.push_screen(withdraw_form(self, v), self._saved))
 
     def action_scroll(self, how: str) -> None:
         getattr(self.query_one("#detail", VerticalScroll), f"scroll_{how}")(animate=False)

@@ -1,0 +1,269 @@
+"""Correct and update from the household screen, driven with keys through Textual's Pilot on a copy of
+the demo vault at 80×24 (Korean and English): `e` edits the household, `a` adds a member, `o` amends a
+visit, `w` withdraws one, `f` on a household with an open flag warns first, an empty visit form is
+refused beside its first field, and a correction the role may not make is refused before its form
+opens. What was stored is read back through a fresh unlock after the app has closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from chandong_tui.casework.actions import raise_flag, record_visit
+from chandong_tui.casework.clock import KST
+from chandong_tui.casework.corrections import corrections_of, visit_revisions
+from chandong_tui.casework.errors import Forbidden
+from chandong_tui.i18n import t
+from chandong_tui.model.enums import (
+    CorrectionSubject,
+    CrisisLevel,
+    CrisisReason,
+    Relation,
+    TargetGroup,
+    VisitKind,
+)
+from chandong_tui.model.records import Visit
+from chandong_tui.tui.app import ChandongApp
+from chandong_tui.tui.modals.choice_modal import ChoiceModal
+from chandong_tui.tui.modals.correct_modals import HouseholdEditModal, MemberModal
+from chandong_tui.tui.modals.flag_modal import FlagModal
+from chandong_tui.tui.modals.note_modal import NoteModal
+from chandong_tui.tui.modals.visit_modal import VisitModal
+from tests.casework_support import quiet_planner_case
+from tests.conftest import opened
+from tests.tui.driving import notifications, run_app
+from tests.tui.screen_support import (
+    clear_input,
+    fixed_clock,
+    open_household,
+    pick_option,
+    read_repo,
+    section,
+    shown_error,
+    tab_to,
+    type_text,
+    visits_of,
+)
+
+
+def planner_visit(vault: Path, moment: dt.datetime) -> tuple[str, Visit]:
+    """A planner's case with a visit of today by the planner (the latest of its visits)."""
+    with opened(vault, "planner") as repo:
+        hid = quiet_planner_case(repo)
+        visit = record_visit(
+            repo,
+            {
+                "household_id": hid,
+                "visited_on": moment.astimezone(KST).date(),
+                "visit_kind": VisitKind.REGULAR,
+                "target_group": TargetGroup.ELDERLY,
+                "note": "안부 확인",
+            },
+            at=moment,
+        )
+    return hid, visit
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await pilot.pause()
+
+
+def test_edit_a_household_with_keys(demo_vault: Path) -> None:
+    _moment, clock = fixed_clock()
+    with opened(demo_vault, "planner") as repo:
+        hid = quiet_planner_case(repo)
+    app = ChandongApp(demo_vault, user="officer", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        screen = await open_household(app, pilot, hid)
+        await press(pilot, "e")
+        form = app.screen
+        assert isinstance(form, HouseholdEditModal) and not form.status_editable  # officers: no status
+        await press(pilot, "ctrl+s")  # nothing changed: said, nothing saved
+        assert app.screen is form and t("err_nothing_changed") in str(
+            form.query_one("#form-message").render()
+        )
+        await tab_to(pilot, "road_address")
+        await clear_input(pilot, form.query_one("#road_address", Input))
+        await type_text(pilot, "가상로 77")
+        await tab_to(pilot, "phone")
+        await type_text(pilot, "02-999")
+        await press(pilot, "ctrl+s")
+        assert app.screen is form and shown_error(form, "phone") == t("phone_format")
+        await type_text(pilot, "-1234")
+        await press(pilot, "ctrl+s")
+        assert app.screen is screen
+        assert "가상로 77" in section(screen, "header")
+        assert CorrectionSubject.HOUSEHOLD.label("ko") in section(screen, "timeline")
+
+    run_app(app, scenario)
+    household = read_repo(demo_vault, "supervisor", lambda repo: repo.household(hid))
+    assert household.road_address == "가상로 77" and household.phone == "02-999-1234"  # type: ignore[union-attr]
+    notes = read_repo(demo_vault, "supervisor", lambda repo: corrections_of(repo, hid))
+    assert [(n.actor_id, n.fields) for n in notes] == [("officer", ["road_address", "phone"])]  # type: ignore[union-attr]
+
+
+def test_add_a_newborn_with_keys_in_english(demo_vault: Path) -> None:
+    _moment, clock = fixed_clock()
+    with opened(demo_vault, "planner") as repo:
+        hid = quiet_planner_case(repo)
+        before = len(repo.members_of(hid))
+    app = ChandongApp(demo_vault, lang="en", user="planner", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        screen = await open_household(app, pilot, hid)
+        await press(pilot, "a")
+        form = app.screen
+        assert isinstance(form, MemberModal) and form.member is None
+        await type_text(pilot, "Kim Baby")
+        await tab_to(pilot, "birth_date")
+        await type_text(pilot, "2099-01-01")
+        await tab_to(pilot, "sex")
+        await pick_option(pilot, "F")
+        await press(pilot, "ctrl+s")
+        assert app.screen is form and shown_error(form, "birth_date") == t("birth_date_range", "en")
+        birth = form.query_one("#birth_date", Input)
+        assert app.focused is birth
+        await clear_input(pilot, birth)
+        await type_text(pilot, "2026-11-20")
+        await press(pilot, "ctrl+s")
+        assert app.screen is screen
+        assert "Kim Baby" in section(screen, "members")
+        assert CorrectionSubject.MEMBER_ADDED.label("en") in section(screen, "timeline")
+
+    run_app(app, scenario)
+    members = read_repo(demo_vault, "supervisor", lambda repo: repo.members_of(hid))
+    assert len(members) == before + 1  # type: ignore[arg-type]
+    baby = next(m for m in members if m.name == "Kim Baby")  # type: ignore[union-attr]
+    assert (baby.birth_date, baby.relation, baby.sex.value) == (
+        dt.date(2026, 11, 20),
+        Relation.CHILD,
+        "female",
+    )
+
+
+def test_amend_a_visit_with_keys(demo_vault: Path) -> None:
+    moment, clock = fixed_clock()
+    hid, visit = planner_visit(demo_vault, moment)
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        screen = await open_household(app, pilot, hid)
+        await press(pilot, "o")
+        picker = app.screen
+        assert isinstance(picker, ChoiceModal) and picker.options[0][1] == visit.id  # latest first
+        await press(pilot, "enter")
+        form = app.screen
+        assert isinstance(form, VisitModal) and form.revising is not None and form.revising.id == visit.id
+        assert form.value_of("note") == "안부 확인"  # prefilled from the visit
+        await tab_to(pilot, "note")
+        await press(pilot, "end")
+        await type_text(pilot, ", 식사 잘 하심")
+        await press(pilot, "ctrl+s")  # the reason is asked
+        assert app.screen is form and shown_error(form, "revision_note") == t("missing")
+        await tab_to(pilot, "revision_note")
+        await type_text(pilot, "메모 보완")
+        await press(pilot, "ctrl+s")
+        assert app.screen is screen
+        timeline = section(screen, "timeline")
+        assert f"[{t('corr_amended')}]" in timeline and "식사 잘 하심" in timeline
+        assert CorrectionSubject.VISIT_REVISED.label("ko") in timeline and "메모 보완" in timeline
+
+    run_app(app, scenario)
+    chain = read_repo(demo_vault, "supervisor", lambda repo: visit_revisions(repo, visit.id))
+    assert [v.note for v in chain] == ["안부 확인", "안부 확인, 식사 잘 하심"]  # type: ignore[union-attr]
+    assert chain[1].revision_note == "메모 보완" and chain[1].revises == visit.id  # type: ignore[index]
+
+
+def test_withdraw_a_visit_with_keys_in_english(demo_vault: Path) -> None:
+    moment, clock = fixed_clock()
+    hid, visit = planner_visit(demo_vault, moment)
+    app = ChandongApp(demo_vault, lang="en", user="planner", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        screen = await open_household(app, pilot, hid)
+        await press(pilot, "w")
+        await press(pilot, "enter")  # the latest visit
+        form = app.screen
+        assert isinstance(form, NoteModal)
+        await press(pilot, "ctrl+s")
+        assert app.screen is form and shown_error(form, "note") == t("missing", "en")
+        await type_text(pilot, "wrong household")
+        await press(pilot, "ctrl+s")
+        assert app.screen is screen
+        timeline = section(screen, "timeline")
+        assert f"[{t('corr_withdrawn', 'en')}: wrong household]" in timeline  # stays in the history
+
+    run_app(app, scenario)
+    chain = read_repo(demo_vault, "supervisor", lambda repo: visit_revisions(repo, visit.id))
+    assert [bool(v.withdrawn) for v in chain] == [False, True]  # type: ignore[union-attr]
+    assert chain[1].revision_note == "wrong household"  # type: ignore[index]
+
+
+def test_a_second_flag_warns_and_offers_to_update_the_open_one(demo_vault: Path) -> None:
+    moment, clock = fixed_clock()
+    with opened(demo_vault, "planner") as repo:
+        hid = quiet_planner_case(repo)
+        data = {"household_id": hid, "level": CrisisLevel.CRISIS, "reasons": [CrisisReason.ILLNESS]}
+        flag = raise_flag(repo, data, at=moment - dt.timedelta(hours=2))
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        screen = await open_household(app, pilot, hid)
+        await press(pilot, "f")
+        warning = app.screen
+        assert isinstance(warning, ChoiceModal) and t("err_flag_already_open") in warning.choice_title
+        assert [value for _label, value in warning.options] == ["update", "new"]
+        await press(pilot, "enter")  # update the open one
+        form = app.screen
+        assert isinstance(form, FlagModal) and form.flag is not None and form.flag.id == flag.id
+        await press(pilot, "escape")
+        assert app.screen is screen
+        await press(pilot, "f")
+        await press(pilot, "down", "enter")  # a second one anyway
+        form = app.screen
+        assert isinstance(form, FlagModal) and form.flag is None and form.second
+
+    run_app(app, scenario)
+
+
+def test_an_empty_visit_is_refused_beside_the_first_field(demo_vault: Path) -> None:
+    _moment, clock = fixed_clock()
+    with opened(demo_vault, "planner") as repo:
+        hid = quiet_planner_case(repo)
+    before = len(visits_of(demo_vault, hid))
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await open_household(app, pilot, hid)
+        await press(pilot, "v")
+        form = app.screen
+        assert isinstance(form, VisitModal)
+        await press(pilot, "ctrl+s")
+        assert app.screen is form and shown_error(form, "visited_on") == t("err_visit_empty")
+        assert app.focused is form.query_one("#visited_on")
+
+    run_app(app, scenario)
+    assert len(visits_of(demo_vault, hid)) == before
+
+
+def test_a_correction_the_role_may_not_make_is_refused_before_the_form_opens(demo_vault: Path) -> None:
+    moment, clock = fixed_clock()
+    hid, _visit = planner_visit(demo_vault, moment)
+    authors = {v.worker_id for v in visits_of(demo_vault, hid)}
+    assert "counsellor" not in authors
+    app = ChandongApp(demo_vault, user="counsellor", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        screen = await open_household(app, pilot, hid)
+        await press(pilot, "w")  # other workers' visits are theirs (or a supervisor's) to withdraw
+        assert app.screen is screen
+        refusal = Forbidden("err_correction_not_allowed", what=CorrectionSubject.VISIT_WITHDRAWN).message()
+        assert refusal in notifications(app)
+
+    run_app(app, scenario)
+    assert all(not v.withdrawn for v in visits_of(demo_vault, hid))
