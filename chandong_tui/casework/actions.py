@@ -94,11 +94,11 @@ def record_visit(
     at = at or now()
     if data.get("health_measures") and not sees_health(repo.role):
         raise Forbidden("err_health_for_nurses")
-    require_content(data)
     visit = Visit.model_validate(
         {**data, "id": new_id("v"), "worker_id": repo.user_id},  # the form cannot sign for someone else
         context={"today": at.astimezone(KST).date(), "confirmed_day": confirmed_day},
     )
+    require_content(data)  # after the fields' own errors, which are shown beside them first
     changed: list[Record] = [visit]
     if visit.visit_kind in IN_PERSON:
         changed += _first_visits(repo.flags_of(visit.household_id), visit.visited_on, at)

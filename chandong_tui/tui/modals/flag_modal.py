@@ -126,6 +126,7 @@ class FlagModal(FormModal[CrisisFlag]):
             ),
             "reasons",
         )
+        yield FormField(t("note", lang), SafeTextArea(flag.note if flag else "", id="note"), "note")
         yield FormField(
             t("flag_found_how", lang),
             Select(
@@ -141,7 +142,6 @@ class FlagModal(FormModal[CrisisFlag]):
             SafeInput(self._found_shown, placeholder="YYYY-MM-DD HH:MM", id="found_at"),
             "found_at",
         )
-        yield FormField(t("note", lang), SafeTextArea(flag.note if flag else "", id="note"), "note")
 
     def error_location(self, loc: tuple[Any, ...]) -> tuple[Any, ...]:
         """The flag's one check across fields (found before it was raised) is beside when-found."""
