@@ -144,7 +144,7 @@ def raise_flag(
     at = at or now()
     household = get_household(repo, str(data.get("household_id", "")))
     if not second and open_flags_of(repo, household.id):
-        raise IllegalTransition("err_flag_already_open", household=household.id)
+        raise IllegalTransition("err_flag_already_open")
     flag: CrisisFlag = _validated(
         CrisisFlag,
         {**data, "id": new_id("f"), "raised_by": repo.user_id, "raised_at": at, "state": FlagState.OPEN},

@@ -330,7 +330,7 @@ def _revisable(repo: CaseRepository, visit_id: str, subject: CorrectionSubject) 
     latest = newest_revision(repo, visit_id)
     require_correction(repo, subject, responsible=latest.worker_id)
     if latest.withdrawn:
-        raise IllegalTransition("err_visit_withdrawn", visit=visit_id)
+        raise IllegalTransition("err_visit_withdrawn")
     return latest
 
 
