@@ -357,3 +357,25 @@ def test_corrections_are_in_the_matrix_with_reasons() -> None:
     rules = {f"{Correction.kind}.{rule}" for rule in RULE_OF.values()}
     assert rules <= set(KIND_RULES) and all(KIND_RULES[rule].why for rule in rules)
     assert set(RULE_OF) == set(CorrectionSubject)
+
+
+def test_concurrent_address_corrections_on_two_pcs_go_to_conflict_review(
+    demo_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chandong_tui.casework.conflicts import conflicts
+    from chandong_tui.casework.setup import DEMO_PASSPHRASE
+    from chandong_tui.vault.accounts import unlock
+
+    monkeypatch.setenv("CHANDONG_HOME", str(tmp_path / "pc-b"))
+    with unlock(demo_vault, "officer", DEMO_PASSPHRASE) as session_b:
+        repo_b = CaseRepository(session_b)
+        hid = quiet_planner_case(repo_b)
+        correct_household(repo_b, hid, {"road_address": "가상로 2"}, at=AT)
+        monkeypatch.setenv("CHANDONG_HOME", str(tmp_path / "pc-a"))
+        with opened(demo_vault, "planner") as repo_a:  # closing publishes its change
+            correct_household(repo_a, hid, {"road_address": "가상로 1"}, at=AT)
+        session_b.publish()
+        session_b.ingest()
+        (conflict,) = [c for c in conflicts(repo_b) if c.row == hid]
+    assert conflict.field == "road_address"
+    assert sorted(v.value for v in conflict.values) == ["가상로 1", "가상로 2"]
