@@ -267,3 +267,82 @@ def test_a_correction_the_role_may_not_make_is_refused_before_the_form_opens(dem
 
     run_app(app, scenario)
     assert all(not v.withdrawn for v in visits_of(demo_vault, hid))
+
+
+def test_correct_a_member_and_mark_them_deceased_with_keys(demo_vault: Path) -> None:
+    moment, clock = fixed_clock()
+    today = moment.astimezone(KST).date()
+    with opened(demo_vault, "planner") as repo:
+        hid = next(
+            s.id for s in repo.household_summaries() if s.owner_id == "planner" and len(s.member_names) > 1
+        )
+        member = next(m for m in repo.members_of(hid) if m.relation is not Relation.HEAD)
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        screen = await open_household(app, pilot, hid)
+        await press(pilot, "m")
+        picker = app.screen
+        assert isinstance(picker, ChoiceModal)
+        picker_list = [value for _label, value in picker.options]
+        await press(pilot, *["down"] * picker_list.index(member.id), "enter")
+        form = app.screen
+        assert isinstance(form, MemberModal) and form.member is not None and form.member.id == member.id
+        name = form.query_one("#name", Input)
+        await clear_input(pilot, name)
+        await type_text(pilot, "김정정")
+        await press(pilot, "ctrl+s")  # an identity correction asks why, beside the reason
+        assert app.screen is form and shown_error(form, "reason") == t("err_identity_needs_reason")
+        await tab_to(pilot, "left_how")
+        await pick_option(pilot, "사")  # 사망
+        await press(pilot, "ctrl+s")  # the date is needed too
+        assert app.screen is form and shown_error(form, "left_on") == t("missing")
+        await type_text(pilot, today.isoformat())
+        await tab_to(pilot, "reason")
+        await type_text(pilot, "등본 확인")
+        await press(pilot, "ctrl+s")
+        assert app.screen is screen
+        members = section(screen, "members")
+        assert "김정정" in members and f"사망 {today.isoformat()}" in members
+        timeline = section(screen, "timeline")
+        assert CorrectionSubject.IDENTITY.label("ko") in timeline and "등본 확인" in timeline
+        assert CorrectionSubject.MEMBER_LEFT.label("ko") in timeline
+
+    run_app(app, scenario)
+    after = read_repo(demo_vault, "supervisor", lambda repo: repo.get(type(member), member.id))
+    assert (after.name, after.left_on, after.current) == ("김정정", today, False)  # type: ignore[union-attr]
+
+
+def test_a_flag_records_when_and_how_the_crisis_was_found_with_keys(demo_vault: Path) -> None:
+    moment, clock = fixed_clock()
+    found = (moment - dt.timedelta(hours=5)).astimezone(KST)
+    with opened(demo_vault, "planner") as repo:
+        hid = quiet_planner_case(repo)
+    app = ChandongApp(demo_vault, lang="en", user="officer", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        screen = await open_household(app, pilot, hid)
+        await press(pilot, "f")
+        form = app.screen
+        assert isinstance(form, FlagModal)
+        await pick_option(pilot, "U")  # Urgent
+        await press(pilot, "tab", "space")  # the first reason
+        await tab_to(pilot, "found_how")
+        await pick_option(pilot, "Reported by the")  # 통장 제보
+        await tab_to(pilot, "found_at")
+        when = form.query_one("#found_at", Input)
+        await clear_input(pilot, when)
+        await type_text(pilot, "yesterday")
+        await press(pilot, "ctrl+s")
+        assert app.screen is form and shown_error(form, "found_at") == t("found_at_format", "en")
+        await clear_input(pilot, when)
+        await type_text(pilot, f"{found:%Y-%m-%d %H:%M}")
+        await press(pilot, "ctrl+s")
+        assert app.screen is screen
+        flags = section(screen, "flags")
+        assert f"{found:%Y-%m-%d}" in flags and "Reported by the 통장" in flags
+        assert "67:00" in flags  # 72 hours from when it was found, 5 of them gone
+
+    run_app(app, scenario)
+    (flag,) = read_repo(demo_vault, "supervisor", lambda repo: repo.flags_of(hid))[:1]  # type: ignore[index]
+    assert flag.found_at == found and flag.found_how.value == "tong_leader"

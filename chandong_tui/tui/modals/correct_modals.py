@@ -19,6 +19,7 @@ from textual.widgets import Checkbox, Select
 
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.corrections import (
+    IDENTITY_FIELDS,
     STATUS_CHOICES,
     add_member,
     correct_household,
@@ -29,7 +30,7 @@ from chandong_tui.casework.corrections import (
     set_status,
     withdraw_visit,
 )
-from chandong_tui.casework.errors import Forbidden, InvalidInput
+from chandong_tui.casework.errors import FieldRefused, Forbidden, InvalidInput
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import CorrectionSubject, HouseholdTag, MemberExit, Relation, Sex
 from chandong_tui.model.records import Correction, Household, Member, Visit
@@ -366,6 +367,8 @@ class MemberModal(FormModal[Member]):
             raise InvalidInput("err_nothing_changed")
         if how is not None:
             require_filled({"left_on": self.value_of("left_on")}, ["left_on"])
+        if set(changes) & set(IDENTITY_FIELDS) and not reason.strip():
+            raise FieldRefused("reason", "err_identity_needs_reason")
         saved = self.member
         if changes:
             saved = correct_member(self.repo, self.member.id, changes, reason=reason, at=at)

@@ -61,7 +61,7 @@ def flag_summary(flag: CrisisFlag, lang: Lang | str) -> str:
         lang,
         level=flag.level.label(lang),
         reasons=", ".join(reason.label(lang) for reason in flag.reasons),
-        raised=f"{flag.raised_at.astimezone(KST):%Y-%m-%d %H:%M}",
+        raised=f"{flag.clock_start.astimezone(KST):%Y-%m-%d %H:%M}",
     )
 
 

@@ -433,13 +433,26 @@ class HouseholdScreen(ChandongScreen[None]):
             line = join(
                 [
                     cell(flag.level.label(self.lang), 6, LEVEL_STYLES.get(flag.level.value, "")),
-                    cell(f"{t('raised_at', self.lang)} {flag.raised_at:%Y-%m-%d %H:%M}", 22),
+                    cell(
+                        f"{t('raised_at', self.lang)} {flag.clock_start.astimezone(KST):%Y-%m-%d %H:%M}", 22
+                    ),
                     cell(self._worker(flag.raised_by), 10),
                     self._clock(flag, at),
                     text(reasons),
                 ]
             )
             lines.append(line)
+            if flag.found_how is not None:
+                lines.append(
+                    join(
+                        [
+                            cell("", 6),
+                            text(
+                                f"{t('flag_found_how', self.lang)}: {flag.found_how.label(self.lang)}", _MUTED
+                            ),
+                        ]
+                    )
+                )
             if flag.note:
                 lines.append(join([cell("", 6), text(flag.note, _MUTED)]))
         if not flags:
