@@ -414,7 +414,7 @@ def _crisis_flag_figures(m: _MonthRecords) -> None:
             for reason in f.reasons:
                 c.distinct(who, f"crisis_households_reason_{reason.value}", f.household_id)
             if f.first_visit_at is not None:
-                delay = max(f.first_visit_at - f.raised_at, dt.timedelta(0))
+                delay = max(f.first_visit_at - f.clock_start, dt.timedelta(0))
                 c.add(who, "crisis_flags_first_visited")
                 c.sample(who, "first_visit_hours", delay.total_seconds() / 3600)
                 if delay <= limit:
@@ -649,7 +649,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "72시간 내 첫 방문",
         "First visit within 72 h",
         f"flags raised in the month whose `first_visit_at` is at most {FIRST_VISIT_HOURS} h after "
-        "`raised_at`",
+        "the crisis was found (`found_at`, else `raised_at`)",
         "who raised it",
         _crisis_flag_figures,
     ),
@@ -676,7 +676,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         "first_visit_median_hours",
         "첫 방문까지 시간 중앙값",
         "Median hours to first visit",
-        "median of hours from `raised_at` to `first_visit_at` over those flags "
+        "median of hours from when the crisis was found (`found_at`, else `raised_at`) to `first_visit_at` "
+        "over those flags "
         "(a first visit recorded before the flag counts as 0 h)",
         "—",
         _crisis_flag_figures,
