@@ -379,3 +379,21 @@ def test_concurrent_address_corrections_on_two_pcs_go_to_conflict_review(
         (conflict,) = [c for c in conflicts(repo_b) if c.row == hid]
     assert conflict.field == "road_address"
     assert sorted(v.value for v in conflict.values) == ["가상로 1", "가상로 2"]
+
+
+def test_withdrawing_the_first_visit_starts_the_72_hour_clock_again(demo_vault: Path) -> None:
+    with opened(demo_vault, "planner") as repo:
+        hid = quiet_planner_case(repo)
+        data = {"household_id": hid, "level": CrisisLevel.URGENT, "reasons": [CrisisReason.ILLNESS]}
+        flag = raise_flag(repo, data, at=AT - dt.timedelta(hours=2))
+        visit = record_visit(repo, visit_data(hid, visited_on=AT.date().isoformat()), at=AT)
+        (stopped,) = open_flags_of(repo, hid)
+        assert stopped.first_visit_at == AT
+        latest_before = repo.latest_visits()[hid]
+        withdraw_visit(repo, visit.id, "다른 가구에 입력", at=AT + dt.timedelta(minutes=5))
+    with opened(demo_vault, "planner") as repo:
+        (running,) = open_flags_of(repo, hid)
+        assert running.id == flag.id and running.first_visit_at is None
+        assert first_visit_clock(running, AT + dt.timedelta(minutes=5)).state.value == "running"
+        assert latest_before[0] == AT.date().isoformat()
+        assert repo.latest_visits().get(hid, ("", ""))[0] < AT.date().isoformat()  # the withdrawn one left

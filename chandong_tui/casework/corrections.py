@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from chandong_tui.casework.access import sees_health
-from chandong_tui.casework.actions import get_household, new_id, require_content
+from chandong_tui.casework.actions import IN_PERSON, get_household, new_id, open_flags_of, require_content
 from chandong_tui.casework.clock import KST, now
 from chandong_tui.casework.errors import (
     Forbidden,
@@ -37,7 +37,7 @@ from chandong_tui.casework.permissions import can_write, is_owner_or_supervisor
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.revisions import chains
 from chandong_tui.model.enums import CorrectionSubject, HouseholdStatus, MemberExit, Relation
-from chandong_tui.model.records import Correction, Household, Member, Record, Visit
+from chandong_tui.model.records import Correction, CrisisFlag, Household, Member, Record, Visit
 
 Subject = CorrectionSubject
 
@@ -317,13 +317,34 @@ def withdraw_visit(
     repo: CaseRepository, visit_id: str, reason: str, *, at: dt.datetime | None = None
 ) -> Visit:
     """Withdraw a visit entered in error (잘못 입력, e.g. on the wrong household), with the reason: a
-    revision marked withdrawn, which leaves the reports and stays in the household's history."""
+    revision marked withdrawn, which leaves the reports and stays in the household's history. An open
+    crisis flag whose first visit it was (no other in-person visit since the crisis was found) has its
+    72-hour clock running again, in the same batch."""
     at = at or now()
     latest = _revisable(repo, visit_id, Subject.VISIT_WITHDRAWN)
     why = required_text(reason, "err_revision_needs_reason")
     revision = _revision(repo, latest, {**latest.model_dump(), "withdrawn": True}, why, at)
-    _save(repo, revision, Subject.VISIT_WITHDRAWN, latest.household_id, ["withdrawn"], why, at)
+    note = _correction(repo, Subject.VISIT_WITHDRAWN, latest.household_id, revision, ["withdrawn"], why, at)
+    repo.save_many([revision, note, *_clocks_running_again(repo, latest)])
     return revision
+
+
+def _clocks_running_again(repo: CaseRepository, withdrawn: Visit) -> list[CrisisFlag]:
+    """Open flags of the household whose first visit can only have been the withdrawn one (no other
+    in-person visit on or after the day the crisis was found): their 72-hour clock runs again."""
+    others = [
+        v
+        for v in current_visits(repo, withdrawn.household_id)
+        if v.id != withdrawn.id and v.visit_kind in IN_PERSON
+    ]
+    again = []
+    for flag in open_flags_of(repo, withdrawn.household_id):
+        if flag.first_visit_at is None or withdrawn.visit_kind not in IN_PERSON:
+            continue
+        found_on = flag.clock_start.astimezone(KST).date()
+        if not any(v.visited_on >= found_on for v in others):
+            again.append(flag.model_copy(update={"first_visit_at": None}))
+    return again
 
 
 def _revisable(repo: CaseRepository, visit_id: str, subject: CorrectionSubject) -> Visit:
