@@ -1343,6 +1343,7 @@ CATALOGUE.update(
         ),
         "corr_resources": Label("연계 자원", "Resources"),
         "corr_withdrawn_field": Label("철회", "Withdrawn"),
+        "conflict_kind_member": Label("가구원", "Member"),
         "found_after_raised": Label(
             "발견 일시는 등록 시각보다 늦을 수 없습니다", "The crisis cannot be found after it was flagged"
         ),

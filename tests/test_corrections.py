@@ -370,15 +370,23 @@ def test_concurrent_address_corrections_on_two_pcs_go_to_conflict_review(
     with unlock(demo_vault, "officer", DEMO_PASSPHRASE) as session_b:
         repo_b = CaseRepository(session_b)
         hid = quiet_planner_case(repo_b)
+        member = repo_b.members_of(hid)[0]
         correct_household(repo_b, hid, {"road_address": "가상로 2"}, at=AT)
+        member_left(repo_b, member.id, MemberExit.MOVED_OUT, "2026-11-01", at=AT)
         monkeypatch.setenv("CHANDONG_HOME", str(tmp_path / "pc-a"))
         with opened(demo_vault, "planner") as repo_a:  # closing publishes its change
             correct_household(repo_a, hid, {"road_address": "가상로 1"}, at=AT)
+            member_left(repo_a, member.id, MemberExit.DECEASED, "2026-11-02", at=AT)
         session_b.publish()
         session_b.ingest()
-        (conflict,) = [c for c in conflicts(repo_b) if c.row == hid]
-    assert conflict.field == "road_address"
-    assert sorted(v.value for v in conflict.values) == ["가상로 1", "가상로 2"]
+        found = {(c.table, c.field): c for c in conflicts(repo_b) if c.household_id == hid}
+    assert set(found) == {
+        ("household", "road_address"),
+        ("member", "left_on"),
+        ("member", "left_how"),
+    }
+    assert sorted(v.value for v in found["household", "road_address"].values) == ["가상로 1", "가상로 2"]
+    assert sorted(v.value for v in found["member", "left_how"].values) == ["deceased", "moved_out"]
 
 
 def test_withdrawing_the_first_visit_starts_the_72_hour_clock_again(demo_vault: Path) -> None:

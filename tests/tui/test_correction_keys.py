@@ -346,3 +346,49 @@ def test_a_flag_records_when_and_how_the_crisis_was_found_with_keys(demo_vault: 
     run_app(app, scenario)
     (flag,) = read_repo(demo_vault, "supervisor", lambda repo: repo.flags_of(hid))[:1]  # type: ignore[index]
     assert flag.found_at == found and flag.found_how.value == "tong_leader"
+
+
+def test_a_member_left_two_ways_at_once_is_reviewed_in_conflicts(demo_vault: Path) -> None:
+    from textual.widgets import OptionList
+
+    from chandong_tui.casework.corrections import member_left
+    from chandong_tui.casework.repository import CaseRepository
+    from chandong_tui.casework.setup import DEMO_PASSPHRASE
+    from chandong_tui.model.enums import MemberExit
+    from chandong_tui.tui.screens.conflicts_screen import ConflictsScreen
+    from chandong_tui.vault.accounts import unlock
+    from tests.tui.driving import sign_in
+
+    moment, clock = fixed_clock()
+    with opened(demo_vault, "planner") as repo:
+        hid = quiet_planner_case(repo)
+        member = repo.members_of(hid)[0]
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock, sync_seconds=3600.0)
+
+    async def round_(pilot: Pilot) -> None:
+        assert app.sync.run_round()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await sign_in(app, pilot, to_households=False)
+        assert app.session is not None
+        with unlock(demo_vault, "supervisor", DEMO_PASSPHRASE) as other_pc:
+            member_left(CaseRepository(other_pc), member.id, MemberExit.MOVED_OUT, "2026-11-01", at=moment)
+            member_left(CaseRepository(app.session), member.id, MemberExit.DECEASED, "2026-11-02", at=moment)
+            await round_(pilot)
+            assert other_pc.publish() >= 1
+        await round_(pilot)
+        await press(pilot, "k")
+        screen = app.screen
+        assert isinstance(screen, ConflictsScreen)
+        assert {(c.table, c.field) for c in screen.conflicts} == {
+            ("member", "left_on"),
+            ("member", "left_how"),
+        }
+        listing = screen.query_one("#conflicts-list", OptionList)
+        shown = "\n".join(str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count))
+        assert f"{t('conflict_kind_member')}: {t('corr_left_how')}" in shown
+        assert MemberExit.MOVED_OUT.label("ko") in shown and MemberExit.DECEASED.label("ko") in shown
+
+    run_app(app, scenario)

@@ -25,7 +25,14 @@ from chandong_tui.casework.conflicts import Conflict, ConflictValue, conflicts, 
 from chandong_tui.casework.errors import Forbidden, IllegalTransition
 from chandong_tui.casework.repository import HouseholdSummary
 from chandong_tui.i18n import CATALOGUE, t
-from chandong_tui.model.enums import CrisisLevel, FlagState, HandoffState, HouseholdStatus, LabelledEnum
+from chandong_tui.model.enums import (
+    CrisisLevel,
+    FlagState,
+    HandoffState,
+    HouseholdStatus,
+    LabelledEnum,
+    MemberExit,
+)
 from chandong_tui.model.records import Conference
 from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.sync_status import request_round
@@ -47,6 +54,10 @@ FIELD_LABELS: dict[tuple[str, str], str] = {
     ("handoff", "state"): "handoff_state",
     ("handoff", "to_worker_id"): "handoff_to_worker",
     ("conference", "agenda"): "conflict_field_agenda",
+    ("member", "name"): "name",
+    ("member", "birth_date"): "field_birth_date",
+    ("member", "left_on"): "corr_left_on",
+    ("member", "left_how"): "corr_left_how",
 }
 """(table, field) → the catalogue key of its name for people."""
 
@@ -55,6 +66,7 @@ ENUMS: dict[tuple[str, str], type[LabelledEnum]] = {
     ("crisis_flag", "level"): CrisisLevel,
     ("crisis_flag", "state"): FlagState,
     ("handoff", "state"): HandoffState,
+    ("member", "left_how"): MemberExit,
 }
 WORKER_FIELDS = frozenset({("household", "owner_id"), ("handoff", "to_worker_id")})
 
