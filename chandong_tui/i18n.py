@@ -1332,6 +1332,7 @@ CATALOGUE.update(
             "A visit entered in error leaves the reports and stays in the history.",
         ),
         "corr_head": Label("가구주", "Head"),
+        "corr_consent_by": Label("동의 받은 직원", "Consent taken by"),
         "corr_status_reason": Label("상태 변경 사유", "Why the status"),
         "corr_comma": Label("쉼표로 구분", "comma-separated"),
         "corr_left_how": Label("전출·사망", "Left"),

@@ -122,6 +122,11 @@ def test_consent_records_who_took_it(demo_vault: Path) -> None:
         correct_household(repo, hid, {"consent": {"given": True, "on": "2026-11-01"}}, at=AT)
     household: Household = stored(demo_vault, lambda repo: repo.household(hid))
     assert household.consent.taken_by == "nurse" and household.consent.on == dt.date(2026, 11, 1)
+    with opened(demo_vault, "nurse") as repo:  # taken by a colleague, recorded later
+        consent = {"given": True, "on": "2026-10-30", "taken_by": "planner"}
+        correct_household(repo, hid, {"consent": consent}, at=AT)
+    household = stored(demo_vault, lambda repo: repo.household(hid))
+    assert household.consent.taken_by == "planner" and household.consent.on == dt.date(2026, 10, 30)
 
 
 def test_status_moves_open_to_monitoring_by_its_owner_with_a_reason_only(demo_vault: Path) -> None:

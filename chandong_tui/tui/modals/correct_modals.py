@@ -1,8 +1,8 @@
 """Correct and update from the household screen (`casework/corrections.py`): `HouseholdEditModal`
-(`e`: address, 통/반, tags, phone, consent, head of household, status), `MemberModal` (`a` adds a
-member such as a newborn, `m` corrects one: identity with a reason, phone, relation, moved out or
-deceased with a date, health details for nurses and supervisors), and the visit steps (`o` amends a
-visit in the visit form, `w` withdraws one entered in error, with the reason).
+(`e`: address, 통/반, tags, phone, consent with its date and who took it, head of household, status),
+`MemberModal` (`a` adds a member such as a newborn, `m` corrects one: identity with a reason, phone,
+relation, moved out or deceased with a date, health details for nurses and supervisors), and the visit
+steps (`o` amends a visit in the visit form, `w` withdraws one entered in error, with the reason).
 
 Each form is a `FormModal`: fields carry the model's names so validation errors land beside them, and
 casework refusals show in the message line. A correction the role may not make is refused before
@@ -37,6 +37,7 @@ from chandong_tui.model.records import Correction, Household, Member, Visit
 from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
+from chandong_tui.tui.modals.handoff_modal import worker_options
 from chandong_tui.tui.modals.note_modal import NoteModal, require_filled
 from chandong_tui.tui.modals.visit_modal import (
     SafeInput,
@@ -163,6 +164,18 @@ class HouseholdEditModal(FormModal[Household]):
             SafeInput(on.isoformat(), placeholder=t("field_date_hint", lang), id="consent_on"),
             "consent",
         )
+        workers = worker_options(self.repo, lang)
+        taken_by = h.consent.taken_by or self.repo.user_id
+        yield FormField(
+            t("corr_consent_by", lang),
+            Select(
+                workers,
+                value=taken_by if taken_by in {w for _label, w in workers} else Select.NULL,
+                prompt=t("choose", lang),
+                id="consent_taken_by",
+            ),
+            "consent_taken_by",
+        )
         if self.members:
             yield FormField(
                 t("corr_head", lang),
@@ -201,11 +214,19 @@ class HouseholdEditModal(FormModal[Household]):
         consent: dict[str, Any] = {"given": given}
         if given:
             consent["on"] = self.value_of("consent_on")
+            consent["taken_by"] = self.value_of("consent_taken_by")
         current = h.model_dump(mode="json")
         changes = {
             k: v for k, v in values.items() if str(v if v is not None else "") != str(current.get(k) or "")
         }
-        if given != h.consent.given or (given and str(consent["on"] or "") != str(h.consent.on or "")):
+        taken_by_changed = (
+            given and h.consent.taken_by is not None and consent["taken_by"] != h.consent.taken_by
+        )
+        if (
+            given != h.consent.given
+            or (given and str(consent["on"] or "") != str(h.consent.on or ""))
+            or taken_by_changed
+        ):
             changes["consent"] = consent
         return changes
 
