@@ -410,3 +410,17 @@ def test_withdrawing_the_first_visit_starts_the_72_hour_clock_again(demo_vault: 
         assert first_visit_clock(running, AT + dt.timedelta(minutes=5)).state.value == "running"
         assert latest_before[0] == AT.date().isoformat()
         assert repo.latest_visits().get(hid, ("", ""))[0] < AT.date().isoformat()  # the withdrawn one left
+
+
+def test_members_who_left_are_listed_after_the_current_ones(demo_vault: Path) -> None:
+    with opened(demo_vault, "planner") as repo:
+        hid = next(s.id for s in repo.household_summaries() if len(s.member_names) > 1)
+        head, *others = repo.members_of(hid)
+        assert head.relation is Relation.HEAD
+        member_left(repo, head.id, MemberExit.DECEASED, "2026-11-01", at=AT)
+        set_head(repo, hid, others[0].id, at=AT)
+    with opened(demo_vault, "planner") as repo:
+        members = repo.members_of(hid)
+        assert [m.id for m in members][-1] == head.id and members[0].id == others[0].id
+        summary = next(s for s in repo.household_summaries() if s.id == hid)
+        assert summary.head_name == others[0].name

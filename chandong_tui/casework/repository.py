@@ -195,8 +195,10 @@ class CaseRepository:
         return self.get(Household, household_id)
 
     def members_of(self, household_id: str) -> list[Member]:
+        """The household's members, current ones first (the head first), then those who moved out or
+        died."""
         members = self._of_household(Member, household_id)
-        return sorted(members, key=lambda m: (m.relation != "head", m.birth_date, m.id))
+        return sorted(members, key=lambda m: (not m.current, m.relation != "head", m.birth_date, m.id))
 
     def visits_of(self, household_id: str) -> list[Visit]:
         return sorted(
@@ -282,7 +284,10 @@ class CaseRepository:
         for row_id, doc in tables.get(Household.kind, {}).items():
             if is_deleted(doc):
                 continue
-            members = sorted(members_by_household.get(row_id, []), key=lambda m: m.get("relation") != "head")
+            members = sorted(
+                members_by_household.get(row_id, []),
+                key=lambda m: (bool(m.get("left_on")), m.get("relation") != "head"),
+            )
             summaries.append(
                 HouseholdSummary(
                     id=row_id,
