@@ -424,3 +424,18 @@ def test_members_who_left_are_listed_after_the_current_ones(demo_vault: Path) ->
         assert [m.id for m in members][-1] == head.id and members[0].id == others[0].id
         summary = next(s for s in repo.household_summaries() if s.id == hid)
         assert summary.head_name == others[0].name
+
+
+def test_an_amended_visit_date_after_today_needs_confirming(demo_vault: Path) -> None:
+    tomorrow = AT.date() + dt.timedelta(days=1)
+    with opened(demo_vault, "planner") as repo:
+        hid = quiet_planner_case(repo)
+        visit = record_visit(repo, visit_data(hid), at=AT)
+        with pytest.raises(ValidationError) as future:
+            revise_visit(repo, visit.id, {"visited_on": tomorrow}, "날짜 정정", at=AT)
+        assert [e["loc"] for e in future.value.errors()] == [("visited_on",)]
+        amended = revise_visit(
+            repo, visit.id, {"visited_on": tomorrow}, "날짜 정정", at=AT, confirmed_day=tomorrow
+        )
+        again = revise_visit(repo, visit.id, {"note": "메모"}, "메모", at=AT)  # the saved date stays
+    assert (amended.visited_on, again.visited_on, again.revises) == (tomorrow, tomorrow, amended.id)

@@ -295,17 +295,19 @@ def revise_visit(
     reason: str,
     *,
     at: dt.datetime | None = None,
+    confirmed_day: dt.date | None = None,
 ) -> Visit:
     """Amend a visit: a new revision of its newest one with `changes` and the reason (required), by
     the visit's author or a supervisor. The household and the author stay; a revision with nothing
-    in it is refused like an empty visit."""
+    in it is refused like an empty visit. A visit date after today needs confirming as when recording
+    (`confirmed_day`); the date already saved was confirmed then."""
     at = at or now()
     _only(changes, VISIT_FIELDS)
     latest = _revisable(repo, visit_id, Subject.VISIT_REVISED)
     why = required_text(reason, "err_revision_needs_reason")
     data = {**latest.model_dump(), **changes}
     require_content(data)
-    revision = _revision(repo, latest, data, why, at)
+    revision = _revision(repo, latest, data, why, at, confirmed_day)
     changed = _changed(latest, revision, VISIT_FIELDS)
     if not changed:
         raise InvalidInput("err_nothing_changed")
@@ -356,7 +358,12 @@ def _revisable(repo: CaseRepository, visit_id: str, subject: CorrectionSubject) 
 
 
 def _revision(
-    repo: CaseRepository, latest: Visit, data: Mapping[str, Any], why: str, at: dt.datetime
+    repo: CaseRepository,
+    latest: Visit,
+    data: Mapping[str, Any],
+    why: str,
+    at: dt.datetime,
+    confirmed_day: dt.date | None = None,
 ) -> Visit:
     fields = {
         **data,
@@ -370,7 +377,8 @@ def _revision(
     }
     today = at.astimezone(KST).date()
     # A date already saved was confirmed then; a revision keeps it without asking again.
-    return Visit.model_validate(fields, context={"today": today, "confirmed_day": latest.visited_on})
+    confirmed = confirmed_day or latest.visited_on
+    return Visit.model_validate(fields, context={"today": today, "confirmed_day": confirmed})
 
 
 # -- helpers ---------------------------------------------------------------------------------

@@ -353,7 +353,9 @@ class VisitModal(FormModal[Visit]):
         }
         if self.health:
             changes["health_measures"] = data["health_measures"]
-        return revise_visit(self.repo, self.revising.id, changes, reason, at=self.now())
+        return revise_visit(
+            self.repo, self.revising.id, changes, reason, at=self.now(), confirmed_day=self._confirmed_day
+        )
 
     def _resources(self) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
