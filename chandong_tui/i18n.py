@@ -1244,7 +1244,7 @@ CATALOGUE.update(
 )
 # -- end dates that do not exist --
 
-# -- correct and update (issue 15 item 1: casework/corrections.py, the household screen's e a m o w) --
+# -- correct and update (issue 15 item 1: casework/corrections.py, the household screen's e i m s w) --
 CATALOGUE.update(
     {
         "err_visit_empty": Label(

@@ -1,5 +1,5 @@
 """Correct and update from the household screen, driven with keys through Textual's Pilot on a copy of
-the demo vault at 80×24 (Korean and English): `e` edits the household, `a` adds a member, `o` amends a
+the demo vault at 80×24 (Korean and English): `e` edits the household, `i` adds a member, `s` amends a
 visit, `w` withdraws one, `f` on a household with an open flag warns first, an empty visit form is
 refused beside its first field, and a correction the role may not make is refused before its form
 opens. What was stored is read back through a fresh unlock after the app has closed."""
@@ -116,7 +116,7 @@ def test_add_a_newborn_with_keys_in_english(demo_vault: Path) -> None:
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
         screen = await open_household(app, pilot, hid)
-        await press(pilot, "a")
+        await press(pilot, "i")
         form = app.screen
         assert isinstance(form, MemberModal) and form.member is None
         await type_text(pilot, "Kim Baby")
@@ -153,7 +153,7 @@ def test_amend_a_visit_with_keys(demo_vault: Path) -> None:
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
         screen = await open_household(app, pilot, hid)
-        await press(pilot, "o")
+        await press(pilot, "s")
         picker = app.screen
         assert isinstance(picker, ChoiceModal) and picker.options[0][1] == visit.id  # latest first
         await press(pilot, "enter")

@@ -1,8 +1,8 @@
 """Correct and update from the household screen (`casework/corrections.py`): `HouseholdEditModal`
 (`e`: address, 통/반, tags, phone, consent with its date and who took it, head of household, status),
-`MemberModal` (`a` adds a member such as a newborn, `m` corrects one: identity with a reason, phone,
+`MemberModal` (`i` adds a member such as a newborn, `m` corrects one: identity with a reason, phone,
 relation, moved out or deceased with a date, health details for nurses and supervisors), and the visit
-steps (`o` amends a visit in the visit form, `w` withdraws one entered in error, with the reason).
+steps (`s` amends a visit in the visit form, `w` withdraws one entered in error, with the reason).
 
 Each form is a `FormModal`: fields carry the model's names so validation errors land beside them, and
 casework refusals show in the message line. A correction the role may not make is refused before

@@ -4,8 +4,8 @@ flag (a picker asks which when there are several), `p` pause a deadline clock wi
 it (`modals/clock_modal.py`; pauses and resumes show on the timeline), `t` add a follow-up task, `d` /
 `n` mark an open task done / cancel it (`modals/task_modal.py`; open and recently closed tasks have
 their own section, each step shows on the timeline). Corrections (`modals/correct_modals.py`): `e`
-edits the household (address, 통/반, tags, phone, consent, head, status), `a` adds a member, `m`
-corrects one (or marks them moved out / deceased), `o` amends a visit and `w` withdraws one entered in
+edits the household (address, 통/반, tags, phone, consent, head, status), `i` adds a member, `m`
+corrects one (or marks them moved out / deceased), `s` amends a visit and `w` withdraws one entered in
 error; each is refused before its form opens when the role may not make it, and shows on the timeline
 with who, when and why. `f` on a household with an open flag warns and offers to update that one.
 After a save the sections are read again.
@@ -190,7 +190,7 @@ class HouseholdScreen(ChandongScreen[None]):
             "e", "edit_household", "key_corr_edit", id="household.edit", show=False, tooltip="tip_corr_edit"
         ),
         Binding(
-            "a",
+            "i",
             "add_member",
             "key_corr_add_member",
             id="household.member_add",
@@ -206,7 +206,7 @@ class HouseholdScreen(ChandongScreen[None]):
             tooltip="tip_corr_member",
         ),
         Binding(
-            "o",
+            "s",
             "amend_visit",
             "key_corr_amend",
             id="household.visit_amend",
