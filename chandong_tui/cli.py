@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 EXIT_OK, EXIT_USAGE, EXIT_AUTH, EXIT_INTEGRITY = 0, 2, 3, 4
-MIN_PASSPHRASE = 10
+EXIT_FILES = 6
+"""A file of this PC or the share could not be written or read: disk full, no permission, read-only,
+a folder gone (`sync` says 5 for a shared folder it cannot reach)."""
 
 
 class CliError(Exception):
@@ -54,15 +56,19 @@ def resolve_user(args: argparse.Namespace) -> str:
 
 
 def resolve_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
-    """From `--passphrase-file`, `CHANDONG_PASSPHRASE`, or a prompt on a terminal."""
+    """From `--passphrase-file`, `CHANDONG_PASSPHRASE` (taken out of the environment when read), or a
+    prompt on a terminal."""
     if getattr(args, "passphrase_file", None):
         try:
             text = Path(args.passphrase_file).read_text(encoding="utf-8")
         except OSError as exc:
             raise CliError(f"cannot read passphrase file: {exc.strerror}") from None
         return text.rstrip("\r\n")
-    env = os.environ.get("CHANDONG_PASSPHRASE")
+    env = getattr(args, "env_passphrase", None)
+    if env is None:
+        env = os.environ.pop("CHANDONG_PASSPHRASE", None)  # read once: no child process inherits it
     if env is not None:
+        args.env_passphrase = env
         return env
     if not _interactive():
         raise CliError("no passphrase: set CHANDONG_PASSPHRASE or pass --passphrase-file", EXIT_AUTH)
@@ -72,10 +78,14 @@ def resolve_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> st
     return first
 
 
-def _new_passphrase(args: argparse.Namespace) -> str:
+def _new_passphrase(args: argparse.Namespace, user_id: str) -> str:
+    """A new vault's admin passphrase, held to the same policy as every other (`passphrase_problem`)."""
+    from chandong_tui.vault.keyring import passphrase_problem
+
     passphrase = resolve_passphrase(args, confirm=True)
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise CliError(f"a passphrase needs at least {MIN_PASSPHRASE} characters")
+    problem = passphrase_problem(passphrase, user_id)
+    if problem:
+        raise CliError(problem)
     return passphrase
 
 
@@ -128,7 +138,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     if args.role != "supervisor":
         raise CliError("the first user of a vault is its admin: use --role supervisor")
-    session = init_vault(Path(args.vault), args.dong, args.user, args.name, _new_passphrase(args))
+    session = init_vault(Path(args.vault), args.dong, args.user, args.name, _new_passphrase(args, args.user))
     with session:
         _say(f"created vault {args.vault} for {session.info.dong_code}; admin {args.user}")
     return EXIT_OK
@@ -404,6 +414,8 @@ def _error_code(exc: BaseException) -> int | None:
         return EXIT_INTEGRITY
     if isinstance(exc, VaultError | CaseworkError):
         return EXIT_USAGE
+    if isinstance(exc, OSError):
+        return EXIT_FILES
     return None
 
 
@@ -413,11 +425,17 @@ def _message(exc: BaseException) -> str:
     if isinstance(exc, UnknownDong):
         hint = f"; did you mean: {', '.join(exc.suggestions)}" if exc.suggestions else ""
         return f"unknown dong {exc.query!r}{hint}"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror}{where} (nothing was lost: what was saved before stays)"
     return " ".join(str(exc).split()) or exc.__class__.__name__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
+    from chandong_tui.vault.hygiene import no_core_dumps
+
+    no_core_dumps()  # this process may soon hold decrypted records
     try:
         args = build_parser(scripts=not _opens_tui(sys.argv[1:] if argv is None else argv)).parse_args(argv)
         run: Callable[[argparse.Namespace], int] = getattr(args, "run", cmd_open)

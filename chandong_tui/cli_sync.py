@@ -9,6 +9,7 @@ folder could not be reached (every save stays in this PC's outbox for the next r
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from chandong_tui.cli import EXIT_INTEGRITY, EXIT_OK, CliError, _credentials, _say, _unlock, print_json, shown
@@ -45,6 +46,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     if args.new_device:
         return _new_device(args)
+    _check_reachable(Path(args.vault))
     with _unlock(args) as session:
         at_unlock = session.last_ingest  # what the unlock itself took in
         result = sync_round(session)
@@ -75,8 +77,26 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return EXIT_UNREACHABLE if result.offline else EXIT_OK
 
 
+def _check_reachable(root: Path) -> None:
+    """Before the round: a folder that is not there, or empty (a share not mounted), cannot be reached
+    (exit 5, saves stay here); a folder with files but no `VAULT.json` is refused (exit 4)."""
+    from chandong_tui.vault.folder import MARKER
+
+    try:
+        empty = not root.is_dir() or not any(root.iterdir())
+    except OSError:
+        empty = True
+    if empty:
+        raise CliError(
+            f"the shared folder cannot be reached: {root} is missing or empty (a share not mounted?); "
+            "this PC's saves stay in its outbox",
+            EXIT_UNREACHABLE,
+        )
+    if not (root / MARKER).is_file():
+        raise CliError(f"{root} is refused: it holds files but no {MARKER} (not this vault)", EXIT_INTEGRITY)
+
+
 def _new_device(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
     from chandong_tui.cli import resolve_passphrase, resolve_user
     from chandong_tui.vault.new_device import move_to_new_device

@@ -1,10 +1,11 @@
-"""`chandong tasks VAULT` and `chandong task add|done|cancel`: follow-up tasks for scripts.
+"""`chandong tasks VAULT` and `chandong task add|done|cancel|reassign`: follow-up tasks for scripts.
 
 Wired into `cli.build_parser()` by `cli_tasks.register(sub)`; same conventions as `cli.py` (the acting
 user from `--user`/`CHANDONG_USER`, the passphrase from `CHANDONG_PASSPHRASE` or `--passphrase-file`;
 one-line errors). `tasks` lists tasks (table, CSV or JSON; rows name households by id only, no names
 or addresses); `task add` adds one to a household, due on a date or in N working days; `task done`
-marks one done with an optional note; `task cancel` cancels one with its reason. Each step is stored
+marks one done with an optional note; `task cancel` cancels one with its reason; `task reassign` gives
+an open one to another worker (`--to`), keeping its due date. Each step is stored
 with who, when and why and shows on the household's timeline (`casework/tasks.py`).
 
 Exit codes: 0 done; 2 bad input, an unknown household, worker or task, or a step that does not fit (a
@@ -69,6 +70,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     cancel.add_argument("--at", type=iso_moment, help=argparse.SUPPRESS)
     _credentials(cancel)
     cancel.set_defaults(run=cmd_cancel)
+
+    reassign = actions.add_parser("reassign", help="give an open task to another worker")
+    reassign.add_argument("vault")
+    reassign.add_argument("task_id", metavar="TASK_ID")
+    reassign.add_argument("--to", required=True, metavar="WORKER_ID", help="the new assignee")
+    reassign.add_argument("--note", default="", help="why (optional)")
+    reassign.add_argument("--at", type=iso_moment, help=argparse.SUPPRESS)
+    _credentials(reassign)
+    reassign.set_defaults(run=cmd_reassign)
 
 
 # -- listing ---------------------------------------------------------------------------------
@@ -151,6 +161,17 @@ def cmd_cancel(args: argparse.Namespace) -> int:
         raise CliError("--reason must say why the task is cancelled")
     task = _step(args, lambda repo, at: cancel_task(repo, args.task_id, reason, at=at), "--reason")
     _say(f"task {task.id} cancelled: {reason}")
+    return EXIT_OK
+
+
+def cmd_reassign(args: argparse.Namespace) -> int:
+    from chandong_tui.casework.tasks import reassign_task
+
+    def step(repo: Any, at: dt.datetime) -> Any:
+        return reassign_task(repo, args.task_id, args.to, args.note, at=at)
+
+    task = _step(args, step, "--note")
+    _say(f"task {task.id} reassigned from {task.history[-1].from_owner_id} to {task.owner_id}")
     return EXIT_OK
 
 

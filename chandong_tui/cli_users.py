@@ -170,7 +170,7 @@ def _new_passphrase(args: argparse.Namespace) -> str:
             return Path(args.new_passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
         except OSError as exc:
             raise CliError(f"cannot read new passphrase file: {exc.strerror}") from None
-    env = os.environ.get("CHANDONG_NEW_PASSPHRASE")
+    env = os.environ.pop("CHANDONG_NEW_PASSPHRASE", None)  # read once: no child process inherits it
     if env is not None:
         return env
     if not _interactive():

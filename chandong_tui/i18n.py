@@ -1351,3 +1351,109 @@ CATALOGUE.update(
     }
 )
 # -- end correct and update --
+# -- the footer's last key when not every key fits (tui/widgets/footer.py) ---------------------------
+CATALOGUE.update(
+    {
+        "footer_more": Label("더보기", "more"),
+    }
+)
+# -- end footer --
+
+# -- Textual's own texts (tui/textual_texts.py) -------------------------------------------------------
+CATALOGUE.update(
+    {
+        "textual_dismiss_menu": Label("목록 닫기", "Close the list"),
+        "textual_show_menu": Label("목록 열기", "Open the list"),
+        "textual_exit_palette": Label("명령 닫기", "Close commands"),
+        "textual_search_commands": Label("명령 찾기…", "Search for commands…"),
+    }
+)
+# -- end Textual's own texts --
+
+# -- a crash of the terminal UI (tui/crash.py) ----------------------------------------------------------
+CATALOGUE.update(
+    {
+        "crash_line": Label(
+            "예기치 않은 오류로 프로그램을 닫았습니다. 저장된 내용은 남아 있습니다. 오류 기록: {path}",
+            "chandong stopped on an unexpected error. What was saved is kept. Error report: {path}",
+        ),
+        "crash_no_report": Label(
+            "예기치 않은 오류로 프로그램을 닫았습니다. 저장된 내용은 남아 있습니다",
+            "chandong stopped on an unexpected error. What was saved is kept",
+        ),
+    }
+)
+# -- end crash --
+# -- duplicates, closure, rhythm, task reassignment (issue 15 item 5) -----------------------------
+CATALOGUE.update(
+    {
+        "key_task_reassign": Label("담당 변경", "Reassign"),
+        "tip_task_reassign": Label(
+            "진행 중인 할 일을 다른 직원에게 넘깁니다 (기한은 그대로)",
+            "Give an open task to another worker (its due date stays)",
+        ),
+        "cmd.household.task_reassign": Label("할 일: 담당 변경", "task: reassign"),
+        "task_reassign_title": Label("할 일 담당 변경 · {task}", "Reassign task · {task}"),
+        "task_new_assignee": Label("새 담당 직원", "New assignee"),
+        "conflict_kind_task": Label("할 일", "Task"),
+        "next_visit_both": Label(
+            "다음 방문일과 '다음 방문 없음'을 함께 정할 수 없습니다",
+            "give a next visit date or 'no next visit', not both",
+        ),
+        "next_visit_choose": Label(
+            "다음 방문일을 넣거나 '다음 방문 없음'을 고르고 이유를 적으세요",
+            "give the next visit date, or tick 'no next visit' and say why",
+        ),
+        "no_next_visit": Label("다음 방문 없음", "No next visit"),
+        "no_next_visit_tick": Label("예", "Yes"),
+        "no_next_visit_reason": Label("방문 안 하는 이유", "Why no next visit"),
+        "no_next_visit_shown": Label("다음 방문 없음: {reason}", "no next visit: {reason}"),
+        "err_owner_reopens": Label(
+            "사례 담당자나 복지슈퍼바이저만 종결된 사례를 재개합니다",
+            "only the case owner or a supervisor reopens a closed case",
+        ),
+        "err_household_not_closed": Label(
+            "가구 {household}은(는) 종결된 사례가 아닙니다 ({status})",
+            "household {household} is not closed ({status})",
+        ),
+        "err_reopen_needs_reason": Label("재개하는 이유를 적으세요", "say why the case is reopened"),
+        "err_likely_duplicate": Label(
+            "이미 등록된 가구와 비슷합니다 ({households}): 기존 가구를 열거나 이유를 적고 등록하세요",
+            "looks like {n} household(s) already registered ({households}): open one, "
+            "or give a reason to register anyway",
+        ),
+        "dup_same_head": Label("가구주 이름·생년월일 같음", "same head's name and birth date"),
+        "dup_same_address": Label("주소·상세주소 같음", "same address and detail"),
+        "dup_same_phone": Label("전화번호 같음", "same phone"),
+        "dup_title": Label(
+            "비슷한 가구가 이미 있습니다. 기존 가구를 열까요?",
+            "A similar household is already registered. Open it?",
+        ),
+        "dup_register_anyway": Label("그래도 새로 등록 (이유 필요)", "Register anyway (with a reason)"),
+        "dup_reason_title": Label("중복 의심 가구 등록", "Register despite a likely duplicate"),
+        "dup_reason": Label("새로 등록하는 이유", "Why register it anyway"),
+        "closure_open_items": Label(
+            "종결 전에 확인하세요. 아직 열려 있는 항목:", "Before closing, still open on this case:"
+        ),
+        "closure_nothing_open": Label(
+            "열린 할 일, 위기가구, 사례 이관이 없습니다", "No open tasks, crisis flags or hand-offs"
+        ),
+        "closure_item_task": Label("· 할 일 {due} · {title} · {who}", "· task {due} · {title} · {who}"),
+        "closure_item_flag": Label("· 위기가구 {level} · {reasons}", "· crisis flag {level} · {reasons}"),
+        "closure_item_handoff": Label(
+            "· 사례 이관 {state} · {reason} (먼저 처리해야 합니다)",
+            "· hand-off {state} · {reason} (to be settled first)",
+        ),
+        "closure_note": Label("메모 (기타 필수)", "Note (if Other)"),
+        "key_reopen": Label("재개", "Reopen"),
+        "tip_reopen": Label("종결된 사례를 이유와 함께 다시 엽니다", "Open a closed case again, saying why"),
+        "cmd.household.reopen": Label("가구: 사례 재개", "household: reopen the case"),
+        "reopen_title": Label("사례 재개 · {household}", "Reopen the case · {household}"),
+        "reopen_reason": Label("재개 이유", "Why it reopens"),
+        "reopen_not_owner": Label(
+            "사례 담당자나 슈퍼바이저만 사례를 재개합니다",
+            "Only the case owner or a supervisor reopens a case",
+        ),
+    }
+)
+# -- end duplicates, closure, rhythm, task reassignment --

@@ -57,10 +57,17 @@ def demo_vault(demo_template: Path, tmp_path: Path) -> Path:
 
 
 def main_in_process(*argv: str) -> int:
-    """Run `chandong` in this process (so capsys sees its output); returns the exit code."""
+    """Run `chandong` in this process (so capsys sees its output); returns the exit code. Like a new
+    process, each run starts with the environment the test set (the passphrases are taken out of the
+    environment by the command that reads them)."""
     from chandong_tui import cli
 
-    return cli.main(list(argv))
+    environment = dict(os.environ)
+    try:
+        return cli.main(list(argv))
+    finally:
+        os.environ.clear()
+        os.environ.update(environment)
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120):

@@ -430,11 +430,16 @@ FLAG_NOTE = "실직 후 월세 두 달 체납"
 
 
 def record_visit_and_raise_flag(tmux: Tmux) -> None:
-    """On the household's screen: record a visit, then raise a crisis flag, with keys alone.
+    """On the household's screen: record a visit, then raise a crisis flag, with keys alone."""
+    record_visit(tmux)
+    raise_flag(tmux)
 
-    The only place that knows the forms' fields and their order. Visit form (`v`): 방문일 (today),
-    방문 유형, 대상, 확인된 욕구 (a pick list), three resource rows of four fields, 메모, 다음 방문
-    예정일. Crisis-flag form (`f`): 위기 수준 (a Select), 위기 사유 (a pick list), 메모.
+
+def record_visit(tmux: Tmux) -> None:
+    """On the household's screen: record a visit with keys alone.
+
+    The only place that knows the visit form's fields and their order (`v`): 방문일 (today), 방문 유형,
+    대상, 확인된 욕구 (a pick list), three resource rows of four fields, 메모, 다음 방문 예정일 (proposed).
     """
     tmux.keys("v")
     tmux.wait_for("방문상담 기록")
@@ -450,6 +455,10 @@ def record_visit_and_raise_flag(tmux: Tmux) -> None:
     tmux.wait_for(f"주거 · {VISIT_NOTE}")  # on the household's timeline: need and note
     tmux.wait_gone("저장됨", timeout=10)
 
+
+def raise_flag(tmux: Tmux) -> None:
+    """On the household's screen: raise a crisis flag with keys alone. The crisis-flag form (`f`):
+    위기 수준 (a Select), 위기 사유 (a pick list), 메모."""
     tmux.keys("f")
     tmux.wait_for("위기가구 등록")
     tmux.settle()
@@ -465,6 +474,32 @@ def record_visit_and_raise_flag(tmux: Tmux) -> None:
     tmux.keys("C-s")
     tmux.wait_for("저장됨")
     tmux.wait_for(FLAG_NOTE)  # among the household's open flags
+
+
+TASK_TITLE = "주거급여 서류 확인"
+TASK_NOTE = "서류 접수됨"
+
+
+def add_and_finish_task(tmux: Tmux) -> None:
+    """On the household's screen (a case of the planner with no open task): add a follow-up task
+    (`t`: 제목, then the proposed assignee and due date), then mark it done with a note (`d`)."""
+    tmux.keys("t")
+    tmux.wait_for("할 일 등록")
+    tmux.settle()
+    tmux.type(TASK_TITLE)
+    tmux.settle()
+    tmux.keys("C-s")
+    tmux.wait_for("저장됨")
+    tmux.wait_for(TASK_TITLE)  # in the household's task section and on its timeline
+    tmux.wait_gone("저장됨", timeout=10)
+    tmux.keys("d")
+    tmux.wait_for("할 일 완료")
+    tmux.settle()
+    tmux.type(TASK_NOTE)
+    tmux.settle()
+    tmux.keys("C-s")
+    tmux.wait_for("저장됨")
+    tmux.wait_for(TASK_NOTE)  # the step on the timeline, with its note
 
 
 @dataclass

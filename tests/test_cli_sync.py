@@ -57,7 +57,8 @@ def test_sync_refuses_a_folder_without_its_marker(
     demo_vault: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (demo_vault / "VAULT.json").rename(demo_vault.parent / "VAULT.json.aside")
-    assert main_in_process("sync", demo_vault.as_posix(), "--user", "planner") == 2
+    # refused (exit 4), as the README says
+    assert main_in_process("sync", demo_vault.as_posix(), "--user", "planner") == 4
     assert "VAULT.json" in capsys.readouterr().err  # never initialised, one line
 
 

@@ -265,3 +265,43 @@ def test_table_shows_control_characters_visibly(
         "conference_id",
     ]
     assert "\x1b" not in out and "확인␛[2J" in out
+
+
+def test_reassign_gives_the_task_to_another_worker_and_keeps_its_due_date(
+    demo_vault: Path, signed_in: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    household_id = planner_case(demo_vault)
+    code, out, _err = add(capsys, demo_vault, household_id, "--title", "병원 동행", "--due", "2026-11-20")
+    task_id = out.strip()
+    code, out, err = run(
+        capsys, "task", "reassign", str(demo_vault), task_id, "--to", "nurse", "--note", "건강 문제", at=LATER
+    )
+    assert (code, out) == (0, "") and err == f"task {task_id} reassigned from planner to nurse\n"
+    with opened(demo_vault, "nurse") as repo:
+        task = get_task(repo, task_id)
+    assert (task.owner_id, task.due_on, task.state) == ("nurse", dt.date(2026, 11, 20), TaskState.OPEN)
+    assert [(e.step, e.actor_id, e.from_owner_id, e.to_owner_id, e.note, e.at) for e in task.history] == [
+        (TaskStep.REASSIGNED, "planner", "planner", "nurse", "건강 문제", LATER)
+    ]
+
+
+def test_reassign_refusals_are_one_line_with_exit_2_or_3(
+    demo_vault: Path, monkeypatch: pytest.MonkeyPatch, signed_in: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    household_id = planner_case(demo_vault)
+    task_id = add(capsys, demo_vault, household_id, "--title", "확인", "--in-days", "2")[1].strip()
+    reassign = ("task", "reassign", str(demo_vault))
+    code, _out, err = run(capsys, *reassign, "t-nope", "--to", "nurse")
+    assert (code, err) == (2, "chandong: error: no task 't-nope'\n")
+    code, _out, err = run(capsys, *reassign, task_id, "--to", "ghost")
+    assert (code, err) == (2, "chandong: error: no worker 'ghost'\n")
+    code, _out, err = run(capsys, *reassign, task_id, "--to", "planner")
+    assert (code, err) == (2, f"chandong: error: task {task_id} is already planner's\n")
+    code, _out, err = run(capsys, *reassign, task_id)  # --to is required
+    assert code == 2 and err.startswith("chandong: error: ") and err.count("\n") == 1
+    monkeypatch.setenv("CHANDONG_USER", "officer")
+    code, _out, err = run(capsys, *reassign, task_id, "--to", "officer")
+    assert code == 3 and err.count("\n") == 1 and "only the case owner, the assignee (planner)" in err
+    with opened(demo_vault, "planner") as repo:
+        task = get_task(repo, task_id)
+    assert task.owner_id == "planner" and task.history == []

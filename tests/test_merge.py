@@ -207,3 +207,24 @@ def test_a_snapshot_plus_every_op_equals_a_full_replay(
     for op in ops:
         replayed.receive(op)
     assert starter.digest() == replayed.digest()
+
+
+def test_a_task_done_on_one_pc_and_cancelled_or_reassigned_on_another_waits_for_review() -> None:
+    """Tasks merge as hand-offs do: concurrent steps on its state or assignee are both kept."""
+    now = [1_800_000_000_000]
+    a, b = Replica(0, now), Replica(1, now)
+    created = a.write("task", "t1", {"state": "open", "owner_id": "planner", "title": "병원 동행"})
+    b.receive(created)
+    now[0] += 10
+    done = a.write("task", "t1", {"state": "done"})
+    cancelled = b.write("task", "t1", {"state": "cancelled"})
+    to_nurse = a.write("task", "t1", {"owner_id": "nurse"})
+    to_officer = b.write("task", "t1", {"owner_id": "officer"})
+    for pc, ops in ((a, (cancelled, to_officer)), (b, (done, to_nurse))):
+        for op in ops:
+            pc.receive(op)
+        doc = pc.db.table("task").get_row("t1")
+        assert doc is not None and conflicted_fields(doc) == ["owner_id", "state"]
+        assert {w[0] for w in live_writes(doc, "state").values()} == {"done", "cancelled"}
+        assert {w[0] for w in live_writes(doc, "owner_id").values()} == {"nurse", "officer"}
+    assert a.db.table("task").get_row("t1") == b.db.table("task").get_row("t1")

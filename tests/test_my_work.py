@@ -29,22 +29,26 @@ TODAY = AT.date()
 
 
 def expected_due(
-    repo: CaseRepository, household_ids: set[str], today: dt.date
-) -> dict[str, tuple[dt.date, dt.date]]:
-    """Household → (due on, last visited on), from each household's latest visit that no other visit
-    revises, when its next visit is due by `today` and the case is not closed."""
+    repo: CaseRepository, today: dt.date, worker: str | None = None
+) -> dict[tuple[str, str], tuple[dt.date, dt.date]]:
+    """(household, worker) → (due on, last visited on): per household and role, the latest visit that
+    no other visit revises, when its next visit is due by `today` and the case is not closed; only
+    `worker`'s clocks unless None (everyone's)."""
+    roles = {w.id: w.role for w in repo.workers()}
     due = {}
     for summary in repo.household_summaries():
-        if summary.id not in household_ids or summary.status == "closed":
+        if summary.status == "closed":
             continue
         visits = repo.visits_of(summary.id)
         revised = {v.revises for v in visits if v.revises}
         current = [v for v in visits if v.id not in revised]
-        if not current:
-            continue
-        latest = max(current, key=lambda v: (v.visited_on, v.id))
-        if latest.next_visit_due is not None and latest.next_visit_due <= today:
-            due[summary.id] = (latest.next_visit_due, latest.visited_on)
+        for role in {roles.get(v.worker_id) for v in current}:
+            latest = max(
+                (v for v in current if roles.get(v.worker_id) == role), key=lambda v: (v.visited_on, v.id)
+            )
+            mine = worker in (None, latest.worker_id)
+            if mine and latest.next_visit_due is not None and latest.next_visit_due <= today:
+                due[(summary.id, latest.worker_id)] = (latest.next_visit_due, latest.visited_on)
     return due
 
 
@@ -52,19 +56,22 @@ def owned_by(repo: CaseRepository, user: str) -> set[str]:
     return {s.id for s in repo.household_summaries() if s.owner_id == user}
 
 
-def due_map(work: MyWork) -> dict[str, tuple[dt.date, dt.date]]:
-    return {d.household.id: (d.due_on, d.last_visit_on) for d in work.visits_due}
+def due_map(work: MyWork) -> dict[tuple[str, str], tuple[dt.date, dt.date]]:
+    return {(d.household.id, d.worker_id): (d.due_on, d.last_visit_on) for d in work.visits_due}
+
+
+def due_households(work: MyWork) -> set[str]:
+    return {d.household.id for d in work.visits_due}
 
 
 # -- visits due ------------------------------------------------------------------------------------
 def test_planner_visits_due_match_an_independent_computation(demo_vault: Path) -> None:
     with opened(demo_vault, "planner") as repo:
         work = my_work(repo, AT)
-        mine = owned_by(repo, "planner")
-        expected = expected_due(repo, mine, TODAY)
+        expected = expected_due(repo, TODAY, "planner")
     assert not work.whole_dong
     assert work.visits_due, "the demo has visits due for the planner"
-    assert all(d.household.owner_id == "planner" and d.due_on <= TODAY for d in work.visits_due)
+    assert all(d.worker_id == "planner" and d.due_on <= TODAY for d in work.visits_due)
     assert all(d.days_overdue(TODAY) >= 0 for d in work.visits_due)
     assert due_map(work) == expected
     assert len(work.visits_due) == len(expected)  # one line per household
@@ -76,7 +83,7 @@ def test_visits_due_follow_the_day(demo_vault: Path) -> None:
     with opened(demo_vault, "planner") as repo:
         earlier = due_map(my_work(repo, AT - dt.timedelta(days=30)))
         now = due_map(my_work(repo, AT))
-        assert earlier == expected_due(repo, owned_by(repo, "planner"), TODAY - dt.timedelta(days=30))
+        assert earlier == expected_due(repo, TODAY - dt.timedelta(days=30), "planner")
     assert set(earlier) < set(now)
 
 
@@ -100,13 +107,13 @@ def test_visit_with_a_future_due_date_clears_the_household(demo_vault: Path) -> 
     with opened(demo_vault, "planner") as repo:
         after = due_map(my_work(repo, AT))
         later = due_map(my_work(repo, AT + dt.timedelta(days=30)))
-    assert target not in after_in_session and target not in after
-    assert set(after) == set(due_map(before)) - {target}
-    assert later[target] == (visit.next_visit_due, TODAY)  # due again a month later
+    assert (target, "planner") not in after_in_session and (target, "planner") not in after
+    assert set(after) == set(due_map(before)) - {(target, "planner")}
+    assert later[(target, "planner")] == (visit.next_visit_due, TODAY)  # due again a month later
 
 
 def _latest_due_visit(repo: CaseRepository, household_id: str) -> Visit:
-    latest = repo.visits_of(household_id)[0]
+    latest = [v for v in repo.visits_of(household_id) if v.worker_id == "planner"][0]
     assert latest.next_visit_due is not None
     return latest
 
@@ -136,8 +143,8 @@ def test_a_revised_visit_is_replaced_by_its_revision(
         )
         repo.save(revision)
         work = my_work(repo, AT)
-        expected = expected_due(repo, owned_by(repo, "planner"), TODAY)
-    assert due_map(work)[due.household.id] == (corrected_due, revision.visited_on)
+        expected = expected_due(repo, TODAY, "planner")
+    assert due_map(work)[(due.household.id, "planner")] == (corrected_due, revision.visited_on)
     assert due_map(work) == expected
 
 
@@ -154,14 +161,14 @@ def test_a_revision_pushing_the_due_date_clears_the_household(demo_vault: Path) 
                 }
             )
         )
-        assert due.household.id not in due_map(my_work(repo, AT))
+        assert due.household.id not in due_households(my_work(repo, AT))
 
 
 def test_closed_households_have_no_visits_due(demo_vault: Path) -> None:
     with opened(demo_vault, "supervisor") as repo:
         work = my_work(repo, AT)
         closed = {s.id for s in repo.household_summaries() if s.status == "closed"}
-    assert closed and not closed & set(due_map(work))
+    assert closed and not closed & due_households(work)
 
 
 # -- flags -----------------------------------------------------------------------------------------
@@ -202,8 +209,7 @@ def test_supervisor_sees_the_whole_dong(demo_vault: Path) -> None:
         planner = my_work(repo, AT)
     with opened(demo_vault, "supervisor") as repo:
         work = my_work(repo, AT)
-        every = {s.id for s in repo.household_summaries()}
-        expected = expected_due(repo, every, TODAY)
+        expected = expected_due(repo, TODAY)
         open_flags = {f.id for f in repo.all(CrisisFlag) if f.state is FlagState.OPEN}
         open_tasks = {t.id for t in repo.all(Task) if t.state is TaskState.OPEN}
     assert work.whole_dong

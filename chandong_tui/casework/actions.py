@@ -15,10 +15,11 @@ from pydantic import ValidationError
 
 from chandong_tui.casework.access import sees_health
 from chandong_tui.casework.clock import KST, now
+from chandong_tui.casework.duplicates import LikelyDuplicate, find_duplicates
 from chandong_tui.casework.errors import FieldRefused, Forbidden, IllegalTransition, InvalidInput, NotFound
 from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.model.enums import FlagState, VisitKind
-from chandong_tui.model.records import CrisisFlag, Household, Member, Record, Visit
+from chandong_tui.model.enums import CaseAction, FlagState, VisitKind
+from chandong_tui.model.records import CaseEvent, CrisisFlag, Household, Member, Record, Visit
 
 
 class MemberInvalid(InvalidInput):
@@ -203,12 +204,16 @@ def register_household(
     household: Mapping[str, Any],
     members: Iterable[Mapping[str, Any]],
     *,
+    duplicate_reason: str = "",
     at: dt.datetime | None = None,
 ) -> tuple[Household, list[Member]]:
     """Register a household of the vault's dong with its members (`household`: tong, ban, road_address,
     address_detail, tags, consent {given, on}); the signed-in worker owns the case. All or nothing.
 
-    A member's validation error is raised as `MemberInvalid` (which member, and the error).
+    A member's validation error is raised as `MemberInvalid` (which member, and the error). A household
+    that looks like one already registered (`duplicates.find_duplicates`) is refused with
+    `LikelyDuplicate` unless `duplicate_reason` says why it is registered anyway; that reason is kept
+    on its timeline (a case event).
     """
     at = at or now()
     today = at.astimezone(KST).date()
@@ -236,5 +241,23 @@ def register_household(
         raise InvalidInput("err_no_members")
     if any(person.health for person in people) and not sees_health(repo.role):
         raise Forbidden("err_health_for_nurses")
-    repo.save_many([record, *people])
+    changed: list[Record] = [record, *people]
+    matches = find_duplicates(repo, record, people)
+    if matches:
+        why = duplicate_reason.strip()
+        if not why:
+            raise LikelyDuplicate(matches)
+        note = f"{why} ({', '.join(m.household_id for m in matches)})"
+        changed.append(
+            CaseEvent(
+                id=new_id("ce"),
+                household_id=record.id,
+                at=at,
+                actor_id=repo.user_id,
+                action=CaseAction.REGISTERED_ANYWAY,
+                note=note,
+                to_owner_id=repo.user_id,
+            )
+        )
+    repo.save_many(changed)
     return record, people

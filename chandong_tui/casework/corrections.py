@@ -72,6 +72,7 @@ VISIT_FIELDS = (
     "health_measures",
     "note",
     "next_visit_due",
+    "no_next_visit_reason",
 )
 """A visit's fields an amendment may change (the household, the author and the chain stay)."""
 

@@ -1,9 +1,14 @@
 """내 업무: what the signed-in worker has to do now, for the dashboard.
 
-Visits due (today or overdue) on the worker's households, open crisis flags with their 72-hour clock,
-hand-offs waiting for the worker's answer, upcoming case conferences and open tasks. Supervisors see
-the whole dong. Visits are scanned as raw cache rows (30,000 at dong size) and only the rows kept are
-validated, so the dashboard is ready quickly.
+Visits due (today or overdue) by the worker's own next-visit clocks, open crisis flags with their
+72-hour clock, hand-offs waiting for the worker's answer, upcoming case conferences and open tasks.
+Supervisors see the whole dong. Visits are scanned as raw cache rows (30,000 at dong size) and only
+the rows kept are validated, so the dashboard is ready quickly.
+
+The next-visit clock belongs to the worker who set it (`repository.latest_visits_by_worker`): a nurse's
+health-visit rhythm and a planner's visit rhythm on the same household are two clocks (one per role,
+held by whoever of that role visited last), each on its worker's 내 업무, whoever owns the case. A
+worker's later visit with "다음 방문 없음" (no due date, a reason) stops that worker's clock only.
 """
 
 from __future__ import annotations
@@ -22,11 +27,13 @@ CONFERENCE_HORIZON = dt.timedelta(days=14)
 
 @dataclass(frozen=True)
 class DueVisit:
-    """A household whose next visit is due today or was due earlier."""
+    """A worker's next visit to a household, due today or earlier."""
 
     household: HouseholdSummary
     due_on: dt.date
     last_visit_on: dt.date
+    worker_id: str = ""
+    """Whose clock it is: the worker whose latest visit set the due date."""
 
     def days_overdue(self, today: dt.date) -> int:
         return (today - self.due_on).days
@@ -53,6 +60,8 @@ class MyWork:
     handoffs: list[Handoff] = field(default_factory=list)
     conferences: list[Conference] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
+    households: dict[str, HouseholdSummary] = field(default_factory=dict)
+    """Every household's list row by id, so each line can name its household (head, 통/반)."""
 
 
 def my_work(repo: CaseRepository, at: dt.datetime) -> MyWork:
@@ -62,8 +71,8 @@ def my_work(repo: CaseRepository, at: dt.datetime) -> MyWork:
     today = at.astimezone(KST).date()
     households = {summary.id: summary for summary in repo.household_summaries()}
     mine = {hid for hid, s in households.items() if whole_dong or s.owner_id == me}
-    work = MyWork(at=at, whole_dong=whole_dong)
-    work.visits_due = _visits_due(repo, households, mine, today)
+    work = MyWork(at=at, whole_dong=whole_dong, households=households)
+    work.visits_due = _visits_due(repo, households, whole_dong, today)
     work.flags = _open_flags(repo, households, mine, at)
     work.handoffs = sorted(
         repo.where(
@@ -106,20 +115,27 @@ def _days_around(at: dt.datetime, horizon: dt.timedelta) -> frozenset[str]:
 
 
 def _visits_due(
-    repo: CaseRepository, households: dict[str, HouseholdSummary], mine: set[str], today: dt.date
+    repo: CaseRepository, households: dict[str, HouseholdSummary], whole_dong: bool, today: dt.date
 ) -> list[DueVisit]:
-    """`mine` whose latest visit set a next visit due today or earlier (closed households left out)."""
+    """The user's next-visit clocks (every worker's for a supervisor) due today or earlier, closed
+    households left out."""
+    me = repo.user_id
     due = []
-    for hid, (visited_on, next_due) in repo.latest_visits().items():
-        if hid not in mine or not next_due or households[hid].status == "closed":
+    for (hid, worker), (visited_on, next_due) in repo.latest_visits_by_worker().items():
+        if not next_due or (worker != me and not whole_dong):
+            continue
+        household = households.get(hid)
+        if household is None or household.status == "closed":
             continue
         try:
             due_on, last_on = dt.date.fromisoformat(next_due), dt.date.fromisoformat(visited_on)
         except ValueError:
             continue  # an unreadable date in a row: the household list still shows the household
         if due_on <= today:
-            due.append(DueVisit(households[hid], due_on, last_on))
-    return sorted(due, key=lambda d: (d.due_on, d.household.tong, d.household.ban, d.household.id))
+            due.append(DueVisit(household, due_on, last_on, worker))
+    return sorted(
+        due, key=lambda d: (d.due_on, d.household.tong, d.household.ban, d.household.id, d.worker_id)
+    )
 
 
 def _open_flags(

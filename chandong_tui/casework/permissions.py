@@ -119,7 +119,13 @@ MATRIX: tuple[Rule, ...] = (
         "follow-ups of visits and conferences; the case owner, the assignee or a supervisor adds, "
         "finishes, cancels or reassigns one",
     ),
-    _r("case_event", EVERYONE, EVERYONE, "a case's history (assignments, closure)"),
+    _r(
+        "case_event",
+        EVERYONE,
+        EVERYONE,
+        "a case's history (assignments, closure with its reason, reopening, a registration despite a "
+        "likely duplicate); the case owner or a supervisor asks to close or reopens",
+    ),
     _r("audit_event", {SUPERVISOR}, NOBODY, "the access log: written by the program only, read by admins"),
     # Corrections (casework/corrections.py): the record kind, then one rule per kind of correction
     # (`correction.<rule>`, not a record kind of its own), checked before a correction's form opens

@@ -242,22 +242,54 @@ class CaseRepository:
 
     def latest_visits(self) -> Mapping[str, tuple[str, str]]:
         """Household → (visited on, next visit due) of its latest visit (newest revisions, withdrawn
-        ones left out), as stored (ISO dates; "" when absent); computed once per cache change (do not
-        modify)."""
+        ones left out: `revisions.current_rows`), as stored (ISO dates; "" when absent); computed once
+        per cache change (do not modify)."""
+        return self._visit_clocks()[0]
+
+    def latest_visits_by_worker(self) -> Mapping[tuple[str, str], tuple[str, str]]:
+        """(household, worker) → (visited on, next visit due): each worker's own visit rhythm. Per
+        household and role, the latest visit (its newest revision; withdrawn ones left out) sets the
+        clock and gives it to the worker who made it: a nurse's health visits and a planner's visits
+        are separate clocks, and a planner who visits a household after another planner takes its
+        planner clock over (the first one's is no longer due). Computed with `latest_visits`, once per
+        cache change (do not modify)."""
+        return self._visit_clocks()[1]
+
+    def _visit_clocks(
+        self,
+    ) -> tuple[dict[str, tuple[str, str]], dict[tuple[str, str], tuple[str, str]]]:
         derived = self._derived_now()
         if "latest_visits" not in derived:
             derived["latest_visits"] = self._find_latest_visits()
         return derived["latest_visits"]
 
-    def _find_latest_visits(self) -> dict[str, tuple[str, str]]:
+    def _find_latest_visits(
+        self,
+    ) -> tuple[dict[str, tuple[str, str]], dict[tuple[str, str], tuple[str, str]]]:
         live = {row_id: doc for row_id, doc in self.rows(Visit.kind).items() if not is_deleted(doc)}
-        latest: dict[str, tuple[str, str, str]] = {}  # household → (visited_on, id, due)
+        # household → [(visited_on, id, due, worker)] of each visit's newest revision
+        candidates: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
         for row_id, doc in current_rows(live).items():
-            visit = (str(doc.get("visited_on", "")), row_id, str(doc.get("next_visit_due") or ""))
-            hid = str(doc.get("household_id", ""))
-            if hid not in latest or visit > latest[hid]:
-                latest[hid] = visit
-        return {hid: (visit[0], visit[2]) for hid, visit in latest.items()}
+            visit = (
+                str(doc.get("visited_on", "")),
+                row_id,
+                str(doc.get("next_visit_due") or ""),
+                str(doc.get("worker_id", "")),
+            )
+            candidates[str(doc.get("household_id", ""))].append(visit)
+        roles = {wid: str(doc.get("role", "")) for wid, doc in self.rows(Worker.kind).items()}
+        latest: dict[str, tuple[str, str]] = {}
+        by_worker: dict[tuple[str, str], tuple[str, str]] = {}
+        for hid, visits in candidates.items():
+            kept = sorted(visits)
+            if kept:
+                latest[hid] = (kept[-1][0], kept[-1][2])
+            by_role: dict[str, tuple[str, str, str]] = {}  # role → (worker, visited_on, due)
+            for visited_on, _id, due, worker in kept:  # oldest first: each role's latest stays
+                by_role[roles.get(worker) or worker] = (worker, visited_on, due)
+            for worker, visited_on, due in by_role.values():
+                by_worker[(hid, worker)] = (visited_on, due)
+        return latest, by_worker
 
     def household_summaries(self) -> list[HouseholdSummary]:
         """Every household as a list row, sorted by 통, 반 and address (computed once per cache change;

@@ -17,7 +17,14 @@ from chandong_tui.casework.errors import Forbidden, IllegalTransition, NotFound,
 from chandong_tui.casework.handoffs import WAITING, move_open_tasks
 from chandong_tui.casework.permissions import require_owner_or_supervisor
 from chandong_tui.casework.repository import CaseRepository
-from chandong_tui.model.enums import CaseAction, HandoffState, HandoffStep, HouseholdStatus, Role
+from chandong_tui.model.enums import (
+    CaseAction,
+    ClosureReason,
+    HandoffState,
+    HandoffStep,
+    HouseholdStatus,
+    Role,
+)
 from chandong_tui.model.records import CaseEvent, Handoff, HandoffEvent, Household, Record
 
 CLOSABLE = frozenset({HouseholdStatus.OPEN, HouseholdStatus.MONITORING})
@@ -40,20 +47,31 @@ def closure_request_of(repo: CaseRepository, household_id: str) -> CaseEvent | N
 
 
 def request_closure(
-    repo: CaseRepository, household_id: str, note: str, *, at: dt.datetime | None = None
+    repo: CaseRepository,
+    household_id: str,
+    note: str,
+    *,
+    reason: ClosureReason | None = None,
+    at: dt.datetime | None = None,
 ) -> CaseEvent:
-    """Ask a supervisor to close the case (its owner or a supervisor)."""
+    """Ask a supervisor to close the case (its owner or a supervisor), for `reason` (목표 달성, 전출, …)
+    with a note; the note is required when no reason or 기타 is given. `closure.open_items` lists what
+    is still open on the case, for the form to show first."""
     household = get_household(repo, household_id)
     require_owner_or_supervisor(repo.user_id, repo.role, household.owner_id, "err_owner_asks_closure")
-    changed = closure_request_records(
-        repo, household, required_text(note, "err_closure_needs_reason"), at or now()
-    )
+    if reason is None or reason is ClosureReason.OTHER:
+        note = required_text(note, "err_closure_needs_reason")
+    changed = closure_request_records(repo, household, note.strip(), at or now(), reason)
     repo.save_many(changed)
     return changed[-1]  # type: ignore[return-value]
 
 
 def closure_request_records(
-    repo: CaseRepository, household: Household, note: str, at: dt.datetime
+    repo: CaseRepository,
+    household: Household,
+    note: str,
+    at: dt.datetime,
+    reason: ClosureReason | None = None,
 ) -> list[Record]:
     """The household awaiting approval and the request's event (not saved); for conferences too."""
     if household.status not in CLOSABLE:
@@ -61,7 +79,15 @@ def closure_request_records(
     waiting = [h for h in repo.handoffs_of(household.id) if h.state in WAITING]
     if waiting:
         raise IllegalTransition("err_handoff_open", household=household.id, handoff=waiting[0].id)
-    event = _event(repo, household, CaseAction.CLOSURE_REQUESTED, note, at, previous_status=household.status)
+    event = case_event(
+        repo,
+        household,
+        CaseAction.CLOSURE_REQUESTED,
+        note,
+        at,
+        previous_status=household.status,
+        closure_reason=reason,
+    )
     return [household.model_copy(update={"status": HouseholdStatus.CLOSURE_REQUESTED}), event]
 
 
@@ -92,7 +118,7 @@ def _decide_closure(
     else:
         asked = closure_request_of(repo, household_id)
         status = (asked.previous_status if asked else None) or HouseholdStatus.OPEN
-    event = _event(repo, household, action, note, at or now(), previous_status=household.status)
+    event = case_event(repo, household, action, note, at or now(), previous_status=household.status)
     repo.save_many([household.model_copy(update={"status": status}), event])
     return event
 
@@ -121,7 +147,7 @@ def reassign(
             raise IllegalTransition("err_household_closed", household=household_id)
         if household.owner_id == to_worker_id:
             continue
-        event = _event(repo, household, CaseAction.REASSIGNED, comment, at, to_owner_id=to_worker_id)
+        event = case_event(repo, household, CaseAction.REASSIGNED, comment, at, to_owner_id=to_worker_id)
         changed += [household.model_copy(update={"owner_id": to_worker_id}), event]
         changed += move_open_tasks(repo, household_id, household.owner_id, to_worker_id)
         changed += _cancelled_handoffs(repo, household_id, at)
@@ -150,13 +176,14 @@ def comment(
 ) -> CaseEvent:
     """A comment on a case, kept with its history."""
     household = get_household(repo, household_id)
-    event = _event(repo, household, CaseAction.COMMENT, required_text(text, "err_comment_empty"), at or now())
+    note = required_text(text, "err_comment_empty")
+    event = case_event(repo, household, CaseAction.COMMENT, note, at or now())
     repo.save(event)
     return event
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _event(
+def case_event(
     repo: CaseRepository,
     household: Household,
     action: CaseAction,
@@ -165,7 +192,9 @@ def _event(
     *,
     previous_status: HouseholdStatus | None = None,
     to_owner_id: str | None = None,
+    closure_reason: ClosureReason | None = None,
 ) -> CaseEvent:
+    """One step on `household`'s case by the signed-in user (not saved)."""
     return CaseEvent(
         id=new_id("ce"),
         household_id=household.id,
@@ -176,6 +205,7 @@ def _event(
         from_owner_id=household.owner_id,
         to_owner_id=to_owner_id,
         previous_status=previous_status,
+        closure_reason=closure_reason,
     )
 
 

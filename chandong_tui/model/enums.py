@@ -250,6 +250,20 @@ class CaseAction(LabelledEnum):
     CLOSURE_RETURNED = "closure_returned", "종결 반려", "Closure returned"
     REASSIGNED = "reassigned", "담당자 재배정", "Reassigned"
     COMMENT = "comment", "의견", "Comment"
+    REOPENED = "reopened", "사례 재개", "Reopened"
+    REGISTERED_ANYWAY = "registered_anyway", "중복 의심 가구 등록", "Registered despite a likely duplicate"
+
+
+class ClosureReason(LabelledEnum):
+    """Why a case is closed (사례 종결 사유), asked when closure is requested."""
+
+    GOAL_MET = "goal_met", "목표 달성", "Goals met"
+    MOVED_OUT = "moved_out", "전출", "Moved out"
+    DECEASED = "deceased", "사망", "Deceased"
+    REFUSED = "refused", "서비스 거부", "Refused services"
+    TRANSFERRED = "transferred", "타기관 이관", "Transferred to another agency"
+    UNREACHABLE = "unreachable", "연락 두절", "Unreachable"
+    OTHER = "other", "기타", "Other"
 
 
 # -- correct and update (issue 15 item 1) ------------------------------------------------------

@@ -13,6 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo
 
 from chandong_tui.model.enums import (
     CaseAction,
+    ClosureReason,
     ConferenceKind,
     ConferenceState,
     CorrectionSubject,
@@ -225,11 +226,16 @@ class Visit(Record):
     revised_by: RecordId | None = added(description="who made this revision")
     revision_note: ShortText = added("", description="why the visit was amended or withdrawn")
     withdrawn: bool | None = added(description="True: entered in error (잘못 입력), out of the reports")
+    no_next_visit_reason: ShortText = added(
+        "", description="다음 방문 없음: why this worker plans no next visit (instead of a due date)"
+    )
 
     @model_validator(mode="after")
     def _due_after_visit(self) -> Visit:
         if self.next_visit_due is not None and self.next_visit_due <= self.visited_on:
             raise fail("due_before_visit")
+        if self.next_visit_due is not None and self.no_next_visit_reason:
+            raise fail("next_visit_both")
         return self
 
 
@@ -378,6 +384,7 @@ class CaseEvent(Record):
     from_owner_id: RecordId | None = None
     to_owner_id: RecordId | None = None
     previous_status: HouseholdStatus | None = None
+    closure_reason: ClosureReason | None = added(description="why the case is to close (closure requests)")
 
 
 class Correction(Record):

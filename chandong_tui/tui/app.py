@@ -14,6 +14,7 @@ Textual has returned.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events, on
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from chandong_tui.i18n import Lang, t
@@ -34,6 +36,7 @@ from chandong_tui.tui.preload import preload
 from chandong_tui.tui.screens.unlock_screen import UnlockScreen
 from chandong_tui.tui.sync_status import SYNC_SECONDS, BackgroundSync, sync_now
 from chandong_tui.tui.terminal_watch import watch_terminal
+from chandong_tui.tui.textual_texts import localised
 
 if TYPE_CHECKING:
     from chandong_tui.casework.repository import CaseRepository
@@ -238,6 +241,27 @@ class ChandongApp(App[None]):
         if action == "sync_now":
             return nav is not None
         return True
+
+    def _fatal_error(self) -> None:
+        """Textual's hook for an unhandled error (it would print every frame's local variables, record
+        data included): the details go to a private file, the terminal gets one line (`tui.crash`)."""
+        from chandong_tui.tui.crash import write_report
+
+        error = sys.exc_info()[1] or self._exception
+        shown = t("crash_no_report", self.lang)
+        if error is not None:
+            try:
+                shown = t("crash_line", self.lang, path=str(write_report(error)))
+            except OSError as exc:
+                shown += f" ({exc.strerror})"
+        self.bell()
+        self.exit(return_code=1, message=shown)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, its search field in the user's language."""
+        if self.use_command_palette and not any(isinstance(s, CommandPalette) for s in self.screen_stack):
+            placeholder = localised("Search for commands…", self.lang)
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
 
     def offers(self, action: str) -> bool:
         """Whether the palette offers `action` (an app action's name): it works now, and the screen it

@@ -10,16 +10,22 @@ its fields: `sync` merges what it read (`merge_from_share`, `record_chunks`, `re
 `record_ingest`); `packs` and `snapshots` see only small protocols of it (`packs.Packer`,
 `snapshots.SnapshotSource`); account administration (`accounts.py`: create a vault, unlock, users
 and roles) hands it the keys and role it found, and a new key epoch through `adopt_epoch`.
+
+The terminal UI calls a session from more than one thread (the idle lock's passphrase check writes
+access-log events in a worker while the app's thread publishes and merges a sync round), so every
+method that changes the outbox, the numbering or the cache holds the session's one lock (`_serialised`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from chandong_tui.vault import audit as chain
 from chandong_tui.vault import snapshots
@@ -54,12 +60,30 @@ Change = tuple[str, str, dict[str, Any]]
 """(table, row id, fields to set)."""
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _serialised(
+    method: Callable[Concatenate[VaultSession, _P], _R],
+) -> Callable[Concatenate[VaultSession, _P], _R]:
+    """Run `method` holding the session's lock (re-entrant: `close` publishes, `audit` writes)."""
+
+    @functools.wraps(method)
+    def locked(self: VaultSession, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 class VaultSession:
     """One user's unlocked view of a vault on this PC (opened by `accounts.unlock`)."""
 
     def __init__(
         self, info: VaultInfo, identity: Identity, role: str, keys: dict[int, bytes], slot: DeviceSlot
     ) -> None:
+        self._lock = threading.RLock()
         self._info = info
         self._identity = identity
         self._role = role
@@ -251,6 +275,7 @@ class VaultSession:
         self._audit_head = (seq + 1, event["mac"])
         return (chain.AUDIT_LOG, chain.row_id(self.device, seq + 1), event)
 
+    @_serialised
     def audit(
         self,
         action: str,
@@ -275,6 +300,7 @@ class VaultSession:
         """Durably record one change; when this returns, it survives a crash."""
         return self.write_batch([(table, row, fields)])[0]
 
+    @_serialised
     def write_batch(self, changes: Iterable[Change]) -> list[Op]:
         """Durably record several changes at once: all survive a crash, or none (one fsync).
 
@@ -384,6 +410,7 @@ class VaultSession:
         self._keys[epoch] = key
         self._epoch = epoch
 
+    @_serialised
     def publish(self) -> int:
         """Write the unpublished ops as one chunk in this device's folder (in the newest key epoch,
         re-read from the keyring first); returns how many. `OSError` when the share is unreachable,
@@ -451,22 +478,26 @@ class VaultSession:
         """The hash of the conflict copy at `path` when it was taken in, or empty."""
         return str(self.cache.meta.get("copies", {}).get(path, ""))
 
+    @_serialised
     def merge_from_share(self, ops: list[Op]) -> tuple[int, int]:
         """Merge ops read from the shared folder, their clocks observed; (how many changed something,
         how many are stamped too far in the future to move this PC's clock)."""
         far_future = sum(not self.clock.observe(op.hlc) for op in ops)
         return self._merge(ops), far_future
 
+    @_serialised
     def record_chunks(self, device: str, seqs: Iterable[int]) -> None:
         """Note chunks of `device` as merged (after their ops were)."""
         for seq in seqs:
             self.cache.mark_chunk(device, seq)
 
+    @_serialised
     def record_copy(self, path: str, digest: str) -> None:
         """Note a conflict copy as taken in, byte for byte (after its ops were merged)."""
         self.cache.meta.setdefault("copies", {})[path] = digest
         self.cache.storage.dirty = True
 
+    @_serialised
     def record_ingest(self, report: IngestReport) -> None:
         """Keep what an ingest round found: its problems (each once), its pending chunks, the report."""
         self.note_problems(report.problems)
@@ -544,6 +575,7 @@ class VaultSession:
                 "device id (a copied PC or state folder?); publishing stopped, saves stay in the outbox"
             )
 
+    @_serialised
     def flush(self) -> None:
         """Seal the cache to disk (the outbox already holds every save): only its `_meta` when no row
         changed since the cache file was written (a session without saves: see `cache.py`)."""
@@ -552,6 +584,7 @@ class VaultSession:
         self.cache.storage.dirty = True
         self.cache.flush()
 
+    @_serialised
     def close(self, publish: bool = True) -> None:
         """Publish what is pending (if the share is reachable), seal the cache, free the slot."""
         if self._closed:

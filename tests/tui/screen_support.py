@@ -146,9 +146,16 @@ def rows_of(help_screen: HelpScreen) -> dict[str, KeyRow]:
     return {row.description: row for section in help_screen.sections for row in section.rows}
 
 
-def declared(cls: type, lang: str) -> set[str]:
-    """The descriptions of the bindings a class declares (catalogue keys), in `lang`."""
-    return {t(b.description, lang) for b in cls.BINDINGS if isinstance(b, Binding) and b.id is not None}
+def declared(cls: type, lang: str, app: ChandongApp | None = None) -> set[str]:
+    """The descriptions of the bindings a class declares (catalogue keys), in `lang`; with `app`, of
+    those for its user (an `app.…` action the app does not offer, a supervisor's screen, left out)."""
+    return {
+        t(b.description, lang)
+        for b in cls.BINDINGS
+        if isinstance(b, Binding)
+        and b.id is not None
+        and (app is None or not b.action.startswith("app.") or app.offers(b.action.removeprefix("app.")))
+    }
 
 
 async def open_help(app: ChandongApp, pilot: Pilot) -> HelpScreen:

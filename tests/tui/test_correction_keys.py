@@ -61,6 +61,7 @@ def planner_visit(vault: Path, moment: dt.datetime) -> tuple[str, Visit]:
                 "visit_kind": VisitKind.REGULAR,
                 "target_group": TargetGroup.ELDERLY,
                 "note": "안부 확인",
+                "next_visit_due": moment.astimezone(KST).date() + dt.timedelta(days=30),
             },
             at=moment,
         )

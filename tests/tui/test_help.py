@@ -42,7 +42,7 @@ def test_help_lists_the_keys_of_the_household_list(demo_vault: Path, lang: str) 
             assert key in rows[t(description, lang)].keys
         assert rows[t("key_clear_filters", lang)].tooltip == t("tip_clear_filters", lang)
         # Every key the screen and its list declare, none made up.
-        assert declared(HouseholdsScreen, lang) | declared(HouseholdList, lang) == set(
+        assert declared(HouseholdsScreen, lang, app) | declared(HouseholdList, lang, app) == set(
             help_screen.sections[0].descriptions()
         )
         everywhere = help_screen.sections[1]
@@ -117,9 +117,27 @@ def test_help_on_other_screens(demo_vault: Path) -> None:
         assert help_screen.help_title == t("key_help")  # no name of its own: the plain title
         rows = {row.description: row for row in help_screen.sections[0].rows}
         assert "l" in rows[t("key_households")].keys
-        assert declared(type(dashboard), "ko") <= set(rows)
+        assert declared(type(dashboard), "ko", app) <= set(rows)
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is dashboard
 
     run_app(app, scenario)
+
+
+@pytest.mark.parametrize(("user", "offered"), [("planner", False), ("supervisor", True)])
+def test_help_lists_a_supervisors_screens_to_supervisors_only(
+    demo_vault: Path, user: str, offered: bool
+) -> None:
+    app = ChandongApp(demo_vault, lang="ko", user=user, low_bandwidth=True)
+    seen: dict[str, list[str]] = {}
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await sign_in(app, pilot, to_households=False)
+        help_screen = await open_help(app, pilot)
+        seen["rows"] = [d for section in help_screen.sections for d in section.descriptions()]
+
+    run_app(app, scenario)
+    for key in ("key_queue", "key_report", "key_access_log"):
+        assert (t(key, "ko") in seen["rows"]) is offered, (key, seen["rows"])
+    assert t("key_sent_handoffs", "ko") in seen["rows"]  # the dashboard's own keys, for everyone

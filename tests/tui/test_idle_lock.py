@@ -154,8 +154,9 @@ def test_lockout_on_the_idle_lock_ends_the_session(demo_vault: Path) -> None:
     with pytest.raises(LockedOut):
         unlock(demo_vault, "planner", DEMO_PASSPHRASE)
     log = access_log(demo_vault, "planner")
-    assert [e for e in log if e.action == chain.LOCKOUT and e.detail.get("idle_lock")]
-    assert len([e for e in log if e.action == chain.LOGIN_FAILURE and e.detail.get("idle_lock")]) == 5
+    seen = [(e.action, e.device, e.seq, e.detail) for e in log]  # shown if a check below fails
+    assert [e for e in log if e.action == chain.LOCKOUT and e.detail.get("idle_lock")], seen
+    assert len([e for e in log if e.action == chain.LOGIN_FAILURE and e.detail.get("idle_lock")]) == 5, seen
 
 
 def test_no_lock_before_the_unlock_and_the_unlock_screen_is_untouched(demo_vault: Path) -> None:

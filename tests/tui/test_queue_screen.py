@@ -14,10 +14,11 @@ from chandong_tui.casework.clock import KST
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.supervision import case_events_of
 from chandong_tui.i18n import t
-from chandong_tui.model.enums import CaseAction, HouseholdStatus
+from chandong_tui.model.enums import CaseAction, ClosureReason, HouseholdStatus
 from chandong_tui.model.records import Handoff
 from chandong_tui.tui.app import ChandongApp
 from chandong_tui.tui.modals.choice_modal import ChoiceModal
+from chandong_tui.tui.modals.closure_modal import ClosureModal
 from chandong_tui.tui.modals.note_modal import NoteModal
 from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.household_screen import HouseholdScreen
@@ -25,7 +26,7 @@ from chandong_tui.tui.screens.queue_screen import QueueScreen
 from tests.casework_support import quiet_planner_case
 from tests.conftest import opened
 from tests.tui.driving import notifications, run_app, sign_in
-from tests.tui.screen_support import open_household, read_repo, type_text
+from tests.tui.screen_support import open_household, pick_option, read_repo, type_text
 
 AT = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
 
@@ -61,8 +62,8 @@ def test_supervisor_approves_a_closure_and_reassigns_two_cases(demo_vault: Path)
         screen = await open_household(app, pilot, closing)
         await pilot.press("c")
         await pilot.pause()
-        assert isinstance(app.screen, NoteModal)
-        await type_text(pilot, "목표 달성")
+        assert isinstance(app.screen, ClosureModal)
+        await pick_option(pilot, "목표")  # the reason: 목표 달성
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, HouseholdScreen) and app.screen is screen
@@ -108,7 +109,10 @@ def test_supervisor_approves_a_closure_and_reassigns_two_cases(demo_vault: Path)
 
     def stored(repo: CaseRepository) -> dict[str, object]:
         return {
-            hid: (repo.household(hid), [(e.action, e.note, e.to_owner_id) for e in case_events_of(repo, hid)])
+            hid: (
+                repo.household(hid),
+                [(e.action, e.closure_reason or e.note, e.to_owner_id) for e in case_events_of(repo, hid)],
+            )
             for hid in [closing, *moved]
         }
 
@@ -117,7 +121,7 @@ def test_supervisor_approves_a_closure_and_reassigns_two_cases(demo_vault: Path)
     household, events = found[closing]
     assert household.status is HouseholdStatus.CLOSED and household.owner_id == "planner"
     assert events == [
-        (CaseAction.CLOSURE_REQUESTED, "목표 달성", None),
+        (CaseAction.CLOSURE_REQUESTED, ClosureReason.GOAL_MET, None),
         (CaseAction.CLOSURE_APPROVED, "종결 승인합니다", None),
     ]
     assert len(moved) == 2

@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import OptionDoesNotExist
 
 from chandong_tui.casework.clock import KST
@@ -22,7 +22,7 @@ from chandong_tui.tui.app import ChandongApp
 from chandong_tui.tui.commands import ScreenCommands
 from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.note_modal import NoteModal
-from chandong_tui.tui.modals.task_modal import TaskModal
+from chandong_tui.tui.modals.task_modal import ReassignTaskModal, TaskModal
 from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.help_screen import HelpScreen, toggle_help
 from chandong_tui.tui.widgets.work_list import WorkList
@@ -32,6 +32,7 @@ from tests.tui.screen_support import (
     clear_input,
     fixed_clock,
     open_household,
+    pick_option,
     read_repo,
     section,
     shown_error,
@@ -215,3 +216,52 @@ def test_someone_else_may_not_finish_a_task(demo_vault: Path) -> None:
     run_app(app, scenario, (120, 40))
     (stored,) = tasks_stored(demo_vault, household_id)
     assert stored == task
+
+
+def test_reassign_a_task_with_keys_and_my_work_names_its_household(demo_vault: Path) -> None:
+    """`a` gives the open task to another worker (the form offers everyone but its assignee); the
+    timeline says who to whom, and 내 업무's task line names the household (head, 통-반)."""
+    moment, clock = fixed_clock()
+    with opened(demo_vault, "planner") as repo:
+        household_id = case_without_tasks(repo)
+        task = add_task(repo, household_id, title="병원 동행", in_days=3, at=moment)
+        summary = next(s for s in repo.household_summaries() if s.id == household_id)
+        nurse = repo.worker("nurse")
+        assert nurse is not None
+    app = ChandongApp(demo_vault, user="planner", low_bandwidth=True, clock=clock)
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        screen = await open_household(app, pilot, household_id)
+        dashboard = app.screen_stack[-2]
+        assert isinstance(dashboard, DashboardScreen)
+        line = dashboard.query_one("#work", WorkList).get_option(f"task:{task.id}").prompt
+        shown = str(getattr(line, "plain", line))
+        assert summary.head_name in shown and f"{summary.tong}-{summary.ban}" in shown
+        assert screen.check_action("reassign_task", ())
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ReassignTaskModal)
+        assert "planner" not in {value for _label, value in form.query_one("#to_worker_id", Select)._options}
+        await pilot.press("ctrl+s")  # nobody picked
+        await pilot.pause()
+        assert app.screen is form and shown_error(form, "to_worker_id") == t("missing")
+        await pick_option(pilot, nurse.name)
+        assert form.value_of("to_worker_id") == "nurse"
+        await tab_to(pilot, "note")
+        await type_text(pilot, "혈압 관리")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        moved = next(line for line in section(screen, "timeline").splitlines() if "할 일 담당" in line)
+        assert f"병원 동행 → {nurse.name} · 혈압 관리" in moved  # the kind column is clipped at 12 cells
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is dashboard and not on_my_work(dashboard, task.id)  # the nurse's now
+
+    run_app(app, scenario, (120, 40))
+    (stored,) = tasks_stored(demo_vault, household_id)
+    assert (stored.owner_id, stored.due_on, stored.state) == ("nurse", task.due_on, TaskState.OPEN)
+    assert [(e.step, e.actor_id, e.to_owner_id, e.note) for e in stored.history] == [
+        (TaskStep.REASSIGNED, "planner", "nurse", "혈압 관리")
+    ]

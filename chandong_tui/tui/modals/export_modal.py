@@ -9,13 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioSet, Static
 
 from chandong_tui.i18n import t
 from chandong_tui.reports.csv_out import Header
 from chandong_tui.tui.base import ChandongModal
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.footer import SteadyFooter
+from chandong_tui.tui.widgets.toggles import TickRadio
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,8 @@ class ExportModal(ChandongModal[ExportRequest | None]):
             yield Static("", id="export-message")
             yield Label(t("export_header", self.lang))
             with RadioSet(id="export-header"):
-                yield RadioButton(t("export_header_ko", self.lang), value=True, id="header-ko")
-                yield RadioButton(t("export_header_keys", self.lang), id="header-keys")
+                yield TickRadio(t("export_header_ko", self.lang), value=True, id="header-ko")
+                yield TickRadio(t("export_header_keys", self.lang), id="header-keys")
         yield SteadyFooter()
 
     def on_mount(self) -> None:

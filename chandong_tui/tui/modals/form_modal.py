@@ -66,7 +66,7 @@ class FormModal(ChandongModal[T | None], Generic[T]):
     """A data-entry form; subclasses implement `fields()` and `submit()`."""
 
     DEFAULT_CSS = """
-    FormModal { align: center middle; }
+    FormModal { align: center middle; background: $background; }
     FormModal > #form-box { width: 100; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; padding: 0 1; }
     FormModal #form-title { text-style: bold; height: 1; dock: top; }

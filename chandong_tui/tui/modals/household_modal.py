@@ -9,6 +9,11 @@ Text fields are `SafeInput`s (a pasted `ESC [2J` is shown as a visible stand-in,
 Fields carry the model's names (members' prefixed `m<block>-`), so every error of the household and of
 each member is shown beside its field at once; Ctrl+S saves all or nothing through
 `casework.register_household`, the signed-in worker owning the case.
+
+A household that looks like one already registered (same head's name and birth date, same address and
+상세주소, or a same phone: `casework.duplicates`) is not saved at once: a picker lists the likely
+duplicates with why, and offers to open one (the form closes, nothing saved) or to register anyway
+with a reason, which is kept on the new household's timeline. Esc on the picker returns to the form.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from chandong_tui.casework.actions import MemberInvalid, register_household
 from chandong_tui.casework.clock import KST
+from chandong_tui.casework.duplicates import Duplicate, LikelyDuplicate
 from chandong_tui.casework.errors import InvalidInput
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import HouseholdTag, LabelledEnum, Relation, Sex
@@ -31,6 +37,7 @@ from chandong_tui.tui.modals.form_modal import FormField, FormModal
 from chandong_tui.tui.modals.visit_modal import SafeInput
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.pick_list import PickList
+from chandong_tui.tui.widgets.toggles import TickBox
 
 MAX_MEMBERS = 8
 """Member blocks one registration offers."""
@@ -148,7 +155,7 @@ class HouseholdModal(FormModal[Registered]):
         yield FormField(t("tags", lang), PickList(*_options(HouseholdTag, lang), id="tags"), "tags")
         yield FormField(
             t("consent_short", lang),
-            Checkbox(t("field_consent_given", lang), value=False, id="consent_given"),
+            TickBox(t("field_consent_given", lang), value=False, id="consent_given"),
             "consent_given",
         )
         # Named after the model's `consent`: a date missing or malformed is shown here.
@@ -261,3 +268,50 @@ class HouseholdModal(FormModal[Registered]):
         except MemberInvalid as exc:
             self.show_errors(exc.error, prefix=(f"m{self._blocks_used[exc.index]}",))
             raise InvalidInput("form_has_errors") from None
+        except LikelyDuplicate as exc:
+            self.call_after_refresh(self._offer_existing, exc.matches, household, members)
+            raise
+
+    # -- likely duplicates -----------------------------------------------------------------
+    def _offer_existing(
+        self, matches: list[Duplicate], household: dict[str, Any], members: list[dict[str, Any]]
+    ) -> None:
+        """Pick a likely duplicate to open it instead, or register anyway with a reason."""
+        from chandong_tui.tui.modals.choice_modal import ChoiceModal
+
+        summaries = {s.id: s for s in self.repo.household_summaries()}
+        options = []
+        for match in matches:
+            summary = summaries.get(match.household_id)
+            where = (
+                f"{summary.head_name} · {summary.tong}-{summary.ban} · {summary.address}"
+                if summary is not None
+                else match.household_id
+            )
+            why = ", ".join(t(sign, self.lang) for sign in match.signs)
+            options.append((f"{where} — {why}", f"open:{match.household_id}"))
+        options.append((t("dup_register_anyway", self.lang), "anyway"))
+
+        def picked(choice: str | None) -> None:
+            if choice == "anyway":
+                self._register_anyway(household, members)
+            elif choice and choice.startswith("open:"):
+                self.dismiss(None)
+                self.ctx.nav.household(choice.removeprefix("open:"))
+
+        self.app.push_screen(ChoiceModal(t("dup_title", self.lang), options), picked)
+
+    def _register_anyway(self, household: dict[str, Any], members: list[dict[str, Any]]) -> None:
+        """Ask why, then register the household as typed; the form closes with what was saved."""
+        from chandong_tui.tui.modals.note_modal import NoteModal
+
+        def save(reason: str) -> Registered:
+            return register_household(self.repo, household, members, duplicate_reason=reason, at=self.now())
+
+        def saved(result: Registered | None) -> None:
+            if result is not None:
+                self._saved = True
+                self.dismiss(result)
+
+        modal = NoteModal(t("dup_reason_title", self.lang), t("dup_reason", self.lang), save)
+        self.app.push_screen(modal, saved)

@@ -1,18 +1,20 @@
 """Follow-up tasks from the household screen: `TaskModal` adds one (title, assignee, due date);
-`ask_task_step` finishes (`d`) or cancels (`n`) an open one.
+`ask_task_step` finishes (`d`), cancels (`n`) or reassigns (`a`, `ReassignTaskModal`) an open one.
 
 The form proposes the case owner as assignee and the vault's follow-up working days as due date, and
 saves through `casework.tasks.add_task`. To finish or cancel, a `ChoiceModal` asks which task when
 several are open (soonest due first), then a `NoteModal` asks for an optional note (done) or the
-reason (cancel, required), saved through `finish_task` / `cancel_task`. A refusal from casework (the
-task changed on another PC meanwhile, a user who may not change it) shows in the form's message line.
+reason (cancel, required), saved through `finish_task` / `cancel_task`; to reassign, a form asks for
+the new assignee (the current one left out) and an optional note, saved through `reassign_task`. A
+refusal from casework (the task changed on another PC meanwhile, a user who may not change it) shows
+in the form's message line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
@@ -21,7 +23,7 @@ from textual.widgets import Select
 
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.deadlines import follow_up_due, settings_of
-from chandong_tui.casework.tasks import TaskWithClock, add_task, cancel_task, finish_task
+from chandong_tui.casework.tasks import TaskWithClock, add_task, cancel_task, finish_task, reassign_task
 from chandong_tui.i18n import CATALOGUE, Lang, t
 from chandong_tui.model.enums import TaskState
 from chandong_tui.model.records import Household, Task
@@ -31,7 +33,9 @@ from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
 from chandong_tui.tui.modals.handoff_modal import worker_options
 from chandong_tui.tui.modals.note_modal import NoteModal, require_filled
-from chandong_tui.tui.modals.visit_modal import SafeInput, household_label, household_of
+from chandong_tui.tui.modals.visit_modal import SafeInput, SafeTextArea, household_label, household_of
+
+TaskStepName = Literal["done", "cancel", "reassign"]
 
 
 def task_line(entry: TaskWithClock, names: dict[str, str], lang: Lang | str) -> str:
@@ -90,36 +94,71 @@ class TaskModal(FormModal[Task]):
         )
 
 
+class ReassignTaskModal(FormModal[Task]):
+    """Give `task` to another worker, with an optional note; dismisses with the saved task."""
+
+    DEFAULT_CSS = """
+    ReassignTaskModal FormField > Horizontal > Select { width: 1fr; }
+    ReassignTaskModal FormField > Horizontal > SafeTextArea { width: 1fr; height: 3; }
+    """
+
+    def __init__(self, task: Task) -> None:
+        self.chosen = task
+        super().__init__(t("task_reassign_title", self.lang, task=task.title))
+
+    def fields(self) -> ComposeResult:
+        lang = self.lang
+        options = worker_options(self.repo, lang, {self.chosen.owner_id})
+        yield FormField(
+            t("task_new_assignee", lang),
+            Select(options, prompt=t("pick_one", lang), id="to_worker_id"),
+            "to_worker_id",
+        )
+        yield FormField(t("task_done_note", lang), SafeTextArea(id="note"), "note")
+
+    def submit(self) -> Task:
+        values = {"to_worker_id": self.value_of("to_worker_id"), "note": self.value_of("note")}
+        require_filled(values, ["to_worker_id"])
+        return reassign_task(
+            self.repo, self.chosen.id, str(values["to_worker_id"]), str(values["note"]), at=self.now()
+        )
+
+
 def ask_task_step(
     screen: ChandongScreen[Any],
     tasks: list[TaskWithClock],
     *,
-    cancel: bool,
+    step: TaskStepName,
     done: Callable[[object], None],
 ) -> None:
-    """Pick one of the open `tasks` (when there are several) and finish it (`cancel` False) or cancel
-    it; `done` runs when the form closes, with the saved task or None."""
+    """Pick one of the open `tasks` (when there are several) and finish, cancel or reassign it
+    (`step`); `done` runs when the form closes, with the saved task or None."""
     if not tasks:
         screen.notify(t("task_none", screen.lang), severity="warning")
         return
     if len(tasks) == 1:
-        _open_form(screen, tasks[0].task, cancel, done)
+        _open_form(screen, tasks[0].task, step, done)
         return
     names = {worker.id: worker.name for worker in screen.repo.workers()}
 
     def picked(task_id: str | None) -> None:
         entry = next((e for e in tasks if e.task.id == task_id), None)
         if entry is not None:
-            _open_form(screen, entry.task, cancel, done)
+            _open_form(screen, entry.task, step, done)
 
     options = [(task_line(entry, names, screen.lang), entry.task.id) for entry in tasks]
     screen.app.push_screen(ChoiceModal(t("task_pick_title", screen.lang), options), picked)
 
 
-def _open_form(screen: ChandongScreen[Any], task: Task, cancel: bool, done: Callable[[object], None]) -> None:
+def _open_form(
+    screen: ChandongScreen[Any], task: Task, step: TaskStepName, done: Callable[[object], None]
+) -> None:
     repo, lang, now = screen.repo, screen.lang, screen.now
-    if cancel:
-        modal: NoteModal[Task] = NoteModal(
+    modal: FormModal[Task]
+    if step == "reassign":
+        modal = ReassignTaskModal(task)
+    elif step == "cancel":
+        modal = NoteModal(
             t("task_cancel_title", lang, task=task.title),
             t("task_cancel_reason", lang),
             lambda reason: cancel_task(repo, task.id, reason, at=now()),

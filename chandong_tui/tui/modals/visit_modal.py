@@ -4,7 +4,9 @@ Fields carry the model's names, so the model's errors land beside them: visit da
 (nurses: 건강관리), target group (from the household's tags), needs found (a `PickList`), up to three
 resources linked (an empty row is ignored), health measures (only composed for roles that see health
 details), a note, and the next visit due (from the household's category; follows the visit date
-until the user edits it). Ctrl+S saves through `casework.record_visit`, durable before "저장됨"; a visit
+until the user edits it) or, as an explicit choice, "다음 방문 없음" with a reason (a date left empty
+without that choice is refused beside the field: the next-visit clock is the visiting worker's own).
+Ctrl+S saves through `casework.record_visit`, durable before "저장됨"; a visit
 dated before the household was registered, or after today, is saved only once the user confirmed that
 date (a `ConfirmModal` says why).
 
@@ -19,13 +21,14 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Checkbox, Input, Select, TextArea
 
 from chandong_tui.casework.access import sees_health
 from chandong_tui.casework.actions import record_visit
@@ -164,6 +167,9 @@ class VisitModal(FormModal[Visit]):
         grid-rows: 3; grid-gutter: 0 1; height: auto; width: 1fr; }
     VisitModal.-en .resource-row { grid-columns: 1fr 1fr 28 19; }
     VisitModal.-narrow .resource-row { grid-size: 2; grid-columns: 1fr 1fr; }
+    VisitModal .no-next-row { layout: horizontal; height: auto; width: 1fr; }
+    VisitModal .no-next-row > Checkbox { width: auto; margin-right: 1; }
+    VisitModal .no-next-row > SafeInput { width: 1fr; }
     """
 
     def __init__(self, household_id: str, visit_id: str | None = None) -> None:
@@ -269,8 +275,51 @@ class VisitModal(FormModal[Visit]):
             SafeInput(due, placeholder=t("date_hint", lang), id="next_visit_due"),
             "next_visit_due",
         )
+        yield FormField(
+            t("no_next_visit", lang),
+            FieldGroup(
+                Checkbox(
+                    t("no_next_visit_tick", lang),
+                    value=bool(v and v.no_next_visit_reason),
+                    compact=True,
+                    id="no_next_visit",
+                ),
+                SafeInput(
+                    v.no_next_visit_reason if v else "",
+                    placeholder=t("no_next_visit_reason", lang),
+                    id="no_next_visit_reason",
+                ),
+                classes="no-next-row",
+            ),
+            "no_next_visit_reason",
+        )
         if v is not None:
             yield FormField(t("corr_reason", lang), SafeInput(id="revision_note"), "revision_note")
+
+    @on(Checkbox.Changed, "#no_next_visit")
+    def no_next_visit(self, event: Checkbox.Changed) -> None:
+        """Choosing "다음 방문 없음" empties the due date (and stops it following the visit date)."""
+        if event.value:
+            self._auto_due = ""
+            self.query_one("#next_visit_due", Input).value = ""
+
+    def _next_visit(self) -> dict[str, Any]:
+        """The next visit due, or "다음 방문 없음" with its reason; neither is refused beside the
+        field that is missing (`ValidationError`, as the model's own errors)."""
+        due = self.value_of("next_visit_due")
+        if not self.value_of("no_next_visit"):
+            if due is None:
+                error = PydanticCustomError("next_visit_choose", t("next_visit_choose", Lang.EN))
+                raise ValidationError.from_exception_data(
+                    "form", [{"type": error, "loc": ("next_visit_due",), "input": None}]
+                )
+            return {"next_visit_due": due}
+        reason = self.value_of("no_next_visit_reason")
+        if reason is None:
+            raise ValidationError.from_exception_data(
+                "form", [{"type": "missing", "loc": ("no_next_visit_reason",), "input": None}]
+            )
+        return {"next_visit_due": due, "no_next_visit_reason": reason}
 
     @on(Input.Changed, "#visited_on")
     def follow_visit_date(self, event: Input.Changed) -> None:
@@ -329,7 +378,7 @@ class VisitModal(FormModal[Visit]):
             "resources": self._resources(),
             "health_measures": self._health_measures(),
             "note": self.value_of("note"),
-            "next_visit_due": self.value_of("next_visit_due"),
+            **self._next_visit(),
         }
         if self.revising is not None:
             return self._amend(data)
@@ -351,6 +400,7 @@ class VisitModal(FormModal[Visit]):
         changes = {
             k: v for k, v in data.items() if k != "household_id" and (v is not None or k == "next_visit_due")
         }
+        changes.setdefault("no_next_visit_reason", "")  # a next visit chosen again clears it
         if self.health:
             changes["health_measures"] = data["health_measures"]
         return revise_visit(

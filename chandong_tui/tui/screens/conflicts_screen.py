@@ -32,6 +32,7 @@ from chandong_tui.model.enums import (
     HouseholdStatus,
     LabelledEnum,
     MemberExit,
+    TaskState,
 )
 from chandong_tui.model.records import Conference
 from chandong_tui.tui.base import ChandongScreen
@@ -53,6 +54,8 @@ FIELD_LABELS: dict[tuple[str, str], str] = {
     ("crisis_flag", "state"): "conflict_field_flag_state",
     ("handoff", "state"): "handoff_state",
     ("handoff", "to_worker_id"): "handoff_to_worker",
+    ("task", "state"): "handoff_state",
+    ("task", "owner_id"): "task_assignee",
     ("conference", "agenda"): "conflict_field_agenda",
     ("member", "name"): "name",
     ("member", "birth_date"): "field_birth_date",
@@ -67,8 +70,9 @@ ENUMS: dict[tuple[str, str], type[LabelledEnum]] = {
     ("crisis_flag", "state"): FlagState,
     ("handoff", "state"): HandoffState,
     ("member", "left_how"): MemberExit,
+    ("task", "state"): TaskState,
 }
-WORKER_FIELDS = frozenset({("household", "owner_id"), ("handoff", "to_worker_id")})
+WORKER_FIELDS = frozenset({("household", "owner_id"), ("handoff", "to_worker_id"), ("task", "owner_id")})
 
 
 class ConflictsScreen(ChandongScreen[None]):

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from chandong_tui.casework.clock import KST, ClockState, first_visit_clock
-from chandong_tui.casework.my_work import FlagWithClock, MyWork, my_work
+from chandong_tui.casework.my_work import DueVisit, FlagWithClock, MyWork, my_work
 from chandong_tui.casework.repository import HouseholdSummary
 from chandong_tui.i18n import t
 from chandong_tui.model.records import Conference, Handoff, Task
@@ -171,7 +171,7 @@ class DashboardScreen(ChandongScreen[None]):
         today = work.at.astimezone(KST).date()
         sections: list[tuple[str, list[Any], Callable[[Any], WorkItem]]] = [
             ("section_flags", work.flags, self._flag_item),
-            ("section_visits_due", work.visits_due, lambda v: self._visit_item(v.household, v.due_on, today)),
+            ("section_visits_due", work.visits_due, lambda v: self._visit_item(v, today, work.whole_dong)),
             ("section_handoffs", work.handoffs, self._handoff_item),
             ("section_conferences", work.conferences, self._conference_item),
             ("section_tasks", work.tasks, self._task_item),
@@ -193,11 +193,13 @@ class DashboardScreen(ChandongScreen[None]):
     def _household_cells(self, household: HouseholdSummary | None, fallback: str) -> list[Text]:
         if household is None:
             return [cell("", 5), cell(fallback, 10)]
-        return [
-            cell(f"{household.tong}-{household.ban}", 5),
-            cell(household.head_name or household.id, 10),
-            text(household.address, _MUTED),
-        ]
+        return [*self._named(household, fallback), text(household.address, _MUTED)]
+
+    def _named(self, household: HouseholdSummary | None, fallback: str | None) -> list[Text]:
+        """통-반 and the head of household, for lines about a household (tasks, hand-offs)."""
+        if household is None:
+            return [cell("", 5), cell(fallback or "", 10)]
+        return [cell(f"{household.tong}-{household.ban}", 5), cell(household.head_name or household.id, 10)]
 
     def _flag_item(self, item: FlagWithClock) -> WorkItem:
         flag, clock = item.flag, item.clock
@@ -212,23 +214,35 @@ class DashboardScreen(ChandongScreen[None]):
         )
         return WorkItem(line, flag.household_id, key=f"flag:{flag.id}")
 
-    def _visit_item(self, household: HouseholdSummary, due_on: dt.date, today: dt.date) -> WorkItem:
+    def _visit_item(self, due: DueVisit, today: dt.date, whole_dong: bool) -> WorkItem:
+        """A next-visit clock due; on the whole dong's list, whose clock it is (each worker has one)."""
+        household, due_on = due.household, due.due_on
         late = (today - due_on).days
         when = t("due_today", self.lang) if late == 0 else t("due_overdue", self.lang, days=late)
+        whose = [cell(self._names.get(due.worker_id, due.worker_id), 8)] if whole_dong else []
         line = join(
             [
                 cell("", 1),
                 cell(due_on.isoformat(), 10),
                 cell(when, 11, "bold" if late > 0 else ""),
+                *whose,
                 *self._household_cells(household, household.id),
             ]
         )
-        return WorkItem(line, household.id, key=f"due:{household.id}")
+        key = f"due:{household.id}:{due.worker_id}" if whole_dong else f"due:{household.id}"
+        return WorkItem(line, household.id, key=key)
 
     def _handoff_item(self, handoff: Handoff) -> WorkItem:
         sender = self._names.get(handoff.from_worker_id, handoff.from_worker_id)
+        household = self.work.households.get(handoff.household_id) if self.work else None
         line = join(
-            [cell("", 1), cell(sender, 10), cell(handoff.state.label(self.lang), 6), text(handoff.reason)]
+            [
+                cell("", 1),
+                cell(sender, 10),
+                cell(handoff.state.label(self.lang), 6),
+                *self._named(household, handoff.household_id),
+                text(handoff.reason),
+            ]
         )
         return WorkItem(line, handoff.household_id, key=f"handoff:{handoff.id}")
 
@@ -247,7 +261,15 @@ class DashboardScreen(ChandongScreen[None]):
         return WorkItem(line, first or conference.id, key=f"conference:{conference.id}")
 
     def _task_item(self, task: Task) -> WorkItem:
-        line = join([cell("", 1), cell(task.due_on.isoformat(), 10), text(task.title)])
+        household = self.work.households.get(task.household_id or "") if self.work else None
+        line = join(
+            [
+                cell("", 1),
+                cell(task.due_on.isoformat(), 10),
+                *self._named(household, task.household_id),
+                text(task.title),
+            ]
+        )
         return WorkItem(line, task.household_id, key=f"task:{task.id}")
 
     # -- actions ---------------------------------------------------------------------------

@@ -50,13 +50,26 @@ class KeySection:
 
 
 def _our_bindings(node: DOMNode, *, priority_only: bool = False) -> list[Binding]:
-    """`node`'s own bindings (its localised copy) that carry an id, in their declared order (a letter
-    key's 한글-mode jamo is not listed: it is the letter's key)."""
+    """`node`'s own bindings (its localised copy) that carry an id and that the signed-in user can use
+    there, in their declared order (a letter key's 한글-mode jamo is not listed: it is the letter's key)."""
     return [
         binding
         for _key, binding in node._bindings
-        if binding.id is not None and (binding.priority or not priority_only) and not is_jamo_alias(binding)
+        if binding.id is not None
+        and (binding.priority or not priority_only)
+        and not is_jamo_alias(binding)
+        and _usable(node, binding.action)
     ]
+
+
+def _usable(node: DOMNode, action: str) -> bool:
+    """Whether `action` is for this user: the app's actions (bound by the app, or `app.…` on a screen)
+    are those it offers (a supervisor's screens to supervisors only). A screen's own keys are all
+    listed, even those its state disables for now (a filter to clear): the help says what it can do."""
+    offers = getattr(node.app, "offers", None)
+    if not callable(offers) or (node is not node.app and not action.startswith("app.")):
+        return True
+    return bool(offers(action.removeprefix("app.")))
 
 
 def _rows(app: App[object], bindings: list[Binding], skip: set[tuple[str, str]]) -> list[KeyRow]:

@@ -2,13 +2,15 @@
 that record what happens to it: `v` a visit, `f` a new crisis flag, `u` / `x` update / resolve an open
 flag (a picker asks which when there are several), `p` pause a deadline clock with a reason or resume
 it (`modals/clock_modal.py`; pauses and resumes show on the timeline), `t` add a follow-up task, `d` /
-`n` mark an open task done / cancel it (`modals/task_modal.py`; open and recently closed tasks have
-their own section, each step shows on the timeline). Corrections (`modals/correct_modals.py`): `e`
-edits the household (address, 통/반, tags, phone, consent, head, status), `i` adds a member, `m`
-corrects one (or marks them moved out / deceased), `s` amends a visit and `w` withdraws one entered in
-error; each is refused before its form opens when the role may not make it, and shows on the timeline
-with who, when and why. `f` on a household with an open flag warns and offers to update that one.
-After a save the sections are read again.
+`n` / `a` mark an open task done / cancel it / give it to another worker (`modals/task_modal.py`; open
+and recently closed tasks have their own section, each step shows on the timeline), `c` ask to close
+the case with a reason after seeing what is still open (`modals/closure_modal.py`), `o` reopen a closed
+case with a reason. Corrections (`modals/correct_modals.py`): `e` edits the household (address, 통/반,
+tags, phone, consent, head, status), `i` adds a member, `m` corrects one (or marks them moved out /
+deceased), `s` amends a visit and `w` withdraws one entered in error; each is refused before its form
+opens when the role may not make it, and shows on the timeline with who, when and why. `f` on a
+household with an open flag warns and offers to update that one. After a save the sections are read
+again.
 
 Everything shown comes from `CaseRepository`, which already removed what the user's role may not see
 (health details for non-nurses); identifiers are masked here. Every section is a `Text` built from
@@ -20,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from rich.cells import cell_len
@@ -30,12 +33,13 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from chandong_tui.casework.clock import KST, first_visit_clock
+from chandong_tui.casework.closure import reopen_case
 from chandong_tui.casework.corrections import corrections_of, current_visits, may_correct
 from chandong_tui.casework.handoffs import history_lines, waiting_handoff_of
 from chandong_tui.casework.pausable import PausableClock, PauseStep, clocks_of_household, pause_steps
 from chandong_tui.casework.permissions import is_owner_or_supervisor
 from chandong_tui.casework.repository import TaskChange, TimelineEntry
-from chandong_tui.casework.supervision import CLOSABLE, case_events_of, request_closure
+from chandong_tui.casework.supervision import CLOSABLE, case_events_of
 from chandong_tui.casework.tasks import TaskWithClock, may_act_on, tasks_of_household
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import (
@@ -74,6 +78,9 @@ from chandong_tui.tui.modals.flag_modal import FlagModal, FlagPicker, most_urgen
 from chandong_tui.tui.modals.resolve_flag_modal import ResolveFlagModal
 from chandong_tui.tui.modals.reveal_modal import ask_reveal, may_reveal
 from chandong_tui.tui.modals.visit_modal import VisitModal, household_label
+
+if TYPE_CHECKING:
+    from chandong_tui.tui.modals.task_modal import TaskStepName
 from chandong_tui.tui.text import cell, join, safe_text, text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 
@@ -157,6 +164,7 @@ class HouseholdScreen(ChandongScreen[None]):
             show=True,
             tooltip="tip_request_closure",
         ),
+        Binding("o", "reopen", "key_reopen", id="household.reopen", show=True, tooltip="tip_reopen"),
         Binding(
             "p",
             "pause_clock",
@@ -185,6 +193,14 @@ class HouseholdScreen(ChandongScreen[None]):
             id="household.task_cancel",
             show=False,
             tooltip="tip_task_cancel",
+        ),
+        Binding(
+            "a",
+            "reassign_task",
+            "key_task_reassign",
+            id="household.task_reassign",
+            show=False,
+            tooltip="tip_task_reassign",
         ),
         Binding(
             "e", "edit_household", "key_corr_edit", id="household.edit", show=False, tooltip="tip_corr_edit"
@@ -539,6 +555,8 @@ class HouseholdScreen(ChandongScreen[None]):
             summary = " · ".join(x for x in (needs, note) if x)
             if record.next_visit_due:
                 summary += f" ({t('next_visit_due', lang)} {record.next_visit_due.isoformat()})"
+            elif record.no_next_visit_reason:
+                summary += f" ({t('no_next_visit_shown', lang, reason=record.no_next_visit_reason)})"
             if record.withdrawn:  # stays in the history, marked, out of the reports
                 summary = f"[{t('corr_withdrawn', lang)}: {record.revision_note}] {summary}"
             elif record.revises:
@@ -565,6 +583,8 @@ class HouseholdScreen(ChandongScreen[None]):
             )
         if isinstance(record, CaseEvent):
             summary = record.action.label(lang)
+            if record.closure_reason is not None:
+                summary += f" · {record.closure_reason.label(lang)}"
             if record.to_owner_id:
                 summary += f" → {self._worker(record.to_owner_id)}"
             if record.note:
@@ -590,6 +610,8 @@ class HouseholdScreen(ChandongScreen[None]):
             return self.household is not None
         if action == "request_closure":
             return self.household is not None and self.household.status in CLOSABLE
+        if action == "reopen":
+            return self.household is not None and self.household.status is HouseholdStatus.CLOSED
         if action == "handoff":
             return self.household is not None and self.household.status is not HouseholdStatus.CLOSED
         if action in _FLAG_ACTIONS:
@@ -598,7 +620,7 @@ class HouseholdScreen(ChandongScreen[None]):
             return self.household is not None and bool(self.clocks)
         if action == "add_task":
             return self.household is not None and self.household.status is not HouseholdStatus.CLOSED
-        if action in ("finish_task", "cancel_task"):
+        if action in ("finish_task", "cancel_task", "reassign_task"):
             return self.household is not None and bool(self._open_tasks())
         return True
 
@@ -682,23 +704,34 @@ class HouseholdScreen(ChandongScreen[None]):
         self.app.push_screen(HandoffModal(household.id), self._saved)
 
     def action_request_closure(self) -> None:
-        """Ask a supervisor to close the case (its owner or a supervisor), with the reason."""
+        """Ask a supervisor to close the case (its owner or a supervisor): the form lists what is
+        still open first, then asks the reason."""
         household = self.household
         if household is None:
             return
         if not is_owner_or_supervisor(self.repo.user_id, self.repo.role, household.owner_id):
             self.notify(t("closure_not_owner", self.lang), severity="warning")
             return
+        from chandong_tui.tui.modals.closure_modal import ClosureModal
+
+        self.app.push_screen(ClosureModal(household.id), self._saved)
+
+    def action_reopen(self) -> None:
+        """Open a closed case again, with the reason (its owner or a supervisor)."""
+        household = self.household
+        if household is None:
+            return
+        if not is_owner_or_supervisor(self.repo.user_id, self.repo.role, household.owner_id):
+            self.notify(t("reopen_not_owner", self.lang), severity="warning")
+            return
         from chandong_tui.tui.modals.note_modal import NoteModal
 
-        title = t(
-            "closure_request_title", self.lang, household=household_label(self.repo, household, self.lang)
-        )
+        title = t("reopen_title", self.lang, household=household_label(self.repo, household, self.lang))
         self.app.push_screen(
             NoteModal(
                 title,
-                t("closure_reason", self.lang),
-                lambda note: request_closure(self.repo, household.id, note, at=self.now()),
+                t("reopen_reason", self.lang),
+                lambda reason: reopen_case(self.repo, household.id, reason, at=self.now()),
             ),
             self._saved,
         )
@@ -722,14 +755,17 @@ class HouseholdScreen(ChandongScreen[None]):
             self.app.push_screen(TaskModal(self.household.id), self._saved)
 
     def action_finish_task(self) -> None:
-        self._task_step(cancel=False)
+        self._task_step("done")
 
     def action_cancel_task(self) -> None:
-        self._task_step(cancel=True)
+        self._task_step("cancel")
 
-    def _task_step(self, *, cancel: bool) -> None:
-        """Finish or cancel one of the open tasks the user may change (a picker asks which when there
-        are several); read again first, another PC may have changed one."""
+    def action_reassign_task(self) -> None:
+        self._task_step("reassign")
+
+    def _task_step(self, step: TaskStepName) -> None:
+        """Finish, cancel or reassign one of the open tasks the user may change (a picker asks which
+        when there are several); read again first, another PC may have changed one."""
         self.refresh_records()
         if self.household is None:
             return
@@ -740,7 +776,7 @@ class HouseholdScreen(ChandongScreen[None]):
             return
         from chandong_tui.tui.modals.task_modal import ask_task_step
 
-        ask_task_step(self, mine, cancel=cancel, done=self._saved)
+        ask_task_step(self, mine, step=step, done=self._saved)
 
     # -- corrections (`e`, `a`, `m`, `o`, `w`) ---------------------------------------------------
     def action_edit_household(self) -> None:

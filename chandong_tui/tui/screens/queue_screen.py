@@ -350,6 +350,8 @@ class QueueScreen(ChandongScreen[None]):
             t("queue_requested_on", self.lang, day=f"{request.at.astimezone(KST):%m-%d}") if request else ""
         )
         note = request.note.splitlines()[0] if request and request.note else ""
+        if request is not None and request.closure_reason is not None:  # why it closes, then the note
+            note = " · ".join(x for x in (request.closure_reason.label(self.lang), note) if x)
         who = self._owner(request.actor_id) if request else ""
         return row, lambda: join(
             [self._mark(hid), *self._household_cells(hid), cell(asked, 10), cell(who, 8, _MUTED), text(note)]

@@ -1,7 +1,8 @@
 """`PickList`: a multiple-choice list the keyboard can drive by typing.
 
 A `SelectionList` (space toggles, arrows move) that also jumps to the first option whose label starts
-with what was just typed — `실` jumps to 실직, `ㄱ` to 고독사 위험 (initial consonants work too).
+with what was just typed — `실` jumps to 실직, `ㄱ` to 고독사 위험 (initial consonants work too). Each
+option's mark is `[v]` or `[ ]` (`tui.widgets.toggles`), not a coloured `▐X▌`.
 """
 
 from __future__ import annotations
@@ -9,10 +10,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from rich.segment import Segment
 from textual import events
+from textual.strip import Strip
 from textual.widgets import SelectionList
 
 from chandong_tui.tui.household_filter import initials, normalise
+from chandong_tui.tui.widgets.toggles import CHECK_MARKS, mark
 
 TYPE_AHEAD_RESET_S = 1.0
 """A pause this long starts a new prefix."""
@@ -54,3 +58,15 @@ class PickList(SelectionList[Any]):
             if label.startswith(wanted) or initials(label).startswith(wanted):
                 return index
         return None
+
+    def render_line(self, y: int) -> Strip:
+        """Textual's line, its three-cell button redrawn with the marks of the option's state."""
+        line = super().render_line(y)
+        segments = list(line)
+        index = self.scroll_offset.y + y
+        if len(segments) < 3 or not 0 <= index < self.option_count:
+            return line
+        picked = self.get_option_at_index(index).value in self.selected
+        cells = mark(CHECK_MARKS, picked)
+        button = [Segment(cell, segment.style) for cell, segment in zip(cells, segments[:3], strict=True)]
+        return Strip([*button, *segments[3:]], line.cell_length)
