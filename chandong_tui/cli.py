@@ -18,7 +18,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 EXIT_OK, EXIT_USAGE, EXIT_AUTH, EXIT_INTEGRITY = 0, 2, 3, 4
 EXIT_FILES = 6
@@ -92,7 +92,42 @@ def _new_passphrase(args: argparse.Namespace, user_id: str) -> str:
 def _unlock(args: argparse.Namespace):
     from chandong_tui.vault.accounts import unlock
 
-    return unlock(Path(args.vault), resolve_user(args), resolve_passphrase(args))
+    user, passphrase = resolve_user(args), resolve_passphrase(args)
+    return first_open(
+        args, lambda fingerprint: unlock(Path(args.vault), user, passphrase, fingerprint=fingerprint)
+    )
+
+
+_T = TypeVar("_T")
+
+
+def first_open(args: argparse.Namespace, attempt: Callable[[str | None], _T]) -> _T:
+    """`attempt(fingerprint)`; on a PC that has not opened the vault before, the fingerprint comes from
+    `--fingerprint`, or is shown and confirmed on a terminal; without either, one line and exit 3."""
+    from chandong_tui.vault.members import FirstOpen
+
+    given = getattr(args, "fingerprint", None)
+    try:
+        return attempt(given)
+    except FirstOpen as exc:
+        shown_fp = exc.fingerprint
+        if given is not None:
+            raise CliError(
+                f"the vault's fingerprint is {shown_fp}, not {given}: nothing opened (not the vault you "
+                "were told of?)",
+                EXIT_AUTH,
+            ) from None
+        if not _interactive():
+            raise CliError(
+                f"this PC has not opened this vault before: its fingerprint is {shown_fp}; if your "
+                f"supervisor's is the same, pass --fingerprint {shown_fp}",
+                EXIT_AUTH,
+            ) from None
+        _say(f"this PC has not opened this vault before. Its fingerprint: {shown_fp}")
+        _say("compare it with the one your supervisor gave you (chandong init printed it)")
+        if input("the same? (yes/no): ").strip().casefold() not in ("yes", "y", "예", "네"):
+            raise CliError("fingerprint not confirmed: nothing opened", EXIT_AUTH) from None
+        return attempt(shown_fp)
 
 
 def _say(message: str) -> None:
@@ -141,6 +176,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     session = init_vault(Path(args.vault), args.dong, args.user, args.name, _new_passphrase(args, args.user))
     with session:
         _say(f"created vault {args.vault} for {session.info.dong_code}; admin {args.user}")
+        _say(f"fingerprint {session.info.fingerprint} (every other PC asks to confirm it once: keep it)")
     return EXIT_OK
 
 
@@ -207,7 +243,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for note in report.notes:
         print(shown(f"NOTE {note}"))
     print(
-        f"{report.chunks} chunks, {report.ops} ops, {report.grants} grants verified; "
+        f"{report.chunks} chunks, {report.ops} ops, {report.snapshots} snapshots, "
+        f"{report.grants} grants verified; "
         f"{len(report.problems)} problem(s)"
     )
     return EXIT_OK if report.ok else EXIT_INTEGRITY
@@ -269,6 +306,9 @@ def _credentials(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", help="login id (or CHANDONG_USER)")
     parser.add_argument(
         "--passphrase-file", help="read the passphrase from this file (or CHANDONG_PASSPHRASE)"
+    )
+    parser.add_argument(
+        "--fingerprint", help="the vault's fingerprint, confirming it on a PC that has not opened it before"
     )
 
 
@@ -362,8 +402,18 @@ def build_parser(*, scripts: bool = True) -> Parser:
     if not scripts:
         return parser
 
-    from chandong_tui import cli_audit, cli_clock, cli_queue, cli_reports, cli_settings, cli_sync, cli_users
+    from chandong_tui import (
+        cli_audit,
+        cli_clock,
+        cli_members,
+        cli_queue,
+        cli_reports,
+        cli_settings,
+        cli_sync,
+        cli_users,
+    )
 
+    cli_members.register(sub)
     cli_reports.register(sub)
     cli_queue.register(sub)
     cli_users.register(sub)
@@ -374,6 +424,10 @@ def build_parser(*, scripts: bool = True) -> Parser:
     from chandong_tui import cli_tasks
 
     cli_tasks.register(sub)
+    from chandong_tui import cli_links, cli_show
+
+    cli_links.register(sub)
+    cli_show.register(sub)
     return parser
 
 

@@ -23,7 +23,8 @@ from typing import Any
 from chandong_tui.cli import EXIT_INTEGRITY, EXIT_OK, _credentials, _unlock, shown, write_csv
 from chandong_tui.cli_table import render_table
 
-COLUMNS = ("at", "actor", "action", "target", "reason", "detail", "device", "seq")
+COLUMNS = ("at", "actor", "action", "target", "reason", "detail", "device", "seq", "claimed")
+"""`actor` is the event's signer; `claimed`, the login someone typed (a failed unlock), when another."""
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
@@ -105,6 +106,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             _detail(e.detail),
             e.device,
             e.seq,
+            e.claimed,
         )
         for e in found
     ]

@@ -116,6 +116,10 @@ def queue_rows(queue: Any) -> Iterator[tuple[Any, ...]]:
         h, asked = closure.household, closure.request
         when, note = (asked.at.isoformat(), f"{asked.actor_id}: {asked.note}") if asked else ("", "")
         yield ("closure", *_where(h), h.owner_id or "", when, h.status, note, asked.id if asked else "")
+    for link in queue.links:  # 처리결과 확인 필요: still requested or in progress past the vault's days
+        what = " / ".join(x for x in (link.agency, link.service) if x)
+        detail = f"{link.outcome.value} since {link.since().isoformat()}: {what}"
+        yield ("link_check", link.household_id, "", "", link.linked_by or "", "", "breached", detail, link.id)
 
 
 def _where(household: Any) -> tuple[Any, Any, Any]:

@@ -4,7 +4,8 @@ Without options it prints every setting and where it comes from (the vault, or t
 `--next-visit TAG=DAYS` (repeatable) sets the days to the next visit for a household category
 (`--next-visit TAG=default` goes back to the built-in value); `--escalation-days` the working days
 before an unanswered hand-off escalates; `--follow-up-days` the working days a conference follow-up
-gets by default. Values are checked by the model (1–365 days, 1–30 and 1–60 working days).
+gets by default; `--link-outcome-days` the days a linked resource may stay 요청/진행중 before it
+shows as 처리결과 확인 필요. Values are checked by the model (1–365 days, 1–30 and 1–60 working days).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--escalation-days", type=int, metavar="N", help="working days before a hand-off escalates"
     )
     p.add_argument("--follow-up-days", type=int, metavar="N", help="working days to a follow-up's due date")
+    p.add_argument(
+        "--link-outcome-days", type=int, metavar="N", help="days a linked resource may wait for its outcome"
+    )
     _credentials(p)
     p.set_defaults(run=cmd_settings)
 
@@ -47,6 +51,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
     from chandong_tui.casework.clock import DEFAULT_NEXT_VISIT_DAYS, NEXT_VISIT_DAYS
     from chandong_tui.casework.deadlines import save_settings, settings_of
+    from chandong_tui.casework.links import DEFAULT_WAIT_DAYS
     from chandong_tui.casework.repository import CaseRepository
 
     with _unlock(args) as session:
@@ -65,6 +70,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
             changes["handoff_escalation_working_days"] = args.escalation_days
         if args.follow_up_days is not None:
             changes["follow_up_working_days"] = args.follow_up_days
+        if args.link_outcome_days is not None:
+            changes["link_outcome_days"] = args.link_outcome_days
         if changes:
             try:
                 settings = save_settings(repo, changes)
@@ -79,4 +86,5 @@ def cmd_settings(args: argparse.Namespace) -> int:
         print(f"next_visit_days.{tag.value}\t{own if own is not None else default}\t{source}")
     print(f"handoff_escalation_working_days\t{settings.handoff_escalation_working_days}")
     print(f"follow_up_working_days\t{settings.follow_up_working_days}")
+    print(f"link_outcome_days\t{settings.link_outcome_days or DEFAULT_WAIT_DAYS}")
     return EXIT_OK

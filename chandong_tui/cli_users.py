@@ -27,6 +27,7 @@ from chandong_tui.cli import (
     _interactive,
     _say,
     _unlock,
+    first_open,
     resolve_user,
     write_csv,
 )
@@ -65,7 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _credentials(pw)
     pw.set_defaults(run=cmd_passwd)
 
-    ro = actions.add_parser("role", help="give a user another role (not to demote a supervisor)")
+    ro = actions.add_parser("role", help="give a user another role (a supervisor too; not the last one)")
     ro.add_argument("vault")
     ro.add_argument("target_user", metavar="USER_ID")
     ro.add_argument("new_role", metavar="ROLE", choices=[r.value for r in Role])
@@ -194,7 +195,8 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     problem = passphrase_problem(new, user, current)
     if problem:
         raise CliError(problem)
-    with unlock(Path(args.vault), user, current, new_passphrase=new):
+    vault = Path(args.vault)
+    with first_open(args, lambda fp: unlock(vault, user, current, new_passphrase=new, fingerprint=fp)):
         pass
     _say(f"passphrase of {user} changed")
     return EXIT_OK

@@ -1351,6 +1351,57 @@ CATALOGUE.update(
     }
 )
 # -- end correct and update --
+# -- follow up and read back (issue 15 items 2 and 4: casework/links.py, cli_links.py, cli_show.py,
+# tui/modals/visit_detail_modal.py, tui/modals/link_modal.py, the household screen's new sections) --
+CATALOGUE.update(
+    {
+        "err_no_link": Label("연계 {link}을(를) 찾을 수 없습니다", "no link '{link}'"),
+        "err_link_outcome_unknown": Label(
+            "처리결과 {outcome}은(는) 고를 수 없습니다 (제공, 진행중, 중단, 거절, 연계불가)",
+            "{outcome} is not an outcome to set (provided, in_progress, stopped, refused, unavailable)",
+        ),
+        "err_link_not_allowed": Label(
+            "연계 {link}의 처리결과는 연계한 직원, 사례 담당자나 복지슈퍼바이저만 바꿉니다",
+            "only the worker who linked it, the case owner or a supervisor updates link {link}",
+        ),
+        "key_link_outcome": Label("처리결과", "Outcome"),
+        "tip_link_outcome": Label(
+            "연계한 자원·서비스의 처리결과를 적습니다", "Record the outcome of a resource or service linked"
+        ),
+        "key_visit_detail": Label("방문 보기", "Visit"),
+        "tip_visit_detail": Label("방문 기록 하나를 모두 봅니다", "Read one visit whole"),
+        "key_my_links": Label("연계 결과", "Links"),
+        "tip_my_links": Label(
+            "처리결과를 기다리는 내 자원연계를 보고 결과를 적습니다",
+            "My links awaiting an outcome: pick one to record its outcome",
+        ),
+        "section_links": Label("처리결과 대기 연계", "Links awaiting an outcome"),
+        "section_links_check": Label("처리결과 확인 필요", "Link outcomes to check"),
+        "link_check_needed": Label("처리결과 확인 필요", "outcome to check"),
+        "link_none_awaiting": Label("처리결과를 기다리는 연계가 없습니다", "No link awaits an outcome"),
+        "link_step": Label("처리결과", "Link outcome"),
+        "link_outcome_title": Label("처리결과 · {link}", "Outcome · {link}"),
+        "link_outcome": Label("처리결과", "Outcome"),
+        "link_note": Label("메모", "Note"),
+        "link_pick_title": Label("어느 연계인가요?", "Which link?"),
+        "link_waiting_days": Label("{days}일째", "{days} days"),
+        "visit_pick_title": Label("어느 방문 기록을 볼까요?", "Which visit?"),
+        "visit_detail_title": Label("방문 기록", "Visit"),
+        "visit_missing": Label("방문 기록 {visit}을(를) 찾을 수 없습니다", "No visit '{visit}'"),
+        "detail_worker": Label("기록한 직원", "Recorded by"),
+        "detail_resources": Label("자원연계", "Resources linked"),
+        "detail_health": Label("건강 측정", "Health measures"),
+        "detail_blood_pressure": Label("혈압 {value} mmHg", "Blood pressure {value} mmHg"),
+        "detail_glucose": Label("혈당 {value} mg/dL", "Glucose {value} mg/dL"),
+        "detail_weight": Label("체중 {value} kg", "Weight {value} kg"),
+        "detail_revisions": Label("수정 이력", "Revisions"),
+        "detail_revises": Label("{day} 기록 {visit}을(를) 고친 기록입니다", "Corrects {visit} of {day}"),
+        "detail_revised_by": Label(
+            "{day} 기록 {visit}이(가) 이 기록을 고쳤습니다", "Corrected by {visit} of {day}"
+        ),
+    }
+)
+# -- end follow up and read back --
 # -- the footer's last key when not every key fits (tui/widgets/footer.py) ---------------------------
 CATALOGUE.update(
     {
@@ -1457,3 +1508,64 @@ CATALOGUE.update(
     }
 )
 # -- end duplicates, closure, rhythm, task reassignment --
+# -- authenticated writers (issue 16: the access log shows each event's signer) ----------------------
+CATALOGUE.update(
+    {
+        "access_signed_by": Label("서명: {user}", "signed by {user}"),
+        "access_claimed": Label("입력된 로그인: {login}", "login typed: {login}"),
+    }
+)
+# -- end authenticated writers --
+# -- membership history (vault/members.py: first open, pinned history, upgrade) ------------------
+CATALOGUE.update(
+    {
+        "members_first_open": Label(
+            "이 PC에서 처음 여는 금고입니다. "
+            "지문 {fingerprint}이(가) 슈퍼바이저에게 받은 것과 같은지 확인하세요",
+            "This PC has not opened this vault before: check that its fingerprint {fingerprint} is the "
+            "one your supervisor gave you",
+        ),
+        "members_first_open_question": Label(
+            "이 PC에서 처음 여는 금고입니다.\n지문: {fingerprint}\n슈퍼바이저가 알려 준 지문과 같습니까?",
+            "This PC has not opened this vault before.\nFingerprint: {fingerprint}\n"
+            "Is it the one your supervisor gave you?",
+        ),
+        "members_not_confirmed": Label(
+            "지문을 확인하지 않아 금고를 열지 않았습니다", "The fingerprint was not confirmed: nothing opened"
+        ),
+        "members_older": Label(
+            "이 폴더의 구성원 기록이 이 PC가 본 것보다 오래되었습니다 "
+            "({seen}개 중 {have}개: 복원·되돌림 또는 동기화 중)",
+            "This folder holds an older membership than this PC has seen (entry {have} of {seen}: "
+            "restored, rolled back or still syncing)",
+        ),
+        "members_forked_pin": Label(
+            "이 폴더의 구성원 기록이 이 PC가 본 것과 {seq}번 항목에서 다릅니다",
+            "This folder's membership differs from what this PC has seen at entry {seq}",
+        ),
+        "members_forked": Label(
+            "구성원 기록이 {seq}번 항목에서 갈라졌습니다 (두 슈퍼바이저가 동시에 바꿈?)",
+            "The membership history is forked at entry {seq} (two supervisors changed it at once?)",
+        ),
+        "members_replaced": Label(
+            "이 폴더의 금고가 이 PC가 아는 금고와 다릅니다 (VAULT.json 또는 구성원 기록이 바뀜)",
+            "This folder's vault is not the one this PC knows (VAULT.json or the membership was replaced)",
+        ),
+        "members_keys_older": Label(
+            "이 폴더에 있는 사용자 키 기록이 이 PC가 본 것보다 오래되었습니다 (복원되었거나 동기화 중)",
+            "This folder holds an older key of a member than this PC has seen (restored, or still syncing)",
+        ),
+        "members_missing": Label(
+            "이 폴더에 구성원 기록이 없습니다 (삭제되었거나 아직 동기화 중)",
+            "This folder has no membership history (deleted, or still syncing)",
+        ),
+        "members_no_genesis": Label(
+            "구성원 기록의 첫 항목이 올바르지 않습니다", "The membership history has no valid first entry"
+        ),
+        "members_not_upgraded": Label(
+            "이전 형식의 금고입니다. 슈퍼바이저가 한 번 업그레이드해야 합니다 (chandong upgrade)",
+            "This vault is in the old format: a supervisor must upgrade it once (chandong upgrade)",
+        ),
+    }
+)
+# -- end membership history --

@@ -27,6 +27,9 @@ def chandong_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     # pty, tmux or over ssh) would take them for its terminal's size.
     for name in ("CHANDONG_USER", "CHANDONG_PASSPHRASE", "SSH_CONNECTION", "COLUMNS", "LINES"):
         monkeypatch.delenv(name, raising=False)
+    from tests.trust_support import confirm_first_opens
+
+    confirm_first_opens(monkeypatch)  # a PC's first open of a vault: see tests/trust_support.py
     return home
 
 
@@ -50,9 +53,12 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_vault(demo_template: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo vault."""
+    """A private copy of the demo vault, trusted by this test's PC (and the processes it starts)."""
+    from tests.trust_support import trust_vault
+
     target = tmp_path / "demo"
     shutil.copytree(demo_template, target)
+    trust_vault(target)
     return target
 
 

@@ -84,10 +84,10 @@ def test_a_save_rewrites_the_cache_file_with_the_save_in_it(vault: Path) -> None
     before = on_disk(open_and_close(vault))
     with unlock(vault, "boss", PASSPHRASE) as session:
         session.write("household", "hh-3", {"tong": 3})
-        keys, device = dict(session.keys), session.device
+        key, device = session.device_key.cache_key, session.device
     assert on_disk(session)[0] != before[0]
     assert not meta_file(session).exists()  # the whole cache is in the new file
-    stored = LocalCache(session.slot.cache_path, keys[min(keys)], session.info.vault_id, device)
+    stored = LocalCache(session.slot.cache_path, key, session.info.vault_id, device)
     try:
         assert stored.db.table("household").get_row("hh-3")["tong"] == 3
         assert not stored.rebuilt

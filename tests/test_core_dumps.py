@@ -23,7 +23,8 @@ def allow_core_files() -> None:
     """In the child, before it starts: a system that writes core files."""
     import resource
 
-    resource.setrlimit(resource.RLIMIT_CORE, (CORE_LIMIT, CORE_LIMIT))
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
+    resource.setrlimit(resource.RLIMIT_CORE, (CORE_LIMIT, hard))
 
 
 def test_no_core_file_from_a_process_holding_records(demo_vault: Path, tmp_path: Path) -> None:

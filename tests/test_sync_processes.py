@@ -19,6 +19,7 @@ from chandong_tui.vault.accounts import create_vault, unlock
 from chandong_tui.vault.sync import sync_round
 from chandong_tui.vault.verify import verify_vault
 from tests.conftest import PASSPHRASE, REPO
+from tests.trust_support import trust_vault
 
 WRITER = textwrap.dedent("""
     import sys
@@ -58,6 +59,8 @@ def test_three_pcs_killed_at_random_lose_no_acknowledged_save(
     homes = {pc: tmp_path / pc for pc in PCS}
     monkeypatch.setenv("CHANDONG_HOME", str(homes["pc1"]))
     create_vault(root, "1159053000", "boss", PASSPHRASE).close()
+    for pc in PCS:
+        trust_vault(root, homes[pc])  # each PC's user confirmed the fingerprint once
     rng = random.Random(20261207)
     acknowledged: set[str] = set()
     lives = dict.fromkeys(PCS, 0)

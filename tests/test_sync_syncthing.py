@@ -28,6 +28,7 @@ from textual.pilot import Pilot
 from chandong_tui.casework.setup import DEMO_PASSPHRASE, sample_path
 from tests.conftest import REPO, run_cli
 from tests.syncthing_support import SyncthingPair, needs_syncthing, syncthing_pair, tree
+from tests.trust_support import trust_vault
 
 pytestmark = [needs_syncthing, pytest.mark.timeout(240)]
 
@@ -129,6 +130,7 @@ def two_pcs(tmp_path: Path) -> Iterator[tuple[SyncthingPair, Pc, Pc]]:
     for pair in syncthing_pair(tmp_path):
         pair.wait_synced(SYNCED_WITHIN_S)
         assert tree(pc2.vault) == tree(pc1.vault)
+        trust_vault(pc2.vault, pc2.home)  # pc2's user confirmed the fingerprint once
         yield pair, pc1, pc2
 
 

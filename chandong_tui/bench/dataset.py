@@ -35,7 +35,7 @@ def bench_home(folder: Path) -> Iterator[None]:
 
 
 def bench_dir(scale: str) -> Path:
-    return state_home() / "bench" / f"{scale}-v1"
+    return state_home() / "bench" / f"{scale}-v2"
 
 
 def ensure_vault(scale: str, say=print) -> Path:

@@ -5,7 +5,7 @@ Targets (docs/ARCHITECTURE.md §6): the dong report ≤ 0.5 s, the gu report ove
 The gu's vaults are 20 different dongs (the first 20 행정동 of 송파구 by code), each generated at dong
 size with its own seed (`chandong_tui.sample_data.generator.generate("dong", seed=…)`, then the dong
 code swapped in), so every vault has its own id, keys and data. Building them takes a few minutes,
-once; they are kept beside the dong bench vault (`<state dir>/bench/gu-reports-v1`).
+once; they are kept beside the dong bench vault (`<state dir>/bench/gu-reports-v2`).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def monthly_report_with_unlock(vault: Path, repeat: int) -> Timing:
 
 
 def gu_dir() -> Path:
-    return state_home() / "bench" / "gu-reports-v1"
+    return state_home() / "bench" / "gu-reports-v2"
 
 
 def _with_dong(doc: dict[str, Any], dong: Any) -> dict[str, Any]:

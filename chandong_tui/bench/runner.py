@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from chandong_tui.bench import (
+    case_scenarios,
     queue_scenarios,
     ready_scenarios,
     report_scenarios,
@@ -173,11 +174,14 @@ def run_bench(
         rebuild = attempt("open, rebuild", lambda: scenarios.open_rebuild(vault, n(3, 1)))
         snapshot = attempt("new PC", lambda: sync_scenarios.bootstrap_from_snapshot(vault, n(3, 1)))
         ingest = attempt("ingest a month", lambda: sync_scenarios.ingest_month(vault, n(5, 2)))
+        writers = attempt("check a month's writers", lambda: sync_scenarios.check_month(vault, n(5, 2)))
+        snapshot_check = attempt("check a snapshot", lambda: sync_scenarios.check_snapshot(vault, n(3, 1)))
         report = attempt("monthly report", lambda: report_scenarios.monthly_report(vault, n(20, 5)))
         report_unlock = attempt(
             "monthly report with unlock", lambda: report_scenarios.monthly_report_with_unlock(vault, n(5, 2))
         )
         queue = attempt("supervisor queue", lambda: queue_scenarios.supervisor_queue_timing(vault, n(10, 5)))
+        lists = attempt("case lists", lambda: case_scenarios.case_lists_timing(vault, n(10, 5)))
         results = _rows(
             (save, tinydb, "≤ 5 ms median; ≥ 50× faster than plain TinyDB"),
             (save, fsync, "(what a save costs over a bare fsync)"),
@@ -185,6 +189,8 @@ def run_bench(
             (rebuild, None, "(bootstrap without a snapshot)"),
             (snapshot, kdf, "bootstrap ≤ 2 s"),
             (*(ingest or (None, None)), "ingest ≤ 0.1 s"),
+            (*(writers or (None, None)), "(within ingest ≤ 0.1 s)"),
+            (snapshot_check, snapshot, "(within bootstrap ≤ 2 s)"),
             (report, None, "dong report ≤ 0.5 s"),
             (report_unlock, kdf, "(dong report incl. unlock)"),
             (
@@ -193,15 +199,19 @@ def run_bench(
                 "≤ 0.2 s (vault open; indices rebuilt, as after a save)",
             ),
             (queue.indices_kept if queue else None, None, "≤ 0.2 s (opened from 내 업무)"),
+            (lists.dong_links if lists else None, None, "≤ 50 ms (내 업무 and queue: links to check)"),
+            (lists.household_lists if lists else None, None, "≤ 50 ms (household screen's lists)"),
         )
         _say(f"  storage, report and queue scenarios: {time.perf_counter() - started:.1f} s")
         ready = _attempt(
             "open to main screen", failures, lambda: ready_scenarios.open_to_ready(vault, n(5, 2))
         )
         opened: list[queue_scenarios.QueueScreenResult] = []
+        cases: list[case_scenarios.CaseOpensResult] = []
 
         async def queue_screen(app: Any, pilot: Any) -> None:
             opened.append(await queue_scenarios.time_queue_opens(app, pilot, n(3, 2)))
+            cases.append(await case_scenarios.time_case_opens(app, pilot, n(3, 2)))
 
         search = _attempt(
             "search as you type, then the queue screen",
@@ -222,6 +232,10 @@ def run_bench(
         results += _tui_rows(search, ready, terminal)
         if screen is not None:
             results.append(Comparison(screen.open, screen.noop, "(q on 내 업무 → queue drawn and idle)"))
+        for case in cases:
+            noop = screen.noop if screen else None
+            results.append(Comparison(case.household, noop, "≤ 100 ms CPU (household screen drawn)"))
+            results.append(Comparison(case.visit, noop, "≤ 100 ms CPU (visit detail drawn)"))
         notes = _tui_notes(search, ready, terminal) + queue_scenarios.describe(queue, screen)
         share = attempt("shared folder", lambda: sync_scenarios.share_file_count(10, n(300, 80)))
         if share is not None:

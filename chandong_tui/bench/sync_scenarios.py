@@ -20,8 +20,10 @@ from chandong_tui.bench.dataset import BENCH_PASSPHRASE, BENCH_USER
 from chandong_tui.bench.measure import Timing, time_each
 from chandong_tui.vault import snapshots
 from chandong_tui.vault.accounts import create_vault, unlock
+from chandong_tui.vault.chunks import check_signature, open_file
 from chandong_tui.vault.folder import read_marker
 from chandong_tui.vault.local_state import state_home
+from chandong_tui.vault.ops import decode_ops
 from chandong_tui.vault.session import VaultSession
 from chandong_tui.vault.share_files import Entry
 from chandong_tui.vault.stored import device_folders, op_files, open_ops
@@ -52,7 +54,11 @@ def _write_month(vault: Path, run: int) -> list[tuple[Path, Entry, str]]:
     """Another PC saves a month of visits, publishing as it goes (and packing as it closes); returns
     the files that hold them."""
     numbers = count()
-    with _other_pc("month-writer"), unlock(vault, BENCH_USER, BENCH_PASSPHRASE) as other:
+    fingerprint = read_marker(vault).fingerprint  # the other PC's first open: its user confirms it
+    with (
+        _other_pc("month-writer"),
+        unlock(vault, BENCH_USER, BENCH_PASSPHRASE, fingerprint=fingerprint) as other,
+    ):
         devices, device = other.info.devices, other.device
         before = {path for path, _ in op_files(devices, device)}
         for _ in range(MONTH_OPS // OPS_PER_CHUNK):
@@ -71,7 +77,8 @@ def ingest_month(vault: Path, repeat: int) -> tuple[Timing, Timing]:
             files = _write_month(vault, run)
 
             def read_raw(files: list[tuple[Path, Entry, str]] = files) -> list[object]:
-                return [open_ops(p, e, info.vault_id, d, session.keys.get) for p, e, d in files]
+                writers = session.writers()
+                return [open_ops(p, e, info.vault_id, d, session.keys.get, writers) for p, e, d in files]
 
             raw.append(time_each("", read_raw, 1).samples[0])
             ingest.append(time_each("", session.ingest, 1).samples[0])
@@ -80,6 +87,56 @@ def ingest_month(vault: Path, repeat: int) -> tuple[Timing, Timing]:
         Timing(f"ingest another PC's month ({ops})", tuple(ingest)),
         Timing("read + decrypt + decode the same files (baseline)", tuple(raw)),
     )
+
+
+def check_month(vault: Path, repeat: int) -> tuple[Timing, Timing]:
+    """(checking who wrote a month of another PC's files: signatures, device certificates, authors;
+    reading the same files whole, those checks included), issue 16's authenticated writers."""
+    info = read_marker(vault)
+    checks, reads = [], []
+    with unlock(vault, BENCH_USER, BENCH_PASSPHRASE) as session:
+        files = _write_month(vault, 1_000)
+        decoded = []
+        for path, entry, device in files:
+            pack = entry.kind == "pack"
+            kind, first = ("pack", entry.first) if pack else ("ops", 0)
+            found = open_file(
+                path, info.vault_id, device, session.keys.get, entry.seq, kind=kind, first=first
+            )
+            decoded.append((path.read_bytes(), found, decode_ops(found.payload), device))
+
+        def check() -> None:
+            writers = session.writers()  # a fresh one: every certificate checked again
+            for data, found, ops, device in decoded:
+                check_signature(data)
+                writers.check_ops(ops, writers.check(found, device), device)
+
+        def read() -> None:
+            writers = session.writers()
+            for path, entry, device in files:
+                open_ops(path, entry, info.vault_id, device, session.keys.get, writers)
+
+        for _ in range(repeat):
+            checks.append(time_each("", check, 1).samples[0])
+            reads.append(time_each("", read, 1).samples[0])
+    return (
+        Timing(f"check the writers of another PC's month ({len(files)} files)", tuple(checks)),
+        Timing("read + verify + decode the same files (baseline)", tuple(reads)),
+    )
+
+
+def check_snapshot(vault: Path, repeat: int) -> Timing:
+    """Check the newest snapshot as a new PC does before using it: open it, its signer, what it covers."""
+    samples = []
+    with unlock(vault, BENCH_USER, BENCH_PASSPHRASE) as session:
+        if not snapshots.snapshots(session.info):
+            snapshots.write(session, session.ops_merged)
+        newest = snapshots.snapshots(session.info)[0]
+        for _ in range(repeat):
+            started = time.perf_counter()
+            snapshots.check(session.info, newest, session.keys.get, session.writers())
+            samples.append(time.perf_counter() - started)
+    return Timing("check a snapshot (open, signer, what it covers)", tuple(samples))
 
 
 def _drop_cache(vault: Path) -> None:

@@ -23,6 +23,7 @@ from chandong_tui.casework.permissions import (
     hidden_fields,
     require_write,
 )
+from chandong_tui.model.enums import VisitKind
 from chandong_tui.model.fields import mask_rrn
 from chandong_tui.model.records import Member, Visit
 
@@ -65,11 +66,22 @@ def redact_member(member: Member, role: str) -> Member:
     return member.model_copy(update=update) if update else member
 
 
+HEALTH_NOTE = "health_note"
+"""`MATRIX`'s name for the note of a 건강관리 visit (a health detail, though stored as `note`)."""
+
+
 def redact_visit(visit: Visit, role: str) -> Visit:
-    """The visit as `role` may see it: health measures removed unless the role needs them."""
-    if visit.health_measures is None or not hidden_fields(role, "visit"):
+    """The visit as `role` may see it: health measures, and a health visit's note, removed unless
+    the role needs them."""
+    hidden = hidden_fields(role, "visit")
+    if not hidden:
         return visit
-    return visit.model_copy(update={"health_measures": None})
+    update: dict[str, object] = {}
+    if "health_measures" in hidden and visit.health_measures is not None:
+        update["health_measures"] = None
+    if HEALTH_NOTE in hidden and visit.visit_kind is VisitKind.HEALTH and visit.note:
+        update["note"] = ""
+    return visit.model_copy(update=update) if update else visit
 
 
 def _is_redacted(value: object) -> bool:

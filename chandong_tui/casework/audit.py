@@ -44,7 +44,8 @@ def log_reveal(repo: CaseRepository, member_id: str, field: str, reason: str) ->
 
 @dataclass(frozen=True)
 class Event:
-    """One access-log event as people read it."""
+    """One access-log event as people read it. Its `actor` is its signer (`by`, whose key signed it and
+    whose file carried it); a login someone else typed (a failed unlock) is `claimed`."""
 
     id: str
     at: dt.datetime
@@ -54,6 +55,7 @@ class Event:
     detail: dict[str, Any]
     device: str
     seq: int
+    claimed: str = ""
 
     @property
     def at_kst(self) -> dt.datetime:
@@ -63,15 +65,19 @@ class Event:
 def _event(row_id: str, doc: dict[str, Any]) -> Event | None:
     try:
         at = dt.datetime.fromisoformat(str(doc["at"]))
+        detail = dict(doc.get("detail") or {})
+        signer = str(doc.get("by") or doc.get("actor", ""))
+        typed = str(detail.get("claimed") or doc.get("actor", ""))  # events of before: `actor` is typed
         return Event(
             id=row_id,
             at=at if at.tzinfo else at.replace(tzinfo=dt.UTC),
-            actor=str(doc.get("actor", "")),
+            actor=signer,
             action=str(doc.get("action", "")),
             target=str(doc.get("target", "")),
-            detail=dict(doc.get("detail") or {}),
+            detail=detail,
             device=str(doc.get("dev", "")),
             seq=int(doc.get("seq", 0)),
+            claimed=typed if typed != signer else "",
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -98,13 +104,14 @@ def all_events(session: VaultSession) -> Iterator[Event]:
 def events(
     repo: CaseRepository, *, month: str | None = None, user: str | None = None, action: str | None = None
 ) -> list[Event]:
-    """The access log, oldest first, for a supervisor; `month` is `YYYY-MM` in Seoul time."""
+    """The access log, oldest first, for a supervisor; `month` is `YYYY-MM` in Seoul time; `user`: the
+    events that user signed, and the failed unlocks of their login others recorded."""
     require_read(repo.role, LOG_KIND)
     found = [
         e
         for e in all_events(repo.session)
         if (month is None or f"{e.at_kst:%Y-%m}" == month)
-        and (user is None or e.actor == user)
+        and (user is None or user in (e.actor, e.claimed))
         and (action is None or e.action == action)
     ]
     return sorted(found, key=lambda e: (e.at, e.device, e.seq))
@@ -116,28 +123,29 @@ def collect(session: VaultSession) -> tuple[list[chain.Found], list[str]]:
     info = session.info
     found: list[chain.Found] = []
     problems: list[str] = []
+    writers = session.writers()
     for device in device_folders(info.devices):
         for path, entry in op_files(info.devices, device):
             where = f"devices/{device}/{path.name}"
             try:
-                _header, ops = open_ops(path, entry, info.vault_id, device, session.keys.get)
+                ops = open_ops(path, entry, info.vault_id, device, session.keys.get, writers).ops
             except IntegrityError as exc:
                 problems.append(f"{where}: {exc} (its events cannot be checked)")
                 continue
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 problems.append(f"{where}: unreadable ({exc.__class__.__name__})")
                 continue
-            found += [_found(op, where) for op in ops if op.table == chain.AUDIT_LOG]
+            found += [_found(op, where, device) for op in ops if op.table == chain.AUDIT_LOG]
     found += [
-        _found(op, "(this PC, not yet published)")
+        _found(op, "(this PC, not yet published)", session.device)
         for op in session.unpublished_ops
         if op.table == chain.AUDIT_LOG
     ]
     return found, problems
 
 
-def _found(op: Any, where: str) -> chain.Found:
-    return chain.Found(dict(op.set), op.id, (op.hlc.ms, op.hlc.counter, op.hlc.device), where)
+def _found(op: Any, where: str, folder: str) -> chain.Found:
+    return chain.Found(dict(op.set), op.id, (op.hlc.ms, op.hlc.counter, op.hlc.device), where, folder)
 
 
 def verify_log(session: VaultSession) -> chain.ChainReport:
@@ -160,11 +168,13 @@ def verify_log(session: VaultSession) -> chain.ChainReport:
         return keyring.sign_keys(user_hash(info.vault_id, user))
 
     witnessed: dict[str, dict[str, tuple[int, str]]] = {}
+    witnessed_at: dict[str, tuple[int, int, str]] = {}
     for item in found:
         event = item.event
         if event.get("action") == chain.LOGIN and sign_keys_of(str(event.get("by", ""))):
             heads = (event.get("detail") or {}).get("heads") or {}
-            source = f"device {event.get('dev')} (event {event.get('seq')})"
+            source = f"device {event.get('dev')} (event {event.get('seq')}, login of {event.get('by')})"
+            witnessed_at[source] = item.hlc
             for dev, head in heads.items():
                 try:
                     witnessed.setdefault(source, {})[str(dev)] = (int(head[0]), str(head[1]))
@@ -173,7 +183,7 @@ def verify_log(session: VaultSession) -> chain.ChainReport:
     anchor = chain.read_anchor(session.local_dir)
     if anchor:
         witnessed["this PC"] = anchor
-    report = chain.verify_events(found, key_for, sign_keys_of, witnessed)
+    report = chain.verify_events(found, key_for, sign_keys_of, witnessed, witnessed_at)
     report.problems[:0] = unreadable
     if report.ok:
         chain.write_anchor(session.local_dir, chain.heads_of({f.op_id: f.event for f in found}))
@@ -216,7 +226,9 @@ def monthly_review(repo: CaseRepository, month: str) -> list[ReviewLine]:
     lines: dict[str, ReviewLine] = {}
     views_per_day: dict[tuple[str, dt.date], int] = {}
     for event in events(repo, month=month):
-        line = lines.setdefault(event.actor, ReviewLine(event.actor))
+        failed = event.action in (chain.LOGIN_FAILURE, chain.LOCKOUT)
+        who = event.claimed if failed and event.claimed else event.actor  # whose login was tried
+        line = lines.setdefault(who, ReviewLine(who))
         local = event.at_kst
         if local.hour >= NIGHT[0] or local.hour < NIGHT[1]:
             line.night += 1

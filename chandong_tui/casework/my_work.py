@@ -1,9 +1,10 @@
 """내 업무: what the signed-in worker has to do now, for the dashboard.
 
 Visits due (today or overdue) by the worker's own next-visit clocks, open crisis flags with their
-72-hour clock, hand-offs waiting for the worker's answer, upcoming case conferences and open tasks.
-Supervisors see the whole dong. Visits are scanned as raw cache rows (30,000 at dong size) and only
-the rows kept are validated, so the dashboard is ready quickly.
+72-hour clock, hand-offs waiting for the worker's answer, upcoming case conferences, open tasks and
+linked resources still waiting for their outcome (`links`). Supervisors see the whole dong. Visits are
+scanned as raw cache rows (30,000 at dong size) and only the rows kept are validated, so the dashboard
+is ready quickly.
 
 The next-visit clock belongs to the worker who set it (`repository.latest_visits_by_worker`): a nurse's
 health-visit rhythm and a planner's visit rhythm on the same household are two clocks (one per role,
@@ -17,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from chandong_tui.casework.clock import KST, Deadline, first_visit_clock
+from chandong_tui.casework.links import Link, links_needing_check
 from chandong_tui.casework.repository import CaseRepository, HouseholdSummary
 from chandong_tui.model.enums import ConferenceState, FlagState, HandoffState, Role, TaskState
 from chandong_tui.model.records import Conference, CrisisFlag, Handoff, Task
@@ -62,6 +64,9 @@ class MyWork:
     tasks: list[Task] = field(default_factory=list)
     households: dict[str, HouseholdSummary] = field(default_factory=dict)
     """Every household's list row by id, so each line can name its household (head, 통/반)."""
+    links: list[Link] = field(default_factory=list)
+    """Links the worker made or on their cases still 요청/진행중 after the vault's wait (처리결과
+    확인 필요), longest waiting first."""
 
 
 def my_work(repo: CaseRepository, at: dt.datetime) -> MyWork:
@@ -105,6 +110,7 @@ def my_work(repo: CaseRepository, at: dt.datetime) -> MyWork:
         ),
         key=lambda task: (task.due_on, task.id),
     )
+    work.links = links_needing_check(repo, at, mine=True)
     return work
 
 

@@ -24,7 +24,12 @@ What the roles need (docs/ARCHITECTURE.md §1):
   sender) is acted on by that person or a supervisor: `is_owner_or_supervisor` is that rule, for
   casework's refusals and for the screens that hide a key. A follow-up task has two responsible
   people, the case owner and the task's assignee (`also`): either of them or a supervisor adds,
-  finishes, cancels or reassigns it.
+  finishes, cancels or reassigns it. A linked resource or service is followed up (its outcome
+  updated) by the worker who linked it, the case owner or a supervisor, the same rule with the
+  linking worker as `also`.
+- A health visit's note (건강관리) is a health detail: `visit.health_note` is not a stored field but
+  the `note` of a visit whose kind is 건강관리; `access.redact_visit` empties it for the roles that do
+  not read it, so it is shown and exported only to nurses and supervisors.
 """
 
 from __future__ import annotations
@@ -104,6 +109,13 @@ MATRIX: tuple[Rule, ...] = (
         "blood pressure, glucose, weight: nurses",
         field="health_measures",
     ),
+    _r(
+        "visit",
+        {NURSE, SUPERVISOR},
+        EVERYONE,
+        "the note of a 건강관리 visit (blood pressure, glucose, medication text): nurses",
+        field="health_note",
+    ),
     _r("crisis_flag", EVERYONE, EVERYONE, "anyone who finds a crisis raises it (72-hour clock)"),
     _r(
         "conference",
@@ -125,6 +137,13 @@ MATRIX: tuple[Rule, ...] = (
         EVERYONE,
         "a case's history (assignments, closure with its reason, reopening, a registration despite a "
         "likely duplicate); the case owner or a supervisor asks to close or reopens",
+    ),
+    _r(
+        "link_outcome",
+        EVERYONE,
+        EVERYONE,
+        "follow-up of resources and services linked (처리결과); the worker who linked it, the case "
+        "owner or a supervisor updates one",
     ),
     _r("audit_event", {SUPERVISOR}, NOBODY, "the access log: written by the program only, read by admins"),
     # Corrections (casework/corrections.py): the record kind, then one rule per kind of correction
@@ -169,6 +188,10 @@ MATRIX: tuple[Rule, ...] = (
     ),
 )
 """The permission matrix: one rule per record kind, then one per restricted field."""
+
+DERIVED_FIELDS: dict[tuple[str, str], str] = {("visit", "health_note"): "note"}
+"""Field rules that name a part of a stored field rather than a field: → the stored field (a health
+visit's `note`, applied by `access.redact_visit`)."""
 
 KIND_RULES: dict[str, Rule] = {rule.kind: rule for rule in MATRIX if not rule.field}
 FIELD_RULES: dict[str, dict[str, Rule]] = {}

@@ -2,8 +2,8 @@
 
 Caseload per worker; overdue visits; clocks breached or about to be (first visit after a crisis flag,
 follow-up tasks, next visits due within a working day); households with no owner; hand-offs waiting
-(escalated ones first); closures awaiting approval. Filters: 통, worker, household tag, crisis level;
-`overdue` keeps only what is already late.
+(escalated ones first); closures awaiting approval; links waiting too long for their outcome
+(`links`). Filters: 통, worker, household tag, crisis level; `overdue` keeps only what is already late.
 
 Fast at dong size (3,000 households, 30,000 visits): raw cache rows are scanned and only the rows kept
 are validated, as `my_work` does. The queue only reads; the actions are in `supervision` and
@@ -22,6 +22,7 @@ from chandong_tui.casework.clock import KST, ClockState, Deadline, first_visit_c
 from chandong_tui.casework.converters import from_row, is_deleted
 from chandong_tui.casework.deadlines import date_deadline, last_pressing_due, settings_of, task_deadline
 from chandong_tui.casework.handoffs import WAITING, escalation_at, is_escalated, sent_at
+from chandong_tui.casework.links import Link, links_needing_check
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.enums import CaseAction, FlagState, HandoffState, HouseholdStatus, TaskState
 from chandong_tui.model.records import (
@@ -132,6 +133,8 @@ class SupervisorQueue:
     unowned: list[CaseRow] = field(default_factory=list)
     handoffs: list[WaitingHandoff] = field(default_factory=list)
     closures: list[ClosureAwaiting] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    """Links still 요청/진행중 after the vault's wait (처리결과 확인 필요) on the shown cases."""
 
 
 def supervisor_queue(
@@ -151,6 +154,7 @@ def supervisor_queue(
     queue.handoffs = _waiting_handoffs(repo, cases, shown, filters, at)
     queue.unowned = [] if filters.worker_id else [r for r in shown.values() if r.owner_id is None]
     queue.closures = _closures(repo, shown)
+    queue.links = [link for link in links_needing_check(repo, at) if link.household_id in shown]
     queue.caseload = _caseload(repo, cases, filters, queue, tasks)
     return _only_overdue(queue) if filters.overdue else queue
 

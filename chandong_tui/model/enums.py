@@ -134,6 +134,23 @@ class Outcome(LabelledEnum):
     INELIGIBLE = "ineligible", "부적격", "Ineligible"
 
 
+class LinkState(LabelledEnum):
+    """Where a followed link (a resource linked on a visit, a service linked when a flag is resolved)
+    stands: 자원연계 · 서비스의뢰 처리결과. `REQUESTED` and `IN_PROGRESS` still wait for an outcome."""
+
+    REQUESTED = "requested", "요청", "Requested"
+    IN_PROGRESS = "in_progress", "진행중", "In progress"
+    PROVIDED = "provided", "제공", "Provided"
+    STOPPED = "stopped", "중단", "Stopped"
+    REFUSED = "refused", "거절", "Refused"
+    UNAVAILABLE = "unavailable", "연계불가", "Unavailable"
+
+    @property
+    def awaiting(self) -> bool:
+        """Still waiting for an outcome (요청, 진행중)."""
+        return self in (LinkState.REQUESTED, LinkState.IN_PROGRESS)
+
+
 class CrisisLevel(LabelledEnum):
     """How urgent a crisis household is."""
 

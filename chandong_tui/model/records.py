@@ -27,6 +27,7 @@ from chandong_tui.model.enums import (
     HandoffTarget,
     HouseholdStatus,
     HouseholdTag,
+    LinkState,
     MemberExit,
     Need,
     Outcome,
@@ -404,6 +405,22 @@ class Correction(Record):
     reason: ShortText = ""
 
 
+class LinkOutcome(Record):
+    """One update of a followed link's outcome (처리결과): append-only, so two PCs updating the same
+    link never conflict; the link's outcome is its newest update by (`at`, `id`) on every PC.
+    `link_id` names the link: `<visit id>.r<n>` for a visit's n-th resource, `<flag id>.s<n>` for
+    a resolved flag's n-th service (`casework/links.py`), so links stored before outcomes could
+    be updated are followable without rewriting them."""
+
+    kind: ClassVar[str] = "link_outcome"
+    link_id: RecordId
+    household_id: RecordId
+    outcome: LinkState
+    at: AwareDatetime
+    actor_id: RecordId
+    note: ShortText = ""
+
+
 class VaultSettings(Record):
     """The team's settings for its deadline clocks; one row (`id` "settings") per vault. Categories
     left out use the built-in defaults."""
@@ -412,6 +429,9 @@ class VaultSettings(Record):
     next_visit_days: dict[HouseholdTag, Annotated[int, Field(ge=1, le=365)]] = Field(default_factory=dict)
     handoff_escalation_working_days: int = Field(default=3, ge=1, le=30)
     follow_up_working_days: int = Field(default=5, ge=1, le=60)
+    link_outcome_days: int | None = added(
+        None, ge=1, le=365, description="days a link may wait for its outcome (default 14)"
+    )
 
 
 RECORD_TYPES: tuple[type[Record], ...] = (
@@ -426,6 +446,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Task,
     CaseEvent,
     VaultSettings,
+    LinkOutcome,
     Correction,
 )
 """Every record kind, in the order a sample file lists them."""

@@ -88,6 +88,14 @@ class SyncState:
     """Rounds that took something in or published something."""
 
 
+def saves_waiting(session: VaultSession) -> int:
+    """This PC's saves not yet published: its access-log events (a household opened is one) go out
+    with them but are not saves, so opening a household does not say "보낼 변경 1건"."""
+    from chandong_tui.vault.audit import AUDIT_LOG
+
+    return sum(1 for op in session.unpublished_ops if op.table != AUDIT_LOG)
+
+
 class SyncLine(Static):
     """The one-line sync status, docked above the footer."""
 
@@ -287,7 +295,7 @@ class BackgroundSync:
         session = self._session()
         state = self.state
         if session is not None:
-            state.waiting = session.unpublished
+            state.waiting = saves_waiting(session)
             state.problems = len(session.problems)
             if session.publishing_stopped and state.trouble in ("", OFFLINE):
                 state.trouble = CLONE

@@ -17,20 +17,21 @@ import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from chandong_tui.vault import audit as chain
-from chandong_tui.vault.crypto import b64d, random_key
+from chandong_tui.vault.crypto import random_key
 from chandong_tui.vault.errors import AuthError, BadInput
-from chandong_tui.vault.folder import VaultInfo, create_marker, read_marker
+from chandong_tui.vault.folder import VaultInfo, check_empty, read_marker, write_marker
 from chandong_tui.vault.keyring import (
     ADMIN_ROLE,
-    KEYRING_DIR,
     LOCK_MINUTES,
     Grant,
     Identity,
     Keyring,
     LockedOut,
     PassphraseChangeRequired,
+    keyring_of,
     latest_user_doc,
     latest_user_file,
     load_keyring,
@@ -39,34 +40,68 @@ from chandong_tui.vault.keyring import (
     passphrase_problem,
     record_clear,
     record_failure,
+    remove_old_identities,
     unlock_identity,
     unwrap_grant,
     user_hash,
-    write_grant,
     write_user_file,
 )
-from chandong_tui.vault.local_state import check_pin, local_dir, remember_vault, take_slot
+from chandong_tui.vault.legacy import certify_departure, write_manifest
+from chandong_tui.vault.legacy_keyring import LegacyKeyring
+from chandong_tui.vault.local_state import local_dir, remember_vault, take_slot
+from chandong_tui.vault.members import (
+    NotUpgraded,
+    append,
+    check_pin,
+    key_change,
+    keys_doc,
+    member_doc,
+    pinned_history,
+    seal_keys,
+    write_genesis,
+)
 from chandong_tui.vault.session import VaultSession
 from chandong_tui.vault.sync import Problem
 
 
 def create_vault(root: Path, dong_code: str, user_id: str, passphrase: str) -> VaultSession:
-    """A new vault whose first user (`user_id`) is its admin; returns that user's session."""
+    """A new vault whose first user (`user_id`) is its admin and whose root key is theirs; returns
+    that user's session. This PC pins the new vault at once (its creator needs no confirmation)."""
+    check_empty(root)
     identity = Identity.generate(user_id)
-    info = create_marker(root, dong_code, identity.sign_public)
-    write_user_file(root, info.vault_id, identity, passphrase, rev=1)
-    write_grant(
+    state = write_genesis(
         root,
-        info.vault_id,
         identity,
-        1,
-        user_id,
-        ADMIN_ROLE,
-        identity.box_public,
-        identity.sign_public,
-        random_key(),
+        dong_code,
+        lambda vault_id: [
+            member_doc(
+                user_hash(vault_id, user_id),
+                ADMIN_ROLE,
+                identity.box_public,
+                identity.sign_public,
+                {1: random_key()},
+                vault_id,
+            )
+        ],
     )
+    write_marker(root, state.vault_id, dong_code, state.fingerprint)
+    write_user_file(root, state.vault_id, identity, passphrase, rev=1)
+    check_pin(state, local_dir(state.vault_id), confirmed=state.genesis_hash)
+    write_manifest(
+        read_marker(root), identity, {}
+    )  # nothing of before the trust upgrade: unsigned files are refused
     return unlock(root, user_id, passphrase)
+
+
+def trusted_keyring(info: VaultInfo, fingerprint: str | None = None) -> Keyring:
+    """The vault's membership as this PC may trust it, before any passphrase is tried.
+
+    `NotUpgraded` for a first-format vault; `MembershipRefused` for a history this PC must not accept
+    (older or forked than its pin, or not the marker's); `FirstOpen` on a PC that has not opened the
+    vault before, unless `fingerprint` is the vault's (then it is pinned)."""
+    if info.legacy:
+        raise NotUpgraded()
+    return keyring_of(pinned_history(info.root, local_dir(info.vault_id), fingerprint), info.vault_id)
 
 
 LOCKED_MESSAGE = (
@@ -90,46 +125,38 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def lockout_of(info: VaultInfo, keyring: Keyring, uhash: str) -> tuple[tuple[Path, Path], set[bytes]]:
+def lockout_of(
+    info: VaultInfo, keyring: Keyring | LegacyKeyring, uhash: str
+) -> tuple[tuple[Path, Path], set[bytes]]:
     """Where a login's failures are counted (the shared folder, this PC's copy) and whose signed clears
-    count: the user's own keys, any admin's, the vault's root key."""
+    count: the user's own keys and the admins' (as the membership history says now)."""
     folders = lockout_folders(info.root, local_dir(info.vault_id), uhash)
-    return folders, keyring.sign_keys(uhash) | keyring.admin_keys() | {info.root_sign_pub}
+    return folders, keyring.sign_keys(uhash) | keyring.admin_keys()
 
 
-def unlock(root: Path, user_id: str, passphrase: str, *, new_passphrase: str | None = None) -> VaultSession:
+def unlock(
+    root: Path,
+    user_id: str,
+    passphrase: str,
+    *,
+    new_passphrase: str | None = None,
+    fingerprint: str | None = None,
+) -> VaultSession:
     """Open the vault at `root` as `user_id`; `AuthError` without saying what was wrong.
 
     One Argon2id derivation. Failed unlocks are counted per login (`keyring.lock_state`): after
     `LOCK_AFTER` of them the login is locked (`LoginLocked`, with the lock's end), whether it exists
     or not. A one-time passphrase raises `PassphraseChangeRequired` unless `new_passphrase` is given;
     `new_passphrase` also changes an ordinary passphrase (checked by `passphrase_problem`).
+    Before any of that, the membership history is checked against this PC's pin (`trusted_keyring`;
+    `fingerprint` confirms a vault this PC opens for the first time).
     """
     info = read_marker(root)
-    check_pin(info)
-    keyring = load_keyring(root, info.vault_id, info.root_sign_pub)
-    uhash = user_hash(info.vault_id, user_id)
+    keyring = trusted_keyring(info, fingerprint)
+    identity, grants, failures = authenticate(info, keyring, user_id, passphrase)
     local = local_dir(info.vault_id)
-    folders, trusted = lockout_of(info, keyring, uhash)
-    now = now_ms()
-    state = lock_state(folders, uhash, trusted, now)
-    if state.locked(now):
-        chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {"locked": True})
-        raise LoginLocked(state.locked_until_ms)
-    try:
-        identity = unlock_identity(root, info.vault_id, user_id, passphrase)
-        grants = [g for g in keyring.for_user(uhash) if g.box_pub == identity.box_public]
-        if not grants or not keyring.active(uhash):  # never granted, or removed
-            raise AuthError(WRONG_MESSAGE)
-    except AuthError:
-        record_failure(folders, now)
-        chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {})
-        after = lock_state(folders, uhash, trusted, now)
-        if after.locked(now):
-            chain.add_pending(local, chain.LOCKOUT, user_id, {"minutes": LOCK_MINUTES})
-            raise LoginLocked(after.locked_until_ms) from None
-        raise AuthError(WRONG_MESSAGE) from None
     changed = False
+    seal_under = None
     if identity.must_change or new_passphrase is not None:
         if new_passphrase is None:
             raise PassphraseChangeRequired(
@@ -138,11 +165,13 @@ def unlock(root: Path, user_id: str, passphrase: str, *, new_passphrase: str | N
         problem = passphrase_problem(new_passphrase, user_id, current=passphrase)
         if problem:
             raise BadInput(problem)
-        identity.must_change = False
-        write_user_file(root, info.vault_id, identity, new_passphrase, rev=identity.rev + 1)
-        changed = True
-    if state.failures:
-        record_clear(folders, uhash, identity, uhash, "unlock", now)
+        seal_under, changed = new_passphrase, True
+    elif (member := keyring.member(identity_hash(info, identity))) and member.rekey:
+        seal_under = passphrase  # keys an admin made before the upgrade: the user's own key pairs now
+    if seal_under is not None:
+        identity, grants, keyring = enrol(info, keyring, identity, grants, seal_under)
+    if failures:
+        clear_failures(info, identity)
     keys = {g.epoch: unwrap_grant(g, identity, info.vault_id) for g in grants}
     role = max(grants, key=lambda g: g.order).role
     session = VaultSession(info, identity, role, keys, take_slot(info.vault_id))
@@ -155,6 +184,77 @@ def unlock(root: Path, user_id: str, passphrase: str, *, new_passphrase: str | N
         session.close(publish=False)
         raise
     return session
+
+
+def identity_hash(info: VaultInfo, identity: Identity) -> str:
+    return user_hash(info.vault_id, identity.user_id)
+
+
+def enrol(
+    info: VaultInfo, keyring: Keyring, identity: Identity, grants: list[Grant], passphrase: str
+) -> tuple[Identity, list[Grant], Keyring]:
+    """Replace the user's key pairs with new ones made here (their first unlock after an admin's
+    invitation, or a passphrase change): a key change signed by the current key (`members.key_change`)
+    in a new identity file sealed under `passphrase`, which keeps the earlier box keys; the user's older
+    identity files are removed from the share (backups keep them; they open nothing now). No entry of
+    the history is written: users' key changes never conflict with each other."""
+    uhash = identity_hash(info, identity)
+    member = keyring.member(uhash)
+    assert keyring.history is not None and member is not None
+    new = Identity.generate(identity.user_id)
+    new.rev = identity.rev + 1
+    new.old_boxes = [identity.box, *identity.old_boxes]
+    after = member.chain[-1] if member.chain else member.key_event
+    cert = key_change(
+        info.vault_id, uhash, after, keyring.history.seq, identity, new.box_public, new.sign_public
+    )
+    new.certs = [*identity.certs[: len(member.chain)], cert]
+    path = write_user_file(info.root, info.vault_id, new, passphrase, rev=new.rev)
+    keyring = load_keyring(info.root, info.vault_id)
+    if not keyring.holds(uhash, new.box_public):
+        path.unlink(missing_ok=True)
+        raise AuthError("the new keys were not taken (another unlock changed them at the same time?)")
+    remove_old_identities(info.root, uhash, new.rev)
+    return new, [g for g in keyring.for_user(uhash) if new.box_for(g.box_pub)], keyring
+
+
+def authenticate(
+    info: VaultInfo, keyring: Keyring | LegacyKeyring, user_id: str, passphrase: str
+) -> tuple[Identity, list[Grant], int]:
+    """The user's identity, the grants of the membership made to it and the failures counted before
+    (for `clear_failures`), counting a failure (and perhaps locking the login) when the passphrase is
+    wrong or the login is not a member now."""
+    uhash = user_hash(info.vault_id, user_id)
+    local = local_dir(info.vault_id)
+    folders, trusted = lockout_of(info, keyring, uhash)
+    now = now_ms()
+    state = lock_state(folders, uhash, trusted, now)
+    if state.locked(now):
+        chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {"locked": True})
+        raise LoginLocked(state.locked_until_ms)
+    try:
+        identity = unlock_identity(info.root, info.vault_id, user_id, passphrase)
+        grants = [g for g in keyring.for_user(uhash) if identity.box_for(g.box_pub)]
+        if not grants or not keyring.active(uhash) or not keyring.holds(uhash, identity.box_public):
+            # never granted, removed, or an identity the user has replaced (reset, new passphrase)
+            raise AuthError(WRONG_MESSAGE)
+    except AuthError:
+        record_failure(folders, now)
+        chain.add_pending(local, chain.LOGIN_FAILURE, user_id, {})
+        after = lock_state(folders, uhash, trusted, now)
+        if after.locked(now):
+            chain.add_pending(local, chain.LOCKOUT, user_id, {"minutes": LOCK_MINUTES})
+            raise LoginLocked(after.locked_until_ms) from None
+        raise AuthError(WRONG_MESSAGE) from None
+    return identity, grants, state.failures
+
+
+def clear_failures(info: VaultInfo, identity: Identity) -> None:
+    """After a successful unlock: the failures before it no longer count (signed by the user's key,
+    their own one: after an enrolment)."""
+    uhash = identity_hash(info, identity)
+    folders = lockout_folders(info.root, local_dir(info.vault_id), uhash)
+    record_clear(folders, uhash, identity, uhash, "unlock", now_ms())
 
 
 def _log_login(session: VaultSession, local: Path, changed: bool) -> None:
@@ -179,43 +279,47 @@ def _log_login(session: VaultSession, local: Path, changed: bool) -> None:
 def add_user(
     admin: VaultSession, user_id: str, role: str, passphrase: str, *, one_time: bool = False
 ) -> None:
-    """Create a user and grant them every epoch's key the admin holds (history stays readable)."""
-    if not admin.is_admin:
-        raise AuthError("only a supervisor can add users")
+    """Invite a user: one `add` entry, signed by the admin, naming key pairs that hold every epoch's
+    key the admin holds (history stays readable), sealed under `passphrase`. With a `one_time`
+    passphrase (what people are given) they are an invitation: the user's first unlock replaces them
+    with key pairs of their own (`enrol`), which no admin holds. Otherwise (scripts, the demo) they are
+    the user's keys, and whoever chose the passphrase can open them."""
+    keyring = _require_admin(admin)
     root, vault_id = admin.info.root, admin.info.vault_id
-    if latest_user_file(root, vault_id, user_id) is not None:
+    uhash = user_hash(vault_id, user_id)
+    if keyring.active(uhash) or latest_user_file(root, vault_id, user_id) is not None:
         raise BadInput(f"user {user_id!r} already exists")
-    identity = Identity.generate(user_id)
-    write_user_file(root, vault_id, identity, passphrase, rev=1, one_time=one_time)
-    for epoch, key in sorted(admin.keys.items()):
-        write_grant(
-            root,
-            vault_id,
-            admin.identity,
-            epoch,
-            user_id,
-            role,
-            identity.box_public,
-            identity.sign_public,
-            key,
-        )
+    invitation = Identity.generate(user_id)
+    keys = dict(admin.keys)
+    doc = member_doc(
+        uhash, role, invitation.box_public, invitation.sign_public, keys, vault_id, invited=one_time
+    )
+    _append(admin, keyring, "add", doc)
+    write_user_file(root, vault_id, invitation, passphrase, rev=1, one_time=one_time)
     admin.audit(chain.USER_ADD, target=user_id, detail={"role": role})
 
 
 def _require_admin(admin: VaultSession) -> Keyring:
+    """The membership now, when this session's user is an admin in it (not removed, not demoted)."""
     if not admin.is_admin:
         raise AuthError("only a supervisor manages users")
     info = admin.info
-    keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
-    if not keyring.active(user_hash(info.vault_id, admin.user_id)):
+    keyring = load_keyring(info.root, info.vault_id)
+    if keyring.history is None or keyring.history.is_admin(admin.identity.sign_public) is None:
         raise AuthError("this session's admin has been removed")
     return keyring
 
 
-def remove_user(admin: VaultSession, user_id: str) -> int:
-    """Take a user's access away: a new key epoch granted to everyone else, by this admin alone.
+def _append(admin: VaultSession, keyring: Keyring, kind: str, body: dict[str, Any]) -> None:
+    assert keyring.history is not None
+    state = append(admin.info.root, keyring.history, admin.identity, kind, body)
+    check_pin(state, local_dir(state.vault_id))
 
-    Nobody else's passphrase is needed (grants are sealed to members' public keys). The removed user
+
+def remove_user(admin: VaultSession, user_id: str) -> int:
+    """Take a user's access away: a new key epoch sealed to everyone else, by this admin alone.
+
+    Nobody else's passphrase is needed (keys are sealed to members' public keys). The removed user
     keeps the keys of older epochs — and any copy already taken — but cannot read anything written
     after; this session writes in the new epoch at once. Returns the new epoch.
     """
@@ -226,70 +330,36 @@ def remove_user(admin: VaultSession, user_id: str) -> int:
         raise BadInput("an admin cannot remove themselves")
     if not keyring.active(gone):
         raise BadInput(f"no active user {user_id!r}")
-    latest = keyring.latest_epoch
-    epoch, key = latest + 1, random_key()
-    if any((info.root / KEYRING_DIR).glob(f"{epoch:06d}-*")):
-        # another admin started this epoch and its grants are not all verified here yet (still syncing)
-        raise BadInput(f"key epoch {epoch} is being started elsewhere; wait for the folder to sync and retry")
-    for uhash in sorted({g.user for g in keyring.grants if g.epoch == latest} - {gone}):
-        current = _current_grant(info.root, keyring, uhash, latest)
-        if current is None:
-            continue
-        write_grant(
-            info.root,
-            info.vault_id,
-            admin.identity,
-            epoch,
-            "",
-            current.role,
-            current.box_pub,
-            current.sign_pub,
-            key,
-            uhash=uhash,
-        )
+    assert keyring.history is not None
+    epoch, key = keyring.latest_epoch + 1, random_key()
+    sealed = {
+        uhash: seal_keys({epoch: key}, member.box_pub, info.vault_id, uhash)[str(epoch)]
+        for uhash, member in sorted(keyring.history.members.items())
+        if member.active and uhash != gone
+    }
+    certify_departure(admin, user_id)  # their files so far: the only ones of theirs read from now on
+    _append(admin, keyring, "remove", {"user": gone, "epoch": epoch, "keys": sealed})
     admin.adopt_epoch(epoch, key)
     admin.audit(chain.USER_REMOVE, target=user_id, detail={"epoch": epoch})
     return epoch
 
 
-def _current_grant(root: Path, keyring: Keyring, uhash: str, epoch: int) -> Grant | None:
-    """The user's grant of `epoch` for the identity in their newest user file."""
-    doc = latest_user_doc(root, uhash)
-    grants = [g for g in keyring.for_user(uhash) if g.epoch == epoch]
-    if doc is not None:
-        mine = [g for g in grants if g.box_pub == b64d(doc.get("box_pub", ""))]
-        grants = mine or grants
-    return max(grants, key=lambda g: g.order) if grants else None
-
-
 def reset_user(admin: VaultSession, user_id: str, one_time: str) -> None:
-    """Give a user a new identity under a one-time passphrase (they forgot theirs), and lift their
-    lockout. The admin grants the new identity every epoch's key; the user must choose their own
-    passphrase at the next unlock. Their old identity keeps only what it already had."""
+    """A new enrolment for a user who forgot their passphrase, and their lockout lifted: a `keys` entry
+    naming invitation key pairs (every epoch's key sealed to them) under a one-time passphrase; the
+    user's next unlock makes their own. Their old identity opens nothing more."""
     keyring = _require_admin(admin)
     info = admin.info
     uhash = user_hash(info.vault_id, user_id)
     doc = latest_user_doc(info.root, uhash)
     if doc is None or not keyring.active(uhash):
         raise BadInput(f"no active user {user_id!r}")
-    role = max(keyring.for_user(uhash), key=lambda g: g.order).role
-    identity = Identity.generate(user_id)
-    write_user_file(info.root, info.vault_id, identity, one_time, rev=int(doc["rev"]) + 1, one_time=True)
-    folder = info.root / KEYRING_DIR
-    for epoch, key in sorted(admin.keys.items()):
-        taken = len(list(folder.glob(f"{epoch:06d}-{uhash}*.json")))
-        write_grant(
-            info.root,
-            info.vault_id,
-            admin.identity,
-            epoch,
-            user_id,
-            role,
-            identity.box_public,
-            identity.sign_public,
-            key,
-            n=taken,
-        )
+    invitation = Identity.generate(user_id)
+    body = keys_doc(uhash, invitation.box_public, invitation.sign_public, dict(admin.keys), info.vault_id)
+    _append(admin, keyring, "keys", {**body, "invited": True})
+    rev = int(doc["rev"]) + 1
+    write_user_file(info.root, info.vault_id, invitation, one_time, rev=rev, one_time=True)
+    remove_old_identities(info.root, uhash, rev)
     clear_lockout(admin, user_id, audit=False)
     admin.audit(chain.USER_RESET, target=user_id)
 
@@ -316,15 +386,15 @@ class Login:
 
 
 def logins(info: VaultInfo) -> list[Login]:
-    """Every login ever granted in the vault, with its newest role and its status now (in hash order)."""
-    keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
+    """Every login the membership history names, with its role and its status now (in hash order)."""
+    keyring = load_keyring(info.root, info.vault_id)
     now = now_ms()
     found = []
-    for uhash in sorted({g.user for g in keyring.grants}):
-        grant = max(keyring.for_user(uhash), key=lambda g: g.order)
+    members = keyring.history.members if keyring.history else {}
+    for uhash, member in sorted(members.items()):
         doc = latest_user_doc(info.root, uhash) or {}
         folders, trusted = lockout_of(info, keyring, uhash)
-        if not keyring.active(uhash):
+        if not member.active:
             status = "removed"
         elif lock_state(folders, uhash, trusted, now).locked(now):
             status = "locked"
@@ -332,39 +402,23 @@ def logins(info: VaultInfo) -> list[Login]:
             status = "must change passphrase"
         else:
             status = "active"
-        found.append(Login(uhash, grant.role, status))
+        found.append(Login(uhash, member.role, status))
     return found
 
 
 def change_role(admin: VaultSession, user_id: str, role: str) -> str:
-    """Give a user another role (a new grant of the newest epoch, signed by this admin); returns the
-    old role. A supervisor is not demoted this way: the grants their key signed stay trusted, so the
-    login is removed (new epoch) and a new one added instead."""
+    """Give a user another role (a `role` entry signed by this admin); returns the old role. A
+    supervisor may be demoted: their signatures count only while the history says they are an admin
+    (the last admin cannot be)."""
     keyring = _require_admin(admin)
     info = admin.info
     uhash = user_hash(info.vault_id, user_id)
-    latest = keyring.latest_epoch
-    current = _current_grant(info.root, keyring, uhash, latest)
-    if current is None or not keyring.active(uhash):
+    member = keyring.member(uhash)
+    if member is None or not member.active:
         raise BadInput(f"no active user {user_id!r}")
-    if current.role == role:
+    if member.role == role:
         raise BadInput(f"{user_id} already has the role {role}")
-    if current.role == ADMIN_ROLE:
-        raise BadInput(
-            "a supervisor is not demoted (grants their key signed stay trusted): "
-            "remove the login and add a new one"
-        )
-    write_grant(
-        info.root,
-        info.vault_id,
-        admin.identity,
-        latest,
-        user_id,
-        role,
-        current.box_pub,
-        current.sign_pub,
-        admin.keys[latest],
-        n=keyring.next_n(uhash, latest),
-    )
-    admin.audit(chain.ROLE_CHANGE, target=user_id, detail={"from": current.role, "to": role})
-    return current.role
+    old = member.role
+    _append(admin, keyring, "role", {"user": uhash, "role": role})
+    admin.audit(chain.ROLE_CHANGE, target=user_id, detail={"from": old, "to": role})
+    return old

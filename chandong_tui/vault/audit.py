@@ -22,6 +22,11 @@ What it protects against and what not: someone without the vault key cannot read
 event at all (chunks are AEAD). A team member holds the vault key and so the MAC key; the signatures
 stop them from forging or altering others' events, and witnesses from truncating a chain others have
 seen. A member can still rewrite the unseen tail of their own device's chain; the README says so.
+
+Whose an event is: the file that carries it is signed by its writer's device key (`writers.py`), whose
+user must be the event's `by`; an event belongs to the chain of the folder it was read from (`Found.folder`),
+whatever its `dev` or op id say. A login's witnessed heads are claims of its signer: a claim beyond a
+chain whose device has written since is named a false witness (`verify_events`).
 """
 
 from __future__ import annotations
@@ -211,6 +216,9 @@ class Found:
     op_id: str
     hlc: tuple[int, int, str]
     where: str
+    folder: str = ""
+    """The device folder it was read from (this PC's device for its outbox): the chain it belongs to,
+    whatever the event or the op id inside the ciphertext say."""
 
 
 @dataclass
@@ -231,11 +239,15 @@ def verify_events(
     key_for: Callable[[int, str], bytes | None],
     sign_keys_of: Callable[[str], set[bytes]],
     witnessed: Mapping[str, Mapping[str, tuple[int, str]]],
+    witnessed_at: Mapping[str, tuple[int, int, str]] | None = None,
 ) -> ChainReport:
     """Check every device's chain.
 
     `key_for(epoch, device)` gives the MAC key; `sign_keys_of(user)` the keys a user has signed with;
-    `witnessed[source]` the heads `source` (another device, or this PC) has seen of each chain.
+    `witnessed[source]` the heads `source` (another device, or this PC) has seen of each chain, and
+    `witnessed_at[source]` the clock of the event that says so (a login). A claimed head beyond a
+    chain whose device has written since that clock was never seen: the claim is false, and said to
+    be the witness's (a member cannot raise a lasting false "truncated" alarm about someone else).
     """
     report = ChainReport()
     versions: dict[str, dict[int, list[Found]]] = defaultdict(lambda: defaultdict(list))
@@ -245,10 +257,9 @@ def verify_events(
         if not isinstance(dev, str) or not isinstance(seq, int) or seq < 1:
             report.problems.append(f"{item.where}: malformed access-log event {item.op_id}")
             continue
-        if not item.op_id.startswith(f"{dev}."):
-            report.problems.append(
-                f"device {dev} event {seq}: written by another device ({item.op_id.split('.')[0]}): forged"
-            )
+        folder = item.folder or item.op_id.split(".")[0]
+        if folder != dev or not item.op_id.startswith(f"{dev}."):
+            report.problems.append(f"device {dev} event {seq}: written by another device ({folder}): forged")
             continue
         versions[dev][seq].append(item)
     for dev in sorted(versions):
@@ -258,12 +269,23 @@ def verify_events(
         for dev, (seq, mac) in heads.items():
             chain = versions.get(dev, {})
             last = max(chain, default=0)
-            if seq > last:
+            when = (witnessed_at or {}).get(source)
+            if seq > last and when is not None and any(v.hlc > when for v in chain.get(last, [])):
                 report.problems.append(
-                    f"device {dev}: events {last + 1}–{seq} missing (truncated; {source} saw event {seq})"
+                    f"{source}: claims event {seq} of device {dev}, which that device never wrote "
+                    f"(it wrote event {last} later): a false witness"
+                )
+            elif seq > last:
+                doubt = "" if when is None else ", unless that is a false witness"  # judged once it writes
+                report.problems.append(
+                    f"device {dev}: events {last + 1}–{seq} missing "
+                    f"(truncated; {source} saw event {seq}{doubt})"
                 )
             elif seq in chain and mac and all(v.event.get("mac") != mac for v in chain[seq]):
-                report.problems.append(f"device {dev} event {seq}: differs from what {source} saw (altered)")
+                doubt = "" if when is None else " or a false witness"
+                report.problems.append(
+                    f"device {dev} event {seq}: differs from what {source} saw (altered{doubt})"
+                )
     return report
 
 

@@ -22,7 +22,8 @@ def no_core_dumps() -> None:
     with contextlib.suppress(ImportError, ValueError, OSError):
         import resource
 
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        _soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
+        resource.setrlimit(resource.RLIMIT_CORE, (0, hard))  # the soft limit is the one the kernel uses
     if sys.platform.startswith("linux"):
         libc = _libc()
         if libc is not None:

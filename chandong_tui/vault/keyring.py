@@ -1,11 +1,11 @@
-"""Users' identities and the signed keyring that gives them the vault key.
+"""Users' identities, and the keyring: who holds which vault key, read from the membership history.
 
-- `users/<user hash>.json`: a user's public keys and private keys sealed under their passphrase
-  (Argon2id). Written by the user (or the admin who created them) once per passphrase change;
-  the newest `rev` wins.
-- `keyring/<epoch>-<user hash>.json`: a grant — the vault key of one epoch sealed to the user's
-  X25519 key, with the role, signed (Ed25519) by an admin. The vault creator's signing key is in
-  `VAULT.json`; every other admin's authority is a grant chained back to it.
+- `users/<user hash>-<rev>.json`: a user's public keys and private keys sealed under their passphrase
+  (Argon2id); the newest readable `rev` wins. It grants nothing: a user file whose keys the membership
+  history (`members.py`) does not name opens nothing.
+- `Keyring`: the verified history seen through the API the code above it uses (`for_user`, `active`,
+  `sign_keys`, `admin_keys`, `latest_epoch`, `current`). A vault of the first format (signed grants in
+  `keyring/`) is read only by its upgrade (`legacy_keyring.py`, `upgrade.py`).
 
 File names are hashes of (vault id, user id): no names or logins in plain text.
 """
@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from chandong_tui.vault.atomic import write_atomic
 from chandong_tui.vault.crypto import (
@@ -32,16 +32,27 @@ from chandong_tui.vault.crypto import (
     raw_private,
     raw_public,
     seal,
-    seal_to,
     verify_signature,
 )
 from chandong_tui.vault.errors import AuthError, IntegrityError
+from chandong_tui.vault.local_state import local_dir
+from chandong_tui.vault.members import ADMIN_ROLE as ADMIN_ROLE
+from chandong_tui.vault.members import (
+    Grant,
+    Member,
+    Membership,
+    MembershipRefused,
+    NotUpgraded,
+    canonical,
+    check_pin,
+    grant_aad,
+    load_history,
+    read_pin,
+)
 
-ADMIN_ROLE = "supervisor"
 USERS_DIR = "users"
 KEYRING_DIR = "keyring"
-_GRANT_NAME = re.compile(r"^(\d{6})-([0-9a-f]{32})(?:-(\d{3,}))?\.json$")
-"""`<epoch>-<user hash>.json`, or `…-<n>.json` for the n-th grant of the same epoch (after a reset)."""
+"""The first format's grants (read by the upgrade only)."""
 _USER_NAME = re.compile(r"^([0-9a-f]{32})-(\d{6})\.json$")
 
 
@@ -61,6 +72,11 @@ class Identity:
     """Unlocked with a one-time passphrase (new user, or reset by an admin): change it before work."""
     rev: int = 0
     """The revision of the user file it came from."""
+    old_boxes: list[X25519PrivateKey] = field(default_factory=list)
+    """The user's earlier box keys (before their last key changes): vault keys sealed to those by an
+    admin who had not seen the change yet still open."""
+    certs: list[dict[str, Any]] = field(default_factory=list)
+    """The user's key changes since their invitation, each signed by the key before (`members.py`)."""
 
     @classmethod
     def generate(cls, user_id: str) -> Identity:
@@ -74,9 +90,9 @@ class Identity:
     def sign_public(self) -> bytes:
         return raw_public(self.sign.public_key())
 
-
-def _canonical(doc: dict[str, Any]) -> bytes:
-    return orjson.dumps({k: v for k, v in doc.items() if k != "sig"}, option=orjson.OPT_SORT_KEYS)
+    def box_for(self, box_pub: bytes) -> X25519PrivateKey | None:
+        """The private key (current or earlier) of `box_pub`, if it is one of this user's."""
+        return next((k for k in (self.box, *self.old_boxes) if raw_public(k.public_key()) == box_pub), None)
 
 
 def write_user_file(
@@ -95,6 +111,7 @@ def write_user_file(
             "user": identity.user_id,
             "box": b64e(raw_private(identity.box)),
             "sign": b64e(raw_private(identity.sign)),
+            "old_boxes": [b64e(raw_private(k)) for k in identity.old_boxes],
             **({"must_change": True} if one_time else {}),
         }
     )
@@ -106,12 +123,23 @@ def write_user_file(
         "box_pub": b64e(identity.box_public),
         "sign_pub": b64e(identity.sign_public),
         "sealed": b64e(seal(kdf.derive(passphrase), secret, aad)),
+        "certs": identity.certs,
     }
     if one_time:
         doc["one_time"] = True
     path = root / USERS_DIR / f"{uhash}-{rev:06d}.json"
     write_atomic(path, orjson.dumps(doc, option=orjson.OPT_INDENT_2), exclusive=True)
     return path
+
+
+def remove_old_identities(root: Path, uhash: str, keep_rev: int) -> None:
+    """Delete a user's identity files older than `keep_rev` from the share (after new key pairs:
+    an old passphrase must not open them from here; backups of the folder keep them)."""
+    folder = root / USERS_DIR
+    for path in folder.iterdir() if folder.is_dir() else ():
+        match = _USER_NAME.match(path.name)
+        if match and match.group(1) == uhash and int(match.group(2)) < keep_rev:
+            path.unlink(missing_ok=True)
 
 
 def latest_user_file(root: Path, vault_id: str, user_id: str) -> dict[str, Any] | None:
@@ -164,72 +192,19 @@ def unlock_identity(root: Path, vault_id: str, user_id: str, passphrase: str) ->
         sign=Ed25519PrivateKey.from_private_bytes(b64d(secret["sign"])),
         must_change=bool(secret.get("must_change", False)),
         rev=int(doc["rev"]),
+        old_boxes=[X25519PrivateKey.from_private_bytes(b64d(k)) for k in secret.get("old_boxes", [])],
+        certs=list(doc.get("certs") or []),
     )
-
-
-@dataclass(frozen=True)
-class Grant:
-    """A verified grant: a user's role and public keys, and the sealed vault key of one epoch."""
-
-    epoch: int
-    user: str
-    role: str
-    box_pub: bytes
-    sign_pub: bytes
-    granted_by: str
-    sealed_key: dict[str, str]
-    n: int = 0
-    """The n-th grant of this epoch to this user (after a reset or a role change); the newest counts."""
-
-    @property
-    def order(self) -> tuple[int, int]:
-        return (self.epoch, self.n)
-
-
-def write_grant(
-    root: Path,
-    vault_id: str,
-    admin: Identity,
-    epoch: int,
-    user_id: str,
-    role: str,
-    box_pub: bytes,
-    sign_pub: bytes,
-    vault_key: bytes,
-    n: int = 0,
-    *,
-    uhash: str | None = None,
-) -> Path:
-    """Grant `user_id` the vault key of `epoch` with `role`, signed by `admin` (`n`: the n-th grant of
-    this epoch to this user, after resets; 0 for the first; `uhash` instead of `user_id` when only the
-    hash is known)."""
-    uhash = uhash or user_hash(vault_id, user_id)
-    aad = f"chandong-grant|{vault_id}|{epoch}|{uhash}".encode()
-    doc: dict[str, Any] = {
-        "format": 1,
-        "vault": vault_id,
-        "epoch": epoch,
-        "user": uhash,
-        "role": role,
-        "box_pub": b64e(box_pub),
-        "sign_pub": b64e(sign_pub),
-        "granted_by": user_hash(vault_id, admin.user_id),
-        "granter_pub": b64e(admin.sign_public),
-        "key": seal_to(X25519PublicKey.from_public_bytes(box_pub), vault_key, aad),
-    }
-    doc["sig"] = b64e(admin.sign.sign(_canonical(doc)))
-    suffix = f"-{n:03d}" if n else ""
-    path = root / KEYRING_DIR / f"{epoch:06d}-{uhash}{suffix}.json"
-    write_atomic(path, orjson.dumps(doc, option=orjson.OPT_INDENT_2), exclusive=True)
-    return path
 
 
 @dataclass
 class Keyring:
-    """Every grant of a vault that verifies, and the problems found on the way."""
+    """Who holds which vault key, with which role: a view of the verified membership history
+    (`members.py`), kept under the API the code above it uses."""
 
     grants: list[Grant]
     problems: list[tuple[str, str]]
+    history: Membership | None = None
 
     def for_user(self, uhash: str) -> list[Grant]:
         return [g for g in self.grants if g.user == uhash]
@@ -237,98 +212,68 @@ class Keyring:
     @property
     def latest_epoch(self) -> int:
         """The newest key epoch: removing a user starts a new one."""
-        return max((g.epoch for g in self.grants), default=1)
+        return self.history.epoch if self.history else 1
+
+    def member(self, uhash: str) -> Member | None:
+        return self.history.members.get(uhash) if self.history else None
 
     def active(self, uhash: str) -> bool:
-        """Whether the user holds the newest epoch's key (a removed user does not)."""
-        latest = self.latest_epoch
-        return any(g.epoch == latest for g in self.for_user(uhash))
+        """Whether the user is a member now (a removed user is not)."""
+        member = self.member(uhash)
+        return member is not None and member.active
 
     def sign_keys(self, uhash: str) -> set[bytes]:
-        """Every signing key ever granted to the user (a reset gives a new one; old events keep theirs)."""
-        return {g.sign_pub for g in self.for_user(uhash)}
+        """Every signing key the user has held (a reset gives a new one; old events keep theirs)."""
+        member = self.member(uhash)
+        return member.sign_keys if member else set()
 
     def admin_keys(self) -> set[bytes]:
-        return {g.sign_pub for g in self.grants if g.role == ADMIN_ROLE}
+        """The signing keys of the admins now (a removed or demoted admin's key is not one, nor an
+        invitation)."""
+        admins = self.history.active_admins() if self.history else []
+        return {m.sign_pub for m in admins if not m.invited}
+
+    def holds(self, uhash: str, box_pub: bytes) -> bool:
+        """Whether `box_pub` is the member's current key (an older identity of theirs opens nothing)."""
+        member = self.member(uhash)
+        return member is not None and member.active and member.box_pub == box_pub
 
     def current(self, uhash: str, box_pub: bytes | None = None) -> Grant | None:
-        """The user's newest grant (of the identity with `box_pub`, if given): its role counts."""
+        """The user's newest grant (of the identity with `box_pub`, if given): its role is the
+        member's role now."""
         grants = [g for g in self.for_user(uhash) if box_pub is None or g.box_pub == box_pub]
         return max(grants, key=lambda g: g.order) if grants else None
 
-    def next_n(self, uhash: str, epoch: int) -> int:
-        """The number of the next grant of `epoch` to this user."""
-        return 1 + max((g.n for g in self.for_user(uhash) if g.epoch == epoch), default=-1)
+
+def load_keyring(root: Path, vault_id: str, root_sign_pub: bytes = b"") -> Keyring:
+    """The verified membership history of the vault at `root`, checked against this PC's pin (and the
+    pin moved forward). `MembershipRefused` for a history this PC must not accept, `NotUpgraded` for
+    a vault of the first format. `root_sign_pub` is not used: the history names its root key."""
+    pin = local_dir(vault_id)
+    pinned = read_pin(pin)
+    history = load_history(root, str((pinned or {}).get("genesis", "")))
+    if history is None:
+        raise NotUpgraded()
+    if pinned is not None:
+        check_pin(history, pin)
+    return keyring_of(history, vault_id)
 
 
-def load_keyring(root: Path, vault_id: str, root_sign_pub: bytes) -> Keyring:
-    """Read and verify every grant: signed by the vault's root key or by an admin granted before."""
-    folder = root / KEYRING_DIR
-    raw: list[tuple[str, dict[str, Any]]] = []
-    problems: list[tuple[str, str]] = []
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if not _GRANT_NAME.match(path.name):
-            continue
-        try:
-            doc = orjson.loads(path.read_bytes())
-            assert isinstance(doc, dict)
-            raw.append((f"{KEYRING_DIR}/{path.name}", doc))
-        except (OSError, orjson.JSONDecodeError, AssertionError):
-            problems.append((f"{KEYRING_DIR}/{path.name}", "unreadable grant"))
-    trusted_signers = {root_sign_pub}
-    grants: list[Grant] = []
-    pending = raw
-    while pending:  # admins may grant admins: repeat until no new signer becomes trusted
-        rest: list[tuple[str, dict[str, Any]]] = []
-        for name, doc in pending:
-            grant = _verified_grant(name, doc, vault_id, trusted_signers)
-            if grant is None:
-                rest.append((name, doc))
-                continue
-            grants.append(grant)
-            if grant.role == ADMIN_ROLE:
-                trusted_signers.add(grant.sign_pub)
-        if len(rest) == len(pending):
-            problems.extend((name, "grant signature does not verify") for name, _ in rest)
-            break
-        pending = rest
-    return Keyring(grants, problems)
-
-
-def _verified_grant(name: str, doc: dict[str, Any], vault_id: str, signers: set[bytes]) -> Grant | None:
-    try:
-        granter = b64d(doc["granter_pub"])
-        match = _GRANT_NAME.match(name.rsplit("/", 1)[-1])
-        if (
-            granter not in signers
-            or doc["vault"] != vault_id
-            or match is None
-            or int(match.group(1)) != doc["epoch"]
-            or match.group(2) != doc["user"]
-        ):
-            return None
-        if not verify_signature(granter, b64d(doc["sig"]), _canonical(doc)):
-            return None
-        return Grant(
-            epoch=int(doc["epoch"]),
-            user=doc["user"],
-            role=doc["role"],
-            box_pub=b64d(doc["box_pub"]),
-            sign_pub=b64d(doc["sign_pub"]),
-            granted_by=doc["granted_by"],
-            sealed_key=doc["key"],
-            n=int(match.group(3) or 0),
+def keyring_of(history: Membership, vault_id: str) -> Keyring:
+    """The keyring of a verified history, which must be the vault's named in `VAULT.json`."""
+    if history.vault_id != vault_id:
+        raise MembershipRefused(
+            "VAULT.json does not match the vault's membership history (replaced?)", "members_replaced"
         )
-    except (KeyError, TypeError, ValueError):
-        return None
+    return Keyring(list(history.grants), list(history.problems), history)
 
 
 def unwrap_grant(grant: Grant, identity: Identity, vault_id: str) -> bytes:
     """The vault key a grant carries, opened with the user's identity."""
-    if grant.box_pub != identity.box_public:
+    private = identity.box_for(grant.box_pub)
+    if private is None:
         raise AuthError("this grant is for another key")
-    aad = f"chandong-grant|{vault_id}|{grant.epoch}|{grant.user}".encode()
-    return open_sealed_to(identity.box, grant.sealed_key, aad)
+    return open_sealed_to(private, grant.sealed_key, grant_aad(vault_id, grant.epoch, grant.user))
 
 
 # -- passphrase policy -------------------------------------------------------------------------
@@ -429,7 +374,7 @@ def record_clear(
 
     doc: dict[str, Any] = {"at": now_ms, "user": uhash, "by": signer_hash, "why": why}
     doc["pub"] = b64e(signer.sign_public)
-    doc["sig"] = b64e(signer.sign.sign(_canonical(doc)))
+    doc["sig"] = b64e(signer.sign.sign(canonical(doc)))
     name = f"c-{now_ms:013d}-{secrets.token_hex(4)}.json"
     for folder in folders:
         try:
@@ -472,7 +417,7 @@ def _verified_clear(path: Path, uhash: str, trusted: set[bytes]) -> int:
         ok = (
             doc["user"] == uhash
             and pub in trusted
-            and verify_signature(pub, b64d(doc["sig"]), _canonical(doc))
+            and verify_signature(pub, b64d(doc["sig"]), canonical(doc))
         )
         return int(doc["at"]) if ok else 0
     except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):

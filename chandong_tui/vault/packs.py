@@ -15,6 +15,11 @@ next packing folds them again.
 
 Bound: at most `PACK_AT - 1` chunks and `MERGE_AT` packs per device folder (after packing runs),
 whatever the age of the vault.
+
+A pack is signed like a chunk, by the user packing, so it holds only files that user signed (a slot
+two users shared keeps the other's chunks as they are; so do unsigned files of before the upgrade).
+It keeps the device's chain: its header names the link before its first chunk (`prev`) and the link of
+its last (`head`), which the next chunk names (`continuity.py`).
 """
 
 from __future__ import annotations
@@ -25,11 +30,13 @@ from pathlib import Path
 from typing import Protocol
 
 from chandong_tui.vault.atomic import fsync_dir
-from chandong_tui.vault.chunks import ChunkHeader, write_chunk
+from chandong_tui.vault.chunks import ChunkHeader, read_header, write_chunk
 from chandong_tui.vault.errors import IntegrityError
+from chandong_tui.vault.keyring import user_hash
 from chandong_tui.vault.ops import Op, encode_ops
 from chandong_tui.vault.share_files import Entry, classify, pack_name
 from chandong_tui.vault.stored import DeviceWriter, op_files, open_ops
+from chandong_tui.vault.writers import DeviceKey, Writers
 
 PACK_AT = 64
 """Own chunks in the folder that make a PC pack them."""
@@ -45,6 +52,14 @@ class Packer(DeviceWriter, Protocol):
     def own_chunk_seq(self) -> int:
         """The number of the last chunk this PC wrote into its folder."""
         ...
+
+    @property
+    def user_id(self) -> str: ...
+
+    @property
+    def device_key(self) -> DeviceKey: ...
+
+    def writers(self) -> Writers: ...
 
 
 @dataclass
@@ -67,21 +82,27 @@ def pack_own(session: Packer, *, pack_at: int = PACK_AT, merge_at: int = MERGE_A
     sources = sorted(
         chunks + (packs if len(packs) + 1 >= merge_at else []), key=lambda f: (f[1].first, f[1].seq)
     )
-    sources = _contiguous(sources)
+    me = user_hash(session.info.vault_id, session.user_id)
+    sources = _contiguous([f for f in sources if _signer_named(f[0]) == me])
     if len(sources) < 2:
         return report
     ops: list[Op] = []
     seen: set[str] = set()
+    writers = session.writers()
+    prev = head = ""
     try:
         for path, entry in sources:
-            _, found = open_ops(path, entry, session.info.vault_id, session.device, session.keys.get)
-            ops += [op for op in found if op.id not in seen]
-            seen.update(op.id for op in found)
+            read = open_ops(path, entry, session.info.vault_id, session.device, session.keys.get, writers)
+            ops += [op for op in read.ops if op.id not in seen]
+            seen.update(op.id for op in read.ops)
+            if path == sources[0][0]:
+                prev = read.header.prev
+            head = read.opened.link
     except (IntegrityError, OSError, ValueError) as exc:
         report.problems.append(f"packing skipped: {path.name} cannot be read ({exc})")
         return report
     first, last = sources[0][1].first, sources[-1][1].seq
-    path = _write_pack(session, ops, first, last)
+    path = _write_pack(session, ops, first, last, prev, head)
     for source, _ in sources:
         if source != path:
             with contextlib.suppress(FileNotFoundError):
@@ -104,7 +125,17 @@ def _contiguous(sources: list[tuple[Path, Entry]]) -> list[tuple[Path, Entry]]:
     return run
 
 
-def _write_pack(session: Packer, ops: list[Op], first: int, last: int) -> Path:
+def _signer_named(path: Path) -> str:
+    """The user a file's certificate names (unchecked: the file is verified when read), or ""."""
+    try:
+        with path.open("rb") as handle:
+            header, _ = read_header(handle.read(70_000))
+    except (OSError, IntegrityError):
+        return ""
+    return str((header.cert or {}).get("user", ""))
+
+
+def _write_pack(session: Packer, ops: list[Op], first: int, last: int, prev: str, head: str) -> Path:
     """Write the pack and read it back (`IntegrityError` if it does not verify)."""
     seqs = [int(op.id.rsplit(".", 1)[1]) for op in ops if op.id.startswith(f"{session.device}.")]
     header = ChunkHeader(
@@ -116,14 +147,20 @@ def _write_pack(session: Packer, ops: list[Op], first: int, last: int) -> Path:
         first_op=min(seqs, default=0),
         last_op=max(seqs, default=0),
         first_seq=first,
+        prev=prev,
+        head=head,
     )
     name = pack_name(first, last)
     folder = session.info.devices / session.device
+    key = session.keys[session.epoch]
     try:
-        path = write_chunk(folder, header, encode_ops(ops), session.keys[session.epoch], name=name)
+        path = write_chunk(folder, header, encode_ops(ops), key, name=name, signer=session.device_key)
     except FileExistsError:  # written before a crash that kept its sources: check it, then go on
         path = folder / name
-    _, back = open_ops(path, classify(name), session.info.vault_id, session.device, session.keys.get)
+    entry = classify(name)
+    back = open_ops(
+        path, entry, session.info.vault_id, session.device, session.keys.get, session.writers()
+    ).ops
     if [op.id for op in back] != [op.id for op in ops]:
         raise IntegrityError(f"{name}: the pack does not read back as written")
     return path

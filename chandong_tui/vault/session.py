@@ -28,14 +28,10 @@ from types import MappingProxyType
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from chandong_tui.vault import audit as chain
-from chandong_tui.vault import snapshots
+from chandong_tui.vault import continuity, legacy, snapshots
 from chandong_tui.vault.atomic import TEMP_PREFIX, write_atomic
 from chandong_tui.vault.cache import LocalCache, RowTable, field_clock
-from chandong_tui.vault.chunks import (
-    ChunkHeader,
-    read_header,
-    write_chunk,
-)
+from chandong_tui.vault.chunks import ChunkHeader, file_digest, read_header, write_chunk
 from chandong_tui.vault.errors import AuthError, IntegrityError
 from chandong_tui.vault.folder import VaultInfo
 from chandong_tui.vault.hlc import HybridClock, Stamp
@@ -55,6 +51,7 @@ from chandong_tui.vault.sync import (
     check_share,
     collect,
 )
+from chandong_tui.vault.writers import DeviceKey, Writers, device_key
 
 Change = tuple[str, str, dict[str, Any]]
 """(table, row id, fields to set)."""
@@ -92,9 +89,10 @@ class VaultSession:
         self._slot = slot
         self._device = slot.device
         self.clock = HybridClock(self._device)
-        # The cache key comes from the oldest epoch's key the user holds (1 for every member): a new
-        # epoch (a user removed) does not make every PC rebuild its cache.
-        self.cache = LocalCache(slot.cache_path, keys[min(keys)], info.vault_id, self._device)
+        self._device_key = device_key(slot.folder, info.vault_id, self._device, identity)
+        # The cache key is of this PC and user (sealed to the user's identity in the slot), never a vault
+        # key: a copy of the state folder reads nothing, and a new epoch does not rebuild the cache.
+        self.cache = LocalCache(slot.cache_path, self._device_key.cache_key, info.vault_id, self._device)
         self.outbox = Outbox(slot.outbox_dir, info.vault_id, self._device, keys.get)
         self._problems: list[Problem] = []
         self._publishing_stopped = ""
@@ -106,9 +104,12 @@ class VaultSession:
             for name in scan.torn
         )
         self._sweep_own_temp_files()
+        self._own_link = ""
+        """The link of this device's last chunk: the next one names it (`continuity.py`)."""
         self._published_upto, self._chunk_seq = self._own_chunk_marks()
         self._pending: list[str] = []
         self._last_ingest = IngestReport()
+        self._written_mark = 0
         self._check_own_mark()
         self._unpublished: list[Op] = [op for op in scan.ops if _seq_of(op) > self._published_upto]
         self.carried_over = len(self._unpublished)
@@ -152,6 +153,27 @@ class VaultSession:
     def device(self) -> str:
         """This PC's device id: the only writer of `devices/<device>/` and of its access-log chain."""
         return self._device
+
+    @property
+    def device_key(self) -> DeviceKey:
+        """This PC's signing key for this user in this slot, and its certificate (`writers.py`)."""
+        return self._device_key
+
+    def writers(self) -> Writers:
+        """Who may have written the share's files, as the keyring and `LEGACY.json` say now (file work
+        only: `sync.collect` runs it in a thread). A manifest that is forged, or gone since this PC saw
+        it, takes no unsigned file; it and forged lists of departures are in `Writers.problems`."""
+        info = self.info
+        keyring = load_keyring(info.root, info.vault_id, info.root_sign_pub)
+        problems = []
+        try:
+            manifest = legacy.load_manifest(info, keyring)
+        except IntegrityError as exc:
+            problems.append((legacy.MANIFEST, f"{exc}; unsigned files refused"))
+            manifest = frozenset()
+        departed, forged = legacy.load_departures(info, keyring)
+        problems += [(path, "not signed by an admin of this vault (forged); ignored") for path in forged]
+        return Writers(info.vault_id, keyring, manifest, departed, problems)
 
     @property
     def keys(self) -> Mapping[int, bytes]:
@@ -228,10 +250,12 @@ class VaultSession:
         raw = self.cache.meta.get("audit_heads") or {}
         return {dev: (int(head[0]), str(head[1])) for dev, head in raw.items()}
 
-    def _merge(self, ops: list[Op]) -> int:
+    def _merge(self, ops: list[Op], own_chain: bool = True) -> int:
         """Merge ops into the cache (local saves, or ops read from the share, their clocks observed);
         how many changed something. Access-log events are not cached (they stay in the chunks, where
-        `casework.audit` reads them): only each chain's head is kept."""
+        `casework.audit` reads them): only each chain's head is kept. This device's own head moves only
+        with `own_chain` (its outbox, or a file of its folder it published): never from a file another
+        PC put there."""
         records = [op for op in ops if op.table != chain.AUDIT_LOG]
         changed = self.cache.apply(records) if records else 0
         if ops:
@@ -242,6 +266,8 @@ class VaultSession:
                 if op.table != chain.AUDIT_LOG:
                     continue
                 dev, seq = op.set.get("dev"), op.set.get("seq")
+                if dev == self.device and not own_chain:
+                    continue
                 if isinstance(dev, str) and isinstance(seq, int) and seq > heads.get(dev, (0, ""))[0]:
                     heads[dev] = [seq, str(op.set.get("mac", ""))]
             own = heads.get(self.device)
@@ -258,7 +284,11 @@ class VaultSession:
         actor: str | None = None,
         at: str | None = None,
     ) -> Change:
+        """The next event of this device's chain. Its actor is its signer, this session's user: a login
+        someone else claimed (a failed unlock seen before this one) goes into `detail["claimed"]`."""
         seq, prev = self._audit_head
+        if actor is not None and actor != self.user_id:
+            detail = {**(detail or {}), "claimed": actor}
         event = chain.seal_event(
             key=chain.chain_key(self._keys[self._epoch], self.info.vault_id, self.device),
             signer=self.identity,
@@ -267,7 +297,7 @@ class VaultSession:
             prev=prev,
             epoch=self.epoch,
             action=action,
-            actor=actor or self.user_id,
+            actor=self.user_id,
             target=target,
             detail=detail,
             at=at,
@@ -374,22 +404,31 @@ class VaultSession:
 
     def _own_chunk_marks(self) -> tuple[int, int]:
         """(last op seq published, last chunk seq) from this device's folder in the vault (chunks and
-        packs).
+        packs), and the link the next chunk names (`_own_link`).
 
         Our own files are written atomically; a damaged one was tampered with: it is reported and
-        the newest readable header gives the op numbering instead.
+        the newest readable header gives the op numbering instead. When the slot remembers a later
+        chunk than the folder holds (`continuity.own_head`: the newest deleted), numbering goes on
+        after it, never reusing a number published (readers report the gap).
         """
         files = sorted(op_files(self.info.devices, self.device), key=lambda f: f[1].seq)
         last_chunk = files[-1][1].seq if files else 0
+        remembered = continuity.own_head(self.slot.folder)
+        if remembered[0] >= last_chunk:
+            self._own_link = remembered[1]
+        last_op = remembered[2] if remembered[0] > last_chunk else 0
         for path, entry in reversed(files):
             try:
-                header, _ = read_header(path.read_bytes())
+                data = path.read_bytes()
+                header, _ = read_header(data)
                 if header.seq != entry.seq:
                     raise IntegrityError("chunk is not where it was written (renamed, moved or replayed)")
-                return header.last_op, last_chunk
+                if remembered[0] < last_chunk and entry.seq == last_chunk:
+                    self._own_link = header.head or file_digest(data)
+                return max(header.last_op, last_op), max(last_chunk, remembered[0])
             except (OSError, IntegrityError) as exc:
                 self._problems.append(Problem(str(path.relative_to(self.info.root)), str(exc)))
-        return 0, last_chunk
+        return last_op, max(last_chunk, remembered[0])
 
     def refresh_keys(self) -> None:
         """Take up key epochs started since unlock (a user removed meanwhile), so that nothing is
@@ -400,7 +439,7 @@ class VaultSession:
         if not keyring.active(uhash):
             raise AuthError("this login has been removed from the vault")
         for grant in keyring.for_user(uhash):
-            if grant.epoch not in self._keys and grant.box_pub == self.identity.box_public:
+            if grant.epoch not in self._keys and self.identity.box_for(grant.box_pub):
                 self._keys[grant.epoch] = unwrap_grant(grant, self.identity, info.vault_id)
         self._epoch = max(self._keys)
 
@@ -433,10 +472,14 @@ class VaultSession:
             epoch=self.epoch,
             first_op=_seq_of(ops[0]),
             last_op=_seq_of(ops[-1]),
+            prev=self._own_link,
         )
         write_atomic(self._mark_path, str(header.seq).encode())
+        self._written_mark = header.seq
         try:
-            write_chunk(self._own_folder(), header, encode_ops(ops), self._keys[self._epoch])
+            path = write_chunk(
+                self._own_folder(), header, encode_ops(ops), self._keys[self._epoch], signer=self._device_key
+            )
         except FileExistsError:
             self.stop_publishing(
                 f"chunk {header.seq} of this PC's folder already exists: another PC writes with the same "
@@ -444,6 +487,9 @@ class VaultSession:
             )
             raise CloneDetected(self.publishing_stopped) from None
         self._chunk_seq = header.seq
+        self._own_link = file_digest(path.read_bytes())
+        continuity.remember_own(self.slot.folder, header.seq, self._own_link, header.last_op)
+        self.record_link(self.device, header.seq, self._own_link)
         self._published_upto = header.last_op
         self.cache.mark_chunk(self.device, header.seq)
         del self._unpublished[: len(ops)]
@@ -479,11 +525,26 @@ class VaultSession:
         return str(self.cache.meta.get("copies", {}).get(path, ""))
 
     @_serialised
-    def merge_from_share(self, ops: list[Op]) -> tuple[int, int]:
+    def merge_from_share(self, ops: list[Op], own_chain: bool = False) -> tuple[int, int]:
         """Merge ops read from the shared folder, their clocks observed; (how many changed something,
-        how many are stamped too far in the future to move this PC's clock)."""
+        how many are stamped too far in the future to move this PC's clock). `own_chain`: a file this
+        PC published (its access-log events may move this device's head; see `_merge`)."""
         far_future = sum(not self.clock.observe(op.hlc) for op in ops)
-        return self._merge(ops), far_future
+        return self._merge(ops, own_chain), far_future
+
+    @property
+    def links(self) -> dict[str, tuple[int, str]]:
+        """Per device, the newest chunk merged here and its link (what a snapshot says it covers)."""
+        raw = self.cache.meta.get("links") or {}
+        return {dev: (int(head[0]), str(head[1])) for dev, head in raw.items()}
+
+    @_serialised
+    def record_link(self, device: str, seq: int, link: str) -> None:
+        """Note the link of a device's chunk merged here, when it is the newest of that device."""
+        links = self.cache.meta.setdefault("links", {})
+        if seq > int(links.get(device, (0, ""))[0]):
+            links[device] = [seq, link]
+            self.cache.storage.dirty = True
 
     @_serialised
     def record_chunks(self, device: str, seqs: Iterable[int]) -> None:
@@ -521,8 +582,9 @@ class VaultSession:
 
     def _start_from_snapshot(self) -> str:
         """Fill an empty cache from the newest snapshot that verifies; its name, or empty."""
-        path, failed = snapshots.load_newest(self.info, self._keys.get, self.cache)
-        self.note_problems(Problem(name, reason) for name, reason in failed)
+        writers = self.writers()
+        path, failed = snapshots.load_newest(self.info, self._keys.get, self.cache, writers)
+        self.note_problems(Problem(name, reason) for name, reason in writers.problems + failed)
         hlc = self.cache.meta.get("hlc") if path else None
         if hlc:
             self.clock.observe(Stamp.decode(hlc))
@@ -544,6 +606,12 @@ class VaultSession:
     def note_problems(self, problems: Iterable[Problem]) -> None:
         """Keep problems found in the share, each once however many rounds see it."""
         self._problems.extend(p for p in problems if p not in self._problems)
+
+    @property
+    def written_mark(self) -> int:
+        """The newest chunk number this PC wrote into its folder, as its state folder says (a file of
+        its folder beyond it was put there by another PC)."""
+        return self._written_mark
 
     @property
     def own_chunk_seq(self) -> int:
@@ -568,7 +636,9 @@ class VaultSession:
             mark = int(self._mark_path.read_text())
         except (OSError, ValueError):
             write_atomic(self._mark_path, str(self._chunk_seq).encode())  # first time on this PC
+            self._written_mark = self._chunk_seq
             return
+        self._written_mark = mark
         if self._chunk_seq > mark:
             self.stop_publishing(
                 f"chunk {self._chunk_seq} in this PC's folder was written by another PC with the same "

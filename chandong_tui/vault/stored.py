@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from chandong_tui.vault.chunks import ChunkHeader, open_chunk
+from chandong_tui.vault.chunks import ChunkHeader, Opened, open_file
 from chandong_tui.vault.folder import DEVICE_NAME, VaultInfo
 from chandong_tui.vault.ops import Op, decode_ops
 from chandong_tui.vault.share_files import Entry, classify
+from chandong_tui.vault.writers import Writers
 
 KeyForEpoch = Callable[[int], bytes | None]
 
@@ -37,16 +39,33 @@ class DeviceWriter(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class OpFile:
+    """A chunk or pack read, verified, and accepted from its writer."""
+
+    opened: Opened
+    ops: list[Op]
+    signer: str
+    """The user who signed it ("" for an unsigned file of before the upgrade)."""
+
+    @property
+    def header(self) -> ChunkHeader:
+        return self.opened.header
+
+
 def open_ops(
-    path: Path, entry: Entry, vault_id: str, device: str, keys: KeyForEpoch
-) -> tuple[ChunkHeader, list[Op]]:
-    """Verify and decode a chunk, a conflict copy of one, or a pack (`IntegrityError`, `OSError`,
-    `ValueError` when it cannot be used)."""
+    path: Path, entry: Entry, vault_id: str, device: str, keys: KeyForEpoch, writers: Writers
+) -> OpFile:
+    """Verify and decode a chunk, a conflict copy of one, or a pack, and check its writer and its ops'
+    authors (`writers.py`); `IntegrityError`, `OSError`, `ValueError` when it cannot be used."""
     if entry.kind == "pack":
-        header, payload = open_chunk(path, vault_id, device, keys, entry.seq, kind="pack", first=entry.first)
+        opened = open_file(path, vault_id, device, keys, entry.seq, kind="pack", first=entry.first)
     else:
-        header, payload = open_chunk(path, vault_id, device, keys, entry.seq)
-    return header, decode_ops(payload)
+        opened = open_file(path, vault_id, device, keys, entry.seq)
+    signer = writers.check(opened, device)
+    ops = decode_ops(opened.payload)
+    writers.check_ops(ops, signer, device)
+    return OpFile(opened, ops, signer)
 
 
 def device_folders(devices: Path) -> Iterator[str]:

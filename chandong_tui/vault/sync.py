@@ -19,11 +19,16 @@ Faults, each reported and none losing anything (docs/ARCHITECTURE.md §4):
 - a file that vanishes while being read: skipped, looked at again next round;
 - ops stamped far in the future (a PC's clock set wrong): stored and merged, the local clock is not
   moved, the round counts them;
-- another PC writing into this PC's device folder (a cloned PC): publishing stops (`CloneDetected`).
+- another PC writing into this PC's device folder (a cloned PC): publishing stops (`CloneDetected`);
+- a file whose writer may not have written it (`writers.py`: unsigned after the upgrade, signed by
+  someone not a member of its epoch, ops or events claimed for someone else): reported, never applied;
+- a device's chain broken (`continuity.py`: a chunk in the middle or the newest deleted, a file
+  replaced): one line naming the device, each round; what verifies is still merged.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -31,12 +36,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from chandong_tui.vault import continuity
 from chandong_tui.vault.chunks import Incomplete
 from chandong_tui.vault.errors import IntegrityError
 from chandong_tui.vault.folder import DEVICE_NAME, DEVICES_DIR, MARKER
 from chandong_tui.vault.ops import Op
 from chandong_tui.vault.share_files import Entry, classify
 from chandong_tui.vault.stored import open_ops
+from chandong_tui.vault.writers import Writers
 
 if TYPE_CHECKING:
     from chandong_tui.vault.session import VaultSession
@@ -96,6 +103,11 @@ class Found:
     """For a conflict copy: the hash of its bytes (each copy is ingested once)."""
     first: int = 0
     """For a pack: the first chunk number it holds (`seq` is the last)."""
+    link: str = ""
+    """Its link in the device's chain (`continuity.py`)."""
+    prev: str = ""
+    """The link it names as its predecessor's (signed files; "" otherwise)."""
+    signed: bool = False
 
 
 @dataclass
@@ -131,6 +143,9 @@ def collect(session: VaultSession) -> Collected:
     except FileNotFoundError:
         folders = []
     now = time.time()
+    writers = session.writers()
+    report.problems += [Problem(path, reason) for path, reason in writers.problems]
+    seen = continuity.seen_heads(session.local_dir)
     for name in folders:
         if not DEVICE_NAME.match(name):
             report.foreign.append(f"{DEVICES_DIR}/{name}")
@@ -139,6 +154,7 @@ def collect(session: VaultSession) -> Collected:
             files = sorted(os.listdir(devices / name))
         except (FileNotFoundError, NotADirectoryError):
             continue
+        before = len(out.found)
         for file in files:
             entry = classify(file)
             relative = f"{DEVICES_DIR}/{name}/{file}"
@@ -159,8 +175,47 @@ def collect(session: VaultSession) -> Collected:
                 if copy_digest is None or session.copy_digest(relative) == copy_digest:
                     continue  # vanished, or this copy was taken in before, byte for byte
                 digest = copy_digest
-            _read(session, devices / name / file, name, entry, now, out, digest)
+            _read(session, devices / name / file, name, entry, now, out, digest, writers)
+        _check_chain(session, name, files, seen.get(name), out.found[before:], now, report)
     return out
+
+
+def _check_chain(
+    session: VaultSession,
+    device: str,
+    files: list[str],
+    seen: tuple[int, str] | None,
+    read: list[Found],
+    now: float,
+    report: IngestReport,
+) -> None:
+    """Report a device's broken chain (`continuity.py`): a gap (once the file after it is no longer
+    young: sync tools deliver out of order), the newest this PC read gone or replaced, a file read
+    now that does not follow the one before it."""
+    entries = [classify(f) for f in files]
+    folder = f"{DEVICES_DIR}/{device}"
+    problems = report.problems
+    for first, last in continuity.gaps(entries):
+        after = next((f for f, e in zip(files, entries, strict=True) if e.first == last + 1), "")
+        if after and not _young(session.info.devices / device / after, now):
+            problems.append(Problem(folder, continuity.describe_gap(device, first, last)))
+    links = {f.seq: f.link for f in read if not f.copy_digest}
+    if seen is not None:
+        present = continuity.top(entries)
+        if present < seen[0]:
+            problems.append(Problem(folder, continuity.describe_rollback(device, present, seen[0])))
+        else:
+            ending = next((f for f, e in zip(files, entries, strict=True) if e.seq == seen[0]), "")
+            link = links.get(seen[0]) or (
+                ending and continuity.link_of(session.info.devices / device / ending)
+            )
+            if link and link != seen[1]:
+                problems.append(Problem(folder, continuity.describe_replaced(device, seen[0])))
+        links.setdefault(seen[0], seen[1])
+    for found in read:
+        before = links.get(found.first - 1)
+        if found.signed and found.first > 1 and before is not None and found.prev != before:
+            problems.append(Problem(found.path, continuity.describe_broken(device, found.first)))
 
 
 def _digest(path: Path, report: IngestReport) -> str | None:
@@ -173,13 +228,20 @@ def _digest(path: Path, report: IngestReport) -> str | None:
 
 
 def _read(
-    session: VaultSession, path: Path, device: str, entry: Entry, now: float, out: Collected, digest: str
+    session: VaultSession,
+    path: Path,
+    device: str,
+    entry: Entry,
+    now: float,
+    out: Collected,
+    digest: str,
+    writers: Writers,
 ) -> None:
     relative = str(path.relative_to(session.info.root))
     report = out.report
     is_copy = entry.kind == "copy"
     try:
-        header, ops = open_ops(path, entry, session.info.vault_id, device, session.keys.get)
+        read = open_ops(path, entry, session.info.vault_id, device, session.keys.get, writers)
     except FileNotFoundError:
         report.vanished += 1
         return
@@ -200,8 +262,13 @@ def _read(
     except (OSError, ValueError, KeyError, TypeError) as exc:
         report.problems.append(Problem(relative, f"unreadable ({exc.__class__.__name__})"))
         return
+    header = read.header
     first = header.first_seq or header.seq
-    out.found.append(Found(device, header.seq, ops, relative, digest, first))
+    opened = read.opened
+    found = Found(
+        device, header.seq, read.ops, relative, digest, first, opened.link, header.prev, opened.signed
+    )
+    out.found.append(found)
 
 
 def _young(path: Path, now: float) -> bool:
@@ -214,11 +281,13 @@ def _young(path: Path, now: float) -> bool:
 def apply_collected(session: VaultSession, collected: Collected) -> IngestReport:
     """Merge what `collect` found (quick; on the thread that owns the session)."""
     report = collected.report
+    heads: dict[str, tuple[int, str]] = {}
     for found in collected.found:
         seqs = range(found.first or found.seq, found.seq + 1)
         if not found.copy_digest and all(session.chunk_applied(found.device, seq) for seq in seqs):
             continue  # applied meanwhile (two rounds raced)
-        changed, far_future = session.merge_from_share(found.ops)
+        own = found.device == session.device and found.seq <= session.written_mark
+        changed, far_future = session.merge_from_share(found.ops, own_chain=own)
         report.far_future += far_future
         report.changed += changed
         report.ops += len(found.ops)
@@ -232,6 +301,12 @@ def apply_collected(session: VaultSession, collected: Collected) -> IngestReport
         else:
             report.chunks += 1
             session.record_chunks(found.device, seqs)
+            session.record_link(found.device, found.seq, found.link)
+            if found.seq > heads.get(found.device, (0, ""))[0]:
+                heads[found.device] = (found.seq, found.link)
+    if heads:
+        with contextlib.suppress(OSError):  # only this PC's memory of the chains: next round retries
+            continuity.remember_heads(session.local_dir, heads)
     if report.clone:
         session.stop_publishing(
             f"{report.clone}: another PC writes as this one (a copied PC or state folder?); "

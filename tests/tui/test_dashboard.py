@@ -39,7 +39,14 @@ AT = LAST_FLAG_RAISED + dt.timedelta(hours=65)
 WARNING_FLAG = "flag-0040"
 BREACHED_FLAG = "flag-0036"
 HOSTILE_NAME = "[bold]김[/]"
-SECTIONS = ("section_flags", "section_visits_due", "section_handoffs", "section_conferences", "section_tasks")
+SECTIONS = (
+    "section_flags",
+    "section_visits_due",
+    "section_handoffs",
+    "section_conferences",
+    "section_tasks",
+    "section_links_check",
+)
 
 
 def work_of(vault: Path, user: str = "planner", at: dt.datetime = AT) -> MyWork:
@@ -87,6 +94,7 @@ def counts_of(work: MyWork) -> dict[str, int]:
         "section_handoffs": len(work.handoffs),
         "section_conferences": len(work.conferences),
         "section_tasks": len(work.tasks),
+        "section_links_check": len(work.links),
     }
 
 
@@ -137,6 +145,7 @@ def test_dashboard_sections_match_my_work(demo_vault: Path) -> None:
             + [f"handoff:{h.id}" for h in expected.handoffs]
             + [f"conference:{c.id}" for c in expected.conferences]
             + [f"task:{task.id}" for task in expected.tasks]
+            + [f"link:{link.id}" for link in expected.links[:100]]
         )
         for item in expected.visits_due:
             line = lines[f"due:{item.household.id}"].plain

@@ -220,7 +220,7 @@ def describe_detail(detail: dict[str, Any]) -> str:
     """An event's detail in one line (the reason apart; the heads a login saw only counted)."""
     parts = []
     for key, value in detail.items():
-        if key == "reason":
+        if key in ("reason", "claimed"):  # shown apart (`AccessEventsScreen._line`)
             continue
         if key == "heads" and isinstance(value, dict):
             value = len(value)
@@ -287,8 +287,12 @@ class AccessEventsScreen(ChandongScreen[None]):
         self.query_one("#events-body", Static).update(Text("\n", end="").join(lines))
 
     def _line(self, event: Event) -> Text:
+        """One event: its signer said when it is not this screen's user (a failed unlock of this login
+        recorded by whoever unlocked next), and the login typed when it was someone else's."""
         reason = str(event.detail.get("reason") or "")
-        rest = " · ".join(x for x in (reason, describe_detail(event.detail)) if x)
+        signer = t("access_signed_by", self.lang, user=event.actor) if event.actor != self.user else ""
+        typed = t("access_claimed", self.lang, login=event.claimed) if event.claimed else ""
+        rest = " · ".join(x for x in (signer, typed, reason, describe_detail(event.detail)) if x)
         return join(
             [
                 cell(f"{event.at_kst:%m-%d %H:%M:%S}", 14),

@@ -2,7 +2,9 @@
 
 Open crisis flags with their 72-hour first-visit clock (counting down; highlighted under 12 hours;
 marked once breached), visits due today or overdue, hand-offs waiting for the user, upcoming case
-conferences and open tasks. Enter opens the household of the line under the cursor. The clocks tick
+conferences, open tasks and links waiting too long for their outcome (처리결과 확인 필요). Enter opens
+the household of the line under the cursor (a link: its outcome form); `g` lists every link of the
+user's still awaiting an outcome, to record one. The clocks tick
 every `TICK_S` seconds while the screen is in front; the lists are read again when records change
 (`reload`, through `RecordsChanged`; a hidden 내 업무 waits until it is back in front).
 """
@@ -20,6 +22,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from chandong_tui.casework.clock import KST, ClockState, first_visit_clock
+from chandong_tui.casework.links import Link
 from chandong_tui.casework.my_work import DueVisit, FlagWithClock, MyWork, my_work
 from chandong_tui.casework.repository import HouseholdSummary
 from chandong_tui.i18n import t
@@ -88,6 +91,7 @@ class DashboardScreen(ChandongScreen[None]):
             show=True,
             tooltip="tip_conflicts",
         ),
+        Binding("g", "my_links", "key_my_links", id="dashboard.my_links", show=False, tooltip="tip_my_links"),
         Binding(
             "f5", "refresh_work", "key_refresh", id="dashboard.refresh", show=False, tooltip="tip_refresh"
         ),
@@ -175,6 +179,7 @@ class DashboardScreen(ChandongScreen[None]):
             ("section_handoffs", work.handoffs, self._handoff_item),
             ("section_conferences", work.conferences, self._conference_item),
             ("section_tasks", work.tasks, self._task_item),
+            ("section_links_check", work.links, self._link_item),
         ]
         items: list[WorkItem] = []
         for key, entries, item_of in sections:
@@ -272,6 +277,21 @@ class DashboardScreen(ChandongScreen[None]):
         )
         return WorkItem(line, task.household_id, key=f"task:{task.id}")
 
+    def _link_item(self, link: Link) -> WorkItem:
+        days = t(
+            "link_waiting_days", self.lang, days=link.waiting_days(self.work.at if self.work else self.now())
+        )
+        what = " / ".join(x for x in (link.agency, link.service) if x)
+        line = join(
+            [
+                cell("", 1),
+                cell(link.requested_on.isoformat(), 10),
+                cell(f"{link.outcome.label(self.lang)} {days}", 14, "bold"),
+                text(what),
+            ]
+        )
+        return WorkItem(line, link.household_id, key=f"link:{link.id}")
+
     # -- actions ---------------------------------------------------------------------------
     @on(WorkList.Opened)
     def open_item(self, event: WorkList.Opened) -> None:
@@ -283,6 +303,10 @@ class DashboardScreen(ChandongScreen[None]):
             self.ctx.nav.handoff(record_id)
         elif kind == "conference":
             self.ctx.nav.conference(record_id)
+        elif kind == "link":
+            from chandong_tui.tui.modals.link_modal import open_link_form
+
+            open_link_form(self, record_id, self._saved)
         else:
             self.ctx.nav.household(event.household_id)
 
@@ -309,6 +333,17 @@ class DashboardScreen(ChandongScreen[None]):
         from chandong_tui.tui.modals.choice_modal import ChoiceModal
 
         self.app.push_screen(ChoiceModal(t("sent_handoffs_title", self.lang), options), picked)
+
+    def action_my_links(self) -> None:
+        """My links still awaiting an outcome (longest waiting first): pick one to record its outcome."""
+        from chandong_tui.casework.links import list_links
+        from chandong_tui.tui.modals.link_modal import ask_link_outcome
+
+        ask_link_outcome(self, list_links(self.repo, self.now(), open_only=True, mine=True), self._saved)
+
+    def _saved(self, result: object) -> None:
+        if result is not None:
+            self.refresh_records()
 
     def action_search(self) -> None:
         self.ctx.nav.households()

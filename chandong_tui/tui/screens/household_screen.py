@@ -11,6 +11,10 @@ deceased), `s` amends a visit and `w` withdraws one entered in error; each is re
 opens when the role may not make it, and shows on the timeline with who, when and why. `f` on a
 household with an open flag warns and offers to update that one. After a save the sections are read
 again.
+Links awaiting an outcome (자원연계 · 서비스의뢰, `casework/links.py`) have their own section; `o`
+updates one's outcome on an open case (`modals/link_modal.py`; each update shows on the timeline).
+Enter opens a visit read back whole (`modals/visit_detail_modal.py`; a picker asks which, newest
+first). Opening the screen is a `view` in the access log.
 
 Everything shown comes from `CaseRepository`, which already removed what the user's role may not see
 (health details for non-nurses); identifiers are masked here. Every section is a `Text` built from
@@ -32,10 +36,12 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from chandong_tui.casework.audit import log_view
 from chandong_tui.casework.clock import KST, first_visit_clock
 from chandong_tui.casework.closure import reopen_case
 from chandong_tui.casework.corrections import corrections_of, current_visits, may_correct
 from chandong_tui.casework.handoffs import history_lines, waiting_handoff_of
+from chandong_tui.casework.links import Link, links_of_household, may_update, wait_days
 from chandong_tui.casework.pausable import PausableClock, PauseStep, clocks_of_household, pause_steps
 from chandong_tui.casework.permissions import is_owner_or_supervisor
 from chandong_tui.casework.repository import TaskChange, TimelineEntry
@@ -58,6 +64,7 @@ from chandong_tui.model.records import (
     CrisisFlag,
     Handoff,
     Household,
+    LinkOutcome,
     Member,
     Visit,
 )
@@ -116,6 +123,18 @@ class ClockStep:
 
     at: dt.datetime
     record: PauseStep
+
+
+@dataclass(frozen=True)
+class LinkStep:
+    """An update of a link's outcome, on the timeline with who and what it says now."""
+
+    at: dt.datetime
+    record: LinkOutcome
+
+
+NOTE_LINES = 3
+"""Lines of a visit's note the timeline shows (Enter shows the whole visit)."""
 
 
 def _age(birth: dt.date, today: dt.date) -> int:
@@ -203,6 +222,22 @@ class HouseholdScreen(ChandongScreen[None]):
             tooltip="tip_task_reassign",
         ),
         Binding(
+            "o",
+            "link_outcome",
+            "key_link_outcome",
+            id="household.link_outcome",
+            show=False,
+            tooltip="tip_link_outcome",
+        ),
+        Binding(
+            "enter",
+            "visit_detail",
+            "key_visit_detail",
+            id="household.visit_detail",
+            show=False,
+            tooltip="tip_visit_detail",
+        ),
+        Binding(
             "e", "edit_household", "key_corr_edit", id="household.edit", show=False, tooltip="tip_corr_edit"
         ),
         Binding(
@@ -263,6 +298,11 @@ class HouseholdScreen(ChandongScreen[None]):
         """Its deadline clocks that can be paused or resumed (`p`), as last read."""
         self.tasks: list[TaskWithClock] = []
         """Its open tasks (soonest due first) and those closed lately, as last read."""
+        self.links: list[Link] = []
+        """Its links (resources and services linked) with their current outcome, newest first, as
+        last read (once per reading)."""
+        self.visits: list[Visit] = []
+        """Its visits, newest first, as last read (Enter picks one)."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
@@ -270,12 +310,14 @@ class HouseholdScreen(ChandongScreen[None]):
             yield Static(id="detail-members")
             yield Static(id="detail-flags")
             yield Static(id="detail-tasks")
+            yield Static(id="detail-links")
             yield Static(id="detail-timeline")
         yield SteadyFooter()
 
     def on_mount(self) -> None:
         if self._given_today is None:
             self.today = self.now().astimezone(KST).date()
+        log_view(self.repo, self.household_id)  # the README's promise: every household opened is logged
         self.reload()
         self.query_one("#detail", VerticalScroll).focus()
 
@@ -284,26 +326,29 @@ class HouseholdScreen(ChandongScreen[None]):
         is on the timeline at once); the keys that need an open flag follow."""
         self._worker_names = {worker.id: worker.name for worker in self.repo.workers()}
         sections = self._sections()
-        sections += [Text("", end="")] * (5 - len(sections))
-        for name, content in zip(("header", "members", "flags", "tasks", "timeline"), sections, strict=True):
+        names = ("header", "members", "flags", "tasks", "links", "timeline")
+        sections += [Text("", end="")] * (len(names) - len(sections))
+        for name, content in zip(names, sections, strict=True):
             self.query_one(f"#detail-{name}", Static).update(content)
         self.refresh_bindings()
 
     def _sections(self) -> list[Text]:
         self.household, self.open_flags = None, []
-        self.clocks, self.tasks = [], []
+        self.clocks, self.tasks, self.links, self.visits = [], [], [], []
         try:
             household = self.repo.household(self.household_id)
             if household is None:
                 return [text(t("household_missing", self.lang), "bold")]
             members = self.repo.members_of(self.household_id)
             flags = [f for f in self.repo.flags_of(self.household_id) if f.state is FlagState.OPEN]
+            links = links_of_household(self.repo, self.household_id)  # once per reading
             timeline = sorted(
                 [
                     *self.repo.timeline(self.household_id),
                     *self._case_events(),
                     *self._clock_steps(),
                     *self._corrections(),
+                    *self._link_steps(),
                 ],
                 key=lambda e: (e.at, e.record.id),
                 reverse=True,
@@ -314,12 +359,14 @@ class HouseholdScreen(ChandongScreen[None]):
             reason = f"{exc.error_count()} × {exc.errors()[0]['type']}"
             return [text(t("household_unreadable", self.lang, reason=reason), "bold")]
         self.household, self.open_flags = household, most_urgent_first(flags)
-        self.clocks, self.tasks = clocks, tasks
+        self.clocks, self.tasks, self.links = clocks, tasks, links
+        self.visits = [entry.record for entry in timeline if isinstance(entry.record, Visit)]
         return [
             self._header(household),
             self._members(members),
             self._flags(flags),
             self._tasks(tasks),
+            self._links(links),
             self._timeline(timeline),
         ]
 
@@ -499,6 +546,31 @@ class HouseholdScreen(ChandongScreen[None]):
             lines.append(text(t("task_none", self.lang), _MUTED))
         return Text("\n", end="").join(lines)
 
+    def _links(self, links: list[Link]) -> Text:
+        """Links still waiting for an outcome (요청/진행중), those waiting past the vault's days marked
+        처리결과 확인 필요 (in words, not colour alone)."""
+        lines = [self._title("section_links")]
+        waiting = [link for link in links if link.awaiting]
+        days, at = wait_days(self.repo), self.now()
+        for link in waiting:
+            check = link.needs_check(at, days)
+            state = link.outcome.label(self.lang)
+            if check:
+                state += f" · {t('link_check_needed', self.lang)}"
+            what = " / ".join(x for x in (link.agency, link.service) if x)
+            lines.append(
+                join(
+                    [
+                        cell(link.requested_on.isoformat(), 10),
+                        cell(state, max(8, cell_len(state)), "bold" if check else ""),
+                        text(what),
+                    ]
+                )
+            )
+        if not waiting:
+            lines.append(text(t("link_none_awaiting", self.lang), _MUTED))
+        return Text("\n", end="").join(lines)
+
     def _timeline(self, entries: list[TimelineEntry]) -> Text:
         lines = [self._title("timeline")]
         lines.append(
@@ -523,6 +595,8 @@ class HouseholdScreen(ChandongScreen[None]):
                     ]
                 )
             )
+            if isinstance(entry.record, Visit):  # more of the note than its first line
+                lines += self._note_lines(entry.record)
             if isinstance(entry.record, Handoff):  # every transition, oldest first, under its line
                 lines += [
                     join([cell("", 10), text(line, _MUTED)])
@@ -531,6 +605,25 @@ class HouseholdScreen(ChandongScreen[None]):
         if not entries:
             lines.append(text(t("no_records", self.lang), _MUTED))
         return Text("\n", end="").join(lines)
+
+    def _note_lines(self, visit: Visit) -> list[Text]:
+        """The note's lines after the first (shown in the summary), up to `NOTE_LINES` in all, and
+        its resources; `…` says there is more (Enter shows the whole visit)."""
+        rest = visit.note.splitlines()[1:] if visit.note else []
+        shown = [join([cell("", 10), text(line, _MUTED)]) for line in rest[: NOTE_LINES - 1]]
+        if len(rest) > NOTE_LINES - 1:
+            shown.append(join([cell("", 10), text("…", _MUTED)]))
+        if visit.resources:
+            services = ", ".join(r.service for r in visit.resources)
+            shown.append(
+                join([cell("", 10), text(f"{t('detail_resources', self.lang)}: {services}", _MUTED)])
+            )
+        return shown
+
+    def _link_steps(self) -> list[TimelineEntry]:
+        """Each update of a link's outcome (described with its link by `_describe`)."""
+        updates = self.repo.where(LinkOutcome, lambda row: row.get("household_id") == self.household_id)
+        return [LinkStep(update.at, update) for update in updates]  # type: ignore[misc]
 
     def _case_events(self) -> list[TimelineEntry]:
         """Supervisory steps on the case (closure request, approval or return, reassignment, comment)
@@ -597,6 +690,13 @@ class HouseholdScreen(ChandongScreen[None]):
             if record.note:
                 summary += f" · {record.note.splitlines()[0]}"
             return record.step.label(lang), self._worker(record.actor_id), summary
+        if isinstance(record, LinkOutcome):
+            link = next((link for link in self.links if link.id == record.link_id), None)
+            what = link.service if link is not None else record.link_id
+            summary = f"{what} → {record.outcome.label(lang)}"
+            if record.note:
+                summary += f" · {record.note}"
+            return t("link_step", lang), self._worker(record.actor_id), summary
         if isinstance(record, PauseStep):
             step = t("clock_step_resumed" if record.resumed else "clock_step_paused", lang)
             summary = " · ".join(x for x in (kind_label(record.kind, lang), record.text) if x)
@@ -622,6 +722,14 @@ class HouseholdScreen(ChandongScreen[None]):
             return self.household is not None and self.household.status is not HouseholdStatus.CLOSED
         if action in ("finish_task", "cancel_task", "reassign_task"):
             return self.household is not None and bool(self._open_tasks())
+        if action == "link_outcome":  # `o` reopens a closed case instead
+            return (
+                self.household is not None
+                and self.household.status is not HouseholdStatus.CLOSED
+                and any(link.awaiting for link in self.links)
+            )
+        if action == "visit_detail":
+            return self.household is not None and bool(self.visits)
         return True
 
     def _saved(self, result: object) -> None:
@@ -778,7 +886,7 @@ class HouseholdScreen(ChandongScreen[None]):
 
         ask_task_step(self, mine, step=step, done=self._saved)
 
-    # -- corrections (`e`, `a`, `m`, `o`, `w`) ---------------------------------------------------
+    # -- corrections (`e`, `i`, `m`, `s`, `w`) ---------------------------------------------------
     def action_edit_household(self) -> None:
         if self.household is not None and not refused_before(self, CorrectionSubject.HOUSEHOLD):
             self.app.push_screen(HouseholdEditModal(self.household.id), self._saved)
@@ -830,6 +938,52 @@ class HouseholdScreen(ChandongScreen[None]):
         visits = self._my_visits(CorrectionSubject.VISIT_WITHDRAWN)
         if visits is not None:
             pick_visit(self, visits, lambda v: self.app.push_screen(withdraw_form(self, v), self._saved))
+
+    # -- follow-up of links (`o`) and a visit read back whole (Enter) ---------------------------
+    def action_link_outcome(self) -> None:
+        """Update the outcome of one of the links awaiting one that the user may update (a picker
+        asks which when there are several, longest waiting first)."""
+        self.refresh_records()
+        if self.household is None:
+            return
+        household = self.household
+        waiting = sorted(
+            (link for link in self.links if link.awaiting), key=lambda link: (link.since(), link.id)
+        )
+        mine = [link for link in waiting if may_update(self.repo, link, household)]
+        if waiting and not mine:
+            self.notify(t("err_link_not_allowed", self.lang, link=waiting[0].id), severity="warning")
+            return
+        from chandong_tui.tui.modals.link_modal import ask_link_outcome
+
+        ask_link_outcome(self, mine, self._saved)
+
+    def action_visit_detail(self) -> None:
+        """Open one visit read back whole: the only one, or the one picked (newest first)."""
+        from chandong_tui.tui.modals.visit_detail_modal import VisitDetailModal
+
+        if len(self.visits) == 1:
+            self.app.push_screen(VisitDetailModal(self.visits[0].id), self._saved)
+            return
+
+        def picked(visit_id: str | None) -> None:
+            if visit_id:
+                self.app.push_screen(VisitDetailModal(visit_id), self._saved)
+
+        from chandong_tui.tui.modals.choice_modal import ChoiceModal
+
+        options = [(self._visit_choice(visit), visit.id) for visit in self.visits]
+        self.app.push_screen(ChoiceModal(t("visit_pick_title", self.lang), options), picked)
+
+    def _visit_choice(self, visit: Visit) -> str:
+        first = visit.note.splitlines()[0] if visit.note else ""
+        parts = (
+            visit.visited_on.isoformat(),
+            visit.visit_kind.label(self.lang),
+            self._worker(visit.worker_id),
+            first,
+        )
+        return " · ".join(x for x in parts if x)
 
     def action_scroll(self, how: str) -> None:
         getattr(self.query_one("#detail", VerticalScroll), f"scroll_{how}")(animate=False)

@@ -182,6 +182,7 @@ class QueueScreen(ChandongScreen[None]):
             ("queue_unowned", [self._unowned_row(r) for r in queue.unowned]),
             ("queue_handoffs", [self._handoff_row(w) for w in queue.handoffs]),
             ("queue_closures", [self._closure_row(c) for c in queue.closures]),
+            ("section_links_check", [self._link_row(link) for link in queue.links]),
         ]
         for key, entries in sections:
             items.append(
@@ -355,6 +356,28 @@ class QueueScreen(ChandongScreen[None]):
         who = self._owner(request.actor_id) if request else ""
         return row, lambda: join(
             [self._mark(hid), *self._household_cells(hid), cell(asked, 10), cell(who, 8, _MUTED), text(note)]
+        )
+
+    def _link_row(self, link: object) -> tuple[QueueRow, Callable[[], Text]]:
+        """A link still 요청/진행중 past the vault's days (처리결과 확인 필요); Enter opens its household."""
+        from chandong_tui.casework.links import Link
+
+        assert isinstance(link, Link)
+        row = QueueRow(f"link:{link.id}", "link", link.household_id, link.id)
+        days = t(
+            "link_waiting_days",
+            self.lang,
+            days=link.waiting_days(self.queue.at if self.queue else self.now()),
+        )
+        what = " / ".join(x for x in (link.agency, link.service) if x)
+        return row, lambda: join(
+            [
+                cell("", 2),
+                *self._household_cells(link.household_id),
+                cell(f"{link.outcome.label(self.lang)} {days}", 14, "bold"),
+                cell(self._owner(link.linked_by), 8, _MUTED),
+                text(what),
+            ]
         )
 
     # -- the line under the cursor ---------------------------------------------------------

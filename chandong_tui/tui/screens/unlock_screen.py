@@ -6,6 +6,9 @@ result comes back as an `Unlocked` message (handled by the app) or a `Failed` on
 - A one-time passphrase (a new worker's, or after a reset) opens the choice of the user's own
   (`tui/modals/choose_passphrase_modal.py`), and from there the vault, as any unlock.
 - A locked login is told so, and until when in Korean time (`locked_line`), not "wrong passphrase".
+- A vault this PC has not opened before shows its fingerprint and asks to confirm it (`AskFingerprint`,
+  before any passphrase is tried); a membership history this PC must not accept (older, forked,
+  replaced: `vault.members.MembershipRefused`) is one line from the catalogue, and nothing opens.
 - On a demo vault (one `chandong demo` built in its own folder) a line names the demo's users and
   passphrase, as `casework.setup` defines them.
 
@@ -67,6 +70,14 @@ class UnlockScreen(ChandongScreen[None]):
 
         user: str
         one_time: str
+
+    @dataclass
+    class AskFingerprint(Message):
+        """This PC has not opened the vault before: the user compares its fingerprint."""
+
+        user: str
+        passphrase: str
+        fingerprint: str
 
     @dataclass
     class DemoHint(Message):
@@ -146,12 +157,19 @@ class UnlockScreen(ChandongScreen[None]):
         self._unlock(user, passphrase)
 
     @work(thread=True, group="unlock", exit_on_error=False)
-    def _unlock(self, user: str, passphrase: str) -> None:
+    def _unlock(self, user: str, passphrase: str, fingerprint: str | None = None) -> None:
         from chandong_tui.vault import accounts  # usually loaded already (see `preload`)
         from chandong_tui.vault.keyring import LockedOut, PassphraseChangeRequired
+        from chandong_tui.vault.members import FirstOpen, MembershipRefused, NotUpgraded
 
         try:
-            session = accounts.unlock(self.vault_root, user, passphrase)
+            session = accounts.unlock(self.vault_root, user, passphrase, fingerprint=fingerprint)
+        except FirstOpen as exc:
+            self.post_message(self.AskFingerprint(user, passphrase, exc.fingerprint))
+            return
+        except (MembershipRefused, NotUpgraded) as exc:
+            self.post_message(self.Failed(t(exc.key, self.lang, **exc.params)))
+            return
         except PassphraseChangeRequired:
             self.post_message(self.OneTime(user, passphrase))
             return
@@ -168,6 +186,20 @@ class UnlockScreen(ChandongScreen[None]):
             session.close()  # nobody is left to use it (the app is closing)
             return
         self.post_message(self.Unlocked(session))
+
+    @on(AskFingerprint)
+    def ask_fingerprint(self, message: AskFingerprint) -> None:
+        """Show the fingerprint; yes unlocks with it (and pins it), no opens nothing."""
+        from chandong_tui.tui.modals.confirm_modal import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._unlock(message.user, message.passphrase, message.fingerprint)
+            else:
+                self.show_failure(self.Failed(t("members_not_confirmed", self.lang)))
+
+        question = t("members_first_open_question", self.lang, fingerprint=message.fingerprint)
+        self.app.push_screen(ConfirmModal(question), answered)
 
     @on(OneTime)
     def choose_passphrase(self, message: OneTime) -> None:
