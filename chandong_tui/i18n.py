@@ -1244,6 +1244,113 @@ CATALOGUE.update(
 )
 # -- end dates that do not exist --
 
+# -- correct and update (issue 15 item 1: casework/corrections.py, the household screen's e i m s w) --
+CATALOGUE.update(
+    {
+        "err_visit_empty": Label(
+            "빈 방문 기록은 저장할 수 없습니다: 발견 욕구, 연계 자원, 메모 중 하나를 입력하세요",
+            "An empty visit cannot be saved: enter needs found, a resource or a note",
+        ),
+        "err_flag_already_open": Label(
+            "이 가구에는 이미 진행중인 위기 플래그가 있습니다",
+            "This household already has an open crisis flag",
+        ),
+        "err_correction_fields": Label(
+            "여기서 바꿀 수 없는 항목입니다: {fields}", "These fields cannot be changed here: {fields}"
+        ),
+        "err_correction_not_allowed": Label(
+            "이 역할로는 할 수 없는 수정입니다: {what}", "Your role may not make this correction: {what}"
+        ),
+        "err_no_visit": Label("방문 기록 {visit}이(가) 없습니다", "No visit {visit}"),
+        "err_status_not_here": Label(
+            "{status}에서 {to}(으)로는 여기서 바꿀 수 없습니다 (종결은 승인 절차로)",
+            "Cannot change {status} to {to} here (closing goes through approval)",
+        ),
+        "err_correction_needs_reason": Label("사유를 입력하세요", "Give a reason"),
+        "err_identity_needs_reason": Label(
+            "이름·생년월일·주민번호 정정에는 사유가 필요합니다",
+            "Correcting a name, birth date or registration number needs a reason",
+        ),
+        "err_revision_needs_reason": Label(
+            "방문 기록 수정·철회에는 사유가 필요합니다", "Amending or withdrawing a visit needs a reason"
+        ),
+        "err_head_not_member": Label(
+            "현재 이 가구의 가구원이 아닙니다: {member}", "Not a current member of this household: {member}"
+        ),
+        "err_nothing_changed": Label("바뀐 내용이 없습니다", "Nothing was changed"),
+        "err_member_already_left": Label(
+            "{member} 님은 이미 전출·사망 처리되었습니다", "{member} has already left the household"
+        ),
+        "err_visit_withdrawn": Label(
+            "철회된(잘못 입력) 방문 기록입니다", "This visit was withdrawn (entered in error)"
+        ),
+        "member_left_both": Label(
+            "전출·사망은 날짜와 사유를 함께 입력합니다", "Moving out or death needs both the date and which"
+        ),
+        "member_left_before_birth": Label(
+            "전출·사망일이 생년월일보다 앞섭니다", "The date is before the birth date"
+        ),
+        "found_at_format": Label(
+            "발견 일시 형식이 아닙니다 (YYYY-MM-DD HH:MM)", "Not a time (YYYY-MM-DD HH:MM)"
+        ),
+        "flag_found_how": Label("발견 경로", "Found how"),
+        "flag_found_at": Label("발견 일시", "Found at"),
+        "key_corr_edit": Label("가구 수정", "Edit household"),
+        "tip_corr_edit": Label(
+            "주소·통/반·태그·전화·동의·가구주·상태를 수정합니다",
+            "Correct the address, 통/반, tags, phone, consent, head or status",
+        ),
+        "key_corr_add_member": Label("가구원 추가", "Add member"),
+        "tip_corr_add_member": Label("가구원(예: 출생아)을 추가합니다", "Add a member (e.g. a newborn)"),
+        "key_corr_member": Label("가구원 수정", "Correct member"),
+        "tip_corr_member": Label(
+            "가구원 정보 정정, 전출·사망 처리", "Correct a member, or mark them moved out or deceased"
+        ),
+        "key_corr_amend": Label("방문 수정", "Amend visit"),
+        "tip_corr_amend": Label(
+            "방문 기록을 사유와 함께 새 판으로 수정합니다", "Amend a visit: a new revision, with the reason"
+        ),
+        "key_corr_withdraw": Label("방문 철회", "Withdraw visit"),
+        "tip_corr_withdraw": Label(
+            "잘못 입력한 방문 기록을 사유와 함께 철회합니다 (기록은 남음)",
+            "Withdraw a visit entered in error, with the reason (it stays in the history)",
+        ),
+        "corr_withdrawn": Label("잘못 입력", "Entered in error"),
+        "corr_amended": Label("수정됨", "Amended"),
+        "corr_flag_update_open": Label("진행중인 플래그를 수정", "Update the open flag"),
+        "corr_flag_raise_new": Label("새 플래그를 따로 등록", "Raise a second flag anyway"),
+        "corr_pick_member": Label("어느 가구원을 수정할까요?", "Which member?"),
+        "corr_pick_visit": Label("어느 방문 기록인가요?", "Which visit?"),
+        "corr_no_visit": Label("수정할 방문 기록이 없습니다", "No visit to change"),
+        "corr_household_title": Label("가구 정보 수정 · {household}", "Correct household · {household}"),
+        "corr_member_title": Label("가구원 수정 · {member}", "Correct member · {member}"),
+        "corr_member_add_title": Label("가구원 추가 · {member}", "Add a member · {member}"),
+        "corr_visit_title": Label("방문 기록 수정 · {household}", "Amend visit · {household}"),
+        "corr_withdraw_title": Label("방문 기록 철회 · {visit}", "Withdraw visit · {visit}"),
+        "corr_withdraw_intro": Label(
+            "잘못 입력한 기록은 통계에서 빠지고 이력에는 남습니다.",
+            "A visit entered in error leaves the reports and stays in the history.",
+        ),
+        "corr_head": Label("가구주", "Head"),
+        "corr_consent_by": Label("동의 받은 직원", "Consent taken by"),
+        "corr_status_reason": Label("상태 변경 사유", "Why the status"),
+        "corr_comma": Label("쉼표로 구분", "comma-separated"),
+        "corr_left_how": Label("전출·사망", "Left"),
+        "corr_still_member": Label("현재 가구원", "Still a member"),
+        "corr_left_on": Label("전출·사망일", "Left on"),
+        "corr_reason": Label("사유", "Reason"),
+        "corr_reason_hint": Label(
+            "이름·생년월일·주민번호 정정 시 필수", "Required for a name, birth date or number"
+        ),
+        "corr_resources": Label("연계 자원", "Resources"),
+        "corr_withdrawn_field": Label("철회", "Withdrawn"),
+        "conflict_kind_member": Label("가구원", "Member"),
+        "found_after_raised": Label(
+            "발견 일시는 등록 시각보다 늦을 수 없습니다", "The crisis cannot be found after it was flagged"
+        ),
+    }
+)
+# -- end correct and update --
 # -- follow up and read back (issue 15 items 2 and 4: casework/links.py, cli_links.py, cli_show.py,
 # tui/modals/visit_detail_modal.py, tui/modals/link_modal.py, the household screen's new sections) --
 CATALOGUE.update(

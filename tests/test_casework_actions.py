@@ -65,6 +65,7 @@ def visit_data(household_id: str, **changes: Any) -> dict[str, Any]:
         "visited_on": TODAY.isoformat(),
         "visit_kind": VisitKind.REGULAR,
         "target_group": TargetGroup.ELDERLY,
+        "note": "안부 확인",
         **changes,
     }
 
@@ -373,8 +374,9 @@ def test_update_flag_rejects_other_fields(demo_vault: Path, changes: dict[str, A
     with opened(demo_vault, "planner") as repo:
         household = quiet_household(repo)
         flag = raise_flag(repo, flag_data(household), at=AT - dt.timedelta(hours=4))
-        with pytest.raises(ValueError, match="cannot change"):
+        with pytest.raises(InvalidInput) as refused:
             update_flag(repo, flag.id, changes)
+        assert refused.value.key == "err_correction_fields"
     with opened(demo_vault, "planner") as repo:
         assert repo.get(CrisisFlag, flag.id) == flag
 

@@ -98,6 +98,7 @@ def test_visit_with_a_future_due_date_clears_the_household(demo_vault: Path) -> 
                 "visited_on": TODAY.isoformat(),
                 "visit_kind": VisitKind.REGULAR,
                 "target_group": TargetGroup.ELDERLY,
+                "note": "안부 확인",
                 "next_visit_due": (TODAY + dt.timedelta(days=30)).isoformat(),
             },
             at=AT,

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from chandong_tui.casework.access import sees_health
 from chandong_tui.casework.clock import KST, now
 from chandong_tui.casework.duplicates import LikelyDuplicate, find_duplicates
-from chandong_tui.casework.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from chandong_tui.casework.errors import FieldRefused, Forbidden, IllegalTransition, InvalidInput, NotFound
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.model.enums import CaseAction, FlagState, VisitKind
 from chandong_tui.model.records import CaseEvent, CrisisFlag, Household, Member, Record, Visit
@@ -38,6 +38,30 @@ IN_PERSON = frozenset(kind for kind in VisitKind if kind is not VisitKind.PHONE)
 def new_id(prefix: str) -> str:
     """A fresh record id; random, so two PCs never pick the same one."""
     return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+CONTENT_FIELDS = ("needs", "resources", "health_measures", "note")
+"""What makes a visit a visit: something found, linked, measured or noted."""
+
+
+def has_content(data: Mapping[str, Any]) -> bool:
+    """Whether a visit's fields hold anything of `CONTENT_FIELDS` (blank text counts as nothing)."""
+    for name in CONTENT_FIELDS:
+        value = data.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        elif isinstance(value, Mapping):
+            value = any(v not in (None, "") for v in value.values())
+        if value:
+            return True
+    return False
+
+
+def require_content(data: Mapping[str, Any]) -> None:
+    """`FieldRefused` (shown beside the visit date, the form's first field) for a visit with nothing
+    in it: a blank form must not be saved, nor stop a crisis flag's 72-hour clock."""
+    if not has_content(data):
+        raise FieldRefused("visited_on", "err_visit_empty")
 
 
 def get_household(repo: CaseRepository, household_id: str) -> Household:
@@ -64,6 +88,7 @@ def record_visit(
 
     A visit dated after today is refused unless the user confirmed that date (`confirmed_day`).
 
+    A visit with nothing in it (no needs, resources, measures or note) is refused (`require_content`).
     An in-person visit also stops the 72-hour clock of the household's open flags that were waiting
     for their first visit, in the same batch.
     """
@@ -74,6 +99,7 @@ def record_visit(
         {**data, "id": new_id("v"), "worker_id": repo.user_id},  # the form cannot sign for someone else
         context={"today": at.astimezone(KST).date(), "confirmed_day": confirmed_day},
     )
+    require_content(data)  # after the fields' own errors, which are shown beside them first
     changed: list[Record] = [visit]
     if visit.visit_kind in IN_PERSON:
         changed += _first_visits(repo.flags_of(visit.household_id), visit.visited_on, at)
@@ -87,8 +113,8 @@ def _first_visits(flags: Iterable[CrisisFlag], visited_on: dt.date, at: dt.datet
     for flag in flags:
         if flag.state is not FlagState.OPEN or flag.first_visit_at is not None:
             continue
-        if visited_on < flag.raised_at.astimezone(KST).date():
-            continue  # a visit dated before the flag was raised is not its first visit
+        if visited_on < flag.clock_start.astimezone(KST).date():
+            continue  # a visit dated before the crisis was found is not its first visit
         if visited_on > at.astimezone(KST).date():
             continue  # nor is one dated after today (saved once the user confirmed its date)
         when = (
@@ -96,14 +122,30 @@ def _first_visits(flags: Iterable[CrisisFlag], visited_on: dt.date, at: dt.datet
             if visited_on == at.astimezone(KST).date()
             else dt.datetime.combine(visited_on, dt.time(), tzinfo=KST)
         )
-        stopped.append(flag.model_copy(update={"first_visit_at": max(when, flag.raised_at)}))
+        stopped.append(flag.model_copy(update={"first_visit_at": max(when, flag.clock_start)}))
     return stopped
 
 
-def raise_flag(repo: CaseRepository, data: Mapping[str, Any], *, at: dt.datetime | None = None) -> CrisisFlag:
-    """Flag a household in crisis (`data`: household_id, level, reasons, note); starts the 72-hour clock."""
+def open_flags_of(repo: CaseRepository, household_id: str) -> list[CrisisFlag]:
+    """The household's open crisis flags (newest first)."""
+    return [flag for flag in repo.flags_of(household_id) if flag.state is FlagState.OPEN]
+
+
+def raise_flag(
+    repo: CaseRepository,
+    data: Mapping[str, Any],
+    *,
+    at: dt.datetime | None = None,
+    second: bool = True,
+) -> CrisisFlag:
+    """Flag a household in crisis (`data`: household_id, level, reasons, note, and optionally found_at
+    and found_how); starts the 72-hour clock, from `found_at` when given. With `second` False, a
+    household that already has an open flag is refused (`IllegalTransition`): the form warns and
+    offers to update the open one, and raises a second only when the user says so."""
     at = at or now()
-    get_household(repo, str(data.get("household_id", "")))
+    household = get_household(repo, str(data.get("household_id", "")))
+    if not second and open_flags_of(repo, household.id):
+        raise IllegalTransition("err_flag_already_open")
     flag: CrisisFlag = _validated(
         CrisisFlag,
         {**data, "id": new_id("f"), "raised_by": repo.user_id, "raised_at": at, "state": FlagState.OPEN},
@@ -123,11 +165,12 @@ def _open_flag(repo: CaseRepository, flag_id: str) -> CrisisFlag:
 
 
 def update_flag(repo: CaseRepository, flag_id: str, changes: Mapping[str, Any]) -> CrisisFlag:
-    """Change an open flag's level, reasons or note (only the changed fields become ops)."""
-    allowed = {"level", "reasons", "note"}
+    """Change an open flag's level, reasons, note, or when and how it was found (only the changed
+    fields become ops)."""
+    allowed = {"level", "reasons", "note", "found_at", "found_how"}
     unknown = set(changes) - allowed
     if unknown:
-        raise ValueError(f"cannot change {sorted(unknown)} here")
+        raise InvalidInput("err_correction_fields", fields=", ".join(sorted(unknown)))
     flag = _open_flag(repo, flag_id)
     updated: CrisisFlag = _validated(CrisisFlag, {**flag.model_dump(), **changes}, now().date())
     repo.save(updated)

@@ -1,7 +1,8 @@
 """Time as case work counts it: Korean time, the 72-hour first-visit clock, next-visit intervals.
 
 돌봄SOS asks for a first visit within 72 hours of a crisis flag being raised. The clock is computed,
-never stored: from `raised_at` until `first_visit_at` (set by the first in-person visit after it),
+never stored: from `found_at` (when the crisis was found; `raised_at` when not given) until
+`first_visit_at` (set by the first in-person visit after it),
 moved by the time it stood paused. `ClockState` and `Deadline` are shared by every deadline clock
 (the date clocks and their settings are in `deadlines`).
 """
@@ -112,7 +113,7 @@ def first_visit_clock(flag: CrisisFlag, at: dt.datetime) -> Deadline:
     """The flag's 72-hour first-visit clock as it stands at `at`, moved by its pauses."""
     end = flag.first_visit_at or at
     paused = paused_time(flag.pauses, end)
-    due_at = flag.raised_at + FIRST_VISIT_WINDOW + paused
+    due_at = flag.clock_start + FIRST_VISIT_WINDOW + paused
     remaining = due_at - end
     if flag.first_visit_at is not None:
         state = ClockState.MET if remaining >= dt.timedelta() else ClockState.LATE

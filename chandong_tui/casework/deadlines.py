@@ -106,7 +106,7 @@ def last_office_day(flag: CrisisFlag, at: dt.datetime) -> dt.date | None:
     """The last working day on which the first visit still falls inside the 72 hours (pauses
     included), or None when the whole window is holidays and weekend (a 당직 visit is needed)."""
     due = first_visit_clock(flag, at).due_at.astimezone(KST)
-    raised_on = flag.raised_at.astimezone(KST).date()
+    raised_on = flag.clock_start.astimezone(KST).date()
     last = previous_working_day(due.date())
     if last == due.date() and due.time() == dt.time():  # due at midnight: that day is already late
         last = previous_working_day(last - dt.timedelta(days=1))

@@ -56,6 +56,17 @@ class InvalidInput(CaseworkError):
     """What was given does not make a valid step (e.g. a household without members)."""
 
 
+class FieldRefused(InvalidInput):
+    """Refused because of what one form field holds (or lacks): a form shows the message beside
+    `field` (e.g. an empty visit, beside its first field)."""
+
+    field: str = ""
+
+    def __init__(self, field: str, key: str, **params: object) -> None:
+        super().__init__(key, **params)
+        self.field = field
+
+
 def required_text(text: str | None, key: str) -> str:
     """`text` stripped; `MissingText(key)` when it is empty (a reason, a question, a comment)."""
     stripped = str(text or "").strip()

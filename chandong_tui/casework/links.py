@@ -254,14 +254,14 @@ def _with_outcome(link: Link, update: Update | None) -> Link:
 def links_of_household(repo: CaseRepository, household_id: str) -> list[Link]:
     """The household's links (visits' resources, then resolved flags' services), newest first, each
     with its current outcome. A visit that a newer revision corrects gives no links: its revision
-    does."""
+    does; a visit withdrawn as entered in error (잘못 입력) gives none."""
     visits = repo.visits_of(household_id)
     revised = {v.revises for v in visits if v.revises}
     rows = repo.rows(Visit.kind)
     found: list[Link] = []
     earlier: dict[str, list[str]] = {}
     for visit in visits:
-        if visit.id not in revised:
+        if visit.id not in revised and not visit.withdrawn:
             found += _visit_links(visit.id, visit.model_dump(mode="json"))
             if visit.revises:
                 earlier.update(_earlier_ids(rows, visit.id, rows.get(visit.id, {})))
@@ -327,7 +327,7 @@ def list_links(
     candidates = [
         link
         for row_id, doc in with_resources
-        if row_id not in revised
+        if row_id not in revised and not doc.get("withdrawn")
         for link in _visit_links(row_id, doc, wanted)
     ]
     candidates += [

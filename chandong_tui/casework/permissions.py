@@ -146,6 +146,46 @@ MATRIX: tuple[Rule, ...] = (
         "owner or a supervisor updates one",
     ),
     _r("audit_event", {SUPERVISOR}, NOBODY, "the access log: written by the program only, read by admins"),
+    # Corrections (casework/corrections.py): the record kind, then one rule per kind of correction
+    # (`correction.<rule>`, not a record kind of its own), checked before a correction's form opens
+    # and again when it is saved.
+    _r("correction", EVERYONE, EVERYONE, "who corrected what and why, on the household's timeline"),
+    _r(
+        "correction.household",
+        EVERYONE,
+        EVERYONE,
+        "address, 통/반, tags, phone, consent, head: whoever finds them wrong fixes them",
+    ),
+    _r(
+        "correction.status",
+        EVERYONE,
+        EVERYONE - {OFFICER},
+        "open ↔ monitoring, by the case owner or a supervisor; closing goes through approval",
+    ),
+    _r(
+        "correction.member",
+        EVERYONE,
+        EVERYONE,
+        "add a member (a newborn), mark one moved out or deceased, correct a phone",
+    ),
+    _r(
+        "correction.identity",
+        EVERYONE,
+        EVERYONE - {OFFICER},
+        "name, birth date, registration number: with a reason; officers report, case workers correct",
+    ),
+    _r(
+        "correction.health",
+        EVERYONE,
+        {NURSE, SUPERVISOR},
+        "a member's health details: nurses and their supervisors",
+    ),
+    _r(
+        "correction.visit",
+        EVERYONE,
+        EVERYONE,
+        "a visit is amended or withdrawn (with a reason) by its author or a supervisor, never overwritten",
+    ),
 )
 """The permission matrix: one rule per record kind, then one per restricted field."""
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from chandong_tui.casework.access import guard_fields, redact_member, redact_visit
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.converters import changed_fields, from_row, is_deleted
+from chandong_tui.casework.revisions import current_rows
 from chandong_tui.model.enums import FlagState, TaskStep
 from chandong_tui.model.records import (
     Conference,
@@ -194,13 +195,24 @@ class CaseRepository:
         return self.get(Household, household_id)
 
     def members_of(self, household_id: str) -> list[Member]:
+        """The household's members, current ones first (the head first), then those who moved out or
+        died."""
         members = self._of_household(Member, household_id)
-        return sorted(members, key=lambda m: (m.relation != "head", m.birth_date, m.id))
+        return sorted(members, key=lambda m: (not m.current, m.relation != "head", m.birth_date, m.id))
 
     def visits_of(self, household_id: str) -> list[Visit]:
         return sorted(
             self._of_household(Visit, household_id), key=lambda v: (v.visited_on, v.id), reverse=True
         )
+
+    def current_visits_of(self, household_id: str, *, withdrawn: bool = True) -> list[Visit]:
+        """The newest revision of each of the household's visits, latest visit first; withdrawn
+        ones (잘못 입력) too unless `withdrawn` is False (`revisions.current_rows`)."""
+        rows = self.rows(Visit.kind)
+        mine = {row_id: rows[row_id] for row_id in self._rows_of_household(Visit.kind, household_id)}
+        found = (self.get(Visit, row_id) for row_id in current_rows(mine, withdrawn=withdrawn))
+        visits = [visit for visit in found if visit is not None]
+        return sorted(visits, key=lambda v: (v.visited_on, v.id), reverse=True)
 
     def flags_of(self, household_id: str) -> list[CrisisFlag]:
         return sorted(self._of_household(CrisisFlag, household_id), key=lambda f: f.raised_at, reverse=True)
@@ -215,8 +227,9 @@ class CaseRepository:
         return self._of_household(Task, household_id)
 
     def timeline(self, household_id: str) -> list[TimelineEntry]:
-        """Visits, flags, conferences, hand-offs and task steps of a household, newest first."""
-        entries = [TimelineEntry(_start_of(v.visited_on), v) for v in self.visits_of(household_id)]
+        """Visits (their newest revisions), flags, conferences, hand-offs and task steps of a household,
+        newest first."""
+        entries = [TimelineEntry(_start_of(v.visited_on), v) for v in self.current_visits_of(household_id)]
         entries += [TimelineEntry(f.raised_at, f) for f in self.flags_of(household_id)]
         entries += [TimelineEntry(c.scheduled_at, c) for c in self.conferences_of(household_id)]
         entries += [
@@ -228,17 +241,18 @@ class CaseRepository:
         return sorted(entries, key=lambda e: (e.at, e.record.id), reverse=True)
 
     def latest_visits(self) -> Mapping[str, tuple[str, str]]:
-        """Household → (visited on, next visit due) of its latest visit that no other visit revises,
-        as stored (ISO dates; "" when absent); computed once per cache change (do not modify)."""
+        """Household → (visited on, next visit due) of its latest visit (newest revisions, withdrawn
+        ones left out: `revisions.current_rows`), as stored (ISO dates; "" when absent); computed once
+        per cache change (do not modify)."""
         return self._visit_clocks()[0]
 
     def latest_visits_by_worker(self) -> Mapping[tuple[str, str], tuple[str, str]]:
         """(household, worker) → (visited on, next visit due): each worker's own visit rhythm. Per
-        household and role, the latest visit that no other visit revises sets the clock and gives it
-        to the worker who made it: a nurse's health visits and a planner's visits are separate
-        clocks, and a planner who visits a household after another planner takes its planner clock
-        over (the first one's is no longer due). Computed with `latest_visits`, once per cache
-        change (do not modify)."""
+        household and role, the latest visit (its newest revision; withdrawn ones left out) sets the
+        clock and gives it to the worker who made it: a nurse's health visits and a planner's visits
+        are separate clocks, and a planner who visits a household after another planner takes its
+        planner clock over (the first one's is no longer due). Computed with `latest_visits`, once per
+        cache change (do not modify)."""
         return self._visit_clocks()[1]
 
     def _visit_clocks(
@@ -252,16 +266,10 @@ class CaseRepository:
     def _find_latest_visits(
         self,
     ) -> tuple[dict[str, tuple[str, str]], dict[tuple[str, str], tuple[str, str]]]:
-        revised: set[str] = set()
-        # household → [(visited_on, id, due, worker)]
+        live = {row_id: doc for row_id, doc in self.rows(Visit.kind).items() if not is_deleted(doc)}
+        # household → [(visited_on, id, due, worker)] of each visit's newest revision
         candidates: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
-        # One pass; a revision may sort before what it revises (earlier date, lower id), so the
-        # revised ones are known only at the end and dropped when choosing.
-        for row_id, doc in self.rows(Visit.kind).items():
-            if is_deleted(doc):
-                continue
-            if revises := doc.get("revises"):
-                revised.add(revises)
+        for row_id, doc in current_rows(live).items():
             visit = (
                 str(doc.get("visited_on", "")),
                 row_id,
@@ -273,7 +281,7 @@ class CaseRepository:
         latest: dict[str, tuple[str, str]] = {}
         by_worker: dict[tuple[str, str], tuple[str, str]] = {}
         for hid, visits in candidates.items():
-            kept = sorted(visit for visit in visits if visit[1] not in revised)
+            kept = sorted(visits)
             if kept:
                 latest[hid] = (kept[-1][0], kept[-1][2])
             by_role: dict[str, tuple[str, str, str]] = {}  # role → (worker, visited_on, due)
@@ -308,7 +316,10 @@ class CaseRepository:
         for row_id, doc in tables.get(Household.kind, {}).items():
             if is_deleted(doc):
                 continue
-            members = sorted(members_by_household.get(row_id, []), key=lambda m: m.get("relation") != "head")
+            members = sorted(
+                members_by_household.get(row_id, []),
+                key=lambda m: (bool(m.get("left_on")), m.get("relation") != "head"),
+            )
             summaries.append(
                 HouseholdSummary(
                     id=row_id,

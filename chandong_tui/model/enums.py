@@ -281,3 +281,39 @@ class ClosureReason(LabelledEnum):
     TRANSFERRED = "transferred", "타기관 이관", "Transferred to another agency"
     UNREACHABLE = "unreachable", "연락 두절", "Unreachable"
     OTHER = "other", "기타", "Other"
+
+
+# -- correct and update (issue 15 item 1) ------------------------------------------------------
+class MemberExit(LabelledEnum):
+    """Why a member is no longer a current member of the household (kept, with the date)."""
+
+    MOVED_OUT = "moved_out", "전출", "Moved out"
+    DECEASED = "deceased", "사망", "Deceased"
+
+
+class FoundHow(LabelledEnum):
+    """How a crisis was found (발굴 경로)."""
+
+    ON_VISIT = "on_visit", "방문 중", "On a visit"
+    PHONE = "phone", "전화", "By phone"
+    TONG_LEADER = "tong_leader", "통장 제보", "Reported by the 통장"
+    NEIGHBOUR = "neighbour", "이웃 제보", "Reported by a neighbour"
+    SYSTEM = "system", "발굴관리시스템 대상", "Detection system list"
+    AGENCY = "agency", "기관 의뢰", "Agency referral"
+    SELF = "self", "본인 신청", "Own application"
+
+
+class CorrectionSubject(LabelledEnum):
+    """What a correction changed; each names its rule in the permission matrix (`correction.<rule>`).
+    Labels fit the timeline's 12-cell kind column."""
+
+    HOUSEHOLD = "household", "가구 수정", "Corrected"
+    STATUS = "status", "상태 변경", "Status"
+    HEAD = "head", "가구주 변경", "New head"
+    MEMBER_ADDED = "member_added", "가구원 추가", "Member added"
+    MEMBER_LEFT = "member_left", "전출·사망", "Member left"
+    MEMBER = "member", "가구원 수정", "Member fixed"
+    IDENTITY = "identity", "신원 정정", "ID corrected"
+    HEALTH = "health", "건강 수정", "Health edit"
+    VISIT_REVISED = "visit_revised", "방문 수정", "Amended"
+    VISIT_WITHDRAWN = "visit_withdrawn", "방문 철회", "Withdrawn"

@@ -16,16 +16,19 @@ from chandong_tui.model.enums import (
     ClosureReason,
     ConferenceKind,
     ConferenceState,
+    CorrectionSubject,
     CrisisLevel,
     CrisisReason,
     Decision,
     FlagState,
+    FoundHow,
     HandoffState,
     HandoffStep,
     HandoffTarget,
     HouseholdStatus,
     HouseholdTag,
     LinkState,
+    MemberExit,
     Need,
     Outcome,
     Relation,
@@ -119,6 +122,7 @@ class Consent(Part):
 
     given: bool
     on: PastDay | None = None
+    taken_by: RecordId | None = added(description="the worker who took the consent")
 
     @model_validator(mode="after")
     def _date_when_given(self) -> Consent:
@@ -143,6 +147,7 @@ class Household(Record):
     needs_conference: bool = False
     registered_on: Day
     pauses: list[ClockPause] = added(default_factory=list, description="next-visit clock pauses")
+    phone: Phone | None = added(description="the household's contact number")
 
 
 class HealthDetails(Part):
@@ -165,12 +170,23 @@ class Member(Record):
     phone: Phone | None = None
     rrn: Rrn | None = Field(default=None, description="resident registration number; shown masked")
     health: HealthDetails | None = None
+    left_on: PastDay | None = added(description="when the member moved out or died")
+    left_how: MemberExit | None = added(description="moved out or deceased")
 
     @model_validator(mode="after")
     def _plausible_birth(self, info: ValidationInfo) -> Member:
         if not dt.date(1890, 1, 1) <= self.birth_date <= today_of(info):
             raise fail("birth_date_range")
+        if (self.left_on is None) != (self.left_how is None):
+            raise fail("member_left_both")
+        if self.left_on is not None and self.left_on < self.birth_date:
+            raise fail("member_left_before_birth")
         return self
+
+    @property
+    def current(self) -> bool:
+        """Still a member of the household (not moved out, not deceased)."""
+        return self.left_on is None
 
 
 class ResourceLink(Part):
@@ -207,6 +223,10 @@ class Visit(Record):
     note: LongText = ""
     next_visit_due: Day | None = None
     revises: RecordId | None = Field(default=None, description="id of the visit this corrects")
+    revised_at: AwareDatetime | None = added(description="when this revision was made")
+    revised_by: RecordId | None = added(description="who made this revision")
+    revision_note: ShortText = added("", description="why the visit was amended or withdrawn")
+    withdrawn: bool | None = added(description="True: entered in error (잘못 입력), out of the reports")
     no_next_visit_reason: ShortText = added(
         "", description="다음 방문 없음: why this worker plans no next visit (instead of a due date)"
     )
@@ -243,12 +263,21 @@ class CrisisFlag(Record):
     supports: list[EmergencySupport] = Field(default_factory=list)
     services_linked: list[ShortText] = Field(default_factory=list)
     pauses: list[ClockPause] = added(default_factory=list, description="first-visit clock pauses")
+    found_at: AwareDatetime | None = added(description="when the crisis was found (default: raised_at)")
+    found_how: FoundHow | None = added(description="how the crisis was found")
 
     @model_validator(mode="after")
     def _resolution_time(self) -> CrisisFlag:
         if self.state is FlagState.RESOLVED and self.resolved_at is None:
             raise fail("resolved_needs_time")
+        if self.found_at is not None and self.found_at > self.raised_at:
+            raise fail("found_after_raised")
         return self
+
+    @property
+    def clock_start(self) -> dt.datetime:
+        """When the 72-hour first-visit clock starts: when the crisis was found, else when raised."""
+        return self.found_at or self.raised_at
 
 
 class Attendee(Part):
@@ -359,6 +388,23 @@ class CaseEvent(Record):
     closure_reason: ClosureReason | None = added(description="why the case is to close (closure requests)")
 
 
+class Correction(Record):
+    """One correction of a household's records (its own fields, a member, a visit): who, when, which
+    fields and why; append-only, so two PCs correcting at once never conflict here (the corrected
+    record itself merges as any other, sensitive fields into 충돌 검토). Old and new values are not
+    copied: the record keeps the value, the op log keeps its history."""
+
+    kind: ClassVar[str] = "correction"
+    household_id: RecordId
+    at: AwareDatetime
+    actor_id: RecordId
+    subject: CorrectionSubject
+    record_kind: ShortText
+    record_id: RecordId
+    fields: list[ShortText] = Field(default_factory=list)
+    reason: ShortText = ""
+
+
 class LinkOutcome(Record):
     """One update of a followed link's outcome (처리결과): append-only, so two PCs updating the same
     link never conflict; the link's outcome is its newest update by (`at`, `id`) on every PC.
@@ -401,6 +447,7 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     CaseEvent,
     VaultSettings,
     LinkOutcome,
+    Correction,
 )
 """Every record kind, in the order a sample file lists them."""
 

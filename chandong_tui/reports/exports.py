@@ -12,7 +12,8 @@ Rules (개인정보 안전성 확보조치 기준, docs/ARCHITECTURE.md §4):
 - Health details are never exported here (nurses see them on screen).
 - **Which date decides the month**: a visit's `visited_on`, a household's `registered_on`, a flag's
   `raised_at`, a conference's `scheduled_at`, a hand-off's first history event (Seoul time). Visits are
-  exported as their current revisions (the `revises` column keeps the chain visible).
+  exported as their current revisions (the `revises` column keeps the chain visible); withdrawn ones
+  (잘못 입력) are not exported.
 
 If writing the file fails after the event was recorded, the log shows an export that did not reach
 its file: the safe side of the two possible failures.
@@ -29,6 +30,7 @@ from typing import Any
 from chandong_tui.casework.access import Forbidden
 from chandong_tui.casework.converters import is_deleted
 from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.casework.revisions import current_rows
 from chandong_tui.model.enums import Role
 from chandong_tui.model.fields import mask_phone, mask_rrn
 from chandong_tui.model.records import (
@@ -319,8 +321,7 @@ def build_export(
     tables = repo.session.table(cls.kind).storage.read() or {}
     raw = {row_id: doc for row_id, doc in tables.get(cls.kind, {}).items() if not is_deleted(doc)}
     if what == "visits":
-        revised = {doc["revises"] for doc in raw.values() if doc.get("revises")}
-        raw = {row_id: doc for row_id, doc in raw.items() if row_id not in revised}
+        raw = dict(current_rows(raw))
     ids = sorted(row_id for row_id, doc in raw.items() if month is None or _in_month(what, doc, month))
     records = [r for r in (repo.get(cls, row_id) for row_id in ids) if r is not None]
     records.sort(key=lambda r: _sort_key(what, r))

@@ -17,8 +17,9 @@ General rules
 - **Seoul time decides the month** of anything with a time (`raised_at`, `resolved_at`,
   `scheduled_at`, hand-off events): Asia/Seoul, which is UTC+9 all year. A day (`visited_on`,
   `registered_on`) decides by its date.
-- **Visits** are append-only; a corrected visit is replaced by its newest revision (a visit that
-  another visit `revises` is not counted), and the revision's date decides.
+- **Visits** are append-only; a corrected visit is replaced by its newest revision
+  (`casework/revisions.py`: counted once, however many revisions), and the revision's date decides;
+  a visit withdrawn as entered in error (잘못 입력) is not counted at all.
 - **"Visited"** (households visited, first visits, 출산가정 visited) means an in-person contact: any
   visit kind except 전화상담 (`phone`). Visit counts by kind count phone contacts too.
 - **By worker**: each figure is attributed to one worker (`Definition.row`); rows for workers sum to
@@ -39,7 +40,7 @@ import gc
 import re
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
@@ -47,6 +48,7 @@ from typing import Any, Literal, NamedTuple
 from chandong_tui.casework.deadlines import settings_of
 from chandong_tui.casework.handoffs import is_escalated
 from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.casework.revisions import current_rows
 from chandong_tui.i18n import Lang
 from chandong_tui.model.enums import (
     ConferenceState,
@@ -271,8 +273,8 @@ class _MonthRecords:
     """Household ids by tag."""
     registered: set[str]
     """Households registered by month end."""
-    current: list[tuple[str, dict[str, Any]]]
-    """The stored rows of every visit not replaced by a revision."""
+    current: list[tuple[str, Mapping[str, Any]]]
+    """The stored rows of the newest revision of every visit not withdrawn."""
     visits: list[Visit]
     """The visits of the month, and the year's visits to turning-65 households up to month end."""
     in_month: list[Visit]
@@ -294,9 +296,7 @@ class _MonthRecords:
         registered = {hid for hid, h in households.items() if h.registered_on <= month.last_day}
 
         # visits: current revisions only
-        raw_visits = list(src.rows(Visit.kind))
-        revised = {doc["revises"] for _, doc in raw_visits if doc.get("revises")}
-        current = [(vid, doc) for vid, doc in raw_visits if vid not in revised]
+        current = list(current_rows(dict(src.rows(Visit.kind))).items())
         prefix, month_end_day = str(month), month.last_day.isoformat()
         ytd_from = dt.date(month.year, 1, 1).isoformat()
         turning65 = tagged[HouseholdTag.TURNING_65]
@@ -414,7 +414,7 @@ def _crisis_flag_figures(m: _MonthRecords) -> None:
             for reason in f.reasons:
                 c.distinct(who, f"crisis_households_reason_{reason.value}", f.household_id)
             if f.first_visit_at is not None:
-                delay = max(f.first_visit_at - f.raised_at, dt.timedelta(0))
+                delay = max(f.first_visit_at - f.clock_start, dt.timedelta(0))
                 c.add(who, "crisis_flags_first_visited")
                 c.sample(who, "first_visit_hours", delay.total_seconds() / 3600)
                 if delay <= limit:
@@ -649,7 +649,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "72시간 내 첫 방문",
         "First visit within 72 h",
         f"flags raised in the month whose `first_visit_at` is at most {FIRST_VISIT_HOURS} h after "
-        "`raised_at`",
+        "the crisis was found (`found_at`, else `raised_at`)",
         "who raised it",
         _crisis_flag_figures,
     ),
@@ -676,7 +676,8 @@ DEFINITIONS: tuple[Definition, ...] = (
         "first_visit_median_hours",
         "첫 방문까지 시간 중앙값",
         "Median hours to first visit",
-        "median of hours from `raised_at` to `first_visit_at` over those flags "
+        "median of hours from when the crisis was found (`found_at`, else `raised_at`) to `first_visit_at` "
+        "over those flags "
         "(a first visit recorded before the flag counts as 0 h)",
         "—",
         _crisis_flag_figures,

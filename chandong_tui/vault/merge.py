@@ -2,8 +2,10 @@
 
 Ordinary fields merge last-writer-wins by (HLC stamp, op id) (`cache.apply_op`). For the fields in
 `SENSITIVE` (a crisis flag's level and state, who owns a case and where it lives, a hand-off's state, a
-task's state and assignee, a conference's decisions) silently dropping one of two concurrent values
-could hide a crisis, a case or a task, so each such field is a multi-value register:
+task's state and assignee, a conference's decisions, a member's identity and whether they moved out
+or died; never a registration number, whose concurrent values the review would show in plain)
+silently dropping one of two concurrent values could hide a crisis, a case, a task or a person, so
+each such field is a multi-value register:
 
 - Every write of a sensitive field names the writes it *supersedes*: the values its writer saw as
   current for that field (`op.meta["sup"][field]`, set by `supersedes` when the op is made).
@@ -37,6 +39,7 @@ SENSITIVE: dict[str, frozenset[str]] = {
     "handoff": frozenset({"state", "to_worker_id"}),
     "task": frozenset({"state", "owner_id"}),
     "conference": frozenset({"agenda"}),
+    "member": frozenset({"name", "birth_date", "left_on", "left_how"}),
 }
 """Table → the fields whose concurrent values are all kept (docs/ARCHITECTURE.md §4)."""
 

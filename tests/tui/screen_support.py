@@ -122,6 +122,15 @@ async def tab_to(pilot: Pilot, widget_id: str, limit: int = 40) -> None:
     raise AssertionError(f"tab never reached #{widget_id}")
 
 
+async def write_note(pilot: Pilot, form: FormModal[Any], note: str = "안부 확인") -> None:
+    """Type a note into a visit form (a visit with nothing in it is refused), then go back to its
+    first field."""
+    await tab_to(pilot, "note")
+    await type_text(pilot, note)
+    form.query_one("#visited_on").focus()
+    await pilot.pause()
+
+
 def shown_error(form: FormModal[Any], name: str) -> str:
     """The error shown beside the field `name` ("" when none is)."""
     error = form.query_one(f"#error-{name}", Static)

@@ -329,6 +329,7 @@ def test_coming_back_reads_the_work_again(demo_vault: Path) -> None:
                 "visited_on": AT.date().isoformat(),
                 "visit_kind": VisitKind.REGULAR,
                 "target_group": TargetGroup.ELDERLY,
+                "note": "안부 확인",
                 "next_visit_due": (AT.date() + dt.timedelta(days=30)).isoformat(),
             },
             at=AT,

@@ -130,14 +130,17 @@ def test_enter_opens_a_visit_whole(demo_vault: Path, user: str, sees_health: boo
         await pilot.pause()
         if isinstance(app.screen, ChoiceModal):
             assert app.screen.choice_title == t("visit_pick_title")
-            await pick(app, pilot, visit.id)
+            # The timeline's visits are newest revisions (casework/revisions.py): the revision stands for
+            # the visit, and its detail names what it corrects.
+            assert visit.id not in [value for _label, value in app.screen.options]
+            await pick(app, pilot, revision.id)
         detail = app.screen
-        assert isinstance(detail, VisitDetailModal) and detail.visit_id == visit.id
+        assert isinstance(detail, VisitDetailModal) and detail.visit_id == revision.id
         body = detail.query_one("#visit-detail-body", Static).content.plain
         assert visit.visited_on.isoformat() in body and VisitKind.HEALTH.ko in body
-        assert t("detail_revised_by", visit=revision.id, day=revision.visited_on.isoformat()) in body
+        assert t("detail_revises", visit=visit.id, day=visit.visited_on.isoformat()) in body
         assert ("mmHg" in body) is sees_health
-        assert (visit.note.splitlines()[-1] in body) is sees_health  # the whole note, for those who may
+        assert (revision.note in body) is sees_health  # the whole note, for those who may
         if visit.next_visit_due:
             assert visit.next_visit_due.isoformat() in body
         await pilot.press("escape")

@@ -35,6 +35,7 @@ from tests.tui.screen_support import (
     tab_to,
     type_text,
     visits_of,
+    write_note,
 )
 
 HOSTILE_NOTE_KEYS = "[bold]김[/]"
@@ -216,6 +217,7 @@ def test_malformed_date_shows_the_error_beside_the_field(demo_vault: Path, typed
         await type_text(pilot, typed)
         assert form.query_one("#next_visit_due", Input).value == due_before  # not a date: left alone
         await tab_to(pilot, "note")
+        await type_text(pilot, "안부 확인")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is form, "the form stays open"
@@ -419,6 +421,7 @@ def test_an_unlikely_visit_date_asks_first_and_says_why(demo_vault: Path, when: 
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
         form = await open_form(app, pilot, household.id, "v", VisitModal)
+        await write_note(pilot, form)
         visited = form.query_one("#visited_on", Input)
         await clear_input(pilot, visited)
         await type_text(pilot, day.isoformat())
@@ -454,6 +457,7 @@ def test_a_no_leaves_nothing_saved_and_a_likely_date_saves_without_asking(demo_v
 
     async def scenario(app: ChandongApp, pilot: Pilot) -> None:
         form = await open_form(app, pilot, household.id, "v", VisitModal)
+        await write_note(pilot, form)
         visited = form.query_one("#visited_on", Input)
         await clear_input(pilot, visited)
         await type_text(pilot, (household.registered_on - dt.timedelta(days=30)).isoformat())

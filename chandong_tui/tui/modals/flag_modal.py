@@ -1,15 +1,21 @@
 """`FlagModal`: raise a crisis flag (위기가구) on a household, or update an open one; `FlagPicker`:
 which of a household's open flags an action is for.
 
-Raising shows when the 72-hour first-visit clock will run out (it starts when the flag is saved);
-updating changes level, reasons and note. Both save through casework (`raise_flag`, `update_flag`),
-durable before "저장됨".
+Raising shows when the 72-hour first-visit clock will run out; it starts when the crisis was found
+(`found_at`, "YYYY-MM-DD HH:MM" Seoul time, now by default) and the form asks how it was found
+(방문 중, 전화, 통장 제보, …). Updating changes level, reasons, note, and when and how it was found. Both
+save through casework (`raise_flag`, `update_flag`), durable before "저장됨". A household that already
+has an open flag is warned about on the household screen before this form opens (`second`); if one
+was raised on another PC meanwhile, casework refuses and the message line says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -18,13 +24,14 @@ from textual.widgets.option_list import Option
 
 from chandong_tui.casework.actions import raise_flag, update_flag
 from chandong_tui.casework.clock import FIRST_VISIT_WINDOW, KST, first_visit_clock
-from chandong_tui.i18n import Lang, t
-from chandong_tui.model.enums import CrisisLevel, CrisisReason
+from chandong_tui.i18n import CATALOGUE, Lang, t
+from chandong_tui.model.enums import CrisisLevel, CrisisReason, FoundHow
 from chandong_tui.model.records import CrisisFlag
 from chandong_tui.tui.base import ChandongModal
 from chandong_tui.tui.flag_text import clock_label
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
 from chandong_tui.tui.modals.visit_modal import (
+    SafeInput,
     SafeTextArea,
     enum_options,
     household_label,
@@ -34,6 +41,9 @@ from chandong_tui.tui.modals.visit_modal import (
 from chandong_tui.tui.text import text
 from chandong_tui.tui.widgets.footer import SteadyFooter
 from chandong_tui.tui.widgets.pick_list import PickList
+
+WHEN_FORMAT = "%Y-%m-%d %H:%M"
+"""How the form shows and reads when a crisis was found (Seoul time)."""
 
 LEVEL_ORDER = {level: rank for rank, level in enumerate(CrisisLevel)}
 """긴급 first, then 위기, then 관심."""
@@ -51,7 +61,7 @@ def flag_summary(flag: CrisisFlag, lang: Lang | str) -> str:
         lang,
         level=flag.level.label(lang),
         reasons=", ".join(reason.label(lang) for reason in flag.reasons),
-        raised=f"{flag.raised_at.astimezone(KST):%Y-%m-%d %H:%M}",
+        raised=f"{flag.clock_start.astimezone(KST):%Y-%m-%d %H:%M}",
     )
 
 
@@ -70,18 +80,20 @@ class FlagModal(FormModal[CrisisFlag]):
     FlagModal FormField > Horizontal > Select { width: 1fr; }
     FlagModal FormField > Horizontal > PickList { width: 1fr; }
     FlagModal FormField > Horizontal > SafeTextArea { width: 1fr; height: 6; }
+    FlagModal FormField > Horizontal > SafeInput { width: 1fr; }
     """
 
-    def __init__(
-        self,
-        household_id: str,
-        flag_id: str | None = None,
-    ) -> None:
+    def __init__(self, household_id: str, flag_id: str | None = None, *, second: bool = False) -> None:
         self.household = household_of(self.repo, household_id)
         title = "flag_update_title" if flag_id is not None else "flag_raise_title"
         super().__init__(t(title, self.lang, household=household_label(self.repo, self.household, self.lang)))
         self.flag = self.repo.get(CrisisFlag, flag_id) if flag_id is not None else None
         """The flag being updated; None when raising a new one."""
+        self.second = second
+        """Whether the user chose to raise a flag beside one already open."""
+        found = (self.flag.clock_start if self.flag else self.now()).astimezone(KST)
+        self._found_shown = f"{found:{WHEN_FORMAT}}"
+        """When-found as the form first shows it: left as it is, it is not sent (default: now)."""
 
     def fields(self) -> ComposeResult:
         lang = self.lang
@@ -115,16 +127,52 @@ class FlagModal(FormModal[CrisisFlag]):
             "reasons",
         )
         yield FormField(t("note", lang), SafeTextArea(flag.note if flag else "", id="note"), "note")
+        yield FormField(
+            t("flag_found_how", lang),
+            Select(
+                enum_options(FoundHow, lang),
+                prompt=t("field_optional", lang),
+                value=flag.found_how.value if flag is not None and flag.found_how else Select.NULL,
+                id="found_how",
+            ),
+            "found_how",
+        )
+        yield FormField(
+            t("flag_found_at", lang),
+            SafeInput(self._found_shown, placeholder="YYYY-MM-DD HH:MM", id="found_at"),
+            "found_at",
+        )
+
+    def error_location(self, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The flag's one check across fields (found before it was raised) is beside when-found."""
+        return loc or ("found_at",)
+
+    def _found_at(self) -> dt.datetime | None:
+        """When the crisis was found, if the user changed it; beside the field when it is no time."""
+        typed = str(self.value_of("found_at") or "")
+        if typed in ("", self._found_shown):
+            return None
+        try:
+            return dt.datetime.strptime(typed, WHEN_FORMAT).replace(tzinfo=KST)
+        except ValueError:
+            error = PydanticCustomError("found_at_format", CATALOGUE["found_at_format"].en)
+            raise ValidationError.from_exception_data(
+                "form", [{"type": error, "loc": ("found_at",), "input": typed}]
+            ) from None
 
     def submit(self) -> CrisisFlag:
-        data = {
+        data: dict[str, Any] = {
             "level": self.value_of("level"),
             "reasons": in_enum_order(self.value_of("reasons"), CrisisReason),
             "note": self.value_of("note"),
+            "found_how": self.value_of("found_how"),
+            "found_at": self._found_at(),
         }
         data = {key: value for key, value in data.items() if value is not None}
         if self.flag is None:
-            return raise_flag(self.repo, {"household_id": self.household.id, **data}, at=self.now())
+            return raise_flag(
+                self.repo, {"household_id": self.household.id, **data}, at=self.now(), second=self.second
+            )
         return update_flag(self.repo, self.flag.id, data)
 
 

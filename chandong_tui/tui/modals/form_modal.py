@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
-from chandong_tui.casework.errors import CaseworkError
+from chandong_tui.casework.errors import CaseworkError, FieldRefused
 from chandong_tui.i18n import t
 from chandong_tui.model.fields import explain_error
 from chandong_tui.tui.base import ChandongModal
@@ -161,6 +161,8 @@ class FormModal(ChandongModal[T | None], Generic[T]):
             return
         except CaseworkError as exc:
             self.say(exc.message(self.lang), error=True)
+            if isinstance(exc, FieldRefused):
+                self.show_beside(exc.field, exc.message(self.lang))
             return
         self._saved = True
         if self.SAVED_TOAST:
@@ -204,6 +206,15 @@ class FormModal(ChandongModal[T | None], Generic[T]):
         else:
             self.say(t("form_has_errors", self.lang), error=True)
         self._focus_first_error()
+
+    def show_beside(self, field: str, message: str) -> None:
+        """`message` beside the form field `field` (when the form has it), which takes the focus."""
+        targets = self.query(f"#error-{field}")
+        if targets:
+            target = targets.first(Static)
+            target.update(text(message))
+            target.add_class("-shown")
+            self._focus_first_error()
 
     def _focus_first_error(self) -> None:
         for field in self.query(FormField):

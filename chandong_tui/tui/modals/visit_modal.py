@@ -33,6 +33,7 @@ from textual.widgets import Checkbox, Input, Select, TextArea
 from chandong_tui.casework.access import sees_health
 from chandong_tui.casework.actions import record_visit
 from chandong_tui.casework.clock import KST, next_visit_default
+from chandong_tui.casework.corrections import newest_revision, revise_visit
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import (
@@ -152,7 +153,9 @@ def default_target(household: Household) -> TargetGroup:
 
 
 class VisitModal(FormModal[Visit]):
-    """Record a visit to `household`; dismisses with the saved `Visit` (None when dropped)."""
+    """Record a visit to `household`, or amend the visit `visit_id` (its newest revision, prefilled,
+    saved as a new revision with the reason asked at the end); dismisses with the saved `Visit`
+    (None when dropped)."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     DEFAULT_CSS = """
@@ -169,14 +172,12 @@ class VisitModal(FormModal[Visit]):
     VisitModal .no-next-row > SafeInput { width: 1fr; }
     """
 
-    def __init__(
-        self,
-        household_id: str,
-    ) -> None:
+    def __init__(self, household_id: str, visit_id: str | None = None) -> None:
         self.household = household_of(self.repo, household_id)
-        super().__init__(
-            t("visit_title", self.lang, household=household_label(self.repo, self.household, self.lang))
-        )
+        self.revising = newest_revision(self.repo, visit_id) if visit_id else None
+        """The revision being amended; None when recording a new visit."""
+        title = "corr_visit_title" if self.revising else "visit_title"
+        super().__init__(t(title, self.lang, household=household_label(self.repo, self.household, self.lang)))
         self.set_class(self.lang == Lang.EN, "-en")
         self.today = self.now().astimezone(KST).date()
         self.health = sees_health(self.repo.role)
@@ -187,47 +188,67 @@ class VisitModal(FormModal[Visit]):
         """Form rows (0-based) of the resources sent to the model, in order: maps its error indices."""
         self._confirmed_day: dt.date | None = None
         """The unlikely visit date the user said to save anyway (asked again for any other date)."""
+        if self.revising is not None:
+            self._auto_due = "-"  # the saved due date stays as it was, whatever the visit date
+            self._confirmed_day = self.revising.visited_on  # confirmed when it was saved
 
     # -- shape -----------------------------------------------------------------------------
     def fields(self) -> ComposeResult:
-        lang = self.lang
+        lang, v = self.lang, self.revising
         kind = VisitKind.HEALTH if self.repo.role == Role.VISITING_NURSE else VisitKind.REGULAR
         yield FormField(
             t("visited_on", lang),
-            SafeInput(self.today.isoformat(), placeholder=t("date_hint", lang), id="visited_on"),
+            SafeInput(
+                (v.visited_on if v else self.today).isoformat(),
+                placeholder=t("date_hint", lang),
+                id="visited_on",
+            ),
             "visited_on",
         )
         yield FormField(
             t("visit_kind", lang),
-            Select(enum_options(VisitKind, lang), value=kind.value, allow_blank=False, id="visit_kind"),
+            Select(
+                enum_options(VisitKind, lang),
+                value=(v.visit_kind if v else kind).value,
+                allow_blank=False,
+                id="visit_kind",
+            ),
             "visit_kind",
         )
         yield FormField(
             t("target_group", lang),
             Select(
                 enum_options(TargetGroup, lang),
-                value=default_target(self.household).value,
+                value=(v.target_group if v else default_target(self.household)).value,
                 allow_blank=False,
                 id="target_group",
             ),
             "target_group",
         )
-        yield FormField(t("needs_found", lang), PickList(*enum_options(Need, lang), id="needs"), "needs")
+        found = set(v.needs) if v else set()
+        needs = [(label, value, value in found) for label, value in enum_options(Need, lang)]
+        yield FormField(t("needs_found", lang), PickList(*needs, id="needs"), "needs")
         for row in range(RESOURCE_ROWS):
             name = f"resources-{row}"
+            link = v.resources[row] if v and row < len(v.resources) else None
             yield FormField(
                 t("resource_row", lang, n=row + 1),
                 FieldGroup(
-                    SafeInput(placeholder=t("agency", lang), id=f"{name}-agency"),
-                    SafeInput(placeholder=t("service", lang), id=f"{name}-service"),
+                    SafeInput(
+                        link.agency if link else "", placeholder=t("agency", lang), id=f"{name}-agency"
+                    ),
+                    SafeInput(
+                        link.service if link else "", placeholder=t("service", lang), id=f"{name}-service"
+                    ),
                     Select(
                         enum_options(ResourceCategory, lang),
                         prompt=t("resource_category", lang),
+                        value=link.category.value if link else Select.NULL,
                         id=f"{name}-category",
                     ),
                     Select(
                         enum_options(Outcome, lang),
-                        value=Outcome.PENDING.value,
+                        value=(link.outcome if link else Outcome.PENDING).value,
                         allow_blank=False,
                         id=f"{name}-outcome",
                     ),
@@ -236,28 +257,44 @@ class VisitModal(FormModal[Visit]):
                 ),
                 name,
             )
+        measures = v.health_measures if v else None
         if self.health:
             for field in HEALTH_FIELDS:
                 name = f"health_measures-{field}"
-                yield FormField(t(field, lang), SafeInput(id=name), name)
+                value = getattr(measures, field) if measures else None
+                yield FormField(t(field, lang), SafeInput("" if value is None else str(value), id=name), name)
             yield FormField(
-                t("health_note", lang), SafeTextArea(id="health_measures-note"), "health_measures-note"
+                t("health_note", lang),
+                SafeTextArea(measures.note if measures else "", id="health_measures-note"),
+                "health_measures-note",
             )
-        yield FormField(t("note", lang), SafeTextArea(id="note"), "note")
+        yield FormField(t("note", lang), SafeTextArea(v.note if v else "", id="note"), "note")
+        due = (v.next_visit_due.isoformat() if v.next_visit_due else "") if v else self._auto_due
         yield FormField(
             t("next_visit_due", lang),
-            SafeInput(self._auto_due, placeholder=t("date_hint", lang), id="next_visit_due"),
+            SafeInput(due, placeholder=t("date_hint", lang), id="next_visit_due"),
             "next_visit_due",
         )
         yield FormField(
             t("no_next_visit", lang),
             FieldGroup(
-                Checkbox(t("no_next_visit_tick", lang), value=False, compact=True, id="no_next_visit"),
-                SafeInput(placeholder=t("no_next_visit_reason", lang), id="no_next_visit_reason"),
+                Checkbox(
+                    t("no_next_visit_tick", lang),
+                    value=bool(v and v.no_next_visit_reason),
+                    compact=True,
+                    id="no_next_visit",
+                ),
+                SafeInput(
+                    v.no_next_visit_reason if v else "",
+                    placeholder=t("no_next_visit_reason", lang),
+                    id="no_next_visit_reason",
+                ),
                 classes="no-next-row",
             ),
             "no_next_visit_reason",
         )
+        if v is not None:
+            yield FormField(t("corr_reason", lang), SafeInput(id="revision_note"), "revision_note")
 
     @on(Checkbox.Changed, "#no_next_visit")
     def no_next_visit(self, event: Checkbox.Changed) -> None:
@@ -343,12 +380,31 @@ class VisitModal(FormModal[Visit]):
             "note": self.value_of("note"),
             **self._next_visit(),
         }
+        if self.revising is not None:
+            return self._amend(data)
         # Left out rather than None: a required field then reads "필수 항목입니다".
         return record_visit(
             self.repo,
             {key: value for key, value in data.items() if value is not None},
             at=self.now(),
             confirmed_day=self._confirmed_day,
+        )
+
+    def _amend(self, data: dict[str, Any]) -> Visit:
+        """Save the form as a new revision of the visit, with the reason (required, beside it)."""
+        from chandong_tui.tui.modals.note_modal import require_filled  # it imports this module
+
+        assert self.revising is not None
+        reason = str(self.value_of("revision_note") or "")
+        require_filled({"revision_note": reason}, ["revision_note"])
+        changes = {
+            k: v for k, v in data.items() if k != "household_id" and (v is not None or k == "next_visit_due")
+        }
+        changes.setdefault("no_next_visit_reason", "")  # a next visit chosen again clears it
+        if self.health:
+            changes["health_measures"] = data["health_measures"]
+        return revise_visit(
+            self.repo, self.revising.id, changes, reason, at=self.now(), confirmed_day=self._confirmed_day
         )
 
     def _resources(self) -> list[dict[str, Any]]:

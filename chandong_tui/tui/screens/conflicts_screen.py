@@ -31,6 +31,7 @@ from chandong_tui.model.enums import (
     HandoffState,
     HouseholdStatus,
     LabelledEnum,
+    MemberExit,
     TaskState,
 )
 from chandong_tui.model.records import Conference
@@ -56,6 +57,10 @@ FIELD_LABELS: dict[tuple[str, str], str] = {
     ("task", "state"): "handoff_state",
     ("task", "owner_id"): "task_assignee",
     ("conference", "agenda"): "conflict_field_agenda",
+    ("member", "name"): "name",
+    ("member", "birth_date"): "field_birth_date",
+    ("member", "left_on"): "corr_left_on",
+    ("member", "left_how"): "corr_left_how",
 }
 """(table, field) → the catalogue key of its name for people."""
 
@@ -64,6 +69,7 @@ ENUMS: dict[tuple[str, str], type[LabelledEnum]] = {
     ("crisis_flag", "level"): CrisisLevel,
     ("crisis_flag", "state"): FlagState,
     ("handoff", "state"): HandoffState,
+    ("member", "left_how"): MemberExit,
     ("task", "state"): TaskState,
 }
 WORKER_FIELDS = frozenset({("household", "owner_id"), ("handoff", "to_worker_id"), ("task", "owner_id")})

@@ -5,7 +5,12 @@ it (`modals/clock_modal.py`; pauses and resumes show on the timeline), `t` add a
 `n` / `a` mark an open task done / cancel it / give it to another worker (`modals/task_modal.py`; open
 and recently closed tasks have their own section, each step shows on the timeline), `c` ask to close
 the case with a reason after seeing what is still open (`modals/closure_modal.py`), `o` reopen a closed
-case with a reason. After a save the sections are read again.
+case with a reason. Corrections (`modals/correct_modals.py`): `e` edits the household (address, 통/반,
+tags, phone, consent, head, status), `i` adds a member, `m` corrects one (or marks them moved out /
+deceased), `s` amends a visit and `w` withdraws one entered in error; each is refused before its form
+opens when the role may not make it, and shows on the timeline with who, when and why. `f` on a
+household with an open flag warns and offers to update that one. After a save the sections are read
+again.
 Links awaiting an outcome (자원연계 · 서비스의뢰, `casework/links.py`) have their own section; `o`
 updates one's outcome on an open case (`modals/link_modal.py`; each update shows on the timeline).
 Enter opens a visit read back whole (`modals/visit_detail_modal.py`; a picker asks which, newest
@@ -34,6 +39,7 @@ from textual.widgets import Static
 from chandong_tui.casework.audit import log_view
 from chandong_tui.casework.clock import KST, first_visit_clock
 from chandong_tui.casework.closure import reopen_case
+from chandong_tui.casework.corrections import corrections_of, current_visits, may_correct
 from chandong_tui.casework.handoffs import history_lines, waiting_handoff_of
 from chandong_tui.casework.links import Link, links_of_household, may_update, wait_days
 from chandong_tui.casework.pausable import PausableClock, PauseStep, clocks_of_household, pause_steps
@@ -42,11 +48,19 @@ from chandong_tui.casework.repository import TaskChange, TimelineEntry
 from chandong_tui.casework.supervision import CLOSABLE, case_events_of
 from chandong_tui.casework.tasks import TaskWithClock, may_act_on, tasks_of_household
 from chandong_tui.i18n import Lang, t
-from chandong_tui.model.enums import FlagState, HouseholdStatus, HouseholdTag, LabelledEnum, TaskState
+from chandong_tui.model.enums import (
+    CorrectionSubject,
+    FlagState,
+    HouseholdStatus,
+    HouseholdTag,
+    LabelledEnum,
+    TaskState,
+)
 from chandong_tui.model.fields import mask_phone, mask_rrn
 from chandong_tui.model.records import (
     CaseEvent,
     Conference,
+    Correction,
     CrisisFlag,
     Handoff,
     Household,
@@ -57,7 +71,16 @@ from chandong_tui.model.records import (
 from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.bindings import hide_binding
 from chandong_tui.tui.flag_text import CLOCK_STYLES, LEVEL_STYLES, clock_label
+from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.clock_modal import ask_clock_step, kind_label
+from chandong_tui.tui.modals.correct_modals import (
+    HouseholdEditModal,
+    MemberModal,
+    correction_summary,
+    pick_visit,
+    refused_before,
+    withdraw_form,
+)
 from chandong_tui.tui.modals.flag_modal import FlagModal, FlagPicker, most_urgent_first
 from chandong_tui.tui.modals.resolve_flag_modal import ResolveFlagModal
 from chandong_tui.tui.modals.reveal_modal import ask_reveal, may_reveal
@@ -84,6 +107,14 @@ class CaseStep:
 
     at: dt.datetime
     record: CaseEvent
+
+
+@dataclass(frozen=True)
+class CorrectionStep:
+    """A correction of the household's records, on the timeline with who, when and why."""
+
+    at: dt.datetime
+    record: Correction
 
 
 @dataclass(frozen=True)
@@ -206,6 +237,41 @@ class HouseholdScreen(ChandongScreen[None]):
             show=False,
             tooltip="tip_visit_detail",
         ),
+        Binding(
+            "e", "edit_household", "key_corr_edit", id="household.edit", show=False, tooltip="tip_corr_edit"
+        ),
+        Binding(
+            "i",
+            "add_member",
+            "key_corr_add_member",
+            id="household.member_add",
+            show=False,
+            tooltip="tip_corr_add_member",
+        ),
+        Binding(
+            "m",
+            "correct_member",
+            "key_corr_member",
+            id="household.member_correct",
+            show=False,
+            tooltip="tip_corr_member",
+        ),
+        Binding(
+            "s",
+            "amend_visit",
+            "key_corr_amend",
+            id="household.visit_amend",
+            show=False,
+            tooltip="tip_corr_amend",
+        ),
+        Binding(
+            "w",
+            "withdraw_visit",
+            "key_corr_withdraw",
+            id="household.visit_withdraw",
+            show=False,
+            tooltip="tip_corr_withdraw",
+        ),
     ]
 
     def __init__(
@@ -281,6 +347,7 @@ class HouseholdScreen(ChandongScreen[None]):
                     *self.repo.timeline(self.household_id),
                     *self._case_events(),
                     *self._clock_steps(),
+                    *self._corrections(),
                     *self._link_steps(),
                 ],
                 key=lambda e: (e.at, e.record.id),
@@ -325,12 +392,15 @@ class HouseholdScreen(ChandongScreen[None]):
         )
         address = " ".join(x for x in (household.road_address, household.address_detail) if x)
         tags = ", ".join(HouseholdTag(tag).label(self.lang) for tag in household.tags) or t("none", self.lang)
+        if consent.given and consent.taken_by:
+            consent_text += f" · {self._worker(consent.taken_by)}"
         lines = [
             text(f"{t('household_detail', self.lang)} · {household.id}", _SECTION),
             self._field(
                 "col_tong_ban", t("tong_ban_value", self.lang, tong=household.tong, ban=household.ban)
             ),
             self._field("address", address),
+            self._field("phone", mask_phone(household.phone) or "-"),
             self._field("tags", tags),
             self._field("status", household.status.label(self.lang)),
             self._field("owner", self._worker(household.owner_id)),
@@ -355,7 +425,7 @@ class HouseholdScreen(ChandongScreen[None]):
             lines.append(
                 join(
                     [
-                        cell(member.name, 12),
+                        cell(member.name, 12, "" if member.current else _MUTED),
                         cell(t("age_value", self.lang, n=_age(member.birth_date, self.today)), 5),
                         cell(member.relation.label(self.lang), 8),
                         self._rrn_cell(member),
@@ -363,6 +433,9 @@ class HouseholdScreen(ChandongScreen[None]):
                     ]
                 )
             )
+            if member.left_how is not None and member.left_on is not None:
+                left = f"{member.left_how.label(self.lang)} {member.left_on.isoformat()}"
+                lines.append(join([cell("", 2), text(left, _MUTED)], ""))
             if member.health is not None:
                 health = member.health
                 parts = []
@@ -423,13 +496,26 @@ class HouseholdScreen(ChandongScreen[None]):
             line = join(
                 [
                     cell(flag.level.label(self.lang), 6, LEVEL_STYLES.get(flag.level.value, "")),
-                    cell(f"{t('raised_at', self.lang)} {flag.raised_at:%Y-%m-%d %H:%M}", 22),
+                    cell(
+                        f"{t('raised_at', self.lang)} {flag.clock_start.astimezone(KST):%Y-%m-%d %H:%M}", 22
+                    ),
                     cell(self._worker(flag.raised_by), 10),
                     self._clock(flag, at),
                     text(reasons),
                 ]
             )
             lines.append(line)
+            if flag.found_how is not None:
+                lines.append(
+                    join(
+                        [
+                            cell("", 6),
+                            text(
+                                f"{t('flag_found_how', self.lang)}: {flag.found_how.label(self.lang)}", _MUTED
+                            ),
+                        ]
+                    )
+                )
             if flag.note:
                 lines.append(join([cell("", 6), text(flag.note, _MUTED)]))
         if not flags:
@@ -544,6 +630,10 @@ class HouseholdScreen(ChandongScreen[None]):
         as timeline entries."""
         return [CaseStep(event.at, event) for event in case_events_of(self.repo, self.household_id)]  # type: ignore[misc]
 
+    def _corrections(self) -> list[TimelineEntry]:
+        """Corrections of the household, its members and its visits (who, when, which fields, why)."""
+        return [CorrectionStep(c.at, c) for c in corrections_of(self.repo, self.household_id)]  # type: ignore[misc]
+
     def _clock_steps(self) -> list[TimelineEntry]:
         """Each pause and resume of the household's clocks (its flags', its own, its tasks')."""
         return [ClockStep(step.at, step) for step in pause_steps(self.repo, self.household_id)]  # type: ignore[misc]
@@ -560,7 +650,13 @@ class HouseholdScreen(ChandongScreen[None]):
                 summary += f" ({t('next_visit_due', lang)} {record.next_visit_due.isoformat()})"
             elif record.no_next_visit_reason:
                 summary += f" ({t('no_next_visit_shown', lang, reason=record.no_next_visit_reason)})"
+            if record.withdrawn:  # stays in the history, marked, out of the reports
+                summary = f"[{t('corr_withdrawn', lang)}: {record.revision_note}] {summary}"
+            elif record.revises:
+                summary = f"[{t('corr_amended', lang)}] {summary}"
             return record.visit_kind.label(lang), self._worker(record.worker_id), summary
+        if isinstance(record, Correction):
+            return record.subject.label(lang), self._worker(record.actor_id), correction_summary(record, lang)
         if isinstance(record, CrisisFlag):
             reasons = ", ".join(reason.label(lang) for reason in record.reasons)
             return (
@@ -645,8 +741,29 @@ class HouseholdScreen(ChandongScreen[None]):
             self.app.push_screen(VisitModal(self.household.id), self._saved)
 
     def action_raise_flag(self) -> None:
-        if self.household is not None:
-            self.app.push_screen(FlagModal(self.household.id), self._saved)
+        """A new flag; when one is open already, say so first and offer to update it instead."""
+        self.refresh_records()
+        household = self.household
+        if household is None:
+            return
+        if not self.open_flags:
+            self.app.push_screen(FlagModal(household.id), self._saved)
+            return
+        from chandong_tui.tui.modals.flag_modal import flag_summary
+
+        def chosen(choice: str | None) -> None:
+            if choice == "update":
+                self._with_flag(self._update)
+            elif choice == "new":
+                self.app.push_screen(FlagModal(household.id, second=True), self._saved)
+
+        open_now = "\n".join(flag_summary(flag, self.lang) for flag in self.open_flags)
+        title = f"{t('err_flag_already_open', self.lang)}\n{open_now}"
+        options = [
+            (t("corr_flag_update_open", self.lang), "update"),
+            (t("corr_flag_raise_new", self.lang), "new"),
+        ]
+        self.app.push_screen(ChoiceModal(title, options), chosen)
 
     def action_update_flag(self) -> None:
         self._with_flag(self._update)
@@ -768,6 +885,59 @@ class HouseholdScreen(ChandongScreen[None]):
         from chandong_tui.tui.modals.task_modal import ask_task_step
 
         ask_task_step(self, mine, step=step, done=self._saved)
+
+    # -- corrections (`e`, `i`, `m`, `s`, `w`) ---------------------------------------------------
+    def action_edit_household(self) -> None:
+        if self.household is not None and not refused_before(self, CorrectionSubject.HOUSEHOLD):
+            self.app.push_screen(HouseholdEditModal(self.household.id), self._saved)
+
+    def action_add_member(self) -> None:
+        if self.household is not None and not refused_before(self, CorrectionSubject.MEMBER_ADDED):
+            self.app.push_screen(MemberModal(self.household.id), self._saved)
+
+    def action_correct_member(self) -> None:
+        """Pick a current member (when there are several) and correct them."""
+        household = self.household
+        if household is None or refused_before(self, CorrectionSubject.MEMBER):
+            return
+        members = [m for m in self.repo.members_of(household.id) if m.current]
+        if len(members) == 1:
+            self.app.push_screen(MemberModal(household.id, members[0].id), self._saved)
+            return
+
+        def picked(member_id: str | None) -> None:
+            if member_id is not None:
+                self.app.push_screen(MemberModal(household.id, member_id), self._saved)
+
+        options = [
+            (f"{m.name} · {m.relation.label(self.lang)} · {m.birth_date.isoformat()}", m.id) for m in members
+        ]
+        self.app.push_screen(ChoiceModal(t("corr_pick_member", self.lang), options), picked)
+
+    def _my_visits(self, subject: CorrectionSubject) -> list[Visit] | None:
+        """The visits (newest revisions, not withdrawn) the user may amend or withdraw; None (and one
+        line saying why) when they may change none of them."""
+        if self.household is None:
+            return None
+        visits = current_visits(self.repo, self.household.id)
+        mine = [v for v in visits if may_correct(self.repo, subject, responsible=v.worker_id)]
+        if visits and not mine:
+            refused_before(self, subject, visits[0].worker_id)
+            return None
+        return mine
+
+    def action_amend_visit(self) -> None:
+        household = self.household
+        visits = self._my_visits(CorrectionSubject.VISIT_REVISED)
+        if household is not None and visits is not None:
+            pick_visit(
+                self, visits, lambda v: self.app.push_screen(VisitModal(household.id, v.id), self._saved)
+            )
+
+    def action_withdraw_visit(self) -> None:
+        visits = self._my_visits(CorrectionSubject.VISIT_WITHDRAWN)
+        if visits is not None:
+            pick_visit(self, visits, lambda v: self.app.push_screen(withdraw_form(self, v), self._saved))
 
     # -- follow-up of links (`o`) and a visit read back whole (Enter) ---------------------------
     def action_link_outcome(self) -> None:
