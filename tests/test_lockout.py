@@ -61,8 +61,8 @@ def test_unknown_and_known_logins_take_similar_time(vault: Path) -> None:
             unlock(vault, user, "wrong passphrase!")
         return time.perf_counter() - start
 
-    known = min(timed("planner") for _ in range(2))
-    unknown = min(timed("ghost") for _ in range(2))
+    known = min(timed("planner") for _ in range(3))  # the least disturbed of three (a busy machine)
+    unknown = min(timed("ghost") for _ in range(3))
     assert 0.5 < known / unknown < 2.0  # both are one Argon2id derivation
 
 

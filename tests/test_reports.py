@@ -321,10 +321,12 @@ def test_cli_subprocess_when_wired(report_vaults: dict[str, Path]) -> None:
     """Through `python -m chandong_tui`, once cli.py registers the report subcommands."""
     from chandong_tui.cli import build_parser
     from tests.conftest import run_cli
+    from tests.trust_support import trust_vault
 
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     if "report" not in sub.choices:
         pytest.skip("cli.build_parser() does not call cli_reports.register(sub) yet")
+    trust_vault(report_vaults["A"])  # this PC has opened the vault before (its fingerprint is pinned)
     result = run_cli(
         "report",
         "monthly",
