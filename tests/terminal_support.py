@@ -435,11 +435,16 @@ def record_visit_and_raise_flag(tmux: Tmux) -> None:
     raise_flag(tmux)
 
 
-def record_visit(tmux: Tmux) -> None:
-    """On the household's screen: record a visit with keys alone.
+RESOURCE = ("동작구 주거복지센터", "주거급여 신청 지원")
+"""(기관, 서비스) of the resource `record_visit(…, with_resource=True)` links (분야 물품지원, 진행중)."""
+
+
+def record_visit(tmux: Tmux, *, with_resource: bool = False) -> None:
+    """On the household's screen: record a visit with keys alone (and a resource linked on it).
 
     The only place that knows the visit form's fields and their order (`v`): 방문일 (today), 방문 유형,
-    대상, 확인된 욕구 (a pick list), three resource rows of four fields, 메모, 다음 방문 예정일 (proposed).
+    대상, 확인된 욕구 (a pick list), three resource rows of four fields (기관, 서비스, 분야, 처리결과), 메모,
+    다음 방문 예정일 (proposed).
     """
     tmux.keys("v")
     tmux.wait_for("방문상담 기록")
@@ -447,13 +452,29 @@ def record_visit(tmux: Tmux) -> None:
     tmux.keys("Tab", "Tab", "Tab")  # 방문일 → 방문 유형 → 대상 → 확인된 욕구
     tmux.type("주")  # the pick list jumps to 주거 ...
     tmux.keys("Space")  # ... and space picks it
-    tmux.keys(*["Tab"] * 13)  # past the resource rows (left empty) to 메모
+    if with_resource:
+        agency, service = RESOURCE
+        tmux.keys("Tab")
+        tmux.type(agency)
+        tmux.keys("Tab")
+        tmux.type(service)
+        tmux.keys("Tab", "Enter")  # 분야: open the list ...
+        tmux.type("물")  # ... type to find 물품지원 ...
+        tmux.keys("Enter")  # ... and pick it
+        tmux.keys(*["Tab"] * 10)  # past 처리결과 (진행중) and the two empty rows to 메모
+    else:
+        tmux.keys(*["Tab"] * 13)  # past the resource rows (left empty) to 메모
     tmux.type(VISIT_NOTE)
     tmux.settle()  # Ctrl+S acts at once, the note's keys go through the editor first
     tmux.keys("C-s")
     tmux.wait_for("저장됨")
-    tmux.wait_for(f"주거 · {VISIT_NOTE}")  # on the household's timeline: need and note
     tmux.wait_gone("저장됨", timeout=10)
+    if with_resource:
+        tmux.wait_for(f"진행중   {agency} / {service}")  # among the links awaiting an outcome
+    else:
+        tmux.keys("PageDown")  # the timeline, below the sections ...
+        tmux.wait_for(f"주거 · {VISIT_NOTE}")  # ... shows the visit: need and note
+        tmux.keys("Home")  # back to the top of the household
 
 
 def raise_flag(tmux: Tmux) -> None:
@@ -499,6 +520,7 @@ def add_and_finish_task(tmux: Tmux) -> None:
     tmux.settle()
     tmux.keys("C-s")
     tmux.wait_for("저장됨")
+    tmux.keys("PageDown")  # the timeline, below the sections
     tmux.wait_for(TASK_NOTE)  # the step on the timeline, with its note
 
 
