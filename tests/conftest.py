@@ -14,6 +14,7 @@ import pytest
 
 if TYPE_CHECKING:
     from chandong_tui.casework.repository import CaseRepository
+    from tests.terminal_support import Tmux
 
 REPO = Path(__file__).resolve().parent.parent
 PASSPHRASE = "correct horse battery"
@@ -101,3 +102,11 @@ def opened(vault: Path, user: str) -> Iterator[CaseRepository]:
 
     with unlock(vault, user, DEMO_PASSPHRASE) as session:
         yield CaseRepository(session)
+
+
+@pytest.fixture
+def tmux() -> Iterator[Tmux]:
+    """A tmux server of the test's own (its own socket), killed with everything in it afterwards."""
+    from tests.terminal_support import tmux_session  # it reads this module's REPO
+
+    yield from tmux_session()

@@ -31,7 +31,6 @@ from tests.terminal_support import (
     sign_in,
     sshd_server,
     then_report_exit,
-    tmux_session,
     vault_facts,
     visit_and_flag_with_keys_alone,
     wait_gone,
@@ -41,11 +40,6 @@ pytestmark = [needs_ssh, pytest.mark.timeout(120)]
 
 EXIT_WITHIN_S = 10
 """How long the app may take to leave after its terminal went away."""
-
-
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    yield from tmux_session()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ raise a crisis flag, with keys alone; the vault holds both afterwards."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,16 +15,10 @@ from tests.terminal_support import (
     open_household,
     sign_in,
     then_report_exit,
-    tmux_session,
     visit_and_flag_with_keys_alone,
 )
 
 pytestmark = [needs_tmux, pytest.mark.timeout(120)]
-
-
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    yield from tmux_session()
 
 
 def test_demo_in_a_real_terminal(tmux: Tmux, tmp_path: Path, chandong_home: Path) -> None:

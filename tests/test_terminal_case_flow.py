@@ -4,7 +4,6 @@ and close it. Afterwards the vault holds the visit with its resource, the outcom
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,17 +23,11 @@ from tests.terminal_support import (
     record_visit,
     sign_in,
     then_report_exit,
-    tmux_session,
 )
 
 pytestmark = [needs_tmux, pytest.mark.timeout(180)]
 
 OUTCOME_NOTE = "급여 결정 통지"
-
-
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    yield from tmux_session()
 
 
 def test_a_visit_with_a_resource_its_outcome_later_and_a_task_closed(

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,15 +14,9 @@ from tests.terminal_support import (
     needs_tmux,
     sign_in,
     then_report_exit,
-    tmux_session,
 )
 
 pytestmark = [needs_tmux, pytest.mark.timeout(120)]
-
-
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    yield from tmux_session()
 
 
 def test_jamo_keys_in_a_real_terminal(tmux: Tmux, tmp_path: Path, chandong_home: Path) -> None:

@@ -4,7 +4,6 @@ the vault holds the outcome (a new outcome record, published)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,17 +19,11 @@ from tests.terminal_support import (
     open_household,
     sign_in,
     then_report_exit,
-    tmux_session,
 )
 
 pytestmark = [needs_tmux, pytest.mark.timeout(120)]
 
 NOTE = "결정 통지 받음"
-
-
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    yield from tmux_session()
 
 
 def head_household(vault: Path) -> str:

@@ -3,7 +3,6 @@ add a follow-up task, then mark it done; the vault holds the visit and the finis
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,15 +23,9 @@ from tests.terminal_support import (
     record_visit,
     sign_in,
     then_report_exit,
-    tmux_session,
 )
 
 pytestmark = [needs_tmux, pytest.mark.timeout(180)]
-
-
-@pytest.fixture
-def tmux() -> Iterator[Tmux]:
-    yield from tmux_session()
 
 
 def test_find_a_household_record_a_visit_add_a_task_and_finish_it(

@@ -17,6 +17,7 @@ is no longer a member is read only when such a list names it (`writers.Writers.c
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -56,20 +57,26 @@ def _canonical(doc: dict[str, object]) -> bytes:
     return orjson.dumps({k: v for k, v in doc.items() if k != "sig"}, option=orjson.OPT_SORT_KEYS)
 
 
-def unsigned_files(info: VaultInfo) -> dict[str, str]:
-    """Every unsigned chunk, pack and snapshot in the device folders: relative path → SHA-256."""
-    found: dict[str, str] = {}
+def _stored_files(info: VaultInfo) -> Iterator[tuple[Path, bytes]]:
+    """Every chunk, pack, snapshot and conflict copy in the device folders, with its bytes (a file that
+    cannot be read is left out: `verify` reports it)."""
     for device in device_folders(info.devices):
         for path in sorted((info.devices / device).iterdir()):
             if classify(path.name).kind not in ("chunk", "pack", "snapshot", "copy"):
                 continue
             try:
-                data = path.read_bytes()
+                yield path, path.read_bytes()
             except OSError:
                 continue
-            if not data.startswith(SIGNED_MAGIC):
-                found[str(path.relative_to(info.root))] = file_digest(data)
-    return found
+
+
+def unsigned_files(info: VaultInfo) -> dict[str, str]:
+    """Every unsigned chunk, pack and snapshot in the device folders: relative path → SHA-256."""
+    return {
+        str(path.relative_to(info.root)): file_digest(data)
+        for path, data in _stored_files(info)
+        if not data.startswith(SIGNED_MAGIC)
+    }
 
 
 def write_manifest(info: VaultInfo, admin: Identity, files: dict[str, str]) -> None:
@@ -143,17 +150,13 @@ def _admin_signed(info: VaultInfo, keyring: Keyring, data: bytes) -> dict[str, s
 def files_signed_by(info: VaultInfo, uhash: str) -> dict[str, str]:
     """Every chunk, pack and snapshot whose certificate names the user of hash `uhash`: path → digest."""
     found: dict[str, str] = {}
-    for device in device_folders(info.devices):
-        for path in sorted((info.devices / device).iterdir()):
-            if classify(path.name).kind not in ("chunk", "pack", "snapshot", "copy"):
-                continue
-            try:
-                data = path.read_bytes()
-                header, _ = read_header(data)
-            except (OSError, IntegrityError):
-                continue
-            if (header.cert or {}).get("user") == uhash:
-                found[str(path.relative_to(info.root))] = file_digest(data)
+    for path, data in _stored_files(info):
+        try:
+            header, _ = read_header(data)
+        except IntegrityError:
+            continue
+        if (header.cert or {}).get("user") == uhash:
+            found[str(path.relative_to(info.root))] = file_digest(data)
     return found
 
 
