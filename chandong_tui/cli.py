@@ -371,9 +371,10 @@ def build_parser(*, scripts: bool = True) -> Parser:
     cli_clock.register(sub)
     cli_sync.register(sub)
     cli_settings.register(sub)
-    from chandong_tui import cli_tasks
+    from chandong_tui import cli_conference, cli_tasks
 
     cli_tasks.register(sub)
+    cli_conference.register(sub)
     return parser
 
 

@@ -1277,3 +1277,19 @@ CATALOGUE.update(
     }
 )
 # -- end crash --
+
+# -- conference minutes printed and exported (cli_conference.py, issue 19) -----------------------------
+CATALOGUE.update(
+    {
+        "minutes_title": Label("사례회의 회의록", "Case conference minutes"),
+        "minutes_when": Label("일시", "When"),
+        "minutes_facilitator": Label("진행", "Facilitator"),
+        "minutes_staff": Label("참석 직원", "Staff attending"),
+        "minutes_outside": Label("외부 참석자", "Outside attendees"),
+        "minutes_note": Label("의견", "Note"),
+        "minutes_task": Label("후속 업무", "Follow-up"),
+        "minutes_sealed": Label("확정", "Sealed"),
+        "minutes_revision": Label("수정 사유", "Reason for the addendum"),
+    }
+)
+# -- end conference minutes --

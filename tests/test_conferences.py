@@ -29,22 +29,14 @@ from chandong_tui.casework.conferences import (
 )
 from chandong_tui.casework.errors import IllegalTransition, MissingText, NotFound
 from chandong_tui.casework.handoffs import decline_handoff, request_handoff
-from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.supervision import case_events_of
 from chandong_tui.model.enums import CaseAction, ConferenceState, Decision, HouseholdStatus, TaskState
 from chandong_tui.model.records import Conference, CrisisFlag, Household, Task
+from tests.conference_support import MEETING, open_cases
 from tests.conftest import opened
 
-MEETING = dt.datetime(2027, 2, 5, 14, 0, tzinfo=KST)
-"""Friday before 설날 2027: follow-ups fall due after the holidays."""
 AT = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
 OUTSIDE = {"name": "한가람", "organisation": "동작구 정신건강복지센터"}
-
-
-def open_cases(repo: CaseRepository, n: int, owner: str = "planner") -> list[str]:
-    found = [s.id for s in repo.household_summaries() if s.owner_id == owner and s.status == "open"]
-    assert len(found) >= n
-    return found[:n]
 
 
 def test_conference_from_schedule_to_sealed_minutes_and_tasks(demo_vault: Path) -> None:
