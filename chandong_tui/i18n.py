@@ -1278,7 +1278,7 @@ CATALOGUE.update(
 )
 # -- end crash --
 
-# -- conference minutes printed and exported (cli_conference.py, issue 19) -----------------------------
+# -- conference minutes: sealing confirmed, printed and exported (issue 19) -----------------------------
 CATALOGUE.update(
     {
         "minutes_title": Label("사례회의 회의록", "Case conference minutes"),
@@ -1290,6 +1290,10 @@ CATALOGUE.update(
         "minutes_task": Label("후속 업무", "Follow-up"),
         "minutes_sealed": Label("확정", "Sealed"),
         "minutes_revision": Label("수정 사유", "Reason for the addendum"),
+        "seal_confirm": Label(
+            "회의록을 확정할까요? 확정한 뒤에는 사유를 적은 추가 기록으로만 고칠 수 있습니다 (y/n)",
+            "Seal the minutes? Once sealed they change only by an addendum with a reason (y/n)",
+        ),
     }
 )
 # -- end conference minutes --

@@ -308,10 +308,8 @@ def seal_minutes(
     repo: CaseRepository, conference_id: str, minutes: str = "", *, at: dt.datetime | None = None
 ) -> Conference:
     """Close the meeting and seal its minutes; every household on the agenda needs a decision."""
-    conference = _in_meeting(repo, conference_id)
-    undecided = [item.household_id for item in conference.agenda if item.decision is None]
-    if undecided:
-        raise IllegalTransition("err_undecided", households=", ".join(undecided))
+    conference = _run_by_me(repo, conference_id)
+    check_sealable(conference)
     sealed = Conference.model_validate(
         {
             **conference.model_dump(),
@@ -322,6 +320,16 @@ def seal_minutes(
         }
     )
     return _save(repo, sealed)
+
+
+def check_sealable(conference: Conference) -> None:
+    """Refuse sealing before the meeting has started (or once sealed) and while a household on the
+    agenda is undecided; screens ask this before the confirmation, `seal_minutes` again on saving."""
+    if conference.state is not ConferenceState.IN_PROGRESS:
+        raise IllegalTransition("err_not_in_meeting", conference=conference.id, state=conference.state)
+    undecided = [item.household_id for item in conference.agenda if item.decision is None]
+    if undecided:
+        raise IllegalTransition("err_undecided", households=", ".join(undecided))
 
 
 def revise_minutes(

@@ -19,6 +19,7 @@ from chandong_tui.model.enums import ConferenceKind, ConferenceState, Decision
 from chandong_tui.model.records import Conference, Task
 from chandong_tui.tui.app import ChandongApp
 from chandong_tui.tui.modals.conference_modal import ConferenceModal
+from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.decision_modal import DecisionModal
 from chandong_tui.tui.modals.note_modal import NoteModal
 from chandong_tui.tui.screens.conference_screen import ConferenceScreen
@@ -26,7 +27,7 @@ from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.week_screen import WeekScreen
 from chandong_tui.tui.widgets.work_list import WorkList
 from tests.conftest import opened
-from tests.tui.driving import run_app, sign_in
+from tests.tui.driving import notifications, run_app, sign_in
 from tests.tui.screen_support import pick_option, read_repo, shown_error, tab_to, type_text
 
 AT = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
@@ -76,6 +77,9 @@ def test_conference_from_scheduling_through_meeting_mode_to_sealed_minutes(demo_
             first,
             second,
         ]
+        await pilot.press("s")  # before the meeting has started: refused, saying why
+        await pilot.pause()
+        assert app.screen is screen and "회의 진행 중이 아닙니다" in notifications(app)[-1]
         await pilot.press("m")  # meeting mode: starts, then the first undecided household
         await pilot.pause()
         decision = app.screen
@@ -88,12 +92,29 @@ def test_conference_from_scheduling_through_meeting_mode_to_sealed_minutes(demo_
         await pilot.pause()
         decision = app.screen
         assert isinstance(decision, DecisionModal) and decision.item.household_id == second
+        await pilot.press("escape")  # the walk pauses: one household still undecided
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen is screen and second in notifications(app)[-1], "refused while undecided"
+        await pilot.press("m")
+        await pilot.pause()
+        decision = app.screen
+        assert isinstance(decision, DecisionModal) and decision.item.household_id == second
         await pick_option(pilot, "긴")  # 긴급지원
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen
         assert screen.check_action("seal", ())
         await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal), "sealing asks first"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and screen.conference.state is ConferenceState.IN_PROGRESS
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, NoteModal)
         await type_text(pilot, "두 가구 논의, [bold]끝[/]")

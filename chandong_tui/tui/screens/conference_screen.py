@@ -3,8 +3,9 @@
 The agenda is a keyboard list (Enter opens the household). `a` adds a suggested household, `m` runs the
 meeting: it starts it (the facilitator or a supervisor) and walks the agenda, opening the decision form
 of each household still undecided (`conferences.next_undecided`) one after the other (Esc pauses the
-walk, `m` resumes it); `d` decides (again) the household under the cursor; `s` seals the minutes once
-every household is decided. Sealed minutes are read-only here (a correction is a revision).
+walk, `m` resumes it); `d` decides (again) the household under the cursor; `s` seals the minutes: before
+the meeting has started or while a household is undecided it says why, otherwise it asks for
+confirmation first. Sealed minutes are read-only here (a correction is a revision).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from chandong_tui.casework.clock import KST
 from chandong_tui.casework.conferences import (
     add_to_agenda,
     agenda_suggestions,
+    check_sealable,
     next_undecided,
     revisions_of,
     seal_minutes,
@@ -35,6 +37,7 @@ from chandong_tui.model.records import AgendaItem, Conference, Task
 from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.conference_modal import suggestion_label
+from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.decision_modal import DecisionModal
 from chandong_tui.tui.modals.note_modal import NoteModal
 from chandong_tui.tui.text import cell, join, text
@@ -204,12 +207,9 @@ class ConferenceScreen(ChandongScreen[None]):
             return (
                 self._runs_it() and conference is not None and conference.state is ConferenceState.IN_PROGRESS
             )
-        if action == "seal":
+        if action == "seal":  # shown until sealed: pressed too early, it says why (action_seal)
             return (
-                self._runs_it()
-                and conference is not None
-                and conference.state is ConferenceState.IN_PROGRESS
-                and next_undecided(conference) is None
+                self._runs_it() and conference is not None and conference.state is not ConferenceState.SEALED
             )
         if action == "add_agenda":
             return (
@@ -273,23 +273,30 @@ class ConferenceScreen(ChandongScreen[None]):
         self._decide(conference.agenda[agenda.highlighted])
 
     def action_seal(self) -> None:
+        """Refused with the reason before the meeting has started or while a household is undecided;
+        otherwise asks for confirmation (sealed minutes change only by an addendum), then the text."""
         conference = self.conference
-        if conference is None:
+        if conference is None or not self._act(lambda: check_sealable(conference)):
             return
 
         def done(result: object) -> None:
             if result is not None:
                 self.refresh_records()
 
-        self.app.push_screen(
-            NoteModal(
-                t("seal_title", self.lang),
-                t("seal_minutes", self.lang),
-                lambda minutes: seal_minutes(self.repo, conference.id, minutes, at=self.now()),
-                required=False,
-            ),
-            done,
-        )
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            self.app.push_screen(
+                NoteModal(
+                    t("seal_title", self.lang),
+                    t("seal_minutes", self.lang),
+                    lambda minutes: seal_minutes(self.repo, conference.id, minutes, at=self.now()),
+                    required=False,
+                ),
+                done,
+            )
+
+        self.app.push_screen(ConfirmModal(t("seal_confirm", self.lang)), confirmed)
 
     def action_add_agenda(self) -> None:
         conference = self.conference
