@@ -1278,7 +1278,7 @@ CATALOGUE.update(
 )
 # -- end crash --
 
-# -- conference minutes: sealing confirmed, printed and exported (issue 19) -----------------------------
+# -- conferences (issue 19): any household on the agenda, sealing confirmed, minutes printed --
 CATALOGUE.update(
     {
         "minutes_title": Label("사례회의 회의록", "Case conference minutes"),
@@ -1290,6 +1290,21 @@ CATALOGUE.update(
         "minutes_task": Label("후속 업무", "Follow-up"),
         "minutes_sealed": Label("확정", "Sealed"),
         "minutes_revision": Label("수정 사유", "Reason for the addendum"),
+        "agenda_search_title": Label(
+            "안건에 가구 추가 · {conference}", "Add a household to the agenda · {conference}"
+        ),
+        "agenda_search_hint": Label(
+            "이름, 주소, 통-반(3-2), 초성(ㄱㅊㅅ)으로 찾기 · ↓ 목록 · Enter 추가",
+            "Find by name, address, tong-ban (3-2), initials · ↓ list · Enter adds",
+        ),
+        "key_find_household": Label("가구 찾기", "Find"),
+        "tip_find_household": Label(
+            "추천 밖의 가구도 찾아 안건에 올립니다", "Find any household and put it on the agenda"
+        ),
+        "key_remove_agenda": Label("안건 빼기", "Remove"),
+        "tip_remove_agenda": Label(
+            "회의 전에 커서의 가구를 안건에서 뺍니다", "Take the household under the cursor off the agenda"
+        ),
         "seal_confirm": Label(
             "회의록을 확정할까요? 확정한 뒤에는 사유를 적은 추가 기록으로만 고칠 수 있습니다 (y/n)",
             "Seal the minutes? Once sealed they change only by an addendum with a reason (y/n)",

@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from chandong_tui.casework.clock import KST
 from chandong_tui.casework.conferences import agenda_suggestions, current_conferences
@@ -18,6 +19,7 @@ from chandong_tui.i18n import t
 from chandong_tui.model.enums import ConferenceKind, ConferenceState, Decision
 from chandong_tui.model.records import Conference, Task
 from chandong_tui.tui.app import ChandongApp
+from chandong_tui.tui.modals.agenda_modal import AgendaSearchModal
 from chandong_tui.tui.modals.conference_modal import ConferenceModal
 from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.decision_modal import DecisionModal
@@ -25,6 +27,7 @@ from chandong_tui.tui.modals.note_modal import NoteModal
 from chandong_tui.tui.screens.conference_screen import ConferenceScreen
 from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
 from chandong_tui.tui.screens.week_screen import WeekScreen
+from chandong_tui.tui.widgets.household_list import HouseholdList
 from chandong_tui.tui.widgets.work_list import WorkList
 from tests.conftest import opened
 from tests.tui.driving import notifications, run_app, sign_in
@@ -200,3 +203,55 @@ def test_week_view_from_anywhere_and_its_help(demo_vault: Path) -> None:
         assert isinstance(app.screen, DashboardScreen)
 
     run_app(app_for(demo_vault, "planner"), scenario)
+
+
+def test_any_household_found_and_put_on_the_agenda_then_one_taken_off(demo_vault: Path) -> None:
+    """`f` finds a household that is not suggested (by its head's name, as in the household list) and
+    puts it on the agenda; `x` takes the household under the cursor off before the meeting."""
+    with opened(demo_vault, "supervisor") as repo:
+        upcoming = my_work(repo, AT).conferences[0]
+        suggested = {s.household_id for s in agenda_suggestions(repo, AT)}
+        on_agenda = {item.household_id for item in upcoming.agenda}
+        summaries = repo.household_summaries()
+        names = [s.head_name for s in summaries]
+        wanted = next(
+            s
+            for s in summaries
+            if s.id not in suggested | on_agenda and names.count(s.head_name) == 1 and s.status == "open"
+        )
+    assert upcoming.state is ConferenceState.SCHEDULED and upcoming.agenda
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await sign_in(app, pilot, to_households=False)
+        work = app.screen.query_one("#work", WorkList)
+        work.highlighted = work.get_option_index(f"conference:{upcoming.id}")
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConferenceScreen)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaSearchModal)
+        await type_text(pilot, wanted.head_name)
+        await pilot.pause()
+        found = app.screen.query_one(HouseholdList)
+        assert [s.id for s in found.rows] == [wanted.id]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.conference is not None
+        assert screen.conference.agenda[-1].household_id == wanted.id
+        first = screen.conference.agenda[0].household_id
+        screen.query_one("#conference-agenda", OptionList).highlighted = 0
+        await pilot.press("x")
+        await pilot.pause()
+        assert first not in [item.household_id for item in screen.conference.agenda]
+
+    run_app(app_for(demo_vault), scenario)
+    stored = read_repo(demo_vault, "supervisor", lambda repo: repo.get(Conference, upcoming.id))
+    assert (
+        [item.household_id for item in stored.agenda]
+        == [  # type: ignore[attr-defined]
+            *[item.household_id for item in upcoming.agenda[1:]],
+            wanted.id,
+        ]
+    )

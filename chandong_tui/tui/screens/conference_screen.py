@@ -1,6 +1,7 @@
 """`ConferenceScreen`: one case conference (사례회의): when, where, who, its agenda and minutes.
 
-The agenda is a keyboard list (Enter opens the household). `a` adds a suggested household, `m` runs the
+The agenda is a keyboard list (Enter opens the household). `a` adds a suggested household, `f` finds
+any household (as in the household list), `x` takes one off before the meeting, `m` runs the
 meeting: it starts it (the facilitator or a supervisor) and walks the agenda, opening the decision form
 of each household still undecided (`conferences.next_undecided`) one after the other (Esc pauses the
 walk, `m` resumes it); `d` decides (again) the household under the cursor; `s` seals the minutes: before
@@ -25,6 +26,7 @@ from chandong_tui.casework.conferences import (
     agenda_suggestions,
     check_sealable,
     next_undecided,
+    remove_from_agenda,
     revisions_of,
     seal_minutes,
     start_meeting,
@@ -35,6 +37,7 @@ from chandong_tui.i18n import t
 from chandong_tui.model.enums import ConferenceState
 from chandong_tui.model.records import AgendaItem, Conference, Task
 from chandong_tui.tui.base import ChandongScreen
+from chandong_tui.tui.modals.agenda_modal import AgendaSearchModal
 from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.conference_modal import suggestion_label
 from chandong_tui.tui.modals.confirm_modal import ConfirmModal
@@ -65,6 +68,22 @@ class ConferenceScreen(ChandongScreen[None]):
         Binding("s", "seal", "key_seal", id="conference.seal", show=True, tooltip="tip_seal"),
         Binding(
             "a", "add_agenda", "key_add_agenda", id="conference.add", show=True, tooltip="tip_add_agenda"
+        ),
+        Binding(
+            "f",
+            "find_household",
+            "key_find_household",
+            id="conference.find",
+            show=True,
+            tooltip="tip_find_household",
+        ),
+        Binding(
+            "x",
+            "remove_agenda",
+            "key_remove_agenda",
+            id="conference.remove",
+            show=True,
+            tooltip="tip_remove_agenda",
         ),
         Binding(
             "o",
@@ -211,7 +230,14 @@ class ConferenceScreen(ChandongScreen[None]):
             return (
                 self._runs_it() and conference is not None and conference.state is not ConferenceState.SEALED
             )
-        if action == "add_agenda":
+        if action == "remove_agenda":
+            return (
+                self._runs_it()
+                and conference is not None
+                and conference.state is ConferenceState.SCHEDULED
+                and bool(conference.agenda)
+            )
+        if action in ("add_agenda", "find_household"):
             return (
                 self._runs_it() and conference is not None and conference.state is not ConferenceState.SEALED
             )
@@ -316,6 +342,31 @@ class ConferenceScreen(ChandongScreen[None]):
                 self.refresh_records()
 
         self.app.push_screen(ChoiceModal(t("conference_pick_household", self.lang), options), picked)
+
+    def action_find_household(self) -> None:
+        """Any household, found as in the household list (`AgendaSearchModal`)."""
+        conference = self.conference
+        if conference is None:
+            return
+
+        def picked(household_id: str | None) -> None:
+            if household_id and self._act(lambda: add_to_agenda(self.repo, conference.id, household_id)):
+                self.refresh_records()
+
+        on_agenda = frozenset(item.household_id for item in conference.agenda)
+        title = conference.conference_kind.label(self.lang)
+        self.app.push_screen(AgendaSearchModal(title, on_agenda), picked)
+
+    def action_remove_agenda(self) -> None:
+        """Take the household under the cursor off the agenda (before the meeting)."""
+        conference = self.conference
+        agenda = self.query_one("#conference-agenda", OptionList)
+        option = agenda.highlighted_option
+        if conference is None or option is None or option.id is None:
+            return
+        household_id = option.id
+        if self._act(lambda: remove_from_agenda(self.repo, conference.id, household_id)):
+            self.refresh_records()
 
     @on(OptionList.OptionSelected, "#conference-agenda")
     def selected(self, event: OptionList.OptionSelected) -> None:
