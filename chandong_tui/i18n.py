@@ -1305,6 +1305,10 @@ CATALOGUE.update(
         "tip_remove_agenda": Label(
             "회의 전에 커서의 가구를 안건에서 뺍니다", "Take the household under the cursor off the agenda"
         ),
+        "key_move_up": Label("위로", "Move up"),
+        "tip_move_up": Label("커서의 가구를 안건에서 한 칸 올립니다", "Move the household up the agenda"),
+        "key_move_down": Label("아래로", "Move down"),
+        "tip_move_down": Label("커서의 가구를 안건에서 한 칸 내립니다", "Move the household down the agenda"),
         "seal_confirm": Label(
             "회의록을 확정할까요? 확정한 뒤에는 사유를 적은 추가 기록으로만 고칠 수 있습니다 (y/n)",
             "Seal the minutes? Once sealed they change only by an addendum with a reason (y/n)",

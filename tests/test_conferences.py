@@ -16,6 +16,7 @@ from chandong_tui.casework.conferences import (
     agenda_suggestions,
     current_conferences,
     get_conference,
+    move_on_agenda,
     next_undecided,
     record_decision,
     remove_from_agenda,
@@ -230,3 +231,22 @@ def test_week_view(demo_vault: Path) -> None:
     by_day = {day: [c.id for c in conferences] for day, conferences in week}
     assert monday.id in by_day[dt.date(2027, 2, 1)]
     assert revision.id in by_day[dt.date(2027, 2, 5)] and friday.id not in by_day[dt.date(2027, 2, 5)]
+
+
+def test_agenda_reordered_before_the_meeting_only(demo_vault: Path) -> None:
+    with opened(demo_vault, "supervisor") as repo:
+        a, b, c = open_cases(repo, 3)
+        conference = schedule_conference(repo, conference_kind="dong", scheduled_at=MEETING, agenda=[a, b, c])
+        move_on_agenda(repo, conference.id, c, -1)
+        move_on_agenda(repo, conference.id, a, -1)  # already first: stays
+        moved = move_on_agenda(repo, conference.id, a, 5)  # past the end: last
+        with pytest.raises(NotFound):
+            move_on_agenda(repo, conference.id, "h-nowhere", 1)
+        start_meeting(repo, conference.id, at=MEETING)
+        with pytest.raises(IllegalTransition) as refused:
+            move_on_agenda(repo, conference.id, a, -1)
+        assert refused.value.key == "err_not_scheduled"
+    with opened(demo_vault, "planner") as repo:
+        stored = get_conference(repo, conference.id)
+    assert [i.household_id for i in moved.agenda] == [c, b, a]
+    assert [i.household_id for i in stored.agenda] == [c, b, a]

@@ -222,6 +222,19 @@ def remove_from_agenda(repo: CaseRepository, conference_id: str, household_id: s
     return _save(repo, conference.model_copy(update={"agenda": agenda}))
 
 
+def move_on_agenda(repo: CaseRepository, conference_id: str, household_id: str, offset: int) -> Conference:
+    """Move a household up (`offset` < 0) or down the agenda before the meeting; meeting mode walks
+    the agenda in this order. At either end it stays where it is."""
+    conference = _editable(repo, conference_id)
+    if conference.state is not ConferenceState.SCHEDULED:
+        raise IllegalTransition("err_not_scheduled", conference=conference_id, state=conference.state)
+    agenda = list(conference.agenda)
+    index = agenda.index(_item(conference, household_id))
+    target = max(0, min(len(agenda) - 1, index + offset))
+    agenda.insert(target, agenda.pop(index))
+    return _save(repo, conference.model_copy(update={"agenda": agenda}))
+
+
 def _agenda_item(repo: CaseRepository, entry: str | tuple[str, str]) -> AgendaItem:
     household_id, reason = (entry, "") if isinstance(entry, str) else entry
     get_household(repo, household_id)

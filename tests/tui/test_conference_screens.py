@@ -207,7 +207,8 @@ def test_week_view_from_anywhere_and_its_help(demo_vault: Path) -> None:
 
 def test_any_household_found_and_put_on_the_agenda_then_one_taken_off(demo_vault: Path) -> None:
     """`f` finds a household that is not suggested (by its head's name, as in the household list) and
-    puts it on the agenda; `x` takes the household under the cursor off before the meeting."""
+    puts it on the agenda; shift+↑ moves it up; `x` takes the household under the cursor off before
+    the meeting."""
     with opened(demo_vault, "supervisor") as repo:
         upcoming = my_work(repo, AT).conferences[0]
         suggested = {s.household_id for s in agenda_suggestions(repo, AT)}
@@ -240,18 +241,20 @@ def test_any_household_found_and_put_on_the_agenda_then_one_taken_off(demo_vault
         await pilot.pause()
         assert app.screen is screen and screen.conference is not None
         assert screen.conference.agenda[-1].household_id == wanted.id
+        agenda = screen.query_one("#conference-agenda", OptionList)
+        agenda.highlighted = len(screen.conference.agenda) - 1  # the household added: one place up
+        await pilot.press("shift+up")
+        await pilot.pause()
+        assert screen.conference.agenda[-2].household_id == wanted.id
+        assert agenda.highlighted_option is not None and agenda.highlighted_option.id == wanted.id
         first = screen.conference.agenda[0].household_id
-        screen.query_one("#conference-agenda", OptionList).highlighted = 0
+        agenda.highlighted = 0
         await pilot.press("x")
         await pilot.pause()
         assert first not in [item.household_id for item in screen.conference.agenda]
 
     run_app(app_for(demo_vault), scenario)
     stored = read_repo(demo_vault, "supervisor", lambda repo: repo.get(Conference, upcoming.id))
-    assert (
-        [item.household_id for item in stored.agenda]
-        == [  # type: ignore[attr-defined]
-            *[item.household_id for item in upcoming.agenda[1:]],
-            wanted.id,
-        ]
-    )
+    expected = [item.household_id for item in upcoming.agenda[1:]]
+    expected.insert(len(expected) - 1, wanted.id)
+    assert [item.household_id for item in stored.agenda] == expected  # type: ignore[attr-defined]

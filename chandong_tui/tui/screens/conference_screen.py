@@ -1,7 +1,8 @@
 """`ConferenceScreen`: one case conference (사례회의): when, where, who, its agenda and minutes.
 
 The agenda is a keyboard list (Enter opens the household). `a` adds a suggested household, `f` finds
-any household (as in the household list), `x` takes one off before the meeting, `m` runs the
+any household (as in the household list), `x` takes one off and shift+↑/↓ moves
+it before the meeting, `m` runs the
 meeting: it starts it (the facilitator or a supervisor) and walks the agenda, opening the decision form
 of each household still undecided (`conferences.next_undecided`) one after the other (Esc pauses the
 walk, `m` resumes it); `d` decides (again) the household under the cursor; `s` seals the minutes: before
@@ -25,6 +26,7 @@ from chandong_tui.casework.conferences import (
     add_to_agenda,
     agenda_suggestions,
     check_sealable,
+    move_on_agenda,
     next_undecided,
     remove_from_agenda,
     revisions_of,
@@ -84,6 +86,22 @@ class ConferenceScreen(ChandongScreen[None]):
             id="conference.remove",
             show=True,
             tooltip="tip_remove_agenda",
+        ),
+        Binding(
+            "shift+up",
+            "move_agenda(-1)",
+            "key_move_up",
+            id="conference.up",
+            show=False,
+            tooltip="tip_move_up",
+        ),
+        Binding(
+            "shift+down",
+            "move_agenda(1)",
+            "key_move_down",
+            id="conference.down",
+            show=False,
+            tooltip="tip_move_down",
         ),
         Binding(
             "o",
@@ -230,7 +248,7 @@ class ConferenceScreen(ChandongScreen[None]):
             return (
                 self._runs_it() and conference is not None and conference.state is not ConferenceState.SEALED
             )
-        if action == "remove_agenda":
+        if action in ("remove_agenda", "move_agenda"):
             return (
                 self._runs_it()
                 and conference is not None
@@ -367,6 +385,18 @@ class ConferenceScreen(ChandongScreen[None]):
         household_id = option.id
         if self._act(lambda: remove_from_agenda(self.repo, conference.id, household_id)):
             self.refresh_records()
+
+    def action_move_agenda(self, offset: int) -> None:
+        """Move the household under the cursor up or down the agenda; the cursor follows it."""
+        conference = self.conference
+        agenda = self.query_one("#conference-agenda", OptionList)
+        option = agenda.highlighted_option
+        if conference is None or option is None or option.id is None:
+            return
+        household_id = option.id
+        if self._act(lambda: move_on_agenda(self.repo, conference.id, household_id, offset)):
+            self.refresh_records()
+            agenda.highlighted = agenda.get_option_index(household_id)
 
     @on(OptionList.OptionSelected, "#conference-agenda")
     def selected(self, event: OptionList.OptionSelected) -> None:
