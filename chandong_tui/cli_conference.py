@@ -20,6 +20,7 @@ from chandong_tui.i18n import t as tr
 
 if TYPE_CHECKING:
     from chandong_tui.casework.repository import CaseRepository
+    from chandong_tui.model.records import Attendee
     from chandong_tui.reports.minutes import Minutes
 
 WIDTH = 80
@@ -72,7 +73,7 @@ def render_text(repo: CaseRepository, minutes: Minutes) -> str:
     lines.append(f"{tr('minutes_when')}: {c.scheduled_at.astimezone(KST):%Y-%m-%d %H:%M}  {shown(c.place)}")
     lines.append(f"{tr('minutes_facilitator')}: {_worker(repo, c.facilitator_id)}")
     staff = [shown(a.name) for a in c.attendees if a.worker_id]
-    outside = [f"{shown(a.name)} ({shown(a.organisation)})" for a in c.attendees if not a.worker_id]
+    outside = [_outside(a) for a in c.attendees if not a.worker_id]
     lines += _wrapped(f"{tr('minutes_staff')}: ", ", ".join(staff) or "-")
     lines += _wrapped(f"{tr('minutes_outside')}: ", ", ".join(outside) or "-")
     lines.append("-" * WIDTH)
@@ -99,6 +100,12 @@ def render_text(repo: CaseRepository, minutes: Minutes) -> str:
 def _worker(repo: CaseRepository, worker_id: str | None) -> str:
     worker = repo.worker(worker_id) if worker_id else None
     return shown(worker.name) if worker else shown(worker_id or "-")
+
+
+def _outside(attendee: Attendee) -> str:
+    """`한가람 (동작구 정신건강복지센터, 위원)`: the name, then the organisation and role when given."""
+    about = ", ".join(shown(v) for v in (attendee.organisation, attendee.role) if v)
+    return f"{shown(attendee.name)} ({about})" if about else shown(attendee.name)
 
 
 def _centre(text: str) -> str:

@@ -693,8 +693,8 @@ CATALOGUE: dict[str, Label] = {
     "conference_attendees": Label("참석 직원", "Staff attending"),
     "conference_outside": Label("외부 참석자", "From other agencies"),
     "conference_outside_hint": Label(
-        "이름/기관을 쉼표로 구분 (예: 이다영/동작구정신건강복지센터)",
-        "name/agency, comma separated (e.g. Lee Dayoung/Dongjak mental health centre)",
+        "이름/기관/역할을 쉼표로 구분 (예: 이다영/동작구정신건강복지센터/위원)",
+        "name/agency/role, comma separated (e.g. Lee Dayoung/Dongjak mental health centre/member)",
     ),
     "conference_agenda_pick": Label("안건 (추천)", "Agenda (suggested)"),
     "conference_title": Label("{kind} · {when}", "{kind} · {when}"),

@@ -47,7 +47,7 @@ def meeting(vault: Path, *, seal: bool = True) -> tuple[str, list[str]]:
             place="동 주민센터 2층 회의실",
             attendees=[
                 {"name": "박서연", "worker_id": "planner"},
-                {"name": "한가람", "organisation": "동작구 정신건강복지센터"},
+                {"name": "한가람", "organisation": "동작구 정신건강복지센터", "role": "위원"},
             ],
             agenda=[keep, close, refer],
         )

@@ -24,6 +24,7 @@ from chandong_tui.casework.conferences import (
     revisions_of,
     schedule_conference,
     seal_minutes,
+    standing_members,
     start_meeting,
     update_conference,
     week_view,
@@ -250,3 +251,25 @@ def test_agenda_reordered_before_the_meeting_only(demo_vault: Path) -> None:
         stored = get_conference(repo, conference.id)
     assert [i.household_id for i in moved.agenda] == [c, b, a]
     assert [i.household_id for i in stored.agenda] == [c, b, a]
+
+
+def test_a_committee_keeps_its_standing_members(demo_vault: Path) -> None:
+    """Outside attendees carry a role; the next 사례관리위원회 is offered its last meeting's outside
+    members (staff are not carried over), other kinds of conference are not counted."""
+    member = {"name": "최민수", "organisation": "상도종합사회복지관", "role": "위원장"}
+    with opened(demo_vault, "supervisor") as repo:
+        assert standing_members(repo) == [] or all(not a.worker_id for a in standing_members(repo))
+        schedule_conference(
+            repo,
+            conference_kind="committee",
+            scheduled_at=MEETING,
+            attendees=[member, {"name": "박서연", "worker_id": "planner"}],
+        )
+        schedule_conference(
+            repo, conference_kind="dong", scheduled_at=MEETING + dt.timedelta(days=1), attendees=[OUTSIDE]
+        )
+    with opened(demo_vault, "planner") as repo:
+        standing = standing_members(repo)
+    assert [(a.name, a.organisation, a.role, a.worker_id) for a in standing] == [
+        ("최민수", "상도종합사회복지관", "위원장", None)
+    ]

@@ -28,6 +28,7 @@ from chandong_tui.casework.permissions import require_owner_or_supervisor
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.supervision import CLOSABLE, closure_request_records
 from chandong_tui.model.enums import (
+    ConferenceKind,
     ConferenceState,
     Decision,
     FlagState,
@@ -85,6 +86,15 @@ def get_conference(repo: CaseRepository, conference_id: str) -> Conference:
     if conference is None:
         raise NotFound("err_no_conference", conference=conference_id)
     return conference
+
+
+def standing_members(repo: CaseRepository) -> list[Attendee]:
+    """A 사례관리위원회's standing outside members: those of its newest meeting, offered again when the
+    next committee meeting is scheduled (kept with the meetings themselves, no list of its own)."""
+    committees = [c for c in current_conferences(repo) if c.conference_kind is ConferenceKind.COMMITTEE]
+    if not committees:
+        return []
+    return [a for a in committees[-1].attendees if not a.worker_id]
 
 
 def week_view(repo: CaseRepository, day: dt.date) -> list[tuple[dt.date, list[Conference]]]:

@@ -8,10 +8,10 @@ import datetime as dt
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList, Select
 
 from chandong_tui.casework.clock import KST
-from chandong_tui.casework.conferences import agenda_suggestions, current_conferences
+from chandong_tui.casework.conferences import agenda_suggestions, current_conferences, schedule_conference
 from chandong_tui.casework.deadlines import follow_up_due, settings_of
 from chandong_tui.casework.my_work import my_work
 from chandong_tui.casework.repository import CaseRepository
@@ -69,7 +69,7 @@ def test_conference_from_scheduling_through_meeting_mode_to_sealed_minutes(demo_
         await tab_to(pilot, "place")
         await type_text(pilot, "상도1동 주민센터 상담실")
         await tab_to(pilot, "outside")
-        await type_text(pilot, "이다영/동작구정신건강복지센터")
+        await type_text(pilot, "이다영/동작구정신건강복지센터/상담사")
         await tab_to(pilot, "agenda")
         await pilot.press("space", "down", "space")  # the first two suggestions
         await pilot.press("ctrl+s")
@@ -80,6 +80,10 @@ def test_conference_from_scheduling_through_meeting_mode_to_sealed_minutes(demo_
             first,
             second,
         ]
+        head = str(screen.query_one("#conference-head").render())
+        staff_line, outside_line = (line for line in head.splitlines() if "참석" in line)
+        assert "이다영" not in staff_line, "outside attendees are not listed as staff"
+        assert "이다영/동작구정신건강복지센터/상담사" in outside_line
         await pilot.press("s")  # before the meeting has started: refused, saying why
         await pilot.pause()
         assert app.screen is screen and "회의 진행 중이 아닙니다" in notifications(app)[-1]
@@ -144,8 +148,8 @@ def test_conference_from_scheduling_through_meeting_mode_to_sealed_minutes(demo_
     assert conference.conference_kind is ConferenceKind.DONG
     assert conference.scheduled_at == dt.datetime(2026, 11, 4, 14, 0, tzinfo=KST)
     assert conference.place == "상도1동 주민센터 상담실" and conference.facilitator_id == "supervisor"
-    assert ("이다영", "동작구정신건강복지센터", None) in [
-        (a.name, a.organisation, a.worker_id) for a in conference.attendees
+    assert ("이다영", "동작구정신건강복지센터", "상담사", None) in [
+        (a.name, a.organisation, a.role, a.worker_id) for a in conference.attendees
     ]
     assert "supervisor" in [a.worker_id for a in conference.attendees]
     decided = {item.household_id: item for item in conference.agenda}
@@ -258,3 +262,28 @@ def test_any_household_found_and_put_on_the_agenda_then_one_taken_off(demo_vault
     expected = [item.household_id for item in upcoming.agenda[1:]]
     expected.insert(len(expected) - 1, wanted.id)
     assert [item.household_id for item in stored.agenda] == expected  # type: ignore[attr-defined]
+
+
+def test_a_committee_meeting_is_scheduled_with_its_standing_members(demo_vault: Path) -> None:
+    with opened(demo_vault, "supervisor") as repo:
+        schedule_conference(
+            repo,
+            conference_kind="committee",
+            scheduled_at=AT - dt.timedelta(days=30),
+            attendees=[{"name": "최민수", "organisation": "상도종합사회복지관", "role": "위원장"}],
+        )
+
+    async def scenario(app: ChandongApp, pilot: Pilot) -> None:
+        await sign_in(app, pilot, to_households=False)
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ConferenceModal)
+        assert form.query_one("#outside", Input).value == ""
+        form.query_one("#kind", Select).value = ConferenceKind.COMMITTEE.value
+        await pilot.pause()
+        assert form.query_one("#outside", Input).value == "최민수/상도종합사회복지관/위원장"
+
+    run_app(app_for(demo_vault), scenario)

@@ -41,7 +41,7 @@ from chandong_tui.model.records import AgendaItem, Conference, Task
 from chandong_tui.tui.base import ChandongScreen
 from chandong_tui.tui.modals.agenda_modal import AgendaSearchModal
 from chandong_tui.tui.modals.choice_modal import ChoiceModal
-from chandong_tui.tui.modals.conference_modal import suggestion_label
+from chandong_tui.tui.modals.conference_modal import outside_text, suggestion_label
 from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.decision_modal import DecisionModal
 from chandong_tui.tui.modals.note_modal import NoteModal
@@ -156,16 +156,15 @@ class ConferenceScreen(ChandongScreen[None]):
             agenda.clear_options()
             return
         when = f"{conference.scheduled_at.astimezone(KST):%Y-%m-%d %H:%M}"
-        attendees = ", ".join(
-            f"{a.name}/{a.organisation}" if a.organisation and not a.worker_id else a.name
-            for a in conference.attendees
-        )
+        staff = ", ".join(a.name for a in conference.attendees if a.worker_id)
+        outside = outside_text(a for a in conference.attendees if not a.worker_id)
         lines = [
             text(t("conference_title", lang, kind=conference.conference_kind.label(lang), when=when), "bold"),
             self._field("conference_state", conference.state.label(lang)),
             self._field("conference_place", conference.place or t("none", lang)),
             self._field("conference_facilitator", self._worker(conference.facilitator_id)),
-            self._field("conference_attendees", attendees or t("none", lang)),
+            self._field("conference_attendees", staff or t("none", lang)),
+            self._field("conference_outside", outside or t("none", lang)),
         ]
         if conference.state is ConferenceState.SEALED:
             sealed = f"{conference.sealed_at.astimezone(KST):%Y-%m-%d %H:%M}" if conference.sealed_at else ""
