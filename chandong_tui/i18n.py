@@ -1309,6 +1309,13 @@ CATALOGUE.update(
         "tip_move_up": Label("커서의 가구를 안건에서 한 칸 올립니다", "Move the household up the agenda"),
         "key_move_down": Label("아래로", "Move down"),
         "tip_move_down": Label("커서의 가구를 안건에서 한 칸 내립니다", "Move the household down the agenda"),
+        "key_addendum": Label("추가 기록", "Addendum"),
+        "tip_addendum": Label(
+            "확정된 회의록을 사유와 함께 고칩니다 (원본은 남습니다)",
+            "Correct sealed minutes with a reason (the sealed record is kept)",
+        ),
+        "addendum_title": Label("회의록 추가 기록", "Addendum to the minutes"),
+        "addendum_reason": Label("수정 사유", "Reason"),
         "seal_confirm": Label(
             "회의록을 확정할까요? 확정한 뒤에는 사유를 적은 추가 기록으로만 고칠 수 있습니다 (y/n)",
             "Seal the minutes? Once sealed they change only by an addendum with a reason (y/n)",

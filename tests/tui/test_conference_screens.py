@@ -130,6 +130,22 @@ def test_conference_from_scheduling_through_meeting_mode_to_sealed_minutes(demo_
         assert app.screen is screen and screen.conference is not None
         assert screen.conference.state is ConferenceState.SEALED
         assert not screen.check_action("meeting", ()) and not screen.check_action("decide", ())
+        sealed_id = screen.conference.id
+        await pilot.press("e")  # an addendum: the minutes as they are, then a reason (required)
+        await pilot.pause()
+        assert isinstance(app.screen, NoteModal)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        reason = app.screen
+        assert isinstance(reason, NoteModal)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is reason, "an addendum without a reason is refused"
+        await type_text(pilot, "참석자 정정")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen and screen.conference is not None
+        assert screen.conference.revises == sealed_id and screen.conference.revision_note == "참석자 정정"
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is week
@@ -139,12 +155,13 @@ def test_conference_from_scheduling_through_meeting_mode_to_sealed_minutes(demo_
 
     def stored(repo: CaseRepository) -> tuple[Conference, list[Task]]:
         (conference,) = [c for c in current_conferences(repo) if c.id not in before]
-        tasks = repo.where(Task, lambda row: row.get("conference_id") == conference.id)
+        sealed = {conference.id, conference.revises}  # the tasks name the minutes first sealed
+        tasks = repo.where(Task, lambda row: row.get("conference_id") in sealed)
         return conference, tasks
 
     conference, tasks = read_repo(demo_vault, "supervisor", stored)  # type: ignore[misc]
     assert conference.state is ConferenceState.SEALED and conference.sealed_by == "supervisor"
-    assert conference.minutes == "두 가구 논의, [bold]끝[/]"
+    assert conference.minutes == "두 가구 논의, [bold]끝[/]" and conference.revision_note == "참석자 정정"
     assert conference.conference_kind is ConferenceKind.DONG
     assert conference.scheduled_at == dt.datetime(2026, 11, 4, 14, 0, tzinfo=KST)
     assert conference.place == "상도1동 주민센터 상담실" and conference.facilitator_id == "supervisor"

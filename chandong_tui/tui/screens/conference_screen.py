@@ -7,7 +7,7 @@ meeting: it starts it (the facilitator or a supervisor) and walks the agenda, op
 of each household still undecided (`conferences.next_undecided`) one after the other (Esc pauses the
 walk, `m` resumes it); `d` decides (again) the household under the cursor; `s` seals the minutes: before
 the meeting has started or while a household is undecided it says why, otherwise it asks for
-confirmation first. Sealed minutes are read-only here (a correction is a revision).
+confirmation first. Sealed minutes change only by `e`, an addendum with a reason (a new revision).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from chandong_tui.casework.conferences import (
     move_on_agenda,
     next_undecided,
     remove_from_agenda,
+    revise_minutes,
     revisions_of,
     seal_minutes,
     start_meeting,
@@ -87,6 +88,7 @@ class ConferenceScreen(ChandongScreen[None]):
             show=True,
             tooltip="tip_remove_agenda",
         ),
+        Binding("e", "addendum", "key_addendum", id="conference.addendum", show=True, tooltip="tip_addendum"),
         Binding(
             "shift+up",
             "move_agenda(-1)",
@@ -176,6 +178,8 @@ class ConferenceScreen(ChandongScreen[None]):
             )
             if conference.minutes:
                 lines.append(join([cell("", 12), text(conference.minutes)]))
+            if conference.revises:
+                lines.append(self._field("addendum_reason", conference.revision_note))
         lines.append(text(f"{t('conference_agenda', lang)} ({len(conference.agenda)})", "bold"))
         head.update(Text("\n", end="").join(lines))
         current = agenda.highlighted
@@ -247,6 +251,8 @@ class ConferenceScreen(ChandongScreen[None]):
             return (
                 self._runs_it() and conference is not None and conference.state is not ConferenceState.SEALED
             )
+        if action == "addendum":
+            return self._runs_it() and conference is not None and conference.state is ConferenceState.SEALED
         if action in ("remove_agenda", "move_agenda"):
             return (
                 self._runs_it()
@@ -340,6 +346,42 @@ class ConferenceScreen(ChandongScreen[None]):
             )
 
         self.app.push_screen(ConfirmModal(t("seal_confirm", self.lang)), confirmed)
+
+    def action_addendum(self) -> None:
+        """Sealed minutes change only by an addendum: the corrected text, then the reason (required);
+        saved as a new revision (`conferences.revise_minutes`), the sealed record kept as it was."""
+        conference = self.conference
+        if conference is None:
+            return
+
+        def done(result: object) -> None:
+            if result is not None:
+                self.refresh_records()
+
+        def reason_for(minutes: str | None) -> None:
+            if minutes is None:
+                return
+            self.app.push_screen(
+                NoteModal(
+                    t("addendum_title", self.lang),
+                    t("addendum_reason", self.lang),
+                    lambda reason: revise_minutes(
+                        self.repo, conference.id, reason=reason, minutes=minutes, at=self.now()
+                    ),
+                ),
+                done,
+            )
+
+        self.app.push_screen(
+            NoteModal(
+                t("addendum_title", self.lang),
+                t("seal_minutes", self.lang),
+                lambda minutes: minutes,
+                initial=conference.minutes,
+                required=False,
+            ),
+            reason_for,
+        )
 
     def action_add_agenda(self) -> None:
         conference = self.conference
