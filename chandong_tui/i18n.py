@@ -1309,6 +1309,9 @@ CATALOGUE.update(
         "tip_move_up": Label("커서의 가구를 안건에서 한 칸 올립니다", "Move the household up the agenda"),
         "key_move_down": Label("아래로", "Move down"),
         "tip_move_down": Label("커서의 가구를 안건에서 한 칸 내립니다", "Move the household down the agenda"),
+        "key_read_minutes": Label("회의록 보기", "Minutes"),
+        "tip_read_minutes": Label("확정된 회의록 전문을 봅니다", "Read the sealed minutes in full"),
+        "tip_close_minutes": Label("회의록을 닫습니다", "Close the minutes"),
         "key_addendum": Label("추가 기록", "Addendum"),
         "tip_addendum": Label(
             "확정된 회의록을 사유와 함께 고칩니다 (원본은 남습니다)",

@@ -12,14 +12,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from chandong_tui.casework.clock import KST
 from chandong_tui.casework.conferences import revisions_of
 from chandong_tui.casework.errors import IllegalTransition
 from chandong_tui.casework.repository import CaseRepository
+from chandong_tui.i18n import t as tr
 from chandong_tui.model.enums import ConferenceState
-from chandong_tui.model.records import Conference, Task
+from chandong_tui.model.records import Attendee, Conference, Task
+from chandong_tui.model.terminal_text import cells
+from chandong_tui.model.terminal_text import safe_line as shown
 from chandong_tui.reports.csv_out import Column
 from chandong_tui.reports.exports import Export, check_reason, record_export
 
+WIDTH = 80
+"""The printout's width in terminal cells (Korean letters take two)."""
 COLUMNS = (
     Column("conference_id", "회의 ID"),
     Column("scheduled_at", "일시"),
@@ -51,11 +57,8 @@ def sealed_minutes(repo: CaseRepository, conference_id: str) -> Conference:
     return latest
 
 
-def hand_out_minutes(
-    repo: CaseRepository, conference_id: str, *, reason: str, now: dt.datetime | None = None
-) -> Minutes:
-    """Check the reason, build the rows of the sealed minutes and record the hand-out in the log."""
-    text = check_reason(reason)
+def build_minutes(repo: CaseRepository, conference_id: str) -> Minutes:
+    """The rows of the sealed minutes, recording nothing (reading them on screen is not a hand-out)."""
     conference = sealed_minutes(repo, conference_id)
     tasks = {t.id: t for t in repo.all(Task)}
     rows = []
@@ -75,10 +78,89 @@ def hand_out_minutes(
                 "; ".join(titles),
             )
         )
-    export = Export("minutes", None, COLUMNS, tuple(rows), unmasked=False)
-    audit_id = record_export(repo, export, f"{conference.id}: {text}", now)
-    return Minutes(conference, Export("minutes", None, COLUMNS, tuple(rows), False, audit_id))
+    return Minutes(conference, Export("minutes", None, COLUMNS, tuple(rows), unmasked=False))
+
+
+def hand_out_minutes(
+    repo: CaseRepository, conference_id: str, *, reason: str, now: dt.datetime | None = None
+) -> Minutes:
+    """Check the reason, build the rows of the sealed minutes and record the hand-out in the log."""
+    text = check_reason(reason)
+    minutes = build_minutes(repo, conference_id)
+    export = minutes.export
+    audit_id = record_export(repo, export, f"{minutes.conference.id}: {text}", now)
+    return Minutes(minutes.conference, Export("minutes", None, COLUMNS, export.rows, False, audit_id))
 
 
 def _task_line(task: Task) -> str:
     return f"{task.title} ({task.owner_id}, {task.due_on.isoformat()})"
+
+
+def render_text(repo: CaseRepository, minutes: Minutes, lang: str = "ko") -> str:
+    """The minutes for an 80-column printout in Korean: heading, attendees, each household's
+    decision, note and follow-ups, the minutes text, and the seal (and the revision's reason)."""
+    c = minutes.conference
+    rule = "=" * WIDTH
+    lines = [rule, _centre(f"{tr('minutes_title', lang)} · {c.conference_kind.label(lang)}"), rule]
+    lines.append(
+        f"{tr('minutes_when', lang)}: {c.scheduled_at.astimezone(KST):%Y-%m-%d %H:%M}  {shown(c.place)}"
+    )
+    lines.append(f"{tr('minutes_facilitator', lang)}: {_worker(repo, c.facilitator_id)}")
+    staff = [shown(a.name) for a in c.attendees if a.worker_id]
+    outside = [_outside(a) for a in c.attendees if not a.worker_id]
+    lines += _wrapped(f"{tr('minutes_staff', lang)}: ", ", ".join(staff) or "-")
+    lines += _wrapped(f"{tr('minutes_outside', lang)}: ", ", ".join(outside) or "-")
+    lines.append("-" * WIDTH)
+    headers = [col.ko for col in minutes.export.columns]
+    for n, row in enumerate(minutes.export.rows, 1):
+        fields = dict(zip(headers, row, strict=True))
+        decision = fields["결정"].label(lang) if fields["결정"] else "-"
+        lines.append(f"{n}. {row[3]} ({row[4]}) · {decision}")
+        if row[6]:
+            lines += _wrapped(f"   {tr('minutes_note', lang)}: ", shown(row[6]))
+        for task in filter(None, str(row[7]).split("; ")):
+            lines += _wrapped(f"   {tr('minutes_task', lang)}: ", shown(task))
+    lines.append("-" * WIDTH)
+    for paragraph in (c.minutes or "-").splitlines() or ["-"]:
+        lines += _wrapped("", shown(paragraph))
+    lines.append("-" * WIDTH)
+    sealed = f"{c.sealed_at.astimezone(KST):%Y-%m-%d %H:%M}" if c.sealed_at else "-"
+    lines.append(f"{tr('minutes_sealed', lang)}: {sealed} {_worker(repo, c.sealed_by)}")
+    if c.revises:
+        lines += _wrapped(f"{tr('minutes_revision', lang)}: ", shown(c.revision_note))
+    return "\n".join(lines) + "\n"
+
+
+def _worker(repo: CaseRepository, worker_id: str | None) -> str:
+    worker = repo.worker(worker_id) if worker_id else None
+    return shown(worker.name) if worker else shown(worker_id or "-")
+
+
+def _outside(attendee: Attendee) -> str:
+    """`한가람 (동작구 정신건강복지센터, 위원)`: the name, then the organisation and role when given."""
+    about = ", ".join(shown(v) for v in (attendee.organisation, attendee.role) if v)
+    return f"{shown(attendee.name)} ({about})" if about else shown(attendee.name)
+
+
+def _centre(text: str) -> str:
+    return " " * max(0, (WIDTH - cells(text)) // 2) + text
+
+
+def _wrapped(lead: str, text: str) -> list[str]:
+    """`lead` + `text`, broken into lines of at most `WIDTH` cells, continuation lines indented."""
+    indent = " " * cells(lead)
+    lines: list[str] = []
+    line = lead
+    for word in text.split(" "):
+        candidate = word if line in (lead, indent) else " " + word
+        if cells(line + candidate) > WIDTH and line not in (lead, indent):
+            lines.append(line)
+            line, candidate = indent, word
+        while cells(line + candidate) > WIDTH:  # a word longer than the line: cut it
+            room = WIDTH - cells(line)
+            cut = next(i for i in range(len(candidate), 0, -1) if cells(candidate[:i]) <= room)
+            lines.append(line + candidate[:cut])
+            line, candidate = indent, candidate[cut:]
+        line += candidate
+    lines.append(line)
+    return lines

@@ -23,6 +23,7 @@ from chandong_tui.tui.modals.agenda_modal import AgendaSearchModal
 from chandong_tui.tui.modals.conference_modal import ConferenceModal
 from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.decision_modal import DecisionModal
+from chandong_tui.tui.modals.minutes_modal import MinutesModal
 from chandong_tui.tui.modals.note_modal import NoteModal
 from chandong_tui.tui.screens.conference_screen import ConferenceScreen
 from chandong_tui.tui.screens.dashboard_screen import DashboardScreen
@@ -131,6 +132,15 @@ def test_conference_from_scheduling_through_meeting_mode_to_sealed_minutes(demo_
         assert screen.conference.state is ConferenceState.SEALED
         assert not screen.check_action("meeting", ()) and not screen.check_action("decide", ())
         sealed_id = screen.conference.id
+        await pilot.press("v")  # the sealed minutes in full, as they print
+        await pilot.pause()
+        assert isinstance(app.screen, MinutesModal)
+        shown_text = str(app.screen.query_one("#minutes-text").render())
+        assert "두 가구 논의" in shown_text and "이다영 (동작구정신건강복지센터, 상담사)" in shown_text
+        assert "월 1회 방문 유지" in shown_text and "긴급지원 서류 확인" in shown_text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
         await pilot.press("e")  # an addendum: the minutes as they are, then a reason (required)
         await pilot.pause()
         assert isinstance(app.screen, NoteModal)

@@ -7,7 +7,8 @@ meeting: it starts it (the facilitator or a supervisor) and walks the agenda, op
 of each household still undecided (`conferences.next_undecided`) one after the other (Esc pauses the
 walk, `m` resumes it); `d` decides (again) the household under the cursor; `s` seals the minutes: before
 the meeting has started or while a household is undecided it says why, otherwise it asks for
-confirmation first. Sealed minutes change only by `e`, an addendum with a reason (a new revision).
+confirmation first. Sealed minutes are read in full with `v` and change only by `e`, an addendum
+with a reason (a new revision).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from chandong_tui.tui.modals.choice_modal import ChoiceModal
 from chandong_tui.tui.modals.conference_modal import outside_text, suggestion_label
 from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.decision_modal import DecisionModal
+from chandong_tui.tui.modals.minutes_modal import MinutesModal
 from chandong_tui.tui.modals.note_modal import NoteModal
 from chandong_tui.tui.text import cell, join, text
 from chandong_tui.tui.widgets.footer import SteadyFooter
@@ -87,6 +89,14 @@ class ConferenceScreen(ChandongScreen[None]):
             id="conference.remove",
             show=True,
             tooltip="tip_remove_agenda",
+        ),
+        Binding(
+            "v",
+            "read_minutes",
+            "key_read_minutes",
+            id="conference.read",
+            show=True,
+            tooltip="tip_read_minutes",
         ),
         Binding("e", "addendum", "key_addendum", id="conference.addendum", show=True, tooltip="tip_addendum"),
         Binding(
@@ -251,6 +261,8 @@ class ConferenceScreen(ChandongScreen[None]):
             return (
                 self._runs_it() and conference is not None and conference.state is not ConferenceState.SEALED
             )
+        if action == "read_minutes":
+            return conference is not None and conference.state is ConferenceState.SEALED
         if action == "addendum":
             return self._runs_it() and conference is not None and conference.state is ConferenceState.SEALED
         if action in ("remove_agenda", "move_agenda"):
@@ -346,6 +358,10 @@ class ConferenceScreen(ChandongScreen[None]):
             )
 
         self.app.push_screen(ConfirmModal(t("seal_confirm", self.lang)), confirmed)
+
+    def action_read_minutes(self) -> None:
+        if self.conference is not None:
+            self.app.push_screen(MinutesModal(self.conference.id))
 
     def action_addendum(self) -> None:
         """Sealed minutes change only by an addendum: the corrected text, then the reason (required);
