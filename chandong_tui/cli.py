@@ -405,29 +405,33 @@ def build_parser(*, scripts: bool = True) -> Parser:
     from chandong_tui import (
         cli_audit,
         cli_clock,
+        cli_conference,
+        cli_links,
         cli_members,
         cli_queue,
         cli_reports,
         cli_settings,
+        cli_show,
         cli_sync,
+        cli_tasks,
         cli_users,
     )
 
-    cli_members.register(sub)
-    cli_reports.register(sub)
-    cli_queue.register(sub)
-    cli_users.register(sub)
-    cli_audit.register(sub)
-    cli_clock.register(sub)
-    cli_sync.register(sub)
-    cli_settings.register(sub)
-    from chandong_tui import cli_tasks
-
-    cli_tasks.register(sub)
-    from chandong_tui import cli_links, cli_show
-
-    cli_links.register(sub)
-    cli_show.register(sub)
+    for module in (
+        cli_members,
+        cli_reports,
+        cli_queue,
+        cli_users,
+        cli_audit,
+        cli_clock,
+        cli_sync,
+        cli_settings,
+        cli_tasks,
+        cli_links,
+        cli_show,
+        cli_conference,
+    ):
+        module.register(sub)
     return parser
 
 

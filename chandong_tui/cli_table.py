@@ -9,16 +9,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chandong_tui.cli import shown
-
-
-def cells(text: str) -> int:
-    """Terminal cells: Korean letters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+from chandong_tui.model.terminal_text import cells
 
 
 def clip(text: str, width: int) -> str:

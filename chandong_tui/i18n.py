@@ -693,8 +693,8 @@ CATALOGUE: dict[str, Label] = {
     "conference_attendees": Label("참석 직원", "Staff attending"),
     "conference_outside": Label("외부 참석자", "From other agencies"),
     "conference_outside_hint": Label(
-        "이름/기관을 쉼표로 구분 (예: 이다영/동작구정신건강복지센터)",
-        "name/agency, comma separated (e.g. Lee Dayoung/Dongjak mental health centre)",
+        "이름/기관/역할을 쉼표로 구분 (예: 이다영/동작구정신건강복지센터/위원)",
+        "name/agency/role, comma separated (e.g. Lee Dayoung/Dongjak mental health centre/member)",
     ),
     "conference_agenda_pick": Label("안건 (추천)", "Agenda (suggested)"),
     "conference_title": Label("{kind} · {when}", "{kind} · {when}"),
@@ -1569,3 +1569,52 @@ CATALOGUE.update(
     }
 )
 # -- end membership history --
+
+# -- conferences (issue 19): any household on the agenda, sealing confirmed, minutes printed --
+CATALOGUE.update(
+    {
+        "minutes_title": Label("사례회의 회의록", "Case conference minutes"),
+        "minutes_when": Label("일시", "When"),
+        "minutes_facilitator": Label("진행", "Facilitator"),
+        "minutes_staff": Label("참석 직원", "Staff attending"),
+        "minutes_outside": Label("외부 참석자", "Outside attendees"),
+        "minutes_note": Label("의견", "Note"),
+        "minutes_task": Label("후속 업무", "Follow-up"),
+        "minutes_sealed": Label("확정", "Sealed"),
+        "minutes_revision": Label("수정 사유", "Reason for the addendum"),
+        "agenda_search_title": Label(
+            "안건에 가구 추가 · {conference}", "Add a household to the agenda · {conference}"
+        ),
+        "agenda_search_hint": Label(
+            "이름, 주소, 통-반(3-2), 초성(ㄱㅊㅅ)으로 찾기 · ↓ 목록 · Enter 추가",
+            "Find by name, address, tong-ban (3-2), initials · ↓ list · Enter adds",
+        ),
+        "key_find_household": Label("가구 찾기", "Find"),
+        "tip_find_household": Label(
+            "추천 밖의 가구도 찾아 안건에 올립니다", "Find any household and put it on the agenda"
+        ),
+        "key_remove_agenda": Label("안건 빼기", "Remove"),
+        "tip_remove_agenda": Label(
+            "회의 전에 커서의 가구를 안건에서 뺍니다", "Take the household under the cursor off the agenda"
+        ),
+        "key_move_up": Label("위로", "Move up"),
+        "tip_move_up": Label("커서의 가구를 안건에서 한 칸 올립니다", "Move the household up the agenda"),
+        "key_move_down": Label("아래로", "Move down"),
+        "tip_move_down": Label("커서의 가구를 안건에서 한 칸 내립니다", "Move the household down the agenda"),
+        "key_read_minutes": Label("회의록 보기", "Minutes"),
+        "tip_read_minutes": Label("확정된 회의록 전문을 봅니다", "Read the sealed minutes in full"),
+        "tip_close_minutes": Label("회의록을 닫습니다", "Close the minutes"),
+        "key_addendum": Label("추가 기록", "Addendum"),
+        "tip_addendum": Label(
+            "확정된 회의록을 사유와 함께 고칩니다 (원본은 남습니다)",
+            "Correct sealed minutes with a reason (the sealed record is kept)",
+        ),
+        "addendum_title": Label("회의록 추가 기록", "Addendum to the minutes"),
+        "addendum_reason": Label("수정 사유", "Reason"),
+        "seal_confirm": Label(
+            "회의록을 확정할까요? 확정한 뒤에는 사유를 적은 추가 기록으로만 고칠 수 있습니다 (y/n)",
+            "Seal the minutes? Once sealed they change only by an addendum with a reason (y/n)",
+        ),
+    }
+)
+# -- end conference minutes --

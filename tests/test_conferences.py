@@ -16,6 +16,7 @@ from chandong_tui.casework.conferences import (
     agenda_suggestions,
     current_conferences,
     get_conference,
+    move_on_agenda,
     next_undecided,
     record_decision,
     remove_from_agenda,
@@ -23,28 +24,21 @@ from chandong_tui.casework.conferences import (
     revisions_of,
     schedule_conference,
     seal_minutes,
+    standing_members,
     start_meeting,
     update_conference,
     week_view,
 )
 from chandong_tui.casework.errors import IllegalTransition, MissingText, NotFound
 from chandong_tui.casework.handoffs import decline_handoff, request_handoff
-from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.supervision import case_events_of
 from chandong_tui.model.enums import CaseAction, ConferenceState, Decision, HouseholdStatus, TaskState
 from chandong_tui.model.records import Conference, CrisisFlag, Household, Task
+from tests.conference_support import MEETING, open_cases
 from tests.conftest import opened
 
-MEETING = dt.datetime(2027, 2, 5, 14, 0, tzinfo=KST)
-"""Friday before 설날 2027: follow-ups fall due after the holidays."""
 AT = dt.datetime(2026, 11, 3, 10, 40, tzinfo=KST)
 OUTSIDE = {"name": "한가람", "organisation": "동작구 정신건강복지센터"}
-
-
-def open_cases(repo: CaseRepository, n: int, owner: str = "planner") -> list[str]:
-    found = [s.id for s in repo.household_summaries() if s.owner_id == owner and s.status == "open"]
-    assert len(found) >= n
-    return found[:n]
 
 
 def test_conference_from_schedule_to_sealed_minutes_and_tasks(demo_vault: Path) -> None:
@@ -238,3 +232,44 @@ def test_week_view(demo_vault: Path) -> None:
     by_day = {day: [c.id for c in conferences] for day, conferences in week}
     assert monday.id in by_day[dt.date(2027, 2, 1)]
     assert revision.id in by_day[dt.date(2027, 2, 5)] and friday.id not in by_day[dt.date(2027, 2, 5)]
+
+
+def test_agenda_reordered_before_the_meeting_only(demo_vault: Path) -> None:
+    with opened(demo_vault, "supervisor") as repo:
+        a, b, c = open_cases(repo, 3)
+        conference = schedule_conference(repo, conference_kind="dong", scheduled_at=MEETING, agenda=[a, b, c])
+        move_on_agenda(repo, conference.id, c, -1)
+        move_on_agenda(repo, conference.id, a, -1)  # already first: stays
+        moved = move_on_agenda(repo, conference.id, a, 5)  # past the end: last
+        with pytest.raises(NotFound):
+            move_on_agenda(repo, conference.id, "h-nowhere", 1)
+        start_meeting(repo, conference.id, at=MEETING)
+        with pytest.raises(IllegalTransition) as refused:
+            move_on_agenda(repo, conference.id, a, -1)
+        assert refused.value.key == "err_not_scheduled"
+    with opened(demo_vault, "planner") as repo:
+        stored = get_conference(repo, conference.id)
+    assert [i.household_id for i in moved.agenda] == [c, b, a]
+    assert [i.household_id for i in stored.agenda] == [c, b, a]
+
+
+def test_a_committee_keeps_its_standing_members(demo_vault: Path) -> None:
+    """Outside attendees carry a role; the next 사례관리위원회 is offered its last meeting's outside
+    members (staff are not carried over), other kinds of conference are not counted."""
+    member = {"name": "최민수", "organisation": "상도종합사회복지관", "role": "위원장"}
+    with opened(demo_vault, "supervisor") as repo:
+        assert standing_members(repo) == [] or all(not a.worker_id for a in standing_members(repo))
+        schedule_conference(
+            repo,
+            conference_kind="committee",
+            scheduled_at=MEETING,
+            attendees=[member, {"name": "박서연", "worker_id": "planner"}],
+        )
+        schedule_conference(
+            repo, conference_kind="dong", scheduled_at=MEETING + dt.timedelta(days=1), attendees=[OUTSIDE]
+        )
+    with opened(demo_vault, "planner") as repo:
+        standing = standing_members(repo)
+    assert [(a.name, a.organisation, a.role, a.worker_id) for a in standing] == [
+        ("최민수", "상도종합사회복지관", "위원장", None)
+    ]

@@ -28,6 +28,7 @@ from chandong_tui.casework.permissions import require_owner_or_supervisor
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.supervision import CLOSABLE, closure_request_records
 from chandong_tui.model.enums import (
+    ConferenceKind,
     ConferenceState,
     Decision,
     FlagState,
@@ -85,6 +86,15 @@ def get_conference(repo: CaseRepository, conference_id: str) -> Conference:
     if conference is None:
         raise NotFound("err_no_conference", conference=conference_id)
     return conference
+
+
+def standing_members(repo: CaseRepository) -> list[Attendee]:
+    """A 사례관리위원회's standing outside members: those of its newest meeting, offered again when the
+    next committee meeting is scheduled (kept with the meetings themselves, no list of its own)."""
+    committees = [c for c in current_conferences(repo) if c.conference_kind is ConferenceKind.COMMITTEE]
+    if not committees:
+        return []
+    return [a for a in committees[-1].attendees if not a.worker_id]
 
 
 def week_view(repo: CaseRepository, day: dt.date) -> list[tuple[dt.date, list[Conference]]]:
@@ -222,6 +232,19 @@ def remove_from_agenda(repo: CaseRepository, conference_id: str, household_id: s
     return _save(repo, conference.model_copy(update={"agenda": agenda}))
 
 
+def move_on_agenda(repo: CaseRepository, conference_id: str, household_id: str, offset: int) -> Conference:
+    """Move a household up (`offset` < 0) or down the agenda before the meeting; meeting mode walks
+    the agenda in this order. At either end it stays where it is."""
+    conference = _editable(repo, conference_id)
+    if conference.state is not ConferenceState.SCHEDULED:
+        raise IllegalTransition("err_not_scheduled", conference=conference_id, state=conference.state)
+    agenda = list(conference.agenda)
+    index = agenda.index(_item(conference, household_id))
+    target = max(0, min(len(agenda) - 1, index + offset))
+    agenda.insert(target, agenda.pop(index))
+    return _save(repo, conference.model_copy(update={"agenda": agenda}))
+
+
 def _agenda_item(repo: CaseRepository, entry: str | tuple[str, str]) -> AgendaItem:
     household_id, reason = (entry, "") if isinstance(entry, str) else entry
     get_household(repo, household_id)
@@ -308,10 +331,8 @@ def seal_minutes(
     repo: CaseRepository, conference_id: str, minutes: str = "", *, at: dt.datetime | None = None
 ) -> Conference:
     """Close the meeting and seal its minutes; every household on the agenda needs a decision."""
-    conference = _in_meeting(repo, conference_id)
-    undecided = [item.household_id for item in conference.agenda if item.decision is None]
-    if undecided:
-        raise IllegalTransition("err_undecided", households=", ".join(undecided))
+    conference = _run_by_me(repo, conference_id)
+    check_sealable(conference)
     sealed = Conference.model_validate(
         {
             **conference.model_dump(),
@@ -322,6 +343,16 @@ def seal_minutes(
         }
     )
     return _save(repo, sealed)
+
+
+def check_sealable(conference: Conference) -> None:
+    """Refuse sealing before the meeting has started (or once sealed) and while a household on the
+    agenda is undecided; screens ask this before the confirmation, `seal_minutes` again on saving."""
+    if conference.state is not ConferenceState.IN_PROGRESS:
+        raise IllegalTransition("err_not_in_meeting", conference=conference.id, state=conference.state)
+    undecided = [item.household_id for item in conference.agenda if item.decision is None]
+    if undecided:
+        raise IllegalTransition("err_undecided", households=", ".join(undecided))
 
 
 def revise_minutes(

@@ -286,6 +286,7 @@ class Attendee(Part):
     name: Name
     organisation: ShortText = ""
     worker_id: RecordId | None = None
+    role: ShortText = added("", description="an outside attendee's role (위원장, 담당자…)")
 
 
 class AgendaItem(Part):

@@ -15,6 +15,8 @@ and the CSV writer (`reports/csv_out.py`) all use it.
 
 from __future__ import annotations
 
+import unicodedata
+
 _BIDI_AND_SEPARATORS = (
     list(range(0x200B, 0x2010))  # zero-width space/joiners, LRM, RLM
     + list(range(0x2028, 0x202F))  # line/paragraph separators, bidi embeddings and overrides
@@ -42,3 +44,8 @@ def safe_line(value: object) -> str:
     if value is None:
         return ""
     return str(value).translate(TRANSLATION)
+
+
+def cells(text: str) -> int:
+    """Terminal cells: Korean letters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -1,7 +1,8 @@
 """`ConferenceModal`: schedule a case conference (사례회의).
 
 Date and time, place, kind (동 사례회의, 통합사례회의, 사례관리위원회), facilitator, the staff attending,
-people from outside agencies (`이름/기관`, comma separated) and an agenda picked from the suggestions of
+people from outside agencies (`이름/기관/역할`, comma separated; a 사례관리위원회 starts with the standing
+members of its last meeting) and an agenda picked from the suggestions of
 `conferences.agenda_suggestions` (crisis flags open long, households marked as needing a conference,
 hand-offs declined twice). Saved through `conferences.schedule_conference`.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
@@ -17,13 +19,18 @@ from textual.app import ComposeResult
 from textual.widgets import Select, Static
 
 from chandong_tui.casework.clock import KST
-from chandong_tui.casework.conferences import Suggestion, agenda_suggestions, schedule_conference
+from chandong_tui.casework.conferences import (
+    Suggestion,
+    agenda_suggestions,
+    schedule_conference,
+    standing_members,
+)
 from chandong_tui.casework.repository import CaseRepository
 from chandong_tui.casework.workdays import next_working_day
 from chandong_tui.i18n import Lang, t
 from chandong_tui.model.enums import ConferenceKind
 from chandong_tui.model.fields import read_day
-from chandong_tui.model.records import Conference
+from chandong_tui.model.records import Attendee, Conference
 from chandong_tui.tui.modals.form_modal import FormField, FormModal
 from chandong_tui.tui.modals.handoff_modal import worker_options
 from chandong_tui.tui.modals.note_modal import require_filled
@@ -53,13 +60,20 @@ def parse_when(day: str | None, time: str | None) -> dt.datetime:
 
 
 def outside_attendees(raw: str | None) -> list[dict[str, str]]:
-    """`이다영/동작구정신건강복지센터, 박민호/상도복지관` → attendees from outside agencies."""
+    """`이다영/동작구정신건강복지센터/위원, 박민호/상도복지관` → attendees from outside agencies
+    (name, organisation and an optional role)."""
     found = []
     for part in re.split(r"[,，]", raw or ""):
-        name, _, organisation = part.partition("/")
+        name, _, rest = part.partition("/")
+        organisation, _, role = rest.partition("/")
         if name.strip():
-            found.append({"name": name.strip(), "organisation": organisation.strip()})
+            found.append({"name": name.strip(), "organisation": organisation.strip(), "role": role.strip()})
     return found
+
+
+def outside_text(attendees: Iterable[Attendee]) -> str:
+    """The attendees from outside as `outside_attendees` reads them (`이름/기관/역할`, …)."""
+    return ", ".join("/".join(filter(None, (a.name, a.organisation, a.role))) for a in attendees)
 
 
 def suggestion_label(repo: CaseRepository, suggestion: Suggestion, lang: Lang | str) -> str:
@@ -120,6 +134,14 @@ class ConferenceModal(FormModal[Conference]):
             ),
             "agenda",
         )
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """A 사례관리위원회 brings its standing members (those of its last meeting) when none are typed."""
+        if event.select.id != "kind" or event.value != ConferenceKind.COMMITTEE.value:
+            return
+        outside = self.query_one("#outside", SafeInput)
+        if not outside.value.strip():
+            outside.value = outside_text(standing_members(self.repo))
 
     def submit(self) -> Conference:
         require_filled({"date": self.value_of("date"), "time": self.value_of("time")}, ["date", "time"])

@@ -1,10 +1,14 @@
 """`ConferenceScreen`: one case conference (사례회의): when, where, who, its agenda and minutes.
 
-The agenda is a keyboard list (Enter opens the household). `a` adds a suggested household, `m` runs the
+The agenda is a keyboard list (Enter opens the household). `a` adds a suggested household, `f` finds
+any household (as in the household list), `x` takes one off and shift+↑/↓ moves
+it before the meeting, `m` runs the
 meeting: it starts it (the facilitator or a supervisor) and walks the agenda, opening the decision form
 of each household still undecided (`conferences.next_undecided`) one after the other (Esc pauses the
-walk, `m` resumes it); `d` decides (again) the household under the cursor; `s` seals the minutes once
-every household is decided. Sealed minutes are read-only here (a correction is a revision).
+walk, `m` resumes it); `d` decides (again) the household under the cursor; `s` seals the minutes: before
+the meeting has started or while a household is undecided it says why, otherwise it asks for
+confirmation first. Sealed minutes are read in full with `v` and change only by `e`, an addendum
+with a reason (a new revision).
 """
 
 from __future__ import annotations
@@ -22,7 +26,11 @@ from chandong_tui.casework.clock import KST
 from chandong_tui.casework.conferences import (
     add_to_agenda,
     agenda_suggestions,
+    check_sealable,
+    move_on_agenda,
     next_undecided,
+    remove_from_agenda,
+    revise_minutes,
     revisions_of,
     seal_minutes,
     start_meeting,
@@ -33,9 +41,12 @@ from chandong_tui.i18n import t
 from chandong_tui.model.enums import ConferenceState
 from chandong_tui.model.records import AgendaItem, Conference, Task
 from chandong_tui.tui.base import ChandongScreen
+from chandong_tui.tui.modals.agenda_modal import AgendaSearchModal
 from chandong_tui.tui.modals.choice_modal import ChoiceModal
-from chandong_tui.tui.modals.conference_modal import suggestion_label
+from chandong_tui.tui.modals.conference_modal import outside_text, suggestion_label
+from chandong_tui.tui.modals.confirm_modal import ConfirmModal
 from chandong_tui.tui.modals.decision_modal import DecisionModal
+from chandong_tui.tui.modals.minutes_modal import MinutesModal
 from chandong_tui.tui.modals.note_modal import NoteModal
 from chandong_tui.tui.text import cell, join, text
 from chandong_tui.tui.widgets.footer import SteadyFooter
@@ -62,6 +73,47 @@ class ConferenceScreen(ChandongScreen[None]):
         Binding("s", "seal", "key_seal", id="conference.seal", show=True, tooltip="tip_seal"),
         Binding(
             "a", "add_agenda", "key_add_agenda", id="conference.add", show=True, tooltip="tip_add_agenda"
+        ),
+        Binding(
+            "f",
+            "find_household",
+            "key_find_household",
+            id="conference.find",
+            show=True,
+            tooltip="tip_find_household",
+        ),
+        Binding(
+            "x",
+            "remove_agenda",
+            "key_remove_agenda",
+            id="conference.remove",
+            show=True,
+            tooltip="tip_remove_agenda",
+        ),
+        Binding(
+            "v",
+            "read_minutes",
+            "key_read_minutes",
+            id="conference.read",
+            show=True,
+            tooltip="tip_read_minutes",
+        ),
+        Binding("e", "addendum", "key_addendum", id="conference.addendum", show=True, tooltip="tip_addendum"),
+        Binding(
+            "shift+up",
+            "move_agenda(-1)",
+            "key_move_up",
+            id="conference.up",
+            show=False,
+            tooltip="tip_move_up",
+        ),
+        Binding(
+            "shift+down",
+            "move_agenda(1)",
+            "key_move_down",
+            id="conference.down",
+            show=False,
+            tooltip="tip_move_down",
         ),
         Binding(
             "o",
@@ -116,16 +168,15 @@ class ConferenceScreen(ChandongScreen[None]):
             agenda.clear_options()
             return
         when = f"{conference.scheduled_at.astimezone(KST):%Y-%m-%d %H:%M}"
-        attendees = ", ".join(
-            f"{a.name}/{a.organisation}" if a.organisation and not a.worker_id else a.name
-            for a in conference.attendees
-        )
+        staff = ", ".join(a.name for a in conference.attendees if a.worker_id)
+        outside = outside_text(a for a in conference.attendees if not a.worker_id)
         lines = [
             text(t("conference_title", lang, kind=conference.conference_kind.label(lang), when=when), "bold"),
             self._field("conference_state", conference.state.label(lang)),
             self._field("conference_place", conference.place or t("none", lang)),
             self._field("conference_facilitator", self._worker(conference.facilitator_id)),
-            self._field("conference_attendees", attendees or t("none", lang)),
+            self._field("conference_attendees", staff or t("none", lang)),
+            self._field("conference_outside", outside or t("none", lang)),
         ]
         if conference.state is ConferenceState.SEALED:
             sealed = f"{conference.sealed_at.astimezone(KST):%Y-%m-%d %H:%M}" if conference.sealed_at else ""
@@ -137,6 +188,8 @@ class ConferenceScreen(ChandongScreen[None]):
             )
             if conference.minutes:
                 lines.append(join([cell("", 12), text(conference.minutes)]))
+            if conference.revises:
+                lines.append(self._field("addendum_reason", conference.revision_note))
         lines.append(text(f"{t('conference_agenda', lang)} ({len(conference.agenda)})", "bold"))
         head.update(Text("\n", end="").join(lines))
         current = agenda.highlighted
@@ -204,14 +257,22 @@ class ConferenceScreen(ChandongScreen[None]):
             return (
                 self._runs_it() and conference is not None and conference.state is ConferenceState.IN_PROGRESS
             )
-        if action == "seal":
+        if action == "seal":  # shown until sealed: pressed too early, it says why (action_seal)
+            return (
+                self._runs_it() and conference is not None and conference.state is not ConferenceState.SEALED
+            )
+        if action == "read_minutes":
+            return conference is not None and conference.state is ConferenceState.SEALED
+        if action == "addendum":
+            return self._runs_it() and conference is not None and conference.state is ConferenceState.SEALED
+        if action in ("remove_agenda", "move_agenda"):
             return (
                 self._runs_it()
                 and conference is not None
-                and conference.state is ConferenceState.IN_PROGRESS
-                and next_undecided(conference) is None
+                and conference.state is ConferenceState.SCHEDULED
+                and bool(conference.agenda)
             )
-        if action == "add_agenda":
+        if action in ("add_agenda", "find_household"):
             return (
                 self._runs_it() and conference is not None and conference.state is not ConferenceState.SEALED
             )
@@ -273,6 +334,38 @@ class ConferenceScreen(ChandongScreen[None]):
         self._decide(conference.agenda[agenda.highlighted])
 
     def action_seal(self) -> None:
+        """Refused with the reason before the meeting has started or while a household is undecided;
+        otherwise asks for confirmation (sealed minutes change only by an addendum), then the text."""
+        conference = self.conference
+        if conference is None or not self._act(lambda: check_sealable(conference)):
+            return
+
+        def done(result: object) -> None:
+            if result is not None:
+                self.refresh_records()
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            self.app.push_screen(
+                NoteModal(
+                    t("seal_title", self.lang),
+                    t("seal_minutes", self.lang),
+                    lambda minutes: seal_minutes(self.repo, conference.id, minutes, at=self.now()),
+                    required=False,
+                ),
+                done,
+            )
+
+        self.app.push_screen(ConfirmModal(t("seal_confirm", self.lang)), confirmed)
+
+    def action_read_minutes(self) -> None:
+        if self.conference is not None:
+            self.app.push_screen(MinutesModal(self.conference.id))
+
+    def action_addendum(self) -> None:
+        """Sealed minutes change only by an addendum: the corrected text, then the reason (required);
+        saved as a new revision (`conferences.revise_minutes`), the sealed record kept as it was."""
         conference = self.conference
         if conference is None:
             return
@@ -281,14 +374,29 @@ class ConferenceScreen(ChandongScreen[None]):
             if result is not None:
                 self.refresh_records()
 
+        def reason_for(minutes: str | None) -> None:
+            if minutes is None:
+                return
+            self.app.push_screen(
+                NoteModal(
+                    t("addendum_title", self.lang),
+                    t("addendum_reason", self.lang),
+                    lambda reason: revise_minutes(
+                        self.repo, conference.id, reason=reason, minutes=minutes, at=self.now()
+                    ),
+                ),
+                done,
+            )
+
         self.app.push_screen(
             NoteModal(
-                t("seal_title", self.lang),
+                t("addendum_title", self.lang),
                 t("seal_minutes", self.lang),
-                lambda minutes: seal_minutes(self.repo, conference.id, minutes, at=self.now()),
+                lambda minutes: minutes,
+                initial=conference.minutes,
                 required=False,
             ),
-            done,
+            reason_for,
         )
 
     def action_add_agenda(self) -> None:
@@ -309,6 +417,43 @@ class ConferenceScreen(ChandongScreen[None]):
                 self.refresh_records()
 
         self.app.push_screen(ChoiceModal(t("conference_pick_household", self.lang), options), picked)
+
+    def action_find_household(self) -> None:
+        """Any household, found as in the household list (`AgendaSearchModal`)."""
+        conference = self.conference
+        if conference is None:
+            return
+
+        def picked(household_id: str | None) -> None:
+            if household_id and self._act(lambda: add_to_agenda(self.repo, conference.id, household_id)):
+                self.refresh_records()
+
+        on_agenda = frozenset(item.household_id for item in conference.agenda)
+        title = conference.conference_kind.label(self.lang)
+        self.app.push_screen(AgendaSearchModal(title, on_agenda), picked)
+
+    def action_remove_agenda(self) -> None:
+        """Take the household under the cursor off the agenda (before the meeting)."""
+        conference = self.conference
+        agenda = self.query_one("#conference-agenda", OptionList)
+        option = agenda.highlighted_option
+        if conference is None or option is None or option.id is None:
+            return
+        household_id = option.id
+        if self._act(lambda: remove_from_agenda(self.repo, conference.id, household_id)):
+            self.refresh_records()
+
+    def action_move_agenda(self, offset: int) -> None:
+        """Move the household under the cursor up or down the agenda; the cursor follows it."""
+        conference = self.conference
+        agenda = self.query_one("#conference-agenda", OptionList)
+        option = agenda.highlighted_option
+        if conference is None or option is None or option.id is None:
+            return
+        household_id = option.id
+        if self._act(lambda: move_on_agenda(self.repo, conference.id, household_id, offset)):
+            self.refresh_records()
+            agenda.highlighted = agenda.get_option_index(household_id)
 
     @on(OptionList.OptionSelected, "#conference-agenda")
     def selected(self, event: OptionList.OptionSelected) -> None:
