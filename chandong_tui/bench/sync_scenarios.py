@@ -186,10 +186,11 @@ def share_file_count(pcs: int, saves: int) -> tuple[int, int, int]:
         root = Path(tmp) / "vault"
         with _other_pc("year-0"):
             create_vault(root, "1159053000", "bench", BENCH_PASSPHRASE).close()
+        fingerprint = read_marker(root).fingerprint  # each other PC confirms it at its first open
         sessions: list[VaultSession] = []
         for pc in range(pcs):
             with _other_pc(f"year-{pc}"):
-                sessions.append(unlock(root, "bench", BENCH_PASSPHRASE))
+                sessions.append(unlock(root, "bench", BENCH_PASSPHRASE, fingerprint=fingerprint))
         for i in range(saves):
             for pc, session in enumerate(sessions):
                 session.write("visit", f"y-{pc}-{i}", {"n": i})
